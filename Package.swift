@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// TierSync: offline-first, conflict-resolving sync of emergency-management records
+/// between township, county, city and province nodes.
+///
+/// Layers are targets so that the compiler keeps the arrows pointing down:
+/// Core ← Store ← Domain ← executables. `Schema/` and `seeds/` are targets only so that
+/// their files are embedded in the binary (`.embedInCode`), with no resource bundle to ship.
+let package = Package(
+    name: "TierSync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tiersync", targets: ["tiersync"]),
+        .executable(name: "tiersync-bench", targets: ["TierSyncBenchmarks"]),
+        .library(name: "TierSyncCore", targets: ["TierSyncCore"]),
+        .library(name: "TierSyncStore", targets: ["TierSyncStore"]),
+        .library(name: "TierSyncDomain", targets: ["TierSyncDomain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "TierSyncCore"),
+        .target(
+            name: "TierSyncSchema",
+            path: "Schema",
+            exclude: ["README.md"],
+            sources: ["SchemaFiles.swift"],
+            resources: [
+                .embedInCode("0001_foundation.sql"),
+                .embedInCode("0002_records.sql"),
+            ]
+        ),
+        .target(
+            name: "TierSyncSeeds",
+            path: "seeds",
+            exclude: ["README.md"],
+            sources: ["SeedFiles.swift"],
+            resources: [
+                .embedInCode("orgs.csv"),
+                .embedInCode("vocabulary.csv"),
+            ]
+        ),
+        .target(
+            name: "TierSyncStore",
+            dependencies: [
+                "TierSyncCore",
+                "TierSyncSchema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TierSyncDomain",
+            dependencies: ["TierSyncCore", "TierSyncStore", "TierSyncSeeds"]
+        ),
+        .executableTarget(
+            name: "tiersync",
+            dependencies: [
+                "TierSyncDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "TierSyncBenchmarks",
+            dependencies: [
+                "TierSyncDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(name: "TierSyncCoreTests", dependencies: ["TierSyncCore"]),
+        .testTarget(
+            name: "TierSyncStoreTests",
+            dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
+        .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,15 @@
+/// The numbered SQL migrations of this folder, embedded in the binary in order.
+///
+/// To add a migration: add `NNNN_name.sql` here, list it in `Package.swift` (`.embedInCode`)
+/// and in `all` below (SwiftPM names the bytes `_NNN_name_sql`: it drops the first digit for the underscore). A test checks that every `.sql` file of the folder is listed.
+public enum SchemaFiles {
+    /// (identifier, SQL) pairs in the order they apply.
+    public static let all: [(identifier: String, sql: String)] = [
+        ("0001_foundation", text(PackageResources._001_foundation_sql)),
+        ("0002_records", text(PackageResources._002_records_sql)),
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,106 @@
+/// For each node that edited a field, how many of its edits a version has seen.
+///
+/// Comparing two vectors answers "was this edit made on top of that one?" without any
+/// history: `a` dominates `b` when it has seen everything `b` has, and more.
+///
+/// ```swift
+/// let a = VersionVector().incremented(for: n1)        // n1:1
+/// let b = a.incremented(for: n2)                      // n1:1,n2:1
+/// b.compare(to: a)                                    // .dominates
+/// a.incremented(for: n1).compare(to: b)               // .concurrent
+/// ```
+public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
+    /// Node → count, kept sorted by node so that the text form is canonical.
+    public private(set) var entries: [(node: NodeID, count: UInt64)]
+
+    public init() { entries = [] }
+
+    public init(_ counts: [NodeID: UInt64]) {
+        entries = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    public enum Ordering: Sendable, Equatable {
+        case equal, dominates, dominatedBy, concurrent
+    }
+
+    public subscript(node: NodeID) -> UInt64 {
+        entries.first { $0.node == node }?.count ?? 0
+    }
+
+    /// This vector with one more edit by `node`.
+    public func incremented(for node: NodeID) -> VersionVector {
+        var copy = self
+        if let index = copy.entries.firstIndex(where: { $0.node == node }) {
+            copy.entries[index].count += 1
+        } else {
+            let position = copy.entries.firstIndex { $0.node > node } ?? copy.entries.endIndex
+            copy.entries.insert((node, 1), at: position)
+        }
+        return copy
+    }
+
+    /// The least vector that has seen everything both have seen.
+    public func merged(with other: VersionVector) -> VersionVector {
+        var counts: [NodeID: UInt64] = [:]
+        for (node, count) in entries + other.entries { counts[node] = max(counts[node] ?? 0, count) }
+        return VersionVector(counts)
+    }
+
+    public func compare(to other: VersionVector) -> Ordering {
+        var greater = false
+        var less = false
+        var i = entries.startIndex
+        var j = other.entries.startIndex
+        while i < entries.endIndex || j < other.entries.endIndex {
+            let left = i < entries.endIndex ? entries[i] : nil
+            let right = j < other.entries.endIndex ? other.entries[j] : nil
+            if let l = left, right == nil || l.node < right!.node {
+                greater = true
+                i += 1
+            } else if let r = right, left == nil || r.node < left!.node {
+                less = true
+                j += 1
+            } else {
+                if left!.count > right!.count { greater = true }
+                if left!.count < right!.count { less = true }
+                i += 1
+                j += 1
+            }
+        }
+        switch (greater, less) {
+        case (false, false): return .equal
+        case (true, false): return .dominates
+        case (false, true): return .dominatedBy
+        case (true, true): return .concurrent
+        }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.compare(to: rhs) == .equal }
+
+    public func hash(into hasher: inout Hasher) {
+        for entry in entries {
+            hasher.combine(entry.node)
+            hasher.combine(entry.count)
+        }
+    }
+
+    /// Canonical text form, `node:count` pairs sorted by node and joined by commas.
+    public var description: String {
+        entries.map { "\($0.node.rawValue):\($0.count)" }.joined(separator: ",")
+    }
+
+    /// Parses the canonical text form; nil on anything else (unsorted, zero counts, bad ids).
+    public init?(parsing text: some StringProtocol) {
+        var entries: [(node: NodeID, count: UInt64)] = []
+        if !text.isEmpty {
+            for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let parts = pair.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, let node = NodeID(parts[0]), let count = UInt64(parts[1]),
+                    count > 0, entries.last.map({ $0.node < node }) ?? true
+                else { return nil }
+                entries.append((node, count))
+            }
+        }
+        self.entries = entries
+    }
+}

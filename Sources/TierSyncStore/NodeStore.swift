@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import Logging
+import TierSyncCore
+
+/// One node's SQLite database: opening, migrations, and transactions with change capture.
+///
+/// ```swift
+/// let store = try NodeStore.create(path: "town.db", org: "520201101", seed: { db in ... })
+/// let id = try store.write { writer in
+///     try writer.insert(table: "contact", org: "520201101", fields: ["name": .text("张三")])
+/// }
+/// ```
+///
+/// Every write is one transaction: the record rows, their change-log entries and the
+/// node's clock commit together or not at all.
+public final class NodeStore: Sendable {
+    public let path: String
+    public let node: NodeIdentity
+    /// The synced tables and their fields, read from the schema when the store opened.
+    public let tables: [String: SyncedTable]
+    let queue: DatabaseQueue
+    let wallClock: any WallClock
+    let logger: Logger
+
+    /// How long a writer waits for another process's transaction before failing.
+    public static let busyTimeout: TimeInterval = 10
+
+    private init(
+        path: String, queue: DatabaseQueue, wallClock: any WallClock, logger: Logger
+    ) throws {
+        self.path = path
+        self.queue = queue
+        self.wallClock = wallClock
+        self.logger = logger
+        (self.node, self.tables) = try queue.read { db in
+            guard let node = try NodeIdentity.fetchOne(db) else { throw StoreError.notInitialized(path: path) }
+            return (node, try SyncedTable.loadAll(db))
+        }
+    }
+
+    /// Opens an existing node's database, applying any migrations it lacks.
+    public static func open(
+        path: String, wallClock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "tiersync.store")
+    ) throws -> NodeStore {
+        switch try DatabaseFileCheck.inspect(path: path) {
+        case .absent:
+            throw StoreError.noDatabase(path: path)
+        case .tierSync(initialized: false):
+            throw StoreError.notInitialized(path: path)
+        case .tierSync(initialized: true):
+            let queue = try openQueue(path: path, logger: logger)
+            return try NodeStore(path: path, queue: queue, wallClock: wallClock, logger: logger)
+        }
+    }
+
+    /// Makes a new node at `path` (which must not hold a node yet): applies the schema, lets
+    /// `seed` load reference data, and records the node's identity, all in one transaction
+    /// after the migrations.
+    ///
+    /// - Parameters:
+    ///   - org: the code of the node's org unit; `seed` must have loaded it.
+    ///   - seed: loads org units and vocabulary; it runs before the node row is written.
+    public static func create(
+        path: String, org: String, wallClock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "tiersync.store"),
+        randomNumbers: inout some RandomNumberGenerator,
+        seed: (Database) throws -> Void
+    ) throws -> NodeStore {
+        if case .tierSync(initialized: true) = try DatabaseFileCheck.inspect(path: path) {
+            let existing = try open(path: path, wallClock: wallClock, logger: logger)
+            throw StoreError.alreadyInitialized(
+                path: path, org: existing.node.org, node: existing.node.id.rawValue)
+        }
+        let existedBefore = FileManager.default.fileExists(atPath: path)
+        let identity = NodeIdentity(
+            id: NodeID.random(using: &randomNumbers), org: org,
+            createdAt: ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds()))
+        let queue: DatabaseQueue
+        do {
+            queue = try openQueue(path: path, logger: logger)
+            do {
+                try queue.write { db in
+                    try seed(db)
+                    try identity.insert(db)
+                }
+            } catch {
+                try? queue.close()
+                throw error
+            }
+        } catch {
+            // A failed init leaves no file behind that later looks like a half-made node.
+            if !existedBefore {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            throw error
+        }
+        logger.info("created node", metadata: ["node": "\(identity.id)", "org": "\(org)", "path": "\(path)"])
+        return try NodeStore(path: path, queue: queue, wallClock: wallClock, logger: logger)
+    }
+
+    /// Opens (creating if needed) the SQLite file in WAL mode with foreign keys on and a busy
+    /// timeout, then applies the missing migrations.
+    static func openQueue(path: String, logger: Logger, migrationLimit: Int? = nil) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let migrator = SchemaMigrations.migrator(limit: migrationLimit)
+        let pending = try queue.read { db in
+            try Set(migrator.migrations).subtracting(migrator.appliedIdentifiers(db))
+        }
+        try migrator.migrate(queue)
+        for identifier in pending.sorted() {
+            logger.info("applied migration", metadata: ["migration": "\(identifier)", "path": "\(path)"])
+        }
+        return queue
+    }
+
+    /// Runs `body` in one write transaction with change capture; commits when it returns,
+    /// rolls everything back when it throws.
+    public func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
+        try queue.write { db in
+            var writer = try ChangeWriter(db: db, tables: tables, wallClock: wallClock)
+            let result = try body(&writer)
+            try writer.saveClock()
+            return result
+        }
+    }
+
+    /// Runs `body` with a read-only view of the database.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+
+    public func close() throws { try queue.close() }
+
+    /// The synced table named `name`, or an error listing the known ones.
+    public func table(named name: String) throws -> SyncedTable {
+        guard let table = tables[name] else {
+            throw StoreError.unknownTable(name, known: tables.keys.sorted())
+        }
+        return table
+    }
+}

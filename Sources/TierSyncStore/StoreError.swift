@@ -1,0 +1,82 @@
+/// An error from the store, with a message that says what was wrong and what to do.
+///
+/// A struct over a private enum (as Hummingbird's `PersistError`), so cases can be added
+/// without breaking callers, who match on the public statics:
+/// ```swift
+/// catch let error as StoreError where error == .recordNotFound(table: "plan", id: id) { ... }
+/// ```
+public struct StoreError: Error, Equatable, CustomStringConvertible {
+    private enum Code: Equatable {
+        case notATierSyncDatabase(path: String, reason: String)
+        case newerSchema(path: String, fileVersion: String, knownVersion: String)
+        case noDatabase(path: String)
+        case notInitialized(path: String)
+        case alreadyInitialized(path: String, org: String, node: String)
+        case unknownTable(String, known: [String])
+        case unknownField(table: String, field: String, known: [String])
+        case recordNotFound(table: String, id: String)
+        case recordExists(table: String, id: String)
+        case recordDeleted(table: String, id: String)
+        case corruptVersions(table: String, id: String)
+    }
+
+    private let code: Code
+
+    public static func notATierSyncDatabase(path: String, reason: String) -> StoreError {
+        .init(code: .notATierSyncDatabase(path: path, reason: reason))
+    }
+    public static func newerSchema(path: String, fileVersion: String, knownVersion: String) -> StoreError {
+        .init(code: .newerSchema(path: path, fileVersion: fileVersion, knownVersion: knownVersion))
+    }
+    public static func noDatabase(path: String) -> StoreError { .init(code: .noDatabase(path: path)) }
+    public static func notInitialized(path: String) -> StoreError { .init(code: .notInitialized(path: path)) }
+    public static func alreadyInitialized(path: String, org: String, node: String) -> StoreError {
+        .init(code: .alreadyInitialized(path: path, org: org, node: node))
+    }
+    public static func unknownTable(_ name: String, known: [String]) -> StoreError {
+        .init(code: .unknownTable(name, known: known))
+    }
+    public static func unknownField(table: String, field: String, known: [String]) -> StoreError {
+        .init(code: .unknownField(table: table, field: field, known: known))
+    }
+    public static func recordNotFound(table: String, id: String) -> StoreError {
+        .init(code: .recordNotFound(table: table, id: id))
+    }
+    public static func recordExists(table: String, id: String) -> StoreError {
+        .init(code: .recordExists(table: table, id: id))
+    }
+    public static func recordDeleted(table: String, id: String) -> StoreError {
+        .init(code: .recordDeleted(table: table, id: id))
+    }
+    public static func corruptVersions(table: String, id: String) -> StoreError {
+        .init(code: .corruptVersions(table: table, id: id))
+    }
+
+    public var description: String {
+        switch code {
+        case .notATierSyncDatabase(let path, let reason):
+            return "\(path) is not a TierSync database (\(reason)); it was left untouched"
+        case .newerSchema(let path, let fileVersion, let knownVersion):
+            return "\(path) was written by a newer TierSync (schema \(fileVersion)); "
+                + "this TierSync knows schema up to \(knownVersion): upgrade tiersync to open it"
+        case .noDatabase(let path):
+            return "no database at \(path): create one with `tiersync init --db \(path) --org CODE`"
+        case .notInitialized(let path):
+            return "\(path) has no node yet: run `tiersync init --db \(path) --org CODE` first"
+        case .alreadyInitialized(let path, let org, let node):
+            return "\(path) is already a TierSync node (org \(org), node \(node)); choose another file"
+        case .unknownTable(let name, let known):
+            return "unknown table '\(name)'; known tables: \(known.joined(separator: ", "))"
+        case .unknownField(let table, let field, let known):
+            return "unknown field '\(field)' for \(table); allowed: \(known.joined(separator: ", "))"
+        case .recordNotFound(let table, let id):
+            return "no \(table) record with id \(id)"
+        case .recordExists(let table, let id):
+            return "a \(table) record with id \(id) already exists"
+        case .recordDeleted(let table, let id):
+            return "\(table) record \(id) is deleted"
+        case .corruptVersions(let table, let id):
+            return "the field versions of \(table) record \(id) are unreadable; the database may be damaged"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import GRDB
+import TierSyncCore
+
+/// A table of synced records and its fields, read from the schema itself so that the SQL
+/// migrations stay the single source of the layout.
+public struct SyncedTable: Sendable, Hashable {
+    /// Columns every synced table has that are bookkeeping, not fields.
+    public static let bookkeepingColumns: Set<String> = [
+        "id", "org", "created", "updated", "deleted", "versions",
+    ]
+
+    /// A field and the type SQLite declares for it.
+    public struct Field: Sendable, Hashable {
+        public enum Affinity: Sendable, Hashable { case text, integer, real }
+        public let name: String
+        public let affinity: Affinity
+    }
+
+    public let name: String
+    /// Fields in schema order.
+    public let fields: [Field]
+
+    public var fieldNames: [String] { fields.map(\.name) }
+
+    public func field(named name: String) -> Field? { fields.first { $0.name == name } }
+
+    /// Loads every table listed in `synced_table`.
+    static func loadAll(_ db: Database) throws -> [String: SyncedTable] {
+        var tables: [String: SyncedTable] = [:]
+        for name in try String.fetchAll(db, sql: "SELECT name FROM synced_table ORDER BY name") {
+            let fields = try db.columns(in: name)
+                .filter { !bookkeepingColumns.contains($0.name) }
+                .map { Field(name: $0.name, affinity: Field.Affinity(declaredType: $0.type)) }
+            tables[name] = SyncedTable(name: name, fields: fields)
+        }
+        return tables
+    }
+
+    /// `value` in the storage class of the field's column, so that a value read back equals
+    /// the value written and an unchanged field is never logged as a change.
+    func normalized(_ value: FieldValue, for field: Field) -> FieldValue {
+        switch (field.affinity, value) {
+        case (.real, .integer(let integer)): return .real(Double(integer))
+        case (.integer, .real(let real)) where real.rounded() == real && abs(real) < 9e15:
+            return .integer(Int64(real))
+        default: return value
+        }
+    }
+}
+
+extension SyncedTable.Field.Affinity {
+    init(declaredType: String) {
+        switch declaredType.uppercased() {
+        case "INTEGER", "INT": self = .integer
+        case "REAL", "DOUBLE", "FLOAT": self = .real
+        default: self = .text
+        }
+    }
+}
