@@ -55,7 +55,10 @@ let package = Package(
         ),
         .target(
             name: "TierSyncDomain",
-            dependencies: ["TierSyncCore", "TierSyncStore", "TierSyncSeeds"]
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncSeeds",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "tiersync",

@@ -20,7 +20,7 @@ public final class NodeStore: Sendable {
     /// The synced tables and their fields, read from the schema when the store opened.
     public let tables: [String: SyncedTable]
     let queue: DatabaseQueue
-    let wallClock: any WallClock
+    public let wallClock: any WallClock
     let logger: Logger
 
     /// How long a writer waits for another process's transaction before failing.

@@ -15,7 +15,7 @@ public struct StoredRecord: Sendable, Hashable {
 
     public subscript(field: String) -> FieldValue { fields[field] ?? .null }
 
-    init(table: SyncedTable, row: Row) throws {
+    public init(table: SyncedTable, row: Row) throws {
         let idText: String = row["id"]
         guard let id = RecordID(idText) else {
             throw StoreError.corruptVersions(table: table.name, id: idText)

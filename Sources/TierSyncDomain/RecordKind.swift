@@ -1,0 +1,48 @@
+import TierSyncCore
+
+/// A kind of record people enter (plan, contact, drill...): its table, its fields as the
+/// CLI takes them, defaults, and the rules that span fields.
+public struct RecordKind: Sendable {
+    /// The CLI noun: `tiersync plan add`.
+    public let name: String
+    public let table: String
+    /// Chinese name for tables and messages.
+    public let displayName: String
+    public let fields: [FieldSpec]
+    /// False for ledger events, which are immutable: a correction is a reversing event.
+    public let editable: Bool
+    /// Values for fields left out of `add`.
+    let defaults: @Sendable (ValidationContext) -> [String: FieldValue]
+    /// Rules across fields, checked on the whole record after every add or set.
+    let check: @Sendable ([String: FieldValue]) throws -> Void
+
+    init(
+        name: String, table: String, displayName: String, fields: [FieldSpec], editable: Bool = true,
+        defaults: @escaping @Sendable (ValidationContext) -> [String: FieldValue] = { _ in [:] },
+        check: @escaping @Sendable ([String: FieldValue]) throws -> Void = { _ in }
+    ) {
+        self.name = name
+        self.table = table
+        self.displayName = displayName
+        self.fields = fields
+        self.editable = editable
+        self.defaults = defaults
+        self.check = check
+    }
+
+    /// The field a CLI name, column name or alias refers to.
+    public func field(named name: String) throws -> FieldSpec {
+        guard let spec = fields.first(where: { $0.isNamed(name) }) else {
+            throw DomainError.unknownField(name, kind: self.name, allowed: fields.map(\.flag))
+        }
+        return spec
+    }
+
+    /// The kinds people enter through `tiersync KIND add|set|delete|list|show`.
+    public static let editableKinds: [RecordKind] = [.plan, .contact, .drill, .report]
+    /// Every kind, ledgers included.
+    public static let all: [RecordKind] = editableKinds + [.materialItem, .stockEvent]
+
+    public static func named(_ name: String) -> RecordKind? { all.first { $0.name == name } }
+    public static func forTable(_ table: String) -> RecordKind? { all.first { $0.table == table } }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import Logging
+import TierSyncCore
+import TierSyncStore
+
+/// A TierSync node as its users work with it: records entered and checked, the org
+/// hierarchy, the ledgers. Every method that writes is one transaction.
+///
+/// ```swift
+/// let node = try TierSyncNode.create(path: "town.db", org: "520201101")
+/// let contact = try node.add(.contact, values: ["role": "信息员", "name": "张三", "phone": "13900001111"])
+/// try node.set(.contact, id: contact.id.rawValue, values: ["phone": "13900002222"])
+/// ```
+public final class TierSyncNode: Sendable {
+    public let store: NodeStore
+    public let vocabulary: Vocabulary
+    /// The node's own org unit; it writes only inside this unit's subtree.
+    public let org: OrgUnit
+
+    init(store: NodeStore) throws {
+        self.store = store
+        (self.vocabulary, self.org) = try store.read { db in
+            guard let org = try OrgUnit.fetchOne(db, key: store.node.org) else {
+                throw DomainError.unknownOrg(store.node.org)
+            }
+            return (try Vocabulary.load(db), org)
+        }
+    }
+
+    /// Makes a new node for org unit `org` at `path`, loaded with `seeds`.
+    public static func create(
+        path: String, org: String, seeds: SeedData? = nil, wallClock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "tiersync")
+    ) throws -> TierSyncNode {
+        let seeds = try seeds ?? SeedData.builtIn()
+        guard seeds.orgs.contains(where: { $0.code == org }) else {
+            let counties = seeds.orgs.filter { $0.level == .county }.map { "\($0.code) \($0.name)" }
+            throw DomainError.invalidValue(
+                field: "org", value: org,
+                allowed: "the code of an org unit in the seeds (see seeds/orgs.csv), e.g. " + counties.joined(separator: ", "))
+        }
+        var random = SystemRandomNumberGenerator()
+        let store = try NodeStore.create(
+            path: path, org: org, wallClock: wallClock, logger: logger, randomNumbers: &random,
+            seed: seeds.insert(into:))
+        return try TierSyncNode(store: store)
+    }
+
+    public static func open(
+        path: String, wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync")
+    ) throws -> TierSyncNode {
+        try TierSyncNode(store: try NodeStore.open(path: path, wallClock: wallClock, logger: logger))
+    }
+
+    /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style
+    /// `values` (field name → text as typed).
+    @discardableResult
+    public func add(_ kind: RecordKind, org: String? = nil, values: [String: String]) throws -> StoredRecord {
+        try store.write { writer in
+            let context = context(writer.db)
+            let owner = try writableOrg(org ?? self.org.code, db: writer.db)
+            var record = kind.defaults(context)
+            for (name, raw) in values {
+                let spec = try kind.field(named: name)
+                record[spec.field] = try spec.parse(raw, in: context)
+            }
+            try checkComplete(kind, record)
+            var random = SystemRandomNumberGenerator()
+            let id = RecordID.random(using: &random)
+            try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
+            return try writer.fetch(table: kind.table, id: id)!
+        }
+    }
+
+    /// Changes fields of a record; an empty value clears an optional field.
+    ///
+    /// - Returns: the record after the change and the field changes logged (none when
+    ///   every value was already the stored one).
+    @discardableResult
+    public func set(_ kind: RecordKind, id: String, values: [String: String]) throws -> (StoredRecord, [FieldChange]) {
+        guard kind.editable else {
+            throw DomainError.immutable(kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
+        }
+        return try store.write { writer in
+            let current = try liveRecord(kind, id: id, db: writer.db)
+            _ = try writableOrg(current.org, db: writer.db)
+            let context = context(writer.db)
+            var updates: [String: FieldValue] = [:]
+            for (name, raw) in values {
+                let spec = try kind.field(named: name)
+                updates[spec.field] = try spec.parse(raw, in: context)
+            }
+            try checkComplete(kind, current.fields.merging(updates) { $1 })
+            let changes = try writer.update(table: kind.table, id: current.id, fields: updates)
+            return (try writer.fetch(table: kind.table, id: current.id)!, changes)
+        }
+    }
+
+    /// Deletes a record: it stays as a tombstone, so the deletion syncs like any edit.
+    public func delete(_ kind: RecordKind, id: String) throws {
+        guard kind.editable else {
+            throw DomainError.immutable(kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
+        }
+        try store.write { writer in
+            let current = try liveRecord(kind, id: id, db: writer.db)
+            _ = try writableOrg(current.org, db: writer.db)
+            try writer.delete(table: kind.table, id: current.id)
+        }
+    }
+
+    /// The record with `id`, deleted or not.
+    public func show(_ kind: RecordKind, id: String) throws -> StoredRecord {
+        try store.read { db in
+            guard let recordID = RecordID(id), let record = try fetch(kind, recordID, db: db) else {
+                throw DomainError.notFound(kind: kind.name, id: id)
+            }
+            return record
+        }
+    }
+
+    /// Live records of `kind` owned by `org` or units below it (default: the whole node),
+    /// oldest first.
+    public func list(_ kind: RecordKind, under org: String? = nil, includeDeleted: Bool = false) throws -> [StoredRecord] {
+        let table = try store.table(named: kind.table)
+        return try store.read { db in
+            let root = try orgUnit(org ?? self.org.code, db: db)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.* FROM \(kind.table) r JOIN org_unit o ON o.code = r.org
+                    WHERE (o.path = ? OR o.path LIKE ?) \(includeDeleted ? "" : "AND r.deleted = 0")
+                    ORDER BY r.created, r.id
+                    """,
+                arguments: [root.path, root.path + "/%"])
+            return try rows.map { try StoredRecord(table: table, row: $0) }
+        }
+    }
+
+    /// Org units at and below `code` (default: the whole hierarchy the node knows).
+    public func orgs(under code: String? = nil) throws -> [OrgUnit] {
+        try store.read { db in
+            guard let code else { return try OrgUnit.order(Column("path")).fetchAll(db) }
+            _ = try orgUnit(code, db: db)
+            return try OrgUnit.subtree(of: code, in: db)
+        }
+    }
+
+    // MARK: helpers shared with the ledger
+
+    func context(_ db: Database) -> ValidationContext {
+        ValidationContext(vocabulary: vocabulary, db: db, now: store.wallClock.nowMilliseconds())
+    }
+
+    func orgUnit(_ code: String, db: Database) throws -> OrgUnit {
+        guard let unit = try OrgUnit.fetchOne(db, key: code) else { throw DomainError.unknownOrg(code) }
+        return unit
+    }
+
+    /// `code`'s unit, when it is inside this node's subtree.
+    func writableOrg(_ code: String, db: Database) throws -> OrgUnit {
+        let unit = try orgUnit(code, db: db)
+        guard org.contains(unit) else { throw DomainError.outsideSubtree(org: code, nodeOrg: org.code) }
+        return unit
+    }
+
+    func fetch(_ kind: RecordKind, _ id: RecordID, db: Database) throws -> StoredRecord? {
+        let table = try store.table(named: kind.table)
+        return try Row.fetchOne(db, sql: "SELECT * FROM \(kind.table) WHERE id = ?", arguments: [id.rawValue])
+            .map { try StoredRecord(table: table, row: $0) }
+    }
+
+    func liveRecord(_ kind: RecordKind, id: String, db: Database) throws -> StoredRecord {
+        guard let recordID = RecordID(id), let record = try fetch(kind, recordID, db: db) else {
+            throw DomainError.notFound(kind: kind.name, id: id)
+        }
+        if record.deleted { throw StoreError.recordDeleted(table: kind.table, id: id) }
+        return record
+    }
+
+    /// Required fields present, then the kind's rules across fields.
+    func checkComplete(_ kind: RecordKind, _ record: [String: FieldValue]) throws {
+        for spec in kind.fields where spec.required && (record[spec.field] ?? .null) == .null {
+            throw DomainError.missingField("--\(spec.flag)", kind: kind.name, hint: spec.summary)
+        }
+        try kind.check(record)
+    }
+}
