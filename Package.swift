@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "tiersync",
             dependencies: [
-                "TierSyncDomain",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

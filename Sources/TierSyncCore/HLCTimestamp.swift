@@ -37,3 +37,8 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
         return counter == 0 ? time : "\(time)+\(counter)"
     }
 }
+
+extension HLCTimestamp {
+    /// The physical time alone, as people read it: `2026-11-29T02:52:03.123Z`.
+    public var isoTime: String { ISOTimestamp.format(milliseconds: physical) }
+}

@@ -18,8 +18,8 @@ public struct RecordDocument: Encodable, Sendable {
         id = record.id.rawValue
         org = record.org
         deleted = record.deleted
-        created = withTimes ? record.created.description : nil
-        updated = withTimes ? record.updated.description : nil
+        created = withTimes ? record.created.isoTime : nil
+        updated = withTimes ? record.updated.isoTime : nil
         fields = record.fields
     }
 

@@ -44,7 +44,7 @@ extension TierSyncNode {
             while let row = try rows.next() {
                 let record = try StoredRecord(table: table, row: row)
                 try emit(CSV.line(
-                    [record.id.rawValue, record.org, record.deleted ? "1" : "0", record.created.description, record.updated.description]
+                    [record.id.rawValue, record.org, record.deleted ? "1" : "0", record.created.isoTime, record.updated.isoTime]
                         + table.fieldNames.map { record[$0].description }))
             }
         }

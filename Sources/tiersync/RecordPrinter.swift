@@ -1,0 +1,58 @@
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// Renders records for people: vocabulary keys as their Chinese names, orgs by name.
+struct RecordPrinter {
+    let node: TierSyncNode
+    let orgNames: [String: String]
+
+    init(node: TierSyncNode) {
+        self.node = node
+        self.orgNames = Dictionary(((try? node.orgs()) ?? []).map { ($0.code, $0.name) }) { first, _ in first }
+    }
+
+    /// One row per record: id, org, then the kind's shorter fields.
+    func table(_ kind: RecordKind, _ records: [StoredRecord]) {
+        let columns = kind.fields.filter { spec in
+            if case .text(let maxLength) = spec.type { return maxLength <= 200 }
+            return true
+        }
+        Output.table(
+            ["id", "org"] + columns.map(\.flag),
+            records.map { record in
+                [record.id.rawValue + (record.deleted ? " (deleted)" : ""), orgNames[record.org] ?? record.org]
+                    + columns.map { cell($0, record[$0.field]) }
+            })
+        Output.line("\(records.count) \(kind.name) record\(records.count == 1 ? "" : "s")")
+    }
+
+    /// Every field of one record, one per line.
+    func detail(_ kind: RecordKind, _ record: StoredRecord) {
+        var rows = [
+            ("id", record.id.rawValue), ("org", "\(record.org) \(orgNames[record.org] ?? "")"),
+            ("created", record.created.isoTime), ("updated", record.updated.isoTime),
+        ]
+        if record.deleted { rows.append(("deleted", "yes")) }
+        for spec in kind.fields {
+            let value = record[spec.field]
+            let shown = cell(spec, value)
+            rows.append((spec.flag, shown == value.description || value.isNull ? shown : "\(shown) (\(value))"))
+        }
+        let width = rows.map { Output.width(of: $0.0) }.max() ?? 0
+        for (name, value) in rows { Output.line(name + ":" + String(repeating: " ", count: width - Output.width(of: name) + 1) + value) }
+    }
+
+    func cell(_ spec: FieldSpec, _ value: FieldValue) -> String {
+        switch spec.type {
+        case .term(let kind):
+            return value.textValue.map { node.vocabulary.name(of: $0, kind: kind) } ?? value.description
+        case .terms(let kind):
+            return value.textValue.map { $0.split(separator: ",").map { node.vocabulary.name(of: String($0), kind: kind) }.joined(separator: "、") } ?? ""
+        case .org:
+            return value.textValue.map { orgNames[$0] ?? $0 } ?? ""
+        default:
+            return value.description
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `tiersync`: the command-line tool of a TierSync node. Thin: it parses arguments,
+/// calls TierSyncDomain, and prints.
+@main
+struct TierSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tiersync",
+        abstract: "Offline-first records and sync for township, county, city and province emergency offices.",
+        discussion: """
+            Every command works on one node's SQLite file (--db). Errors print one line on stderr \
+            and exit non-zero; a failed command writes nothing.
+            Log level: TIERSYNC_LOG_LEVEL=debug|info|warning|error (default warning), on stderr.
+            """,
+        subcommands: [
+            InitCommand.self,
+            RecordCommand<PlanKind>.self, RecordCommand<ContactKind>.self,
+            RecordCommand<DrillKind>.self, RecordCommand<ReportKind>.self,
+            StockCommand.self, OrgsCommand.self, ExportCommand.self,
+        ])
+
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            let level = ProcessInfo.processInfo.environment["TIERSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            handler.logLevel = level ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every command that works on a node takes.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The node's SQLite file.", valueName: "file"))
+    var db: String
+}
