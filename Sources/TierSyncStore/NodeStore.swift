@@ -121,6 +121,7 @@ public final class NodeStore: Sendable {
 
     /// Runs `body` in one write transaction with change capture; commits when it returns,
     /// rolls everything back when it throws.
+    @discardableResult
     public func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
         try queue.write { db in
             var writer = try ChangeWriter(db: db, tables: tables, wallClock: wallClock)

@@ -1,0 +1,48 @@
+import Testing
+
+@testable import TierSyncCore
+
+@Suite struct IdentifierTests {
+    @Test("record ids are UUIDs, stored lowercased; anything else is refused")
+    func recordIDs() {
+        #expect(RecordID("6F9619FF-8B86-D011-B42D-00C04FC964FF")?.rawValue == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
+        #expect(RecordID("42") == nil)
+        #expect(RecordID("6f9619ff-8b86-d011-b42d-00c04fc964fg") == nil)
+        var rng = SplitMix64(seed: 1)
+        let random = RecordID.random(using: &rng)
+        #expect(RecordID(random.rawValue) == random)
+        #expect(Array(random.rawValue)[14] == "4")
+    }
+
+    @Test("node ids are 16 lowercase hex digits")
+    func nodeIDs() {
+        var rng = SplitMix64(seed: 2)
+        let id = NodeID.random(using: &rng)
+        #expect(id.rawValue.count == 16)
+        #expect(NodeID(id.rawValue) == id)
+        #expect(NodeID("ABCDEF0123456789") == nil)
+        #expect(NodeID("abc") == nil)
+    }
+
+    @Test("field versions round-trip through their text form; damaged text is refused")
+    func fieldVersions() {
+        let node = NodeID("00000000000000aa")!
+        var versions = FieldVersions()
+        versions["phone"] = .first(hlc: HLCTimestamp(physical: 5, counter: 1), node: node)
+        versions["name"] = versions["phone"]!.successor(hlc: HLCTimestamp(physical: 6, counter: 0), node: NodeID("00000000000000bb")!)
+        #expect(FieldVersions(parsing: versions.encoded) == versions)
+        #expect(versions["name"]!.versionVector.description == "00000000000000aa:1,00000000000000bb:1")
+        #expect(FieldVersions(parsing: "phone 12 nothex 00000000000000aa:1") == nil)
+        #expect(FieldVersions(parsing: "") == FieldVersions())
+    }
+
+    @Test("calendar dates are strict: real days only, exactly YYYY-MM-DD")
+    func civilDates() {
+        #expect(CivilDate(parsing: "2028-02-29")?.description == "2028-02-29")
+        for bad in ["2026-02-29", "2026-02-30", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01", "2026-01-01x"] {
+            #expect(CivilDate(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(CivilDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CivilDate(daysSinceEpoch: 20_513).description == "2026-03-01")
+    }
+}
