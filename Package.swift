@@ -50,6 +50,7 @@ let package = Package(
                 "TierSyncCore",
                 "TierSyncSchema",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -70,7 +71,8 @@ let package = Package(
         .executableTarget(
             name: "TierSyncBenchmarks",
             dependencies: [
-                "TierSyncDomain",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -25,8 +25,9 @@ CREATE TABLE vocabulary (
 ) WITHOUT ROWID;
 
 -- This database's node: exactly one row, made by `tiersync init`.
--- `clock` is the last hybrid-logical-clock stamp issued or observed, saved with every write
--- so that a restarted node never issues an older stamp.
+-- `clock` is the greatest hybrid-logical-clock stamp observed from other nodes. The last
+-- stamp issued here is the newest local entry of the change log, so a restarted node starts
+-- from the greater of the two and never issues an older stamp.
 CREATE TABLE node (
     id          TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 16),
     org         TEXT NOT NULL REFERENCES org_unit(code),
@@ -41,10 +42,10 @@ CREATE TABLE synced_table (
 ) WITHOUT ROWID;
 
 -- The change log: one row per changed field of a synced record, local or received, in the
--- order this node learned of them. AUTOINCREMENT so that a sequence number is never reused
--- after compaction, since peers keep cursors into it.
+-- order this node learned of them. Peers keep cursors into `seq`; it is never reused because
+-- compaction only drops superseded entries and the newest entry is never superseded.
 CREATE TABLE change_log (
-    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq     INTEGER PRIMARY KEY,
     tbl     TEXT NOT NULL,
     record  TEXT NOT NULL,
     org     TEXT NOT NULL,

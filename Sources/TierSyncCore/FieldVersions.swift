@@ -2,42 +2,125 @@
 /// store keeps in the record's own row.
 ///
 /// Keeping versions in the row, rather than in a table of their own, makes a local write
-/// one row write plus its log entries (see BENCHMARKS.md). One line per field, sorted:
-/// `field hlc node vector`.
+/// one row write plus its log entries (see BENCHMARKS.md). The fields set when a record is
+/// created share one version, kept once on a `*` line; a field edited later gets a line of
+/// its own, `field hlc node vector`. Parsing and encoding work on UTF-8 bytes because every
+/// update does both.
 ///
 /// ```swift
-/// var versions = FieldVersions()
-/// versions["phone"] = .first(hlc: stamp, node: me)
+/// var versions = FieldVersions(initial: .first(hlc: stamp, node: me))
+/// versions["phone"] = versions.version(of: "phone", isSet: true)!.successor(hlc: later, node: me)
 /// FieldVersions(parsing: versions.encoded) == versions   // true
 /// ```
 public struct FieldVersions: Hashable, Sendable {
+    /// The version of every field set when the record was created and not edited since.
+    public private(set) var initial: FieldVersion?
+    /// Versions of fields edited after creation (and of `_deleted`).
     public private(set) var byField: [String: FieldVersion]
 
-    public init(_ byField: [String: FieldVersion] = [:]) { self.byField = byField }
+    public init(initial: FieldVersion? = nil, _ byField: [String: FieldVersion] = [:]) {
+        self.initial = initial
+        self.byField = byField
+    }
 
+    /// A field's own version line, if it has one.
     public subscript(field: String) -> FieldVersion? {
         get { byField[field] }
         set { byField[field] = newValue }
     }
 
-    public var encoded: String {
-        byField.keys.sorted().map { field in
-            let version = byField[field]!
-            return "\(field) \(version.hlc.rawValue) \(version.node.rawValue) \(version.versionVector)"
-        }.joined(separator: "\n")
+    /// The version of a field's current value: its own line, or, when it holds a value and
+    /// has no line, the record's initial version. Nil for a field that was never set.
+    public func version(of field: String, isSet: Bool) -> FieldVersion? {
+        byField[field] ?? (isSet ? initial : nil)
     }
+
+    public var encoded: String {
+        var text = ""
+        text.reserveCapacity((byField.count + 1) * 72)
+        let lines = (initial.map { [(Self.initialKey, $0)] } ?? []) + byField.sorted { $0.key < $1.key }
+        for (field, version) in lines {
+            if !text.isEmpty { text.append("\n") }
+            text.append(field)
+            text.append(" ")
+            text.append(String(version.hlc.rawValue))
+            text.append(" ")
+            text.append(version.node.rawValue)
+            text.append(" ")
+            version.versionVector.append(to: &text)
+        }
+        return text
+    }
+
+    static let initialKey = "*"
 
     /// Parses `encoded`; nil when any line is malformed, so corruption is never half-read.
     public init?(parsing text: String) {
         var byField: [String: FieldVersion] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 4, let raw = Int64(parts[1]), let node = NodeID(parts[2]),
-                let vector = VersionVector(parsing: parts[3])
-            else { return nil }
-            byField[String(parts[0])] = FieldVersion(
-                hlc: HLCTimestamp(rawValue: raw), node: node, versionVector: vector)
+        var initial: FieldVersion?
+        var text = text
+        let parsed = text.withUTF8 { bytes -> Bool in
+            var scanner = ByteScanner(bytes: bytes)
+            while !scanner.atEnd {
+                guard let field = scanner.string(upTo: 0x20), let raw = scanner.integer(upTo: 0x20),
+                    let node = scanner.nodeID(), scanner.skip(0x20),
+                    let vector = VersionVector(scanning: &scanner), scanner.atEnd || scanner.skip(0x0A)
+                else { return false }
+                let version = FieldVersion(hlc: HLCTimestamp(rawValue: Int64(raw)), node: node, versionVector: vector)
+                if field == Self.initialKey { initial = version } else { byField[field] = version }
+            }
+            return true
         }
+        guard parsed else { return nil }
+        self.initial = initial
         self.byField = byField
+    }
+}
+
+/// A cursor over UTF-8 bytes for the store's compact text forms.
+struct ByteScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    var atEnd: Bool { index >= bytes.count }
+    var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func skip(_ byte: UInt8) -> Bool {
+        guard current == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// A non-empty string up to (and consuming) `terminator`.
+    mutating func string(upTo terminator: UInt8) -> String? {
+        let start = index
+        while let byte = current, byte != terminator, byte != 0x0A { index += 1 }
+        guard index > start, skip(terminator) else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), as: UTF8.self)
+    }
+
+    /// A decimal number; consumes `terminator` when one is given.
+    mutating func integer(upTo terminator: UInt8? = nil) -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        while let byte = current, (0x30...0x39).contains(byte) {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            digits += 1
+            index += 1
+        }
+        guard digits > 0, digits <= 20 else { return nil }
+        if let terminator, !skip(terminator) { return nil }
+        return value
+    }
+
+    /// 16 lowercase hex digits.
+    mutating func nodeID() -> NodeID? {
+        guard index + 16 <= bytes.count else { return nil }
+        let id = NodeID(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<index + 16]), as: UTF8.self))
+        if id != nil { index += 16 }
+        return id
     }
 }

@@ -9,24 +9,39 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Accepts a UUID in the 8-4-4-4-12 hex form, either case; stores it lowercased.
     public init?(_ text: some StringProtocol) {
-        let lower = text.lowercased()
-        let groups = lower.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12],
-            groups.allSatisfy({ $0.allSatisfy(\.isHexDigit) })
-        else { return nil }
-        self.rawValue = lower
+        var bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return nil }
+        for (index, byte) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == 0x2D else { return nil }
+            } else if (0x41...0x46).contains(byte) {
+                bytes[index] = byte + 0x20
+            } else if !((0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)) {
+                return nil
+            }
+        }
+        self.rawValue = String(decoding: bytes, as: UTF8.self)
     }
 
     /// A random (version 4) id.
     public static func random(using generator: inout some RandomNumberGenerator) -> RecordID {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let chars = Array(hex)
-        let text = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
-        return RecordID(text)!
+        var bits = (generator.next(), generator.next())
+        var text = [UInt8]()
+        text.reserveCapacity(36)
+        withUnsafeMutableBytes(of: &bits) { raw in
+            raw[6] = raw[6] & 0x0F | 0x40
+            raw[8] = raw[8] & 0x3F | 0x80
+            let hex = Array("0123456789abcdef".utf8)
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { text.append(0x2D) }
+                text.append(hex[Int(byte >> 4)])
+                text.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return RecordID(rawValue: String(decoding: text, as: UTF8.self))
     }
+
+    private init(rawValue: String) { self.rawValue = rawValue }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { rawValue }

@@ -86,21 +86,42 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
 
     /// Canonical text form, `node:count` pairs sorted by node and joined by commas.
     public var description: String {
-        entries.map { "\($0.node.rawValue):\($0.count)" }.joined(separator: ",")
+        var text = ""
+        append(to: &text)
+        return text
+    }
+
+    func append(to text: inout String) {
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { text.append(",") }
+            text.append(entry.node.rawValue)
+            text.append(":")
+            text.append(String(entry.count))
+        }
+    }
+
+    /// Reads the canonical text form from `scanner`, up to a space, a line end or the end.
+    init?(scanning scanner: inout ByteScanner) {
+        var entries: [(node: NodeID, count: UInt64)] = []
+        while let byte = scanner.current, byte != 0x20, byte != 0x0A {
+            if !entries.isEmpty, !scanner.skip(0x2C) { return nil }
+            guard let node = scanner.nodeID(), scanner.skip(0x3A), let count = scanner.integer(), count > 0,
+                entries.last.map({ $0.node < node }) ?? true
+            else { return nil }
+            entries.append((node, count))
+        }
+        self.entries = entries
     }
 
     /// Parses the canonical text form; nil on anything else (unsorted, zero counts, bad ids).
     public init?(parsing text: some StringProtocol) {
-        var entries: [(node: NodeID, count: UInt64)] = []
-        if !text.isEmpty {
-            for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let parts = pair.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count == 2, let node = NodeID(parts[0]), let count = UInt64(parts[1]),
-                    count > 0, entries.last.map({ $0.node < node }) ?? true
-                else { return nil }
-                entries.append((node, count))
-            }
+        var text = String(text)
+        let vector = text.withUTF8 { bytes -> VersionVector? in
+            var scanner = ByteScanner(bytes: bytes)
+            guard let vector = VersionVector(scanning: &scanner), scanner.atEnd else { return nil }
+            return vector
         }
-        self.entries = entries
+        guard let vector else { return nil }
+        self = vector
     }
 }

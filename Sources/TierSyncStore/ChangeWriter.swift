@@ -5,7 +5,8 @@ import TierSyncCore
 /// whose value changed, with a fresh stamp and the field's extended version vector.
 ///
 /// Obtained from `NodeStore.write`; `db` is there for reads and checks that must see the
-/// same transaction (a stock balance before an issue, say).
+/// same transaction (a stock balance before an issue, say). Every statement here is
+/// prepared once per connection and reused: this is the hot path of local writes.
 public struct ChangeWriter {
     public let db: Database
     public let node: NodeID
@@ -14,13 +15,18 @@ public struct ChangeWriter {
     private let wallClock: any WallClock
 
     init(db: Database, tables: [String: SyncedTable], wallClock: any WallClock) throws {
-        guard let identity = try NodeIdentity.fetchOne(db) else {
-            throw StoreError.notInitialized(path: db.description)
-        }
+        // The clock resumes from the greater of the stamps observed from peers (node.clock)
+        // and the newest log entry, which holds the last stamp issued here: no write to the
+        // node row per transaction.
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT id, max(clock, coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0)) FROM node
+                """)),
+            let node = NodeID(row[0] as String)
+        else { throw StoreError.notInitialized(path: db.description) }
         self.db = db
-        self.node = identity.id
+        self.node = node
         self.tables = tables
-        self.clock = HybridLogicalClock(last: HLCTimestamp(rawValue: identity.clock))
+        self.clock = HybridLogicalClock(last: HLCTimestamp(rawValue: row[1]))
         self.wallClock = wallClock
     }
 
@@ -33,25 +39,24 @@ public struct ChangeWriter {
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM \(name) WHERE id = ?", arguments: [id.rawValue]) == true {
-            throw StoreError.recordExists(table: name, id: id.rawValue)
-        }
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
-        var versions = FieldVersions()
+        let version = FieldVersion.first(hlc: stamp, node: node)
+        let versions = FieldVersions(initial: version)
         var changes: [FieldChange] = []
+        var arguments: [FieldValue] = [.text(id.rawValue), .text(org), .integer(stamp.rawValue), .integer(stamp.rawValue), .null]
+        arguments.reserveCapacity(5 + table.fields.count)
         for field in table.fields {
-            guard let value = values[field.name], !value.isNull else { continue }
-            let version = FieldVersion.first(hlc: stamp, node: node)
-            versions[field.name] = version
+            let value = values[field.name] ?? .null
+            arguments.append(value)
+            guard !value.isNull else { continue }
             changes.append(change(name, id, org, field.name, value, version))
         }
-        let columns = table.fieldNames
-        let sql = "INSERT INTO \(name) (id, org, created, updated, deleted, versions, "
-            + columns.joined(separator: ", ") + ") VALUES (?, ?, ?, ?, 0, ?"
-            + String(repeating: ", ?", count: columns.count) + ")"
-        var arguments: StatementArguments = [id.rawValue, org, stamp.rawValue, stamp.rawValue, versions.encoded]
-        arguments += StatementArguments(columns.map { values[$0] ?? .null })
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+        arguments[4] = .text(versions.encoded)
+        do {
+            try db.cachedStatement(sql: table.insertSQL).execute(binding: arguments)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError.recordExists(table: name, id: id.rawValue)
+        }
         try log(changes)
         return changes
     }
@@ -73,17 +78,17 @@ public struct ChangeWriter {
         var versions = current.versions
         var changes: [FieldChange] = []
         for field in changed {
-            let version = versions[field.name].map { $0.successor(hlc: stamp, node: node) }
+            let version = current.version(of: field.name).map { $0.successor(hlc: stamp, node: node) }
                 ?? .first(hlc: stamp, node: node)
             versions[field.name] = version
             changes.append(change(name, id, current.org, field.name, values[field.name]!, version))
         }
         let sql = "UPDATE \(name) SET updated = ?, versions = ?, "
             + changed.map { "\($0.name) = ?" }.joined(separator: ", ") + " WHERE id = ?"
-        var arguments: StatementArguments = [stamp.rawValue, versions.encoded]
-        arguments += StatementArguments(changed.map { values[$0.name]! })
-        arguments += [id.rawValue]
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+        var arguments: [FieldValue] = [.integer(stamp.rawValue), .text(versions.encoded)]
+        arguments += changed.map { values[$0.name]! }
+        arguments.append(.text(id.rawValue))
+        try db.cachedStatement(sql: sql).execute(binding: arguments)
         try log(changes)
         return changes
     }
@@ -96,11 +101,10 @@ public struct ChangeWriter {
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         var versions = current.versions
         let field = FieldChange.deletedField
-        let version = versions[field].map { $0.successor(hlc: stamp, node: node) } ?? .first(hlc: stamp, node: node)
+        let version = current.version(of: field).map { $0.successor(hlc: stamp, node: node) } ?? .first(hlc: stamp, node: node)
         versions[field] = version
-        try db.execute(
-            sql: "UPDATE \(name) SET deleted = 1, updated = ?, versions = ? WHERE id = ?",
-            arguments: [stamp.rawValue, versions.encoded, id.rawValue])
+        try db.cachedStatement(sql: "UPDATE \(name) SET deleted = 1, updated = ?, versions = ? WHERE id = ?")
+            .execute(arguments: [stamp.rawValue, versions.encoded, id.rawValue])
         let tombstone = change(name, id, current.org, field, .integer(1), version)
         try log([tombstone])
         return tombstone
@@ -109,14 +113,16 @@ public struct ChangeWriter {
     /// The record, deleted or not; nil when there is none.
     public func fetch(table name: String, id: RecordID) throws -> StoredRecord? {
         let table = try table(named: name)
-        return try Row.fetchOne(db, sql: "SELECT * FROM \(name) WHERE id = ?", arguments: [id.rawValue])
+        return try Row.fetchOne(db.cachedStatement(sql: table.selectSQL), arguments: [id.rawValue])
             .map { try StoredRecord(table: table, row: $0) }
     }
 
-    /// Persists the clock so that the next transaction, in any process, stamps after this one.
-    func saveClock() throws {
+    /// Folds a stamp received from another node into the clock and persists it, so that
+    /// later local stamps, in any process, order after it.
+    public mutating func observe(_ remote: HLCTimestamp) throws {
+        clock.observe(remote)
         try db.cachedStatement(sql: "UPDATE node SET clock = ? WHERE clock < ?")
-            .execute(arguments: [clock.last.rawValue, clock.last.rawValue])
+            .execute(arguments: [remote.rawValue, remote.rawValue])
     }
 
     private func table(named name: String) throws -> SyncedTable {
@@ -134,6 +140,7 @@ public struct ChangeWriter {
 
     private func normalized(_ fields: [String: FieldValue], in table: SyncedTable) throws -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
+        values.reserveCapacity(fields.count)
         for (name, value) in fields {
             guard let field = table.field(named: name) else {
                 throw StoreError.unknownField(table: table.name, field: name, known: table.fieldNames)
@@ -151,14 +158,31 @@ public struct ChangeWriter {
             node: version.node, versionVector: version.versionVector)
     }
 
+    /// Appends the changes of one write with one multi-row `INSERT`: one statement per write
+    /// instead of one per field.
     private func log(_ changes: [FieldChange]) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        guard !changes.isEmpty else { return }
+        let columns = 8
+        var arguments: [FieldValue] = []
+        arguments.reserveCapacity(changes.count * columns)
+        var vectorText = ""
+        var lastVector: VersionVector?
         for change in changes {
-            try statement.execute(arguments: [
-                change.table, change.record.rawValue, change.org, change.field, change.value,
-                change.hlc.rawValue, change.node.rawValue, change.versionVector.description,
-            ])
+            // The changes of one write usually share one vector: render it once.
+            if lastVector != change.versionVector {
+                vectorText = change.versionVector.description
+                lastVector = change.versionVector
+            }
+            arguments += [
+                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field), change.value,
+                .integer(change.hlc.rawValue), .text(change.node.rawValue), .text(vectorText),
+            ]
         }
+        try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count)).execute(binding: arguments)
+    }
+
+    static func logInsertSQL(rows: Int) -> String {
+        "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 }

@@ -10,7 +10,8 @@ public struct NodeIdentity: Codable, Sendable, Hashable, FetchableRecord, Persis
     public var org: String
     /// When `tiersync init` made the node, ISO 8601 UTC.
     public var createdAt: String
-    /// The last hybrid-logical-clock stamp issued or observed (raw form).
+    /// The greatest hybrid-logical-clock stamp observed from other nodes (raw form); local
+    /// stamps are read back from the change log.
     public var clock: Int64
 
     enum CodingKeys: String, CodingKey {

@@ -125,9 +125,7 @@ public final class NodeStore: Sendable {
     public func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
         try queue.write { db in
             var writer = try ChangeWriter(db: db, tables: tables, wallClock: wallClock)
-            let result = try body(&writer)
-            try writer.saveClock()
-            return result
+            return try body(&writer)
         }
     }
 

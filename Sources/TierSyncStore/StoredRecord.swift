@@ -15,6 +15,11 @@ public struct StoredRecord: Sendable, Hashable {
 
     public subscript(field: String) -> FieldValue { fields[field] ?? .null }
 
+    /// The version of a field's current value; nil for a field never set.
+    public func version(of field: String) -> FieldVersion? {
+        versions.version(of: field, isSet: !self[field].isNull)
+    }
+
     public init(table: SyncedTable, row: Row) throws {
         let idText: String = row["id"]
         guard let id = RecordID(idText) else {

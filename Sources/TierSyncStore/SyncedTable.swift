@@ -19,6 +19,19 @@ public struct SyncedTable: Sendable, Hashable {
     public let name: String
     /// Fields in schema order.
     public let fields: [Field]
+    /// `INSERT` of every column, bookkeeping first, then fields in schema order.
+    let insertSQL: String
+    /// The row of one record by id.
+    let selectSQL: String
+
+    init(name: String, fields: [Field]) {
+        self.name = name
+        self.fields = fields
+        insertSQL = "INSERT INTO \(name) (id, org, created, updated, deleted, versions"
+            + fields.map { ", " + $0.name }.joined() + ") VALUES (?, ?, ?, ?, 0, ?"
+            + String(repeating: ", ?", count: fields.count) + ")"
+        selectSQL = "SELECT * FROM \(name) WHERE id = ?"
+    }
 
     public var fieldNames: [String] { fields.map(\.name) }
 

@@ -48,7 +48,9 @@ import TierSyncCore
         let record = try store.write { try $0.fetch(table: "contact", id: id) }!
         #expect(record["phone"] == .text("13900002222"))
         #expect(record.updated.physical == 1_764_000_001_000)
-        #expect(record.versions["phone"]?.versionVector[store.node.id] == 2)
+        #expect(record.version(of: "phone")?.versionVector[store.node.id] == 2)
+        #expect(record.version(of: "name")?.versionVector[store.node.id] == 1)
+        #expect(record.version(of: "wechat") == nil)
     }
 
     @Test("a write that changes nothing logs nothing and takes no stamp")
@@ -57,14 +59,14 @@ import TierSyncCore
         try store.write { writer in
             try writer.insert(table: "drill", id: id, org: TestStore.org, fields: ["title": .text("防汛"), "participants": .integer(12)])
         }
-        let clockBefore = try store.read { db in try Int64.fetchOne(db, sql: "SELECT clock FROM node") }
+        let clockBefore = try store.read { db in try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM change_log") }
         let changes = try store.write { writer in
             // 12.0 for an INTEGER column is the same value: no change.
             try writer.update(table: "drill", id: id, fields: ["title": .text("防汛"), "participants": .real(12)])
         }
         #expect(changes.isEmpty)
         #expect(try TestStore.changeLog(store).count == 2)
-        #expect(try store.read { db in try Int64.fetchOne(db, sql: "SELECT clock FROM node") } == clockBefore)
+        #expect(try store.read { db in try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM change_log") } == clockBefore)
     }
 
     @Test("a delete is a tombstone: the row stays and `_deleted` is logged")
@@ -118,6 +120,19 @@ import TierSyncCore
         try reopened.write { writer in try writer.update(table: "contact", id: id, fields: ["name": .text("b")]) }
         let log = try TestStore.changeLog(reopened)
         #expect(log.count == 2 && log[1].hlc > log[0].hlc)
+    }
+
+    @Test("a stamp observed from a peer is remembered: later local stamps order after it, after reopen too")
+    func observedStampPersists() throws {
+        let remote = HLCTimestamp(physical: 1_764_000_000_000 + 3_600_000, counter: 7)
+        try store.write { writer in try writer.observe(remote) }
+        let path = store.path
+        try store.close()
+        let reopened = try NodeStore.open(path: path, wallClock: ManualWallClock(1_764_000_000_000))
+        try reopened.write { writer in
+            try writer.insert(table: "contact", id: TestStore.newID(10), org: TestStore.org, fields: ["name": .text("a")])
+        }
+        #expect(try TestStore.changeLog(reopened)[0].hlc == HLCTimestamp(physical: remote.physical, counter: 8))
     }
 
     @Test("unknown tables and fields are refused with the allowed names")
