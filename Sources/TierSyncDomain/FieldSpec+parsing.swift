@@ -56,11 +56,12 @@ extension FieldSpec {
                 throw DomainError.invalidValue(field: flag, value: raw, allowed: "a whole number from 0 to 10000000")
             }
             return .integer(count)
-        case .quantity:
-            guard let quantity = Double(text), quantity.isFinite, quantity > 0, quantity < 1e12,
+        case .quantity(let allowsZero):
+            guard let quantity = Double(text), quantity.isFinite, allowsZero ? quantity >= 0 : quantity > 0, quantity < 1e12,
                 text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
             else {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a positive number, e.g. 20 or 2.5")
+                throw DomainError.invalidValue(
+                    field: flag, value: raw, allowed: allowsZero ? "a number from 0, e.g. 0, 20 or 2.5" : "a positive number, e.g. 20 or 2.5")
             }
             return .real(quantity)
         case .period:

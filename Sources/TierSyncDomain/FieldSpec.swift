@@ -20,8 +20,9 @@ public struct FieldSpec: Sendable {
         case org
         /// A whole number from 0.
         case count
-        /// A positive decimal number.
-        case quantity
+        /// A decimal number above zero, or from zero when `allowsZero` (a stocktake that
+        /// finds nothing).
+        case quantity(allowsZero: Bool)
         /// A twice-monthly reporting period, `YYYY-MM-H1` or `YYYY-MM-H2`.
         case period
         /// The id of a live record of the table.

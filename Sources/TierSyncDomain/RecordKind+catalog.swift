@@ -77,7 +77,7 @@ extension RecordKind {
             FieldSpec("item", .reference(table: "material_item"), required: true, summary: "material item id"),
             FieldSpec("kind", .text(maxLength: 20), required: true, summary: "receive, issue, transfer, count or reversal"),
             FieldSpec("site", .text(maxLength: 100), required: true, summary: "storage site"),
-            FieldSpec("quantity", .quantity, required: true, summary: "amount moved, or counted for a stocktake"),
+            FieldSpec("quantity", .quantity(allowsZero: false), required: true, summary: "amount moved, or counted at a stocktake"),
             FieldSpec("to_org", .org, summary: "receiving org of a transfer"),
             FieldSpec("to_site", .text(maxLength: 100), summary: "receiving site of a transfer"),
             FieldSpec("source", .term(kind: "stock-source"), summary: "where received stock came from"),

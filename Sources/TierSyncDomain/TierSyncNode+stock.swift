@@ -36,6 +36,9 @@ extension TierSyncNode {
         case receive, issue, transfer, count
     }
 
+    /// A stocktake's quantity is the balance counted, which may be zero.
+    static let countedSpec = FieldSpec("quantity", .quantity(allowsZero: true), required: true, summary: "the balance counted")
+
     /// Records a stock movement and returns the event. An issue or transfer of more than
     /// the site holds is refused; a count records the difference to the counted balance.
     @discardableResult
@@ -48,7 +51,7 @@ extension TierSyncNode {
             var fields: [String: FieldValue] = [
                 "item": .text(item), "kind": .text(movement.rawValue),
                 "site": try kind.field(named: "site").parse(entry.site, in: context),
-                "quantity": try kind.field(named: "quantity").parse(entry.quantity, in: context),
+                "quantity": try (movement == .count ? Self.countedSpec : kind.field(named: "quantity")).parse(entry.quantity, in: context),
                 "occurred_on": try kind.field(named: "occurred_on").parse(entry.date ?? context.today, in: context),
                 "note": try kind.field(named: "note").parse(entry.note ?? "", in: context),
             ]
@@ -67,7 +70,9 @@ extension TierSyncNode {
                 }
                 fields["delta"] = .real(-quantity)
                 if movement == .transfer {
-                    let toOrg = try kind.field(named: "to_org").parse(entry.toOrg ?? org, in: context)
+                    // The receiving org's balance is derived from this event, so it must be
+                    // an org whose records this node may write and its peers will see.
+                    let toOrg = FieldValue.text(try writableOrg(entry.toOrg ?? org, db: writer.db).code)
                     let toSite = try kind.field(named: "to_site").parse(entry.toSite ?? "", in: context)
                     guard toSite != .null else {
                         throw DomainError.missingField("--to-site", kind: "stock transfer", hint: "the receiving site")

@@ -13,10 +13,15 @@ enum FieldArguments {
                     field: "argument", value: argument, allowed: "--FIELD VALUE pairs; fields: " + kind.fields.map { "--" + $0.flag }.joined(separator: ", "))
             }
             var name = String(argument.dropFirst(2))
-            let value: String
+            var inlineValue: String?
             if let equals = name.firstIndex(of: "=") {
-                value = String(name[name.index(after: equals)...])
+                inlineValue = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
+            }
+            let spec = try kind.field(named: name)
+            let value: String
+            if let inlineValue {
+                value = inlineValue
             } else {
                 index += 1
                 guard index < arguments.endIndex else {
@@ -24,7 +29,6 @@ enum FieldArguments {
                 }
                 value = arguments[index]
             }
-            let spec = try kind.field(named: name)
             guard values[spec.field] == nil else {
                 throw DomainError.invalidValue(field: name, value: value, allowed: "--\(spec.flag) given once")
             }

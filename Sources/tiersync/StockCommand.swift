@@ -61,7 +61,9 @@ struct StockMovementCommand<Tag: MovementTag>: ParsableCommand {
 
     @OptionGroup var options: MovementOptions
     @Option(help: ArgumentHelp("Storage site.", valueName: "site")) var site: String
-    @Option(help: ArgumentHelp(Tag.quantityHelp, valueName: "number")) var quantity: String
+    // `.unconditional` so that `--quantity -5` reaches validation (and its clear message)
+    // instead of being taken for a flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp(Tag.quantityHelp, valueName: "number")) var quantity: String
     @Option(help: "Receive: where it came from (purchase, donation, allocation, return).") var source: String?
     @Option(help: "Receive of a new item: its material category.") var category: String?
     @Option(help: "Receive of a new item: its unit of measure, e.g. 顶.") var unit: String?
@@ -91,7 +93,7 @@ struct StockTransfer: ParsableCommand {
     @Option(name: [.customLong("from-site"), .customLong("site")], help: ArgumentHelp("Site the stock leaves.", valueName: "site")) var fromSite: String
     @Option(help: ArgumentHelp("Site the stock arrives at.", valueName: "site")) var toSite: String
     @Option(help: ArgumentHelp("Org the stock goes to (default: the same org).", valueName: "code")) var toOrg: String?
-    @Option(help: ArgumentHelp("Amount moved.", valueName: "number")) var quantity: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Amount moved.", valueName: "number")) var quantity: String
 
     func run() throws {
         var entry = options.entry(site: fromSite, quantity: quantity)

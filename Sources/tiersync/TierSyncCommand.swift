@@ -32,7 +32,14 @@ struct TierSyncCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            exit(withError: error)
+            // Help and version requests print as ArgumentParser formats them; every error is
+            // one line on stderr, as scripts expect.
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            let hint = code == .validationFailure ? " (see --help for usage)" : ""
+            FileHandle.standardError.write(Data("Error: \(message)\(hint)\n".utf8))
+            Foundation.exit(code.rawValue)
         }
     }
 }

@@ -88,10 +88,7 @@ import Testing
   }
 
   @Test(
-    "a negative stock quantity written as a separate argument (--quantity -5) is refused naming the value",
-    .disabled(
-      "bug: ArgumentParser takes -5 for a flag and prints \"Missing value for '--quantity <number>'\" plus usage (4 lines)"
-    )
+    "a negative stock quantity written as a separate argument (--quantity -5) is refused naming the value"
   )
   func negativeQuantitySeparateArgument() throws {
     try expectRefusal(
