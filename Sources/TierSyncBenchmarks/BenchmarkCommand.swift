@@ -31,7 +31,8 @@ enum BenchmarkCommand {
                 exit(2)
             }
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let results = try LocalWriteBenchmark(records: records, runs: runs, directory: directory).run()
@@ -41,7 +42,8 @@ enum BenchmarkCommand {
         for result in results {
             print(
                 "| \(result.name) | \(result.count) | \(Int(Double(result.count) / result.plainSeconds)) | "
-                    + "\(Int(Double(result.count) / result.tierSyncSeconds)) | \(String(format: "%.2f", result.ratio))× |")
+                    + "\(Int(Double(result.count) / result.tierSyncSeconds)) | \(String(format: "%.2f", result.ratio))× |"
+            )
         }
     }
 }

@@ -41,7 +41,9 @@ struct LocalWriteBenchmark {
                 plain.append(try measurePlain(scenario, ids: ids, rows: rows, run: run))
                 captured.append(try measureCaptured(scenario, ids: ids, rows: rows, run: run))
             }
-            results.append(Measurement(name: scenario.name, count: count, plainSeconds: plain.median, tierSyncSeconds: captured.median))
+            results.append(
+                Measurement(
+                    name: scenario.name, count: count, plainSeconds: plain.median, tierSyncSeconds: captured.median))
         }
         return results
     }
@@ -70,14 +72,21 @@ struct LocalWriteBenchmark {
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         try queue.write { db in
-            try db.execute(sql: "CREATE TABLE contact (id TEXT NOT NULL PRIMARY KEY, org TEXT NOT NULL, "
-                + Self.fields.map { "\($0) TEXT" }.joined(separator: ", ") + "); CREATE INDEX contact_org ON contact(org)")
+            try db.execute(
+                sql: "CREATE TABLE contact (id TEXT NOT NULL PRIMARY KEY, org TEXT NOT NULL, "
+                    + Self.fields.map { "\($0) TEXT" }.joined(separator: ", ")
+                    + "); CREATE INDEX contact_org ON contact(org)")
         }
         let arguments = rows.indices.map { i in
-            StatementArguments([ids[i].rawValue.databaseValue, "520201".databaseValue] + Self.fields.map { rows[i][$0]!.databaseValue })
+            StatementArguments(
+                [ids[i].rawValue.databaseValue, "520201".databaseValue] + Self.fields.map { rows[i][$0]!.databaseValue }
+            )
         }
-        let newPhones = rows.indices.map { i in StatementArguments(["138\(String(format: "%08d", i))", ids[i].rawValue]) }
-        let insert = "INSERT INTO contact (id, org, \(Self.fields.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let newPhones = rows.indices.map { i in
+            StatementArguments(["138\(String(format: "%08d", i))", ids[i].rawValue])
+        }
+        let insert =
+            "INSERT INTO contact (id, org, \(Self.fields.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         func insertAll(_ db: Database, _ range: Range<Int>) throws {
             let statement = try db.cachedStatement(sql: insert)
             for i in range { try statement.execute(arguments: arguments[i]) }
@@ -97,10 +106,12 @@ struct LocalWriteBenchmark {
         }
     }
 
-    func measureCaptured(_ scenario: Scenario, ids: [RecordID], rows: [[String: FieldValue]], run: Int) throws -> Double {
+    func measureCaptured(_ scenario: Scenario, ids: [RecordID], rows: [[String: FieldValue]], run: Int) throws -> Double
+    {
         let count = ids.count
         let path = directory.appendingPathComponent("tiersync-\(run)-\(UUID().uuidString).db").path
-        let node = try TierSyncNode.create(path: path, org: "520201", logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let node = try TierSyncNode.create(
+            path: path, org: "520201", logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         let store = node.store
         defer { try? store.close() }
         let newPhones = rows.indices.map { i in ["phone": FieldValue.text("138\(String(format: "%08d", i))")] }
@@ -160,6 +171,7 @@ struct SplitMix64: RandomNumberGenerator {
 extension Array where Element == Double {
     var median: Double {
         let sorted = self.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 }

@@ -31,7 +31,9 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible, C
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = NodeID(text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "node id '\(text)' is not 16 lowercase hex digits"))
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "node id '\(text)' is not 16 lowercase hex digits"
+                ))
         }
         self = id
     }

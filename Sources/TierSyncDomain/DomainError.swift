@@ -55,7 +55,8 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case .unknownOrg(let code):
             return "unknown org '\(code)': not in this node's org hierarchy (see `tiersync orgs`)"
         case .outsideSubtree(let org, let nodeOrg):
-            return "org \(org) is outside this node's subtree (\(nodeOrg)): a node writes only its own records and those of units below it"
+            return
+                "org \(org) is outside this node's subtree (\(nodeOrg)): a node writes only its own records and those of units below it"
         case .insufficientStock(let item, let site, let held, let requested):
             return "cannot issue \(requested) of \(item) at site '\(site)': it holds only \(held)"
         case .immutable(let kind, let hint):

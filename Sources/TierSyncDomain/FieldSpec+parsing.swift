@@ -7,7 +7,9 @@ extension FieldSpec {
     public func parse(_ raw: String, in context: ValidationContext) throws -> FieldValue {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
-            if required { throw DomainError.invalidValue(field: flag, value: raw, allowed: "a value (\(summary)); it is required") }
+            if required {
+                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a value (\(summary)); it is required")
+            }
             return .null
         }
         switch type {
@@ -57,23 +59,28 @@ extension FieldSpec {
             }
             return .integer(count)
         case .quantity(let allowsZero):
-            guard let quantity = Double(text), quantity.isFinite, allowsZero ? quantity >= 0 : quantity > 0, quantity < 1e12,
+            guard let quantity = Double(text), quantity.isFinite, allowsZero ? quantity >= 0 : quantity > 0,
+                quantity < 1e12,
                 text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
             else {
                 throw DomainError.invalidValue(
-                    field: flag, value: raw, allowed: allowsZero ? "a number from 0, e.g. 0, 20 or 2.5" : "a positive number, e.g. 20 or 2.5")
+                    field: flag, value: raw,
+                    allowed: allowsZero ? "a number from 0, e.g. 0, 20 or 2.5" : "a positive number, e.g. 20 or 2.5")
             }
             return .real(quantity)
         case .period:
             guard let period = ReportingPeriod(parsing: text) else {
                 throw DomainError.invalidValue(
                     field: flag, value: raw,
-                    allowed: "YYYY-MM-H1 (first half, due by the 15th) or YYYY-MM-H2 (second half, due by the month's last day)")
+                    allowed:
+                        "YYYY-MM-H1 (first half, due by the 15th) or YYYY-MM-H2 (second half, due by the month's last day)"
+                )
             }
             return .text(period.description)
         case .reference(let table):
             guard let id = RecordID(text), try context.liveRecordExists(table: table, id: id) else {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "the id of an existing \(table) record")
+                throw DomainError.invalidValue(
+                    field: flag, value: raw, allowed: "the id of an existing \(table) record")
             }
             return .text(id.rawValue)
         }
@@ -99,7 +106,9 @@ extension FieldSpec {
         }
         throw DomainError.invalidValue(
             field: field, value: text,
-            allowed: "a mobile number of 11 digits starting 13–19 (e.g. 13900001111) or a landline with area code (e.g. 0858-8221234)")
+            allowed:
+                "a mobile number of 11 digits starting 13–19 (e.g. 13900001111) or a landline with area code (e.g. 0858-8221234)"
+        )
     }
 
     static func isWeChatID(_ text: String) -> Bool {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One field of a record kind as people enter it: its CLI name, type, and whether it is
 /// required. Parsing a value checks it and returns what the store keeps.
 ///
@@ -55,5 +57,3 @@ public struct FieldSpec: Sendable {
         name == flag || name == field || aliases.contains(name)
     }
 }
-
-import Foundation

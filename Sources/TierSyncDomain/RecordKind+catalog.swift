@@ -6,31 +6,46 @@ extension RecordKind {
         name: "plan", table: "plan", displayName: "应急预案",
         fields: [
             FieldSpec("title", .text(maxLength: 200), required: true, summary: "the plan's title"),
-            FieldSpec("level", .term(kind: "plan-level"), required: true, summary: "overall, special, department, enterprise or grassroots"),
-            FieldSpec("category", .term(kind: "plan-category"), summary: "special-plan category (required for special plans)"),
+            FieldSpec(
+                "level", .term(kind: "plan-level"), required: true,
+                summary: "overall, special, department, enterprise or grassroots"),
+            FieldSpec(
+                "category", .term(kind: "plan-category"), summary: "special-plan category (required for special plans)"),
             FieldSpec("status", .term(kind: "plan-status"), required: true, summary: "drafting, revising or published"),
             FieldSpec("version", .text(maxLength: 40), summary: "version label, e.g. 2026版"),
             FieldSpec("revision_deadline", .date, summary: "date the revision is due"),
             FieldSpec("documents", .terms(kind: "plan-document"), summary: "supporting documents, comma-separated"),
             FieldSpec("filed_with", .org, summary: "org code the plan is filed with (备案)"),
             FieldSpec("filed_on", .date, summary: "filing date"),
-            FieldSpec("filing_verdict", .term(kind: "filing-verdict"), summary: "reviewer's verdict: pending, approved or returned"),
+            FieldSpec(
+                "filing_verdict", .term(kind: "filing-verdict"),
+                summary: "reviewer's verdict: pending, approved or returned"),
         ],
         defaults: { _ in ["status": .text("drafting")] },
         check: { record in
             if record["level"] == .text("special"), record["category"] ?? .null == .null {
-                throw DomainError.missingField("category", kind: "plan", hint: "a special plan (专项应急预案) needs one of the twenty special-plan categories")
+                throw DomainError.missingField(
+                    "category", kind: "plan",
+                    hint: "a special plan (专项应急预案) needs one of the twenty special-plan categories")
             }
             let filed = record["filed_with"] ?? .null
             for field in ["filed_on", "filing_verdict"] where filed == .null && (record[field] ?? .null) != .null {
-                throw DomainError.missingField("filed-with", kind: "plan", hint: "\(field.replacingOccurrences(of: "_", with: "-")) describes a filing, so give the org it is filed with")
+                throw DomainError.missingField(
+                    "filed-with", kind: "plan",
+                    hint:
+                        "\(field.replacingOccurrences(of: "_", with: "-")) describes a filing, so give the org it is filed with"
+                )
             }
         })
 
     public static let contact = RecordKind(
         name: "contact", table: "contact", displayName: "联系人",
         fields: [
-            FieldSpec("role", .term(kind: "contact-role"), required: true, summary: "commander, deputy-commander, information-officer, liaison, expert, grid-worker, grid-leader or team-contact"),
+            FieldSpec(
+                "role", .term(kind: "contact-role"), required: true,
+                summary:
+                    "commander, deputy-commander, information-officer, liaison, expert, grid-worker, grid-leader or team-contact"
+            ),
             FieldSpec("hazard", .term(kind: "plan-category"), summary: "hazard type, as the special-plan categories"),
             FieldSpec("name", .text(maxLength: 50), required: true, summary: "the person's name"),
             FieldSpec("post", .text(maxLength: 100), summary: "post or title"),
@@ -54,7 +69,9 @@ extension RecordKind {
     public static let report = RecordKind(
         name: "report", table: "progress_report", displayName: "进展报告",
         fields: [
-            FieldSpec("period", .period, required: true, summary: "YYYY-MM-H1 (due by the 15th) or YYYY-MM-H2 (due by the last day)"),
+            FieldSpec(
+                "period", .period, required: true,
+                summary: "YYYY-MM-H1 (due by the 15th) or YYYY-MM-H2 (due by the last day)"),
             FieldSpec("body", .text(maxLength: 20000), required: true, aliases: ["text"], summary: "the report's text"),
             FieldSpec("submitted_at", .dateTime, required: true, summary: "when it was submitted (default: now)"),
         ],
@@ -66,7 +83,9 @@ extension RecordKind {
             FieldSpec("name", .text(maxLength: 100), required: true, summary: "item name, e.g. 帐篷"),
             FieldSpec("category", .term(kind: "material-category"), required: true, summary: "material category"),
             FieldSpec("unit", .text(maxLength: 20), required: true, summary: "unit of measure, e.g. 顶"),
-            FieldSpec("reserve_kind", .term(kind: "reserve-kind"), required: true, summary: "physical, commercial or production-capacity"),
+            FieldSpec(
+                "reserve_kind", .term(kind: "reserve-kind"), required: true,
+                summary: "physical, commercial or production-capacity"),
             FieldSpec("custodian", .text(maxLength: 50), summary: "who keeps it"),
         ],
         defaults: { _ in ["reserve_kind": .text("physical")] })
@@ -75,13 +94,18 @@ extension RecordKind {
         name: "stock-event", table: "stock_event", displayName: "物资出入库",
         fields: [
             FieldSpec("item", .reference(table: "material_item"), required: true, summary: "material item id"),
-            FieldSpec("kind", .text(maxLength: 20), required: true, summary: "receive, issue, transfer, count or reversal"),
+            FieldSpec(
+                "kind", .text(maxLength: 20), required: true, summary: "receive, issue, transfer, count or reversal"),
             FieldSpec("site", .text(maxLength: 100), required: true, summary: "storage site"),
-            FieldSpec("quantity", .quantity(allowsZero: false), required: true, summary: "amount moved, or counted at a stocktake"),
+            FieldSpec(
+                "quantity", .quantity(allowsZero: false), required: true,
+                summary: "amount moved, or counted at a stocktake"),
             FieldSpec("to_org", .org, summary: "receiving org of a transfer"),
             FieldSpec("to_site", .text(maxLength: 100), summary: "receiving site of a transfer"),
             FieldSpec("source", .term(kind: "stock-source"), summary: "where received stock came from"),
-            FieldSpec("occurred_on", .date, required: true, aliases: ["date"], summary: "date of the movement (default: today)"),
+            FieldSpec(
+                "occurred_on", .date, required: true, aliases: ["date"],
+                summary: "date of the movement (default: today)"),
             FieldSpec("note", .text(maxLength: 500), summary: "free note"),
         ],
         editable: false)

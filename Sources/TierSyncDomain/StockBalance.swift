@@ -37,10 +37,11 @@ public struct StockBalance: Sendable, Hashable, Codable {
 
     /// The balance of one item at one org's site.
     static func quantity(_ db: Database, item: String, org: String, site: String) throws -> Double {
-        let total = try Double.fetchOne(
-            db,
-            sql: "SELECT COALESCE(SUM(delta), 0) FROM (\(movements)) WHERE item = ? AND org = ? AND site = ?",
-            arguments: [item, org, site]) ?? 0
+        let total =
+            try Double.fetchOne(
+                db,
+                sql: "SELECT COALESCE(SUM(delta), 0) FROM (\(movements)) WHERE item = ? AND org = ? AND site = ?",
+                arguments: [item, org, site]) ?? 0
         return rounded(total)
     }
 

@@ -35,7 +35,8 @@ extension TierSyncNode {
     public func exportCSV(table name: String?, emit: (String) throws -> Void) throws {
         guard let name else {
             throw DomainError.invalidValue(
-                field: "table", value: "", allowed: "--table with csv (one table per file): " + store.tables.keys.sorted().joined(separator: ", "))
+                field: "table", value: "",
+                allowed: "--table with csv (one table per file): " + store.tables.keys.sorted().joined(separator: ", "))
         }
         let table = try exportTables(name)[0]
         try emit(CSV.byteOrderMark + CSV.line(["id", "org", "deleted", "created", "updated"] + table.fieldNames))
@@ -43,9 +44,13 @@ extension TierSyncNode {
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY id")
             while let row = try rows.next() {
                 let record = try StoredRecord(table: table, row: row)
-                try emit(CSV.line(
-                    [record.id.rawValue, record.org, record.deleted ? "1" : "0", record.created.isoTime, record.updated.isoTime]
-                        + table.fieldNames.map { record[$0].description }))
+                try emit(
+                    CSV.line(
+                        [
+                            record.id.rawValue, record.org, record.deleted ? "1" : "0", record.created.isoTime,
+                            record.updated.isoTime,
+                        ]
+                            + table.fieldNames.map { record[$0].description }))
             }
         }
     }

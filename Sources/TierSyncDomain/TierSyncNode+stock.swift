@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TierSyncCore
 import TierSyncStore
@@ -27,7 +28,9 @@ extension TierSyncNode {
             note: String? = nil, source: String? = nil, newItem: [String: String] = [:],
             toSite: String? = nil, toOrg: String? = nil
         ) {
-            (self.org, self.item, self.site, self.quantity, self.date, self.note) = (org, item, site, quantity, date, note)
+            (self.org, self.item, self.site, self.quantity, self.date, self.note) = (
+                org, item, site, quantity, date, note
+            )
             (self.source, self.newItem, self.toSite, self.toOrg) = (source, newItem, toSite, toOrg)
         }
     }
@@ -37,7 +40,8 @@ extension TierSyncNode {
     }
 
     /// A stocktake's quantity is the balance counted, which may be zero.
-    static let countedSpec = FieldSpec("quantity", .quantity(allowsZero: true), required: true, summary: "the balance counted")
+    static let countedSpec = FieldSpec(
+        "quantity", .quantity(allowsZero: true), required: true, summary: "the balance counted")
 
     /// Records a stock movement and returns the event. An issue or transfer of more than
     /// the site holds is refused; a count records the difference to the counted balance.
@@ -51,7 +55,8 @@ extension TierSyncNode {
             var fields: [String: FieldValue] = [
                 "item": .text(item), "kind": .text(movement.rawValue),
                 "site": try kind.field(named: "site").parse(entry.site, in: context),
-                "quantity": try (movement == .count ? Self.countedSpec : kind.field(named: "quantity")).parse(entry.quantity, in: context),
+                "quantity": try (movement == .count ? Self.countedSpec : kind.field(named: "quantity")).parse(
+                    entry.quantity, in: context),
                 "occurred_on": try kind.field(named: "occurred_on").parse(entry.date ?? context.today, in: context),
                 "note": try kind.field(named: "note").parse(entry.note ?? "", in: context),
             ]
@@ -78,7 +83,8 @@ extension TierSyncNode {
                         throw DomainError.missingField("--to-site", kind: "stock transfer", hint: "the receiving site")
                     }
                     guard toSite != .text(site) || toOrg != .text(org) else {
-                        throw DomainError.invalidValue(field: "to-site", value: site, allowed: "a site other than the one stock leaves")
+                        throw DomainError.invalidValue(
+                            field: "to-site", value: site, allowed: "a site other than the one stock leaves")
                     }
                     (fields["to_org"], fields["to_site"]) = (toOrg, toSite)
                 }
@@ -100,9 +106,14 @@ extension TierSyncNode {
             let original = try liveRecord(.stockEvent, id: eventID, db: writer.db)
             _ = try writableOrg(original.org, db: writer.db)
             guard original["kind"] != .text("reversal") else {
-                throw DomainError.invalidValue(field: "event", value: eventID, allowed: "a movement, not a reversal (record the movement again instead)")
+                throw DomainError.invalidValue(
+                    field: "event", value: eventID,
+                    allowed: "a movement, not a reversal (record the movement again instead)")
             }
-            if try Bool.fetchOne(writer.db, sql: "SELECT 1 FROM stock_event WHERE reverses = ? AND deleted = 0", arguments: [eventID.lowercased()]) == true {
+            if try Bool.fetchOne(
+                writer.db, sql: "SELECT 1 FROM stock_event WHERE reverses = ? AND deleted = 0",
+                arguments: [eventID.lowercased()]) == true
+            {
                 throw DomainError.invalidValue(field: "event", value: eventID, allowed: "an event not reversed yet")
             }
             let delta = -(original["delta"].doubleValue ?? 0)
@@ -117,9 +128,16 @@ extension TierSyncNode {
             try writer.insert(table: RecordKind.stockEvent.table, id: id, org: original.org, fields: fields)
             let item = original["item"].textValue ?? ""
             var affected = [(original.org, original["site"].textValue ?? "")]
-            if let toSite = original["to_site"].textValue, let toOrg = original["to_org"].textValue { affected.append((toOrg, toSite)) }
-            for (org, site) in affected where try StockBalance.quantity(writer.db, item: item, org: org, site: site) < -1e-9 {
-                throw DomainError.invalidValue(field: "event", value: eventID, allowed: "an event whose reversal leaves no negative stock (site '\(site)' of \(org) has since issued it)")
+            if let toSite = original["to_site"].textValue, let toOrg = original["to_org"].textValue {
+                affected.append((toOrg, toSite))
+            }
+            for (org, site) in affected
+            where try StockBalance.quantity(writer.db, item: item, org: org, site: site) < -1e-9 {
+                throw DomainError.invalidValue(
+                    field: "event", value: eventID,
+                    allowed:
+                        "an event whose reversal leaves no negative stock (site '\(site)' of \(org) has since issued it)"
+                )
             }
             return try writer.fetch(table: RecordKind.stockEvent.table, id: id)!
         }
@@ -127,7 +145,8 @@ extension TierSyncNode {
 
     /// Balances of every item at every site in `org`'s subtree (default: the node's).
     public func stockBalances(under org: String? = nil) throws -> [StockBalance] {
-        try store.read { db in try StockBalance.fetchAll(db, underPath: try orgUnit(org ?? self.org.code, db: db).path) }
+        try store.read { db in try StockBalance.fetchAll(db, underPath: try orgUnit(org ?? self.org.code, db: db).path)
+        }
     }
 
     /// The id of the item `entry.item` names (an id, or a name within `org`); creates it on
@@ -143,16 +162,21 @@ extension TierSyncNode {
         }
         let name = entry.item.trimmingCharacters(in: .whitespaces)
         if let id = try String.fetchOne(
-            writer.db, sql: "SELECT id FROM material_item WHERE org = ? AND name = ? AND deleted = 0 ORDER BY created LIMIT 1",
+            writer.db,
+            sql: "SELECT id FROM material_item WHERE org = ? AND name = ? AND deleted = 0 ORDER BY created LIMIT 1",
             arguments: [org, name])
         {
             return id
         }
         guard createIfMissing else {
-            let known = try String.fetchAll(writer.db, sql: "SELECT name FROM material_item WHERE org = ? AND deleted = 0 ORDER BY name", arguments: [org])
+            let known = try String.fetchAll(
+                writer.db, sql: "SELECT name FROM material_item WHERE org = ? AND deleted = 0 ORDER BY name",
+                arguments: [org])
             throw DomainError.invalidValue(
                 field: "item", value: entry.item,
-                allowed: "an item id or the name of an item of \(org)" + (known.isEmpty ? " (it has none yet: receive stock first)" : ": " + known.joined(separator: ", ")))
+                allowed: "an item id or the name of an item of \(org)"
+                    + (known.isEmpty ? " (it has none yet: receive stock first)" : ": " + known.joined(separator: ", "))
+            )
         }
         let kind = RecordKind.materialItem
         let context = context(writer.db)
@@ -164,7 +188,8 @@ extension TierSyncNode {
         }
         for spec in kind.fields where spec.required && (fields[spec.field] ?? .null) == .null {
             throw DomainError.missingField(
-                "--\(spec.flag)", kind: "new item '\(name)'", hint: "it is new at \(org), so give --category and --unit to create it")
+                "--\(spec.flag)", kind: "new item '\(name)'",
+                hint: "it is new at \(org), so give --category and --unit to create it")
         }
         var random = SystemRandomNumberGenerator()
         let id = RecordID.random(using: &random)
@@ -172,5 +197,3 @@ extension TierSyncNode {
         return id.rawValue
     }
 }
-
-import Foundation

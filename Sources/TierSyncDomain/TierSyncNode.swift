@@ -38,7 +38,8 @@ public final class TierSyncNode: Sendable {
             let counties = seeds.orgs.filter { $0.level == .county }.map { "\($0.code) \($0.name)" }
             throw DomainError.invalidValue(
                 field: "org", value: org,
-                allowed: "the code of an org unit in the seeds (see seeds/orgs.csv), e.g. " + counties.joined(separator: ", "))
+                allowed: "the code of an org unit in the seeds (see seeds/orgs.csv), e.g. "
+                    + counties.joined(separator: ", "))
         }
         var random = SystemRandomNumberGenerator()
         let store = try NodeStore.create(
@@ -80,7 +81,8 @@ public final class TierSyncNode: Sendable {
     @discardableResult
     public func set(_ kind: RecordKind, id: String, values: [String: String]) throws -> (StoredRecord, [FieldChange]) {
         guard kind.editable else {
-            throw DomainError.immutable(kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
+            throw DomainError.immutable(
+                kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
         }
         return try store.write { writer in
             let current = try liveRecord(kind, id: id, db: writer.db)
@@ -100,7 +102,8 @@ public final class TierSyncNode: Sendable {
     /// Deletes a record: it stays as a tombstone, so the deletion syncs like any edit.
     public func delete(_ kind: RecordKind, id: String) throws {
         guard kind.editable else {
-            throw DomainError.immutable(kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
+            throw DomainError.immutable(
+                kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
         }
         try store.write { writer in
             let current = try liveRecord(kind, id: id, db: writer.db)
@@ -121,7 +124,9 @@ public final class TierSyncNode: Sendable {
 
     /// Live records of `kind` owned by `org` or units below it (default: the whole node),
     /// oldest first.
-    public func list(_ kind: RecordKind, under org: String? = nil, includeDeleted: Bool = false) throws -> [StoredRecord] {
+    public func list(_ kind: RecordKind, under org: String? = nil, includeDeleted: Bool = false) throws
+        -> [StoredRecord]
+    {
         let table = try store.table(named: kind.table)
         return try store.read { db in
             let root = try orgUnit(org ?? self.org.code, db: db)

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TierSyncCore
 import TierSyncStore
@@ -28,5 +29,3 @@ public struct ValidationContext {
         DateTimeText.format(Date(timeIntervalSince1970: Double(now) / 1000))
     }
 }
-
-import Foundation

@@ -18,9 +18,12 @@ public struct ChangeWriter {
         // The clock resumes from the greater of the stamps observed from peers (node.clock)
         // and the newest log entry, which holds the last stamp issued here: no write to the
         // node row per transaction.
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT id, max(clock, coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0)) FROM node
-                """)),
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, max(clock, coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0)) FROM node
+                        """)),
             let node = NodeID(row[0] as String)
         else { throw StoreError.notInitialized(path: db.description) }
         self.db = db
@@ -43,7 +46,9 @@ public struct ChangeWriter {
         let version = FieldVersion.first(hlc: stamp, node: node)
         let versions = FieldVersions(initial: version)
         var changes: [FieldChange] = []
-        var arguments: [FieldValue] = [.text(id.rawValue), .text(org), .integer(stamp.rawValue), .integer(stamp.rawValue), .null]
+        var arguments: [FieldValue] = [
+            .text(id.rawValue), .text(org), .integer(stamp.rawValue), .integer(stamp.rawValue), .null,
+        ]
         arguments.reserveCapacity(5 + table.fields.count)
         for field in table.fields {
             let value = values[field.name] ?? .null
@@ -78,12 +83,14 @@ public struct ChangeWriter {
         var versions = current.versions
         var changes: [FieldChange] = []
         for field in changed {
-            let version = current.version(of: field.name).map { $0.successor(hlc: stamp, node: node) }
+            let version =
+                current.version(of: field.name).map { $0.successor(hlc: stamp, node: node) }
                 ?? .first(hlc: stamp, node: node)
             versions[field.name] = version
             changes.append(change(name, id, current.org, field.name, values[field.name]!, version))
         }
-        let sql = "UPDATE \(name) SET updated = ?, versions = ?, "
+        let sql =
+            "UPDATE \(name) SET updated = ?, versions = ?, "
             + changed.map { "\($0.name) = ?" }.joined(separator: ", ") + " WHERE id = ?"
         var arguments: [FieldValue] = [.integer(stamp.rawValue), .text(versions.encoded)]
         arguments += changed.map { values[$0.name]! }
@@ -101,7 +108,8 @@ public struct ChangeWriter {
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         var versions = current.versions
         let field = FieldChange.deletedField
-        let version = current.version(of: field).map { $0.successor(hlc: stamp, node: node) } ?? .first(hlc: stamp, node: node)
+        let version =
+            current.version(of: field).map { $0.successor(hlc: stamp, node: node) } ?? .first(hlc: stamp, node: node)
         versions[field] = version
         try db.cachedStatement(sql: "UPDATE \(name) SET deleted = 1, updated = ?, versions = ? WHERE id = ?")
             .execute(arguments: [stamp.rawValue, versions.encoded, id.rawValue])
@@ -174,7 +182,8 @@ public struct ChangeWriter {
                 lastVector = change.versionVector
             }
             arguments += [
-                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field), change.value,
+                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
+                change.value,
                 .integer(change.hlc.rawValue), .text(change.node.rawValue), .text(vectorText),
             ]
         }

@@ -36,7 +36,8 @@ enum DatabaseFileCheck {
         defer { try? queue.close() }
         return try queue.read { db in
             let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             if tables.isEmpty { return .absent }
             guard tables.contains("grdb_migrations"), tables.contains("node") else {
                 let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")

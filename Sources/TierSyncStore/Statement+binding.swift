@@ -23,7 +23,8 @@ extension Statement {
             case .text(let text): code = sqlite3_bind_text(sqliteStatement, index, text, -1, Self.transient)
             }
             guard code == SQLITE_OK else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "binding argument \(index) failed", sql: sql)
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: "binding argument \(index) failed", sql: sql)
             }
         }
         try execute()

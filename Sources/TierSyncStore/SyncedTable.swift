@@ -27,7 +27,8 @@ public struct SyncedTable: Sendable, Hashable {
     init(name: String, fields: [Field]) {
         self.name = name
         self.fields = fields
-        insertSQL = "INSERT INTO \(name) (id, org, created, updated, deleted, versions"
+        insertSQL =
+            "INSERT INTO \(name) (id, org, created, updated, deleted, versions"
             + fields.map { ", " + $0.name }.joined() + ") VALUES (?, ?, ?, ?, 0, ?"
             + String(repeating: ", ?", count: fields.count) + ")"
         selectSQL = "SELECT * FROM \(name) WHERE id = ?"

@@ -10,7 +10,9 @@ enum FieldArguments {
             let argument = arguments[index]
             guard argument.hasPrefix("--"), argument.count > 2 else {
                 throw DomainError.invalidValue(
-                    field: "argument", value: argument, allowed: "--FIELD VALUE pairs; fields: " + kind.fields.map { "--" + $0.flag }.joined(separator: ", "))
+                    field: "argument", value: argument,
+                    allowed: "--FIELD VALUE pairs; fields: "
+                        + kind.fields.map { "--" + $0.flag }.joined(separator: ", "))
             }
             var name = String(argument.dropFirst(2))
             var inlineValue: String?
@@ -40,12 +42,15 @@ enum FieldArguments {
 
     static func parseAssignments(_ arguments: [String], kind: RecordKind) throws -> [String: String] {
         guard !arguments.isEmpty else {
-            throw DomainError.invalidValue(field: "change", value: "", allowed: "at least one FIELD=VALUE; fields: " + kind.fields.map(\.flag).joined(separator: ", "))
+            throw DomainError.invalidValue(
+                field: "change", value: "",
+                allowed: "at least one FIELD=VALUE; fields: " + kind.fields.map(\.flag).joined(separator: ", "))
         }
         var values: [String: String] = [:]
         for argument in arguments {
             guard let equals = argument.firstIndex(of: "=") else {
-                throw DomainError.invalidValue(field: "change", value: argument, allowed: "FIELD=VALUE, e.g. phone=13900002222")
+                throw DomainError.invalidValue(
+                    field: "change", value: argument, allowed: "FIELD=VALUE, e.g. phone=13900002222")
             }
             let spec = try kind.field(named: String(argument[..<equals]))
             values[spec.field] = String(argument[argument.index(after: equals)...])

@@ -12,7 +12,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The node's org unit code, e.g. 520201 (钟山区).", valueName: "code"))
     var org: String
 
-    @Option(help: ArgumentHelp("A folder with orgs.csv and vocabulary.csv to load instead of the built-in seeds.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "A folder with orgs.csv and vocabulary.csv to load instead of the built-in seeds.", valueName: "dir"))
     var seeds: String?
 
     @Flag(help: "Print the node as JSON.") var json = false
@@ -21,9 +23,13 @@ struct InitCommand: ParsableCommand {
         let seedData = try seeds.map { try SeedData.load(directory: $0) }
         let created = try TierSyncNode.create(path: node.db, org: org, seeds: seedData)
         if json {
-            try Output.json(["node": created.store.node.id.rawValue, "org": created.org.code, "name": created.org.name, "db": node.db])
+            try Output.json([
+                "node": created.store.node.id.rawValue, "org": created.org.code, "name": created.org.name,
+                "db": node.db,
+            ])
         } else {
-            Output.line("created node \(created.store.node.id) for \(created.org.code) \(created.org.name) at \(node.db)")
+            Output.line(
+                "created node \(created.store.node.id) for \(created.org.code) \(created.org.name) at \(node.db)")
         }
     }
 }
@@ -48,7 +54,13 @@ struct OrgsCommand: ParsableCommand {
             let top = units.map(depth).min() ?? 0
             Output.table(
                 ["code", "parent", "name", "level"],
-                units.map { [$0.code, $0.parent ?? "", String(repeating: "  ", count: depth($0) - top) + $0.name + ($0.sample ? " (sample)" : ""), $0.level.rawValue] })
+                units.map {
+                    [
+                        $0.code, $0.parent ?? "",
+                        String(repeating: "  ", count: depth($0) - top) + $0.name + ($0.sample ? " (sample)" : ""),
+                        $0.level.rawValue,
+                    ]
+                })
         }
     }
 }

@@ -32,7 +32,10 @@ enum Output {
         let cells = ([header] + rows).map { $0.map { truncate($0, to: maxWidth) } }
         let widths = header.indices.map { column in cells.map { width(of: $0[column]) }.max() ?? 0 }
         for (index, row) in cells.enumerated() {
-            line(zip(row, widths).map { cell, width in cell + String(repeating: " ", count: width - Output.width(of: cell)) }
+            line(
+                zip(row, widths).map { cell, width in
+                    cell + String(repeating: " ", count: width - Output.width(of: cell))
+                }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             if index == 0 { line(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }

@@ -15,7 +15,10 @@ struct RecordCommand<Tag: KindTag>: ParsableCommand {
         CommandConfiguration(
             commandName: Tag.kind.name,
             abstract: "Add, change, delete, list and show \(Tag.kind.name) records (\(Tag.kind.displayName)).",
-            subcommands: [AddRecord<Tag>.self, SetRecord<Tag>.self, DeleteRecord<Tag>.self, ListRecords<Tag>.self, ShowRecord<Tag>.self])
+            subcommands: [
+                AddRecord<Tag>.self, SetRecord<Tag>.self, DeleteRecord<Tag>.self, ListRecords<Tag>.self,
+                ShowRecord<Tag>.self,
+            ])
     }
 }
 
@@ -48,7 +51,8 @@ struct AddRecord<Tag: KindTag>: ParsableCommand {
 struct SetRecord<Tag: KindTag>: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
-            commandName: "set", abstract: "Change fields of a \(Tag.kind.name): FIELD=VALUE; an empty VALUE clears an optional field.",
+            commandName: "set",
+            abstract: "Change fields of a \(Tag.kind.name): FIELD=VALUE; an empty VALUE clears an optional field.",
             discussion: fieldHelp(Tag.kind))
     }
 
@@ -63,14 +67,18 @@ struct SetRecord<Tag: KindTag>: ParsableCommand {
         if json {
             Output.line(try RecordDocument(record).json())
         } else {
-            Output.line(changes.isEmpty ? "no change to \(record.id)" : "updated \(record.id): " + changes.map(\.field).joined(separator: ", "))
+            Output.line(
+                changes.isEmpty
+                    ? "no change to \(record.id)"
+                    : "updated \(record.id): " + changes.map(\.field).joined(separator: ", "))
         }
     }
 }
 
 struct DeleteRecord<Tag: KindTag>: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "delete", abstract: "Delete a \(Tag.kind.name) (kept as a tombstone, which syncs).")
+        CommandConfiguration(
+            commandName: "delete", abstract: "Delete a \(Tag.kind.name) (kept as a tombstone, which syncs).")
     }
 
     @OptionGroup var node: NodeOptions
@@ -84,7 +92,9 @@ struct DeleteRecord<Tag: KindTag>: ParsableCommand {
 
 struct ListRecords<Tag: KindTag>: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: "list", abstract: "List \(Tag.kind.name) records of the node, or of one org and the units below it.")
+        CommandConfiguration(
+            commandName: "list",
+            abstract: "List \(Tag.kind.name) records of the node, or of one org and the units below it.")
     }
 
     @OptionGroup var node: NodeOptions
@@ -115,6 +125,10 @@ struct ShowRecord<Tag: KindTag>: ParsableCommand {
     func run() throws {
         let opened = try TierSyncNode.open(path: node.db)
         let record = try opened.show(Tag.kind, id: id)
-        if json { Output.line(try RecordDocument(record).json()) } else { RecordPrinter(node: opened).detail(Tag.kind, record) }
+        if json {
+            Output.line(try RecordDocument(record).json())
+        } else {
+            RecordPrinter(node: opened).detail(Tag.kind, record)
+        }
     }
 }

@@ -15,7 +15,7 @@ struct RecordPrinter {
     /// One row per record: id, org, then the kind's shorter fields.
     func table(_ kind: RecordKind, _ records: [StoredRecord]) {
         let columns = kind.fields.filter { spec in
-            if case .text(let maxLength) = spec.type { return maxLength <= 200 }
+            if case .text(let maxLength) = spec.type { return maxLength <= 200 || spec.required }
             return true
         }
         Output.table(
@@ -40,7 +40,9 @@ struct RecordPrinter {
             rows.append((spec.flag, shown == value.description || value.isNull ? shown : "\(shown) (\(value))"))
         }
         let width = rows.map { Output.width(of: $0.0) }.max() ?? 0
-        for (name, value) in rows { Output.line(name + ":" + String(repeating: " ", count: width - Output.width(of: name) + 1) + value) }
+        for (name, value) in rows {
+            Output.line(name + ":" + String(repeating: " ", count: width - Output.width(of: name) + 1) + value)
+        }
     }
 
     func cell(_ spec: FieldSpec, _ value: FieldValue) -> String {
@@ -48,7 +50,9 @@ struct RecordPrinter {
         case .term(let kind):
             return value.textValue.map { node.vocabulary.name(of: $0, kind: kind) } ?? value.description
         case .terms(let kind):
-            return value.textValue.map { $0.split(separator: ",").map { node.vocabulary.name(of: String($0), kind: kind) }.joined(separator: "、") } ?? ""
+            return value.textValue.map {
+                $0.split(separator: ",").map { node.vocabulary.name(of: String($0), kind: kind) }.joined(separator: "、")
+            } ?? ""
         case .org:
             return value.textValue.map { orgNames[$0] ?? $0 } ?? ""
         default:

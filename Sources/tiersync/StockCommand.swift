@@ -10,7 +10,8 @@ struct StockCommand: ParsableCommand {
         abstract: "Record stock movements of emergency materials and show balances.",
         subcommands: [
             StockMovementCommand<Receive>.self, StockMovementCommand<Issue>.self, StockTransfer.self,
-            StockMovementCommand<Count>.self, StockReverse.self, StockBalanceCommand.self, StockItems.self, StockEvents.self,
+            StockMovementCommand<Count>.self, StockReverse.self, StockBalanceCommand.self, StockItems.self,
+            StockEvents.self,
         ])
 }
 
@@ -19,7 +20,8 @@ struct MovementOptions: ParsableArguments {
     @OptionGroup var node: NodeOptions
     @Option(help: ArgumentHelp("Owning org unit (default: the node's own).", valueName: "code")) var org: String?
     @Option(help: ArgumentHelp("Material item: its id, or its name at the org.", valueName: "item")) var item: String
-    @Option(help: ArgumentHelp("Date of the movement, YYYY-MM-DD (default: today).", valueName: "date")) var date: String?
+    @Option(help: ArgumentHelp("Date of the movement, YYYY-MM-DD (default: today).", valueName: "date")) var date:
+        String?
     @Option(help: ArgumentHelp("Free note.", valueName: "text")) var note: String?
     @Flag(help: "Print the event as JSON.") var json = false
 
@@ -40,7 +42,8 @@ protocol MovementTag {
 }
 enum Receive: MovementTag {
     static let movement = TierSyncNode.StockMovement.receive
-    static let abstract = "Record stock received at a site (creates the item when --category and --unit describe a new one)."
+    static let abstract =
+        "Record stock received at a site (creates the item when --category and --unit describe a new one)."
     static let quantityHelp = "Amount received."
 }
 enum Issue: MovementTag {
@@ -67,19 +70,23 @@ struct StockMovementCommand<Tag: MovementTag>: ParsableCommand {
     @Option(help: "Receive: where it came from (purchase, donation, allocation, return).") var source: String?
     @Option(help: "Receive of a new item: its material category.") var category: String?
     @Option(help: "Receive of a new item: its unit of measure, e.g. 顶.") var unit: String?
-    @Option(help: "Receive of a new item: physical, commercial or production-capacity (default physical).") var reserveKind: String?
+    @Option(help: "Receive of a new item: physical, commercial or production-capacity (default physical).")
+    var reserveKind: String?
     @Option(help: "Receive of a new item: who keeps it.") var custodian: String?
 
     func validate() throws {
         if Tag.movement != .receive, [source, category, unit, reserveKind, custodian].contains(where: { $0 != nil }) {
-            throw ValidationError("--source, --category, --unit, --reserve-kind and --custodian apply to `stock receive` only")
+            throw ValidationError(
+                "--source, --category, --unit, --reserve-kind and --custodian apply to `stock receive` only")
         }
     }
 
     func run() throws {
         var entry = options.entry(site: site, quantity: quantity)
         entry.source = source
-        let described: [(String, String?)] = [("category", category), ("unit", unit), ("reserve_kind", reserveKind), ("custodian", custodian)]
+        let described: [(String, String?)] = [
+            ("category", category), ("unit", unit), ("reserve_kind", reserveKind), ("custodian", custodian),
+        ]
         entry.newItem = Dictionary(uniqueKeysWithValues: described.compactMap { key, value in value.map { (key, $0) } })
         try options.record(Tag.movement, entry)
     }
@@ -87,10 +94,13 @@ struct StockMovementCommand<Tag: MovementTag>: ParsableCommand {
 
 struct StockTransfer: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transfer", abstract: "Move stock from one site to another, or to another org's site; refused when the source holds less.")
+        commandName: "transfer",
+        abstract: "Move stock from one site to another, or to another org's site; refused when the source holds less.")
 
     @OptionGroup var options: MovementOptions
-    @Option(name: [.customLong("from-site"), .customLong("site")], help: ArgumentHelp("Site the stock leaves.", valueName: "site")) var fromSite: String
+    @Option(
+        name: [.customLong("from-site"), .customLong("site")],
+        help: ArgumentHelp("Site the stock leaves.", valueName: "site")) var fromSite: String
     @Option(help: ArgumentHelp("Site the stock arrives at.", valueName: "site")) var toSite: String
     @Option(help: ArgumentHelp("Org the stock goes to (default: the same org).", valueName: "code")) var toOrg: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Amount moved.", valueName: "number")) var quantity: String
@@ -135,8 +145,11 @@ struct StockBalanceCommand: ParsableCommand {
             Output.table(
                 ["org", "site", "item", "category", "reserve", "quantity", "unit"],
                 balances.map {
-                    [$0.orgName, $0.site, $0.itemName, vocabulary.name(of: $0.category, kind: "material-category"),
-                     vocabulary.name(of: $0.reserveKind, kind: "reserve-kind"), FieldValue.real($0.quantity).description, $0.unit]
+                    [
+                        $0.orgName, $0.site, $0.itemName, vocabulary.name(of: $0.category, kind: "material-category"),
+                        vocabulary.name(of: $0.reserveKind, kind: "reserve-kind"),
+                        FieldValue.real($0.quantity).description, $0.unit,
+                    ]
                 })
         }
     }
@@ -152,7 +165,8 @@ struct StockItems: ParsableCommand {
 }
 
 struct StockEvents: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "List stock events (the ledger's history).")
+    static let configuration = CommandConfiguration(
+        commandName: "events", abstract: "List stock events (the ledger's history).")
     @OptionGroup var node: NodeOptions
     @Option(help: ArgumentHelp("Only this org and the units below it.", valueName: "code")) var org: String?
     @Flag(help: "Print JSON.") var json = false
@@ -163,5 +177,9 @@ struct StockEvents: ParsableCommand {
 func listKind(_ kind: RecordKind, node: NodeOptions, org: String?, json: Bool) throws {
     let opened = try TierSyncNode.open(path: node.db)
     let records = try opened.list(kind, under: org)
-    if json { try Output.json(["records": records.map { RecordDocument($0) }]) } else { RecordPrinter(node: opened).table(kind, records) }
+    if json {
+        try Output.json(["records": records.map { RecordDocument($0) }])
+    } else {
+        RecordPrinter(node: opened).table(kind, records)
+    }
 }

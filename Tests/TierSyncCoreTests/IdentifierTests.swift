@@ -28,10 +28,13 @@ import Testing
     func fieldVersions() {
         let node = NodeID("00000000000000aa")!
         var versions = FieldVersions(initial: .first(hlc: HLCTimestamp(physical: 5, counter: 1), node: node))
-        versions["name"] = versions.version(of: "name", isSet: true)!.successor(hlc: HLCTimestamp(physical: 6, counter: 0), node: NodeID("00000000000000bb")!)
+        versions["name"] = versions.version(of: "name", isSet: true)!.successor(
+            hlc: HLCTimestamp(physical: 6, counter: 0), node: NodeID("00000000000000bb")!)
         #expect(FieldVersions(parsing: versions.encoded) == versions)
         #expect(versions.encoded.hasPrefix("* "))
-        #expect(versions.version(of: "name", isSet: true)!.versionVector.description == "00000000000000aa:1,00000000000000bb:1")
+        #expect(
+            versions.version(of: "name", isSet: true)!.versionVector.description
+                == "00000000000000aa:1,00000000000000bb:1")
         #expect(versions.version(of: "phone", isSet: true)!.versionVector.description == "00000000000000aa:1")
         #expect(versions.version(of: "post", isSet: false) == nil)
         #expect(FieldVersions(parsing: "phone 12 nothex 00000000000000aa:1") == nil)

@@ -39,7 +39,10 @@ import Testing
         let vector = VersionVector([a: 3, c: 1])
         #expect(VersionVector(parsing: vector.description) == vector)
         #expect(VersionVector(parsing: "")! == VersionVector())
-        for bad in ["x:1", "00000000000000aa:0", "00000000000000bb:1,00000000000000aa:1", "00000000000000aa", "00000000000000aa:1,"] {
+        for bad in [
+            "x:1", "00000000000000aa:0", "00000000000000bb:1,00000000000000aa:1", "00000000000000aa",
+            "00000000000000aa:1,",
+        ] {
             #expect(VersionVector(parsing: bad) == nil, "\(bad)")
         }
     }

@@ -11,17 +11,25 @@ import Testing
         #expect(counties.count == 5 && counties.contains { $0.name == "六盘水高新区" })
         #expect(seeds.orgs.filter { $0.level == .township }.allSatisfy { $0.sample })
         #expect(seeds.vocabulary.filter { $0.kind == "plan-category" }.count == 20)
-        #expect(seeds.vocabulary.contains { $0.kind == "contact-role" && $0.key == "deputy-commander" && $0.name == "副指挥官" })
+        #expect(
+            seeds.vocabulary.contains { $0.kind == "contact-role" && $0.key == "deputy-commander" && $0.name == "副指挥官" }
+        )
         #expect(seeds.orgs.first { $0.code == "520201101" }?.path == "520000/520200/520201/520201101")
     }
 
     @Test("malformed seed files are refused with the file and line")
     func malformed() {
         let vocabulary = "kind,key,name\nplan-level,overall,总体应急预案\n"
-        #expect { try SeedData(orgsCSV: "code,parent,name,level,sample\n1,,省,planet,0\n", vocabularyCSV: vocabulary, origin: "x/") } throws: {
+        #expect {
+            try SeedData(
+                orgsCSV: "code,parent,name,level,sample\n1,,省,planet,0\n", vocabularyCSV: vocabulary, origin: "x/")
+        } throws: {
             "\($0)".contains("x/orgs.csv, line 2") && "\($0)".contains("level 'planet'")
         }
-        #expect { try SeedData(orgsCSV: "code,parent,name,level,sample\n2,9,市,city,0\n", vocabularyCSV: vocabulary, origin: "x/") } throws: {
+        #expect {
+            try SeedData(
+                orgsCSV: "code,parent,name,level,sample\n2,9,市,city,0\n", vocabularyCSV: vocabulary, origin: "x/")
+        } throws: {
             "\($0)".contains("parent 9 of 2 must appear on an earlier line")
         }
         #expect { try SeedData(orgsCSV: "code,name\n", vocabularyCSV: vocabulary, origin: "x/") } throws: {

@@ -15,7 +15,10 @@ import TierSyncCore
 
     func receiveTents(_ quantity: String = "50") throws -> StoredRecordID {
         let event = try t.node.recordStock(
-            .receive, Entry(item: "帐篷", site: "区应急库", quantity: quantity, source: "采购", newItem: ["category": "生活保障类", "unit": "顶"]))
+            .receive,
+            Entry(
+                item: "帐篷", site: "区应急库", quantity: quantity, source: "采购", newItem: ["category": "生活保障类", "unit": "顶"])
+        )
         return event.id.rawValue
     }
 
@@ -33,7 +36,9 @@ import TierSyncCore
     @Test("a new item without its category and unit is refused, and nothing is written")
     func newItemNeedsDescription() throws {
         let result = try t.refusal { try t.node.recordStock(.receive, Entry(item: "冲锋舟", site: "库", quantity: "3")) }
-        #expect(result.unchanged && result.message.contains("new item '冲锋舟'") && result.message.contains("--category"), "\(result.message)")
+        #expect(
+            result.unchanged && result.message.contains("new item '冲锋舟'") && result.message.contains("--category"),
+            "\(result.message)")
     }
 
     @Test("issuing or transferring more than the site holds is refused with both amounts")
@@ -41,23 +46,29 @@ import TierSyncCore
         _ = try receiveTents("10")
         for movement in [TierSyncNode.StockMovement.issue, .transfer] {
             let result = try t.refusal {
-                try t.node.recordStock(movement, Entry(item: "帐篷", site: "区应急库", quantity: "11", toSite: "大河镇库", toOrg: "520201101"))
+                try t.node.recordStock(
+                    movement, Entry(item: "帐篷", site: "区应急库", quantity: "11", toSite: "大河镇库", toOrg: "520201101"))
             }
-            #expect(result.unchanged && result.message.contains("cannot issue 11 of 帐篷 at site '区应急库': it holds only 10"), "\(result.message)")
+            #expect(
+                result.unchanged && result.message.contains("cannot issue 11 of 帐篷 at site '区应急库': it holds only 10"),
+                "\(result.message)")
         }
     }
 
     @Test("quantities must be positive numbers", arguments: ["-5", "0", "abc", "1e3", "NaN", ""])
     func badQuantity(quantity: String) throws {
         _ = try receiveTents()
-        let result = try t.refusal { try t.node.recordStock(.issue, Entry(item: "帐篷", site: "区应急库", quantity: quantity)) }
+        let result = try t.refusal {
+            try t.node.recordStock(.issue, Entry(item: "帐篷", site: "区应急库", quantity: quantity))
+        }
         #expect(result.unchanged && result.message.contains("invalid quantity"), "\(result.message)")
     }
 
     @Test("a transfer to a township's site moves the balance there")
     func transferToChild() throws {
         _ = try receiveTents()
-        try t.node.recordStock(.transfer, Entry(item: "帐篷", site: "区应急库", quantity: "20", toSite: "大河镇库", toOrg: "520201101"))
+        try t.node.recordStock(
+            .transfer, Entry(item: "帐篷", site: "区应急库", quantity: "20", toSite: "大河镇库", toOrg: "520201101"))
         #expect(try balance("520201", "区应急库") == 30)
         #expect(try balance("520201101", "大河镇库") == 20)
         #expect(try t.node.stockBalances(under: "520201101").map(\.quantity) == [20])

@@ -14,10 +14,12 @@ final class TestNode {
     static let now: Int64 = 1_795_917_600_000
 
     init(org: String = "520201") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-domain-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-domain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         node = try TierSyncNode.create(
-            path: directory.appendingPathComponent("node.db").path, org: org, wallClock: FixedWallClock(milliseconds: Self.now))
+            path: directory.appendingPathComponent("node.db").path, org: org,
+            wallClock: FixedWallClock(milliseconds: Self.now))
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -26,7 +28,8 @@ final class TestNode {
     func snapshot() throws -> [String] {
         var lines: [String] = []
         try node.exportJSON { lines.append($0) }
-        lines.append(String(try node.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? -1 }))
+        lines.append(
+            String(try node.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? -1 }))
         return lines
     }
 

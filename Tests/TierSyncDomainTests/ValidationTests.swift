@@ -35,7 +35,8 @@ import TierSyncCore
     @Test("Chinese names and English keys are both accepted and stored as the key")
     func vocabularyBothWays() throws {
         let chinese = try t.node.add(.contact, values: contact(["role": "信息员", "hazard": "地质灾害"]))
-        let english = try t.node.add(.contact, values: contact(["role": "information-officer", "hazard": "geological-disaster"]))
+        let english = try t.node.add(
+            .contact, values: contact(["role": "information-officer", "hazard": "geological-disaster"]))
         #expect(chinese["role"] == .text("information-officer") && english["role"] == chinese["role"])
         #expect(chinese["hazard"] == english["hazard"])
         #expect(chinese["last_confirmed"] == .text("2026-11-29"))
@@ -52,7 +53,9 @@ import TierSyncCore
         let unknown = try t.refusal { try t.node.add(.contact, org: "999999", values: contact()) }
         #expect(unknown.unchanged && unknown.message.contains("unknown org '999999'"), "\(unknown.message)")
         let sibling = try t.refusal { try t.node.add(.contact, org: "520203", values: contact()) }
-        #expect(sibling.unchanged && sibling.message.contains("org 520203 is outside this node's subtree (520201)"), "\(sibling.message)")
+        #expect(
+            sibling.unchanged && sibling.message.contains("org 520203 is outside this node's subtree (520201)"),
+            "\(sibling.message)")
         let township = try t.node.add(.contact, org: "520201101", values: contact())
         #expect(township.org == "520201101")
     }
@@ -60,15 +63,19 @@ import TierSyncCore
     @Test("a special plan needs a category; a filing needs the org it is filed with")
     func planRules() throws {
         let noCategory = try t.refusal { try t.node.add(.plan, values: ["title": "防汛预案", "level": "special"]) }
-        #expect(noCategory.unchanged && noCategory.message.contains("missing category for plan"), "\(noCategory.message)")
+        #expect(
+            noCategory.unchanged && noCategory.message.contains("missing category for plan"), "\(noCategory.message)")
         let noFiledWith = try t.refusal {
             try t.node.add(.plan, values: ["title": "总体预案", "level": "overall", "filed-on": "2026-03-01"])
         }
         #expect(noFiledWith.unchanged && noFiledWith.message.contains("missing filed-with"), "\(noFiledWith.message)")
-        let plan = try t.node.add(.plan, values: [
-            "title": "地质灾害应急预案", "level": "专项应急预案", "category": "地质灾害", "documents": "工作手册、处置明白卡",
-            "filed-with": "520200", "filed-on": "2026-03-01", "filing-verdict": "approved", "revision-deadline": "2027-03-01",
-        ])
+        let plan = try t.node.add(
+            .plan,
+            values: [
+                "title": "地质灾害应急预案", "level": "专项应急预案", "category": "地质灾害", "documents": "工作手册、处置明白卡",
+                "filed-with": "520200", "filed-on": "2026-03-01", "filing-verdict": "approved",
+                "revision-deadline": "2027-03-01",
+            ])
         #expect(plan["documents"] == .text("work-manual,response-card"))
         #expect(plan["status"] == .text("drafting"))
         let unset = try t.refusal { try t.node.set(.plan, id: plan.id.rawValue, values: ["category": ""]) }
@@ -79,7 +86,8 @@ import TierSyncCore
     func drillRules() throws {
         let base = ["title": "防汛演练", "kind": "桌面推演", "date": "2026-06-01", "participants": "30"]
         for (override, fragment) in [
-            (["participants": "-3"], "invalid participants '-3'"), (["participants": "many"], "invalid participants 'many'"),
+            (["participants": "-3"], "invalid participants '-3'"),
+            (["participants": "many"], "invalid participants 'many'"),
             (["plan": "6f9619ff-8b86-d011-b42d-00c04fc964ff"], "the id of an existing plan record"),
             (["date": "2026-06-31"], "invalid held-on '2026-06-31'"), (["kind": "exercise"], "tabletop (桌面推演)"),
         ] {
@@ -92,13 +100,18 @@ import TierSyncCore
     @Test("reports: the period is a half month; submitted-at defaults to now, typed times are China time")
     func reportRules() throws {
         let bad = try t.refusal { try t.node.add(.report, values: ["period": "2026-11", "text": "进展"]) }
-        #expect(bad.unchanged && bad.message.contains("invalid period '2026-11'") && bad.message.contains("YYYY-MM-H1"), "\(bad.message)")
+        #expect(
+            bad.unchanged && bad.message.contains("invalid period '2026-11'") && bad.message.contains("YYYY-MM-H1"),
+            "\(bad.message)")
         let now = try t.node.add(.report, values: ["period": "2026-11-h1", "text": "本期完成预案修订"])
         #expect(now["period"] == .text("2026-11-H1"))
         #expect(now["submitted_at"] == .text("2026-11-29T02:00:00Z"))
-        let typed = try t.node.add(.report, values: ["period": "2026-11-H2", "body": "x", "submitted-at": "2026-11-30 18:00"])
+        let typed = try t.node.add(
+            .report, values: ["period": "2026-11-H2", "body": "x", "submitted-at": "2026-11-30 18:00"])
         #expect(typed["submitted_at"] == .text("2026-11-30T10:00:00Z"))
-        let badTime = try t.refusal { try t.node.add(.report, values: ["period": "2026-11-H2", "body": "x", "submitted-at": "yesterday"]) }
+        let badTime = try t.refusal {
+            try t.node.add(.report, values: ["period": "2026-11-H2", "body": "x", "submitted-at": "yesterday"])
+        }
         #expect(badTime.unchanged && badTime.message.contains("invalid submitted-at 'yesterday'"))
     }
 

@@ -26,7 +26,10 @@ import TierSyncCore
         let log = try TestStore.changeLog(store)
         #expect(log.map(\.field) == ["role", "name", "phone"])
         #expect(Set(log.map(\.hlc)).count == 1)
-        #expect(log.allSatisfy { $0.node == store.node.id && $0.versionVector == VersionVector().incremented(for: store.node.id) })
+        #expect(
+            log.allSatisfy {
+                $0.node == store.node.id && $0.versionVector == VersionVector().incremented(for: store.node.id)
+            })
         #expect(log.allSatisfy { $0.table == "contact" && $0.record == id && $0.org == TestStore.org })
         #expect(log.first { $0.field == "name" }?.value == .text("张三"))
     }
@@ -35,11 +38,15 @@ import TierSyncCore
     func updateLogsOnlyChanges() throws {
         let id = TestStore.newID(2)
         try store.write { writer in
-            try writer.insert(table: "contact", id: id, org: TestStore.org, fields: ["name": .text("张三"), "phone": .text("13900001111")])
+            try writer.insert(
+                table: "contact", id: id, org: TestStore.org,
+                fields: ["name": .text("张三"), "phone": .text("13900001111")])
         }
         clock.set(1_764_000_001_000)
         let changes = try store.write { writer in
-            try writer.update(table: "contact", id: id, fields: ["name": .text("张三"), "phone": .text("13900002222"), "post": .text("站长")])
+            try writer.update(
+                table: "contact", id: id,
+                fields: ["name": .text("张三"), "phone": .text("13900002222"), "post": .text("站长")])
         }
         #expect(changes.map(\.field) == ["post", "phone"])
         #expect(changes.first { $0.field == "phone" }?.versionVector[store.node.id] == 2)
@@ -57,7 +64,9 @@ import TierSyncCore
     func noOpUpdate() throws {
         let id = TestStore.newID(3)
         try store.write { writer in
-            try writer.insert(table: "drill", id: id, org: TestStore.org, fields: ["title": .text("防汛"), "participants": .integer(12)])
+            try writer.insert(
+                table: "drill", id: id, org: TestStore.org,
+                fields: ["title": .text("防汛"), "participants": .integer(12)])
         }
         let clockBefore = try store.read { db in try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM change_log") }
         let changes = try store.write { writer in
@@ -88,22 +97,28 @@ import TierSyncCore
     @Test("a failed transaction leaves neither the record nor its log entries nor a clock step")
     func atomicity() throws {
         struct Abort: Error {}
-        let before = try store.read { db in try Row.fetchOne(db, sql: "SELECT clock, (SELECT count(*) FROM change_log) AS n FROM node") }
+        let before = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT clock, (SELECT count(*) FROM change_log) AS n FROM node")
+        }
         #expect(throws: Abort.self) {
             try store.write { writer in
-                try writer.insert(table: "contact", id: TestStore.newID(5), org: TestStore.org, fields: ["name": .text("李四")])
+                try writer.insert(
+                    table: "contact", id: TestStore.newID(5), org: TestStore.org, fields: ["name": .text("李四")])
                 throw Abort()
             }
         }
         #expect(throws: StoreError.self) {
             try store.write { writer in
-                try writer.insert(table: "contact", id: TestStore.newID(6), org: TestStore.org, fields: ["name": .text("王五")])
-                try writer.insert(table: "contact", id: TestStore.newID(7), org: TestStore.org, fields: ["no_such_field": .text("x")])
+                try writer.insert(
+                    table: "contact", id: TestStore.newID(6), org: TestStore.org, fields: ["name": .text("王五")])
+                try writer.insert(
+                    table: "contact", id: TestStore.newID(7), org: TestStore.org, fields: ["no_such_field": .text("x")])
             }
         }
         try store.read { (db: Database) throws in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM contact") == 0)
-            #expect(try Row.fetchOne(db, sql: "SELECT clock, (SELECT count(*) FROM change_log) AS n FROM node") == before)
+            #expect(
+                try Row.fetchOne(db, sql: "SELECT clock, (SELECT count(*) FROM change_log) AS n FROM node") == before)
         }
     }
 
@@ -130,17 +145,25 @@ import TierSyncCore
         try store.close()
         let reopened = try NodeStore.open(path: path, wallClock: ManualWallClock(1_764_000_000_000))
         try reopened.write { writer in
-            try writer.insert(table: "contact", id: TestStore.newID(10), org: TestStore.org, fields: ["name": .text("a")])
+            try writer.insert(
+                table: "contact", id: TestStore.newID(10), org: TestStore.org, fields: ["name": .text("a")])
         }
         #expect(try TestStore.changeLog(reopened)[0].hlc == HLCTimestamp(physical: remote.physical, counter: 8))
     }
 
     @Test("unknown tables and fields are refused with the allowed names")
     func unknownNames() throws {
-        #expect { try store.write { try $0.insert(table: "secrets", id: TestStore.newID(9), org: TestStore.org, fields: [:]) } } throws: {
+        #expect {
+            try store.write { try $0.insert(table: "secrets", id: TestStore.newID(9), org: TestStore.org, fields: [:]) }
+        } throws: {
             "\($0)".contains("unknown table 'secrets'") && "\($0)".contains("contact")
         }
-        #expect { try store.write { try $0.insert(table: "contact", id: TestStore.newID(9), org: TestStore.org, fields: ["age": .integer(3)]) } } throws: {
+        #expect {
+            try store.write {
+                try $0.insert(
+                    table: "contact", id: TestStore.newID(9), org: TestStore.org, fields: ["age": .integer(3)])
+            }
+        } throws: {
             "\($0)".contains("unknown field 'age' for contact") && "\($0)".contains("phone")
         }
     }
@@ -156,13 +179,17 @@ import TierSyncCore
             try store.write { writer in
                 var fields: [String: FieldValue] = [:]
                 for field in table.fieldNames where Bool.random(using: &rng) {
-                    fields[field] = Int.random(in: 0..<4, using: &rng) == 0 ? .null : .text("v\(Int.random(in: 0..<3, using: &rng))")
+                    fields[field] =
+                        Int.random(in: 0..<4, using: &rng) == 0
+                        ? .null : .text("v\(Int.random(in: 0..<3, using: &rng))")
                 }
                 if ids.isEmpty || Int.random(in: 0..<4, using: &rng) == 0 {
                     let id = RecordID.random(using: &rng)
                     ids.append(id)
                     try writer.insert(table: "contact", id: id, org: TestStore.org, fields: fields)
-                } else if let id = ids.randomElement(using: &rng), try writer.fetch(table: "contact", id: id)?.deleted == false {
+                } else if let id = ids.randomElement(using: &rng),
+                    try writer.fetch(table: "contact", id: id)?.deleted == false
+                {
                     if Int.random(in: 0..<20, using: &rng) == 0 {
                         try writer.delete(table: "contact", id: id)
                     } else {

@@ -11,13 +11,21 @@ import TierSyncSchema
         let dir = try TemporaryDirectory()
         let store = try TestStore.create(dir.path("n.db"))
         try store.read { (db: Database) throws in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == SchemaFiles.all.map(\.identifier))
+            #expect(
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                    == SchemaFiles.all.map(\.identifier))
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)
             #expect(try Int.fetchOne(db, sql: "PRAGMA busy_timeout") == Int(NodeStore.busyTimeout * 1000))
         }
-        #expect(store.tables.keys.sorted() == ["contact", "drill", "material_item", "plan", "progress_report", "stock_event"])
-        #expect(store.tables["contact"]!.fieldNames == ["role", "hazard", "name", "post", "phone", "wechat", "last_confirmed"])
+        #expect(
+            store.tables.keys.sorted() == [
+                "contact", "drill", "material_item", "plan", "progress_report", "stock_event",
+            ])
+        #expect(
+            store.tables["contact"]!.fieldNames == [
+                "role", "hazard", "name", "post", "phone", "wechat", "last_confirmed",
+            ])
     }
 
     @Test("an older file is upgraded on open and keeps its data")
@@ -27,14 +35,17 @@ import TierSyncSchema
         let old = try NodeStore.openQueue(path: path, logger: .init(label: "test"), migrationLimit: 1)
         try old.write { db in
             try TestStore.seed(db)
-            try NodeIdentity(id: .init("00000000000000aa")!, org: TestStore.org, createdAt: "2026-01-01T00:00:00.000Z").insert(db)
+            try NodeIdentity(id: .init("00000000000000aa")!, org: TestStore.org, createdAt: "2026-01-01T00:00:00.000Z")
+                .insert(db)
         }
         try old.close()
         let store = try NodeStore.open(path: path)
         #expect(store.node.id.rawValue == "00000000000000aa")
         #expect(store.tables["plan"] != nil)
         try store.read { (db: Database) throws in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == SchemaFiles.all.map(\.identifier))
+            #expect(
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                    == SchemaFiles.all.map(\.identifier))
             #expect(try OrgUnit.fetchCount(db) == 3)
         }
     }
@@ -54,7 +65,8 @@ import TierSyncSchema
             try NodeStore.open(path: path)
         } throws: { error in
             let message = "\(error)"
-            return message.contains("0099_future") && message.contains("0002_records") && message.contains("newer TierSync")
+            return message.contains("0099_future") && message.contains("0002_records")
+                && message.contains("newer TierSync")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
@@ -66,7 +78,9 @@ import TierSyncSchema
         let bytes = Data("乡镇台账 — not a database\n".utf8)
         try bytes.write(to: URL(fileURLWithPath: path))
         for attempt in [{ _ = try NodeStore.open(path: path) }, { _ = try TestStore.create(path) }] {
-            #expect(throws: StoreError.notATierSyncDatabase(path: path, reason: "it is not an SQLite file")) { try attempt() }
+            #expect(throws: StoreError.notATierSyncDatabase(path: path, reason: "it is not an SQLite file")) {
+                try attempt()
+            }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
     }
@@ -107,8 +121,10 @@ import TierSyncSchema
 
     @Test("every .sql file of Schema/ is embedded, in order")
     func everyFileEmbedded() throws {
-        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema").standardized
-        let files = try FileManager.default.contentsOfDirectory(atPath: schema.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema")
+            .standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: schema.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         #expect(files.map { String($0.dropLast(4)) } == SchemaFiles.all.map(\.identifier))
         for (identifier, sql) in SchemaFiles.all {
             #expect(try String(contentsOf: schema.appendingPathComponent(identifier + ".sql"), encoding: .utf8) == sql)

@@ -41,12 +41,18 @@ enum TestStore {
 
     /// The org units the tests need.
     static func seed(_ db: Database) throws {
-        try OrgUnit(code: "520000", parent: nil, name: "贵州省", level: .province, path: "520000", sample: false).insert(db)
-        try OrgUnit(code: "520200", parent: "520000", name: "六盘水市", level: .city, path: "520000/520200", sample: false).insert(db)
-        try OrgUnit(code: org, parent: "520200", name: "钟山区", level: .county, path: "520000/520200/520201", sample: false).insert(db)
+        try OrgUnit(code: "520000", parent: nil, name: "贵州省", level: .province, path: "520000", sample: false).insert(
+            db)
+        try OrgUnit(code: "520200", parent: "520000", name: "六盘水市", level: .city, path: "520000/520200", sample: false)
+            .insert(db)
+        try OrgUnit(
+            code: org, parent: "520200", name: "钟山区", level: .county, path: "520000/520200/520201", sample: false
+        ).insert(db)
     }
 
-    static func create(_ path: String, clock: any WallClock = ManualWallClock(1_764_000_000_000), seed node: UInt64 = 1) throws -> NodeStore {
+    static func create(_ path: String, clock: any WallClock = ManualWallClock(1_764_000_000_000), seed node: UInt64 = 1)
+        throws -> NodeStore
+    {
         var random = SeededGenerator(state: node)
         return try NodeStore.create(path: path, org: org, wallClock: clock, randomNumbers: &random, seed: seed)
     }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// The README's examples are a contract with users and scripts: every ```sh block runs, in
+/// order and as written, with the built `tiersync` on the PATH.
+@Suite struct ReadmeExampleTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../..").standardizedFileURL
+
+    /// The ```sh blocks of README.md, in order.
+    static func shellBlocks() throws -> [String] {
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        var blocks: [String] = []
+        var current: [String]?
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```sh" {
+                current = []
+            } else if let lines = current, line == "```" {
+                blocks.append(lines.joined(separator: "\n"))
+                current = nil
+            } else if current != nil {
+                current!.append(String(line))
+            }
+        }
+        return blocks
+    }
+
+    @Test("every ```sh example of the README runs as written and succeeds")
+    func examplesRun() throws {
+        let blocks = try Self.shellBlocks()
+        #expect(blocks.count >= 5)
+        let scratch = try Scratch()
+        try FileManager.default.copyItem(
+            at: Self.repository.appendingPathComponent("seeds"), to: scratch.directory.appendingPathComponent("seeds"))
+        let binaryFolder = try TierSyncProcess.binary.get().deletingLastPathComponent().path
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = binaryFolder + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["TIERSYNC_LOG_LEVEL"] = nil
+        let script = "set -euo pipefail\ncd '\(scratch.directory.path)'\n" + blocks.joined(separator: "\n")
+        let run = try Subprocess.run(
+            URL(fileURLWithPath: "/bin/bash"), ["-c", script], environment: environment, timeout: 120)
+        #expect(run.succeeded, "\(run.summary)")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+        // The examples' effects, checked on the files they made.
+        let csv = try Data(contentsOf: scratch.directory.appendingPathComponent("contacts.csv"))
+        #expect(csv.starts(with: [0xEF, 0xBB, 0xBF] + Array("id,org,deleted".utf8)))
+        let contacts = String(decoding: csv, as: UTF8.self)
+        #expect(contacts.contains("示例·李二"))
+        #expect(run.stdout.contains("镇应急物资库"))
+    }
+}
