@@ -6,11 +6,14 @@ import TierSyncDomain
 import TierSyncStore
 
 /// Local writes with change capture against plain SQLite writes of the same rows, side by
-/// side in one process, alternating runs so that machine noise hits both alike.
+/// side in one process, alternating runs so that machine noise hits every contender alike.
 ///
-/// Plain: a prepared `INSERT`/`UPDATE` into a `contact` table with the same columns but
-/// the bookkeeping, no log. TierSync: `NodeStore.write` + `ChangeWriter`, which also
-/// stamps the write, keeps per-field versions and appends one log row per changed field.
+/// - plain: a prepared `INSERT`/`UPDATE` into a `contact` table with the same fields, no log;
+/// - plain + log rows: the same, plus the rows TierSync adds (the row's versions text and one
+///   change-log row per field) written by prepared SQL with no Swift logic: the floor of this
+///   storage layout;
+/// - TierSync: `NodeStore.write` + `ChangeWriter`, which also stamps the write, extends the
+///   field versions and builds the changes.
 struct LocalWriteBenchmark {
     let records: Int
     let runs: Int
@@ -28,29 +31,45 @@ struct LocalWriteBenchmark {
         Scenario(name: "insert, 1 per transaction (as the CLI writes)", perTransaction: 1, updates: false),
     ]
 
+    static let fields = ["role", "hazard", "name", "post", "phone", "wechat", "last_confirmed"]
+    static let node = NodeID("0123456789abcdef")!
+
     func run() throws -> [Measurement] {
         var results: [Measurement] = []
         for scenario in Self.scenarios {
             let count = scenario.perTransaction == 1 ? min(records, 2_000) : records
-            var plain: [Double] = []
-            var captured: [Double] = []
-            // Inputs are made before the clock starts, so that only the writes are timed.
+            // Inputs are made before any clock starts, so that only the writes are timed.
             let rows = (0..<count).map(Self.values)
+            var seconds: [Contender: [Double]] = [:]
             for run in 0..<runs {
-                let ids = Self.ids(count, run: run)
-                plain.append(try measurePlain(scenario, ids: ids, rows: rows, run: run))
-                captured.append(try measureCaptured(scenario, ids: ids, rows: rows, run: run))
+                let input = Input(ids: Self.ids(count, run: run), rows: rows)
+                for contender in Contender.allCases {
+                    seconds[contender, default: []].append(try measure(contender, scenario, input))
+                }
             }
-            results.append(
-                Measurement(
-                    name: scenario.name, count: count, plainSeconds: plain.median, tierSyncSeconds: captured.median))
+            results.append(Measurement(name: scenario.name, count: count, seconds: seconds.mapValues(\.median)))
         }
         return results
     }
 
-    static let fields = ["role", "hazard", "name", "post", "phone", "wechat", "last_confirmed"]
+    enum Contender: CaseIterable { case plain, plainWithLog, tierSync }
 
-    /// The same seven values for both sides; row `i` is the same person in both.
+    struct Input {
+        let ids: [RecordID]
+        let rows: [[String: FieldValue]]
+        var count: Int { ids.count }
+    }
+
+    func measure(_ contender: Contender, _ scenario: Scenario, _ input: Input) throws -> Double {
+        let path = directory.appendingPathComponent("\(contender)-\(UUID().uuidString).db").path
+        switch contender {
+        case .plain, .plainWithLog:
+            return try measureSQL(scenario, input, path: path, withLog: contender == .plainWithLog)
+        case .tierSync: return try measureTierSync(scenario, input, path: path)
+        }
+    }
+
+    /// The same seven values for every contender; row `i` is the same person in all.
     static func values(_ i: Int) -> [String: FieldValue] {
         [
             "role": .text("information-officer"), "hazard": .text("geological-disaster"), "name": .text("测试\(i)"),
@@ -59,85 +78,110 @@ struct LocalWriteBenchmark {
         ]
     }
 
+    static func newPhone(_ i: Int) -> FieldValue { .text("138\(String(format: "%08d", i))") }
+
     static func ids(_ count: Int, run: Int) -> [RecordID] {
-        var random = SplitMix64(state: UInt64(run + 1))
+        var random = SplitMix64(seed: UInt64(run + 1))
         return (0..<count).map { _ in RecordID.random(using: &random) }
     }
 
-    func measurePlain(_ scenario: Scenario, ids: [RecordID], rows: [[String: FieldValue]], run: Int) throws -> Double {
-        let count = ids.count
-        let path = directory.appendingPathComponent("plain-\(run)-\(UUID().uuidString).db").path
+    func measureSQL(_ scenario: Scenario, _ input: Input, path: String, withLog: Bool) throws -> Double {
         var configuration = Configuration()
         configuration.journalMode = .wal
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         try queue.write { db in
             try db.execute(
-                sql: "CREATE TABLE contact (id TEXT NOT NULL PRIMARY KEY, org TEXT NOT NULL, "
+                sql: "CREATE TABLE contact (id TEXT NOT NULL PRIMARY KEY, org TEXT NOT NULL, versions TEXT, "
                     + Self.fields.map { "\($0) TEXT" }.joined(separator: ", ")
-                    + "); CREATE INDEX contact_org ON contact(org)")
-        }
-        let arguments = rows.indices.map { i in
-            StatementArguments(
-                [ids[i].rawValue.databaseValue, "520201".databaseValue] + Self.fields.map { rows[i][$0]!.databaseValue }
+                    + "); CREATE INDEX contact_org ON contact(org);"
+                    + "CREATE TABLE change_log (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, record TEXT NOT NULL,"
+                    + " org TEXT NOT NULL, field TEXT NOT NULL, value, hlc INTEGER NOT NULL, node TEXT NOT NULL, vv TEXT NOT NULL)"
             )
         }
-        let newPhones = rows.indices.map { i in
-            StatementArguments(["138\(String(format: "%08d", i))", ids[i].rawValue])
+        let versionsText = withLog ? "* 117000000000000000 \(Self.node) \(Self.node):1" : nil
+        let inserts = input.rows.indices.map { i in
+            StatementArguments(
+                [input.ids[i].rawValue.databaseValue, "520201".databaseValue, versionsText.databaseValue]
+                    + Self.fields.map { input.rows[i][$0]!.databaseValue })
         }
-        let insert =
-            "INSERT INTO contact (id, org, \(Self.fields.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let logRows = input.rows.indices.map { i in
+            StatementArguments(
+                Self.fields.flatMap { field in
+                    logRow(input.ids[i], field: field, value: input.rows[i][field]!, vector: "\(Self.node):1")
+                })
+        }
+        let updates = input.rows.indices.map { i in
+            StatementArguments([
+                Self.newPhone(i).databaseValue, versionsText.databaseValue, input.ids[i].rawValue.databaseValue,
+            ])
+        }
+        let updateLogRows = input.rows.indices.map { i in
+            StatementArguments(logRow(input.ids[i], field: "phone", value: Self.newPhone(i), vector: "\(Self.node):2"))
+        }
+        let insertSQL =
+            "INSERT INTO contact (id, org, versions, \(Self.fields.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let logSQL = { (rows: Int) in
+            "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        }
         func insertAll(_ db: Database, _ range: Range<Int>) throws {
-            let statement = try db.cachedStatement(sql: insert)
-            for i in range { try statement.execute(arguments: arguments[i]) }
+            let insert = try db.cachedStatement(sql: insertSQL)
+            let log = try db.cachedStatement(sql: logSQL(Self.fields.count))
+            for i in range {
+                try insert.execute(arguments: inserts[i])
+                if withLog { try log.execute(arguments: logRows[i]) }
+            }
         }
-        if scenario.updates { try chunks(count, 1_000) { range in try queue.write { try insertAll($0, range) } } }
+        if scenario.updates { try chunks(input.count, 1_000) { range in try queue.write { try insertAll($0, range) } } }
         return try time {
-            try chunks(count, scenario.perTransaction) { range in
+            try chunks(input.count, scenario.perTransaction) { range in
                 try queue.write { db in
-                    if scenario.updates {
-                        let statement = try db.cachedStatement(sql: "UPDATE contact SET phone = ? WHERE id = ?")
-                        for i in range { try statement.execute(arguments: newPhones[i]) }
-                    } else {
-                        try insertAll(db, range)
+                    guard scenario.updates else { return try insertAll(db, range) }
+                    let update = try db.cachedStatement(sql: "UPDATE contact SET phone = ?, versions = ? WHERE id = ?")
+                    let log = try db.cachedStatement(sql: logSQL(1))
+                    for i in range {
+                        try update.execute(arguments: updates[i])
+                        if withLog { try log.execute(arguments: updateLogRows[i]) }
                     }
                 }
             }
         }
     }
 
-    func measureCaptured(_ scenario: Scenario, ids: [RecordID], rows: [[String: FieldValue]], run: Int) throws -> Double
-    {
-        let count = ids.count
-        let path = directory.appendingPathComponent("tiersync-\(run)-\(UUID().uuidString).db").path
-        let node = try TierSyncNode.create(
-            path: path, org: "520201", logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let store = node.store
+    func logRow(_ id: RecordID, field: String, value: FieldValue, vector: String) -> [DatabaseValue] {
+        ["contact", id.rawValue, "520201", field].map(\.databaseValue)
+            + [
+                value.databaseValue, Int64(117_000_000_000_000_000).databaseValue, Self.node.rawValue.databaseValue,
+                vector.databaseValue,
+            ]
+    }
+
+    func measureTierSync(_ scenario: Scenario, _ input: Input, path: String) throws -> Double {
+        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let store = try TierSyncNode.create(path: path, org: "520201", logger: silent).store
         defer { try? store.close() }
-        let newPhones = rows.indices.map { i in ["phone": FieldValue.text("138\(String(format: "%08d", i))")] }
+        let newPhones = input.rows.indices.map { ["phone": Self.newPhone($0)] }
         func insertAll(_ writer: inout ChangeWriter, _ range: Range<Int>) throws {
-            for i in range { try writer.insert(table: "contact", id: ids[i], org: "520201", fields: rows[i]) }
+            for i in range {
+                try writer.insert(table: "contact", id: input.ids[i], org: "520201", fields: input.rows[i])
+            }
         }
-        if scenario.updates { try chunks(count, 1_000) { range in try store.write { try insertAll(&$0, range) } } }
+        if scenario.updates {
+            try chunks(input.count, 1_000) { range in try store.write { try insertAll(&$0, range) } }
+        }
         return try time {
-            try chunks(count, scenario.perTransaction) { range in
+            try chunks(input.count, scenario.perTransaction) { range in
                 try store.write { writer in
-                    if scenario.updates {
-                        for i in range { try writer.update(table: "contact", id: ids[i], fields: newPhones[i]) }
-                    } else {
-                        try insertAll(&writer, range)
-                    }
+                    guard scenario.updates else { return try insertAll(&writer, range) }
+                    for i in range { try writer.update(table: "contact", id: input.ids[i], fields: newPhones[i]) }
                 }
             }
         }
     }
 
     func chunks(_ count: Int, _ size: Int, _ body: (Range<Int>) throws -> Void) rethrows {
-        var start = 0
-        while start < count {
-            try body(start..<min(count, start + size))
-            start += size
-        }
+        for start in stride(from: 0, to: count, by: size) { try body(start..<min(count, start + size)) }
     }
 
     func time(_ body: () throws -> Void) rethrows -> Double {
@@ -151,21 +195,10 @@ struct LocalWriteBenchmark {
 struct Measurement {
     let name: String
     let count: Int
-    let plainSeconds: Double
-    let tierSyncSeconds: Double
+    let seconds: [LocalWriteBenchmark.Contender: Double]
 
-    var ratio: Double { tierSyncSeconds / plainSeconds }
-}
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    func rate(_ contender: LocalWriteBenchmark.Contender) -> Int { Int(Double(count) / seconds[contender]!) }
+    func ratio(_ contender: LocalWriteBenchmark.Contender) -> Double { seconds[contender]! / seconds[.plain]! }
 }
 
 extension Array where Element == Double {

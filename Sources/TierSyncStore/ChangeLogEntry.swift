@@ -21,7 +21,7 @@ public struct ChangeLogEntry: Sendable, Hashable {
         guard let record = RecordID(row["record"] as String), let node = NodeID(row["node"] as String),
             let vector = VersionVector(parsing: row["vv"] as String),
             let value = FieldValue.fromDatabaseValue(row["value"])
-        else { throw StoreError.corruptVersions(table: "change_log", id: String(seq)) }
+        else { throw StoreError.corruptRow(table: "change_log", id: String(seq)) }
         self.seq = seq
         self.change = FieldChange(
             table: row["tbl"], record: record, org: row["org"], field: row["field"], value: value,

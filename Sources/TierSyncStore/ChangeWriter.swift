@@ -74,17 +74,17 @@ public struct ChangeWriter {
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
-        let current = try fetchLive(table, id)
-        let changed = table.fields.filter { field in
-            values[field.name].map { $0 != current[field.name] } ?? false
-        }
+        let requested = table.fields.filter { values[$0.name] != nil }
+        let current = try fetchState(table, id, fields: requested)
+        let changed = requested.filter { values[$0.name]! != current.values[$0.name] }
         guard !changed.isEmpty else { return [] }
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         var versions = current.versions
         var changes: [FieldChange] = []
         for field in changed {
+            let isSet = current.values[field.name].map { !$0.isNull } ?? false
             let version =
-                current.version(of: field.name).map { $0.successor(hlc: stamp, node: node) }
+                versions.version(of: field.name, isSet: isSet).map { $0.successor(hlc: stamp, node: node) }
                 ?? .first(hlc: stamp, node: node)
             versions[field.name] = version
             changes.append(change(name, id, current.org, field.name, values[field.name]!, version))
@@ -98,6 +98,27 @@ public struct ChangeWriter {
         try db.cachedStatement(sql: sql).execute(binding: arguments)
         try log(changes)
         return changes
+    }
+
+    /// What an update needs of a live record: its org, field versions and the current values
+    /// of the fields being set, read without materializing the whole row.
+    private func fetchState(
+        _ table: SyncedTable, _ id: RecordID, fields: [SyncedTable.Field]
+    ) throws -> (org: String, versions: FieldVersions, values: [String: FieldValue]) {
+        let sql =
+            "SELECT org, deleted, versions" + fields.map { ", " + $0.name }.joined()
+            + " FROM \(table.name) WHERE id = ?"
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [id.rawValue])
+        guard let row = try rows.next() else { throw StoreError.recordNotFound(table: table.name, id: id.rawValue) }
+        if (row[1] as Int64) != 0 { throw StoreError.recordDeleted(table: table.name, id: id.rawValue) }
+        guard let versions = FieldVersions(parsing: row[2]) else {
+            throw StoreError.corruptRow(table: table.name, id: id.rawValue)
+        }
+        var values: [String: FieldValue] = [:]
+        for (offset, field) in fields.enumerated() {
+            values[field.name] = FieldValue.fromDatabaseValue(row[3 + offset]) ?? .null
+        }
+        return (row[0], versions, values)
     }
 
     /// Marks a record deleted: a tombstone, logged as the `_deleted` field set to 1.

@@ -17,7 +17,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case recordNotFound(table: String, id: String)
         case recordExists(table: String, id: String)
         case recordDeleted(table: String, id: String)
-        case corruptVersions(table: String, id: String)
+        case corruptRow(table: String, id: String)
     }
 
     private let code: Code
@@ -48,8 +48,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     public static func recordDeleted(table: String, id: String) -> StoreError {
         .init(code: .recordDeleted(table: table, id: id))
     }
-    public static func corruptVersions(table: String, id: String) -> StoreError {
-        .init(code: .corruptVersions(table: table, id: id))
+    public static func corruptRow(table: String, id: String) -> StoreError {
+        .init(code: .corruptRow(table: table, id: id))
     }
 
     public var description: String {
@@ -75,8 +75,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
             return "a \(table) record with id \(id) already exists"
         case .recordDeleted(let table, let id):
             return "\(table) record \(id) is deleted"
-        case .corruptVersions(let table, let id):
-            return "the field versions of \(table) record \(id) are unreadable; the database may be damaged"
+        case .corruptRow(let table, let id):
+            return "\(table) row \(id) is unreadable (bad id, field versions or log entry); the database may be damaged"
         }
     }
 }

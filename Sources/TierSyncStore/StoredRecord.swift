@@ -23,10 +23,10 @@ public struct StoredRecord: Sendable, Hashable {
     public init(table: SyncedTable, row: Row) throws {
         let idText: String = row["id"]
         guard let id = RecordID(idText) else {
-            throw StoreError.corruptVersions(table: table.name, id: idText)
+            throw StoreError.corruptRow(table: table.name, id: idText)
         }
         guard let versions = FieldVersions(parsing: row["versions"]) else {
-            throw StoreError.corruptVersions(table: table.name, id: idText)
+            throw StoreError.corruptRow(table: table.name, id: idText)
         }
         self.table = table.name
         self.id = id

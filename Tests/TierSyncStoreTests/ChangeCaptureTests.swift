@@ -171,7 +171,7 @@ import TierSyncCore
     @Test("random writes: the log replayed from empty reproduces every record exactly (seeded)")
     func logIsExact() throws {
         let seed = UInt64.random(in: 0...UInt64.max)
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         let table = store.tables["contact"]!
         var ids: [RecordID] = []
         for step in 0..<300 {

@@ -24,18 +24,6 @@ final class ManualWallClock: WallClock, @unchecked Sendable {
     func set(_ value: Int64) { lock.withLock { milliseconds = value } }
 }
 
-/// A seeded generator, so node ids in tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 enum TestStore {
     static let org = "520201"
 
@@ -53,7 +41,7 @@ enum TestStore {
     static func create(_ path: String, clock: any WallClock = ManualWallClock(1_764_000_000_000), seed node: UInt64 = 1)
         throws -> NodeStore
     {
-        var random = SeededGenerator(state: node)
+        var random = SplitMix64(seed: node)
         return try NodeStore.create(path: path, org: org, wallClock: clock, randomNumbers: &random, seed: seed)
     }
 
@@ -62,7 +50,7 @@ enum TestStore {
     }
 
     static func newID(_ n: UInt64) -> RecordID {
-        var random = SeededGenerator(state: n)
+        var random = SplitMix64(seed: n)
         return RecordID.random(using: &random)
     }
 }
