@@ -28,10 +28,16 @@ extension TierSyncNode {
             note: String? = nil, source: String? = nil, newItem: [String: String] = [:],
             toSite: String? = nil, toOrg: String? = nil
         ) {
-            (self.org, self.item, self.site, self.quantity, self.date, self.note) = (
-                org, item, site, quantity, date, note
-            )
-            (self.source, self.newItem, self.toSite, self.toOrg) = (source, newItem, toSite, toOrg)
+            self.org = org
+            self.item = item
+            self.site = site
+            self.quantity = quantity
+            self.date = date
+            self.note = note
+            self.source = source
+            self.newItem = newItem
+            self.toSite = toSite
+            self.toOrg = toOrg
         }
     }
 

@@ -32,6 +32,8 @@ enum DatabaseFileCheck {
         }
         var configuration = Configuration()
         configuration.readonly = true
+        // Another process may be opening or checkpointing the same node right now.
+        configuration.busyMode = .timeout(NodeStore.busyTimeout)
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         return try queue.read { db in
