@@ -4,8 +4,10 @@
 /// Keeping versions in the row, rather than in a table of their own, makes a local write
 /// one row write plus its log entries (see BENCHMARKS.md). The fields set when a record is
 /// created share one version, kept once on a `*` line; a field edited later gets a line of
-/// its own, `field hlc node vector`. Parsing and encoding work on UTF-8 bytes because every
-/// update does both.
+/// its own, `field hlc node vector`. An `@` line keeps the vector of versions the record
+/// has seen that are no field's current version (conflict losers), so that the record clock
+/// below accounts for them. Parsing and encoding work on UTF-8 bytes because every update
+/// does both.
 ///
 /// ```swift
 /// var versions = FieldVersions(initial: .first(hlc: stamp, node: me))
@@ -17,10 +19,28 @@ public struct FieldVersions: Hashable, Sendable {
     public private(set) var initial: FieldVersion?
     /// Versions of fields edited after creation (and of `_deleted`).
     public private(set) var byField: [String: FieldVersion]
+    /// Versions seen that are no field's current version: kept conflict losers.
+    public private(set) var seenElsewhere: VersionVector
 
     public init(initial: FieldVersion? = nil, _ byField: [String: FieldVersion] = [:]) {
         self.initial = initial
         self.byField = byField
+        self.seenElsewhere = VersionVector()
+    }
+
+    /// Everything this record has seen, across all its fields: for each node, how many of its
+    /// writes to the record are known here. A node's next write to the record counts one more
+    /// than its entry, so vectors of different fields of one record are comparable (which is
+    /// how a delete knows which edits it was made on top of).
+    public var recordClock: VersionVector {
+        var clock = initial?.versionVector ?? VersionVector()
+        for version in byField.values { clock = clock.merged(with: version.versionVector) }
+        return clock.merged(with: seenElsewhere)
+    }
+
+    /// Records that the record has seen `vector` (a version kept outside the row).
+    public mutating func noteSeen(_ vector: VersionVector) {
+        seenElsewhere = seenElsewhere.merged(with: vector)
     }
 
     /// A field's own version line, if it has one.
@@ -39,6 +59,11 @@ public struct FieldVersions: Hashable, Sendable {
         var text = ""
         text.reserveCapacity((byField.count + 1) * 72)
         let lines = (initial.map { [(Self.initialKey, $0)] } ?? []) + byField.sorted { $0.key < $1.key }
+        if !seenElsewhere.entries.isEmpty {
+            text.append(Self.seenKey)
+            text.append(" 0 0000000000000000 ")
+            seenElsewhere.append(to: &text)
+        }
         for (field, version) in lines {
             if !text.isEmpty { text.append("\n") }
             text.append(field)
@@ -53,11 +78,13 @@ public struct FieldVersions: Hashable, Sendable {
     }
 
     static let initialKey = "*"
+    static let seenKey = "@"
 
     /// Parses `encoded`; nil when any line is malformed, so corruption is never half-read.
     public init?(parsing text: String) {
         var byField: [String: FieldVersion] = [:]
         var initial: FieldVersion?
+        var seenElsewhere = VersionVector()
         var text = text
         let parsed = text.withUTF8 { bytes -> Bool in
             var scanner = ByteScanner(bytes: bytes)
@@ -67,12 +94,17 @@ public struct FieldVersions: Hashable, Sendable {
                     let vector = VersionVector(scanning: &scanner), scanner.atEnd || scanner.skip(0x0A)
                 else { return false }
                 let version = FieldVersion(hlc: HLCTimestamp(rawValue: Int64(raw)), node: node, versionVector: vector)
-                if field == Self.initialKey { initial = version } else { byField[field] = version }
+                switch field {
+                case Self.initialKey: initial = version
+                case Self.seenKey: seenElsewhere = vector
+                default: byField[field] = version
+                }
             }
             return true
         }
         guard parsed else { return nil }
         self.initial = initial
         self.byField = byField
+        self.seenElsewhere = seenElsewhere
     }
 }

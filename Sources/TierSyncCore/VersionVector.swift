@@ -39,6 +39,19 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
         return copy
     }
 
+    /// This vector with `node`'s count set to `count`.
+    public func setting(_ node: NodeID, to count: UInt64) -> VersionVector {
+        var counts = Dictionary(uniqueKeysWithValues: entries.map { ($0.node, $0.count) })
+        counts[node] = count
+        return VersionVector(counts)
+    }
+
+    /// True when every edit this vector has seen, `other` has seen too (equal or dominated).
+    public func isCovered(by other: VersionVector) -> Bool {
+        let ordering = compare(to: other)
+        return ordering == .equal || ordering == .dominatedBy
+    }
+
     /// The least vector that has seen everything both have seen.
     public func merged(with other: VersionVector) -> VersionVector {
         var counts: [NodeID: UInt64] = [:]

@@ -1,0 +1,71 @@
+/// How concurrent versions of a field are ranked, declared per table or per field.
+///
+/// The rank only chooses among concurrent versions; it never lets an old value beat an edit
+/// made on top of it (DESIGN.md, "Merge").
+///
+/// ```swift
+/// let policy = MergePolicy(.ownerWins, needsReview: true)
+/// policy.rank(origin: townshipPath, owner: townshipPath)   // 1: the owner's edit outranks
+/// ```
+public struct MergePolicy: Hashable, Sendable, CustomStringConvertible {
+    public enum Winner: String, Hashable, Sendable, CaseIterable {
+        /// All concurrent versions rank equal; the latest stamp is shown.
+        case lastWriterWins = "last-writer-wins"
+        /// An edit by a node of the record's owning org outranks concurrent edits by others.
+        case ownerWins = "owner-wins"
+        /// An edit by a node higher in the hierarchy outranks edits from below: for what upper
+        /// levels issue downward (directives, shared directories, filing verdicts).
+        case upperLevelWins = "upper-level-wins"
+        /// Ledger events: written once where they happen, never merged, only added.
+        case appendOnly = "append-only"
+    }
+
+    public var winner: Winner
+    /// Conflicts are settled by the rank so that replicas converge, but stay listed as
+    /// needing a person's review until someone resolves them.
+    public var needsReview: Bool
+
+    public init(_ winner: Winner, needsReview: Bool = false) {
+        self.winner = winner
+        self.needsReview = needsReview
+    }
+
+    public static let lastWriterWins = MergePolicy(.lastWriterWins)
+
+    /// The rank of a version made by a node of the org at `origin` (a path such as
+    /// `520000/520200/520201`), on a record owned by the org at `owner`; nil paths are orgs
+    /// this node does not know, which rank lowest.
+    public func rank(origin: String?, owner: String?) -> Int {
+        switch winner {
+        case .lastWriterWins, .appendOnly:
+            return 0
+        case .ownerWins:
+            return origin != nil && origin == owner ? 1 : 0
+        case .upperLevelWins:
+            guard let origin else { return -1_000 }
+            return -origin.split(separator: "/").count
+        }
+    }
+
+    public var description: String { winner.rawValue + (needsReview ? " (review)" : "") }
+}
+
+/// The merge policies of every synced table: a policy per table and overrides per field.
+public struct MergePolicies: Sendable {
+    public var tables: [String: MergePolicy]
+    public var fields: [String: [String: MergePolicy]]
+    public var fallback: MergePolicy
+
+    public init(
+        tables: [String: MergePolicy] = [:], fields: [String: [String: MergePolicy]] = [:],
+        fallback: MergePolicy = .lastWriterWins
+    ) {
+        self.tables = tables
+        self.fields = fields
+        self.fallback = fallback
+    }
+
+    public func policy(table: String, field: String) -> MergePolicy {
+        fields[table]?[field] ?? tables[table] ?? fallback
+    }
+}
