@@ -32,6 +32,7 @@ let package = Package(
             resources: [
                 .embedInCode("0001_foundation.sql"),
                 .embedInCode("0002_records.sql"),
+                .embedInCode("0003_merge.sql"),
             ]
         ),
         .target(

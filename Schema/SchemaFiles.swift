@@ -7,6 +7,7 @@ public enum SchemaFiles {
     public static let all: [(identifier: String, sql: String)] = [
         ("0001_foundation", text(PackageResources._001_foundation_sql)),
         ("0002_records", text(PackageResources._002_records_sql)),
+        ("0003_merge", text(PackageResources._003_merge_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -21,6 +21,11 @@ extension RecordKind {
                 "filing_verdict", .term(kind: "filing-verdict"),
                 summary: "reviewer's verdict: pending, approved or returned"),
         ],
+        // The unit that owns a plan decides its content; the filing (备案) is recorded by the
+        // unit it is filed with, above it.
+        policy: MergePolicy(.ownerWins),
+        fieldPolicies: Dictionary(
+            uniqueKeysWithValues: ["filed_with", "filed_on", "filing_verdict"].map { ($0, MergePolicy(.upperLevelWins)) }),
         defaults: { _ in ["status": .text("drafting")] },
         check: { record in
             if record["level"] == .text("special"), record["category"] ?? .null == .null {
@@ -53,6 +58,9 @@ extension RecordKind {
             FieldSpec("wechat", .wechat, summary: "WeChat id"),
             FieldSpec("last_confirmed", .date, summary: "date the details were last confirmed (default: today)"),
         ],
+        // Phone numbers change often and are corrected at several levels: the latest edit is
+        // shown, and a person confirms which number is right.
+        policy: MergePolicy(.lastWriterWins, needsReview: true),
         defaults: { context in ["last_confirmed": .text(context.today)] })
 
     public static let drill = RecordKind(
@@ -64,7 +72,8 @@ extension RecordKind {
             FieldSpec("plan", .reference(table: "plan"), summary: "id of the plan exercised"),
             FieldSpec("participants", .count, required: true, summary: "number of participants"),
             FieldSpec("evaluation", .text(maxLength: 2000), summary: "evaluation of the drill"),
-        ])
+        ],
+        policy: MergePolicy(.ownerWins))
 
     public static let report = RecordKind(
         name: "report", table: "progress_report", displayName: "进展报告",
@@ -75,6 +84,7 @@ extension RecordKind {
             FieldSpec("body", .text(maxLength: 20000), required: true, aliases: ["text"], summary: "the report's text"),
             FieldSpec("submitted_at", .dateTime, required: true, summary: "when it was submitted (default: now)"),
         ],
+        policy: MergePolicy(.ownerWins),
         defaults: { context in ["submitted_at": .text(context.nowText)] })
 
     public static let materialItem = RecordKind(
@@ -88,6 +98,7 @@ extension RecordKind {
                 summary: "physical, commercial or production-capacity"),
             FieldSpec("custodian", .text(maxLength: 50), summary: "who keeps it"),
         ],
+        policy: MergePolicy(.ownerWins),
         defaults: { _ in ["reserve_kind": .text("physical")] })
 
     public static let stockEvent = RecordKind(
@@ -108,5 +119,6 @@ extension RecordKind {
                 summary: "date of the movement (default: today)"),
             FieldSpec("note", .text(maxLength: 500), summary: "free note"),
         ],
-        editable: false)
+        editable: false,
+        policy: MergePolicy(.appendOnly))
 }

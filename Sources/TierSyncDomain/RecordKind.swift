@@ -11,6 +11,9 @@ public struct RecordKind: Sendable {
     public let fields: [FieldSpec]
     /// False for ledger events, which are immutable: a correction is a reversing event.
     public let editable: Bool
+    /// How concurrent edits of this kind's records are merged, and field overrides.
+    public let policy: MergePolicy
+    public let fieldPolicies: [String: MergePolicy]
     /// Values for fields left out of `add`.
     let defaults: @Sendable (ValidationContext) -> [String: FieldValue]
     /// Rules across fields, checked on the whole record after every add or set.
@@ -18,6 +21,7 @@ public struct RecordKind: Sendable {
 
     init(
         name: String, table: String, displayName: String, fields: [FieldSpec], editable: Bool = true,
+        policy: MergePolicy, fieldPolicies: [String: MergePolicy] = [:],
         defaults: @escaping @Sendable (ValidationContext) -> [String: FieldValue] = { _ in [:] },
         check: @escaping @Sendable ([String: FieldValue]) throws -> Void = { _ in }
     ) {
@@ -26,6 +30,8 @@ public struct RecordKind: Sendable {
         self.displayName = displayName
         self.fields = fields
         self.editable = editable
+        self.policy = policy
+        self.fieldPolicies = fieldPolicies
         self.defaults = defaults
         self.check = check
     }
@@ -44,5 +50,10 @@ public struct RecordKind: Sendable {
     public static let all: [RecordKind] = editableKinds + [.materialItem, .stockEvent]
 
     public static func named(_ name: String) -> RecordKind? { all.first { $0.name == name } }
+
+    /// The merge policies of every kind, as the store applies them (README, "Merge").
+    public static let mergePolicies = MergePolicies(
+        tables: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.policy) }),
+        fields: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.fieldPolicies) }))
     public static func forTable(_ table: String) -> RecordKind? { all.first { $0.table == table } }
 }

@@ -43,7 +43,8 @@ public final class TierSyncNode: Sendable {
         }
         var random = SystemRandomNumberGenerator()
         let store = try NodeStore.create(
-            path: path, org: org, wallClock: wallClock, logger: logger, randomNumbers: &random,
+            path: path, org: org, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger,
+            randomNumbers: &random,
             seed: seeds.insert(into:))
         return try TierSyncNode(store: store)
     }
@@ -51,7 +52,8 @@ public final class TierSyncNode: Sendable {
     public static func open(
         path: String, wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync")
     ) throws -> TierSyncNode {
-        try TierSyncNode(store: try NodeStore.open(path: path, wallClock: wallClock, logger: logger))
+        try TierSyncNode(
+            store: try NodeStore.open(path: path, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
     }
 
     /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style

@@ -2,19 +2,24 @@ import GRDB
 import TierSyncCore
 
 /// Writes synced records inside one transaction and logs exactly one change per field
-/// whose value changed, with a fresh stamp and the field's extended version vector.
+/// whose value changed, with a fresh stamp and the field's next version vector.
 ///
 /// Obtained from `NodeStore.write`; `db` is there for reads and checks that must see the
 /// same transaction (a stock balance before an issue, say). Every statement here is
 /// prepared once per connection and reused: this is the hot path of local writes.
+///
+/// A local edit is made on top of every version of the field this node keeps (the shown one
+/// and any conflict losers), so it supersedes them all: that is how an ordinary edit, or a
+/// conflict's resolution, ends a conflict here and on every node it reaches.
 public struct ChangeWriter {
     public let db: Database
     public let node: NodeID
     public let tables: [String: SyncedTable]
-    private var clock: HybridLogicalClock
-    private let wallClock: any WallClock
+    let policies: MergePolicies
+    var clock: HybridLogicalClock
+    let wallClock: any WallClock
 
-    init(db: Database, tables: [String: SyncedTable], wallClock: any WallClock) throws {
+    init(db: Database, tables: [String: SyncedTable], policies: MergePolicies, wallClock: any WallClock) throws {
         // The clock resumes from the greater of the stamps observed from peers (node.clock)
         // and the newest log entry, which holds the last stamp issued here: no write to the
         // node row per transaction.
@@ -29,6 +34,7 @@ public struct ChangeWriter {
         self.db = db
         self.node = node
         self.tables = tables
+        self.policies = policies
         self.clock = HybridLogicalClock(last: HLCTimestamp(rawValue: row[1]))
         self.wallClock = wallClock
     }
@@ -54,7 +60,7 @@ public struct ChangeWriter {
             let value = values[field.name] ?? .null
             arguments.append(value)
             guard !value.isNull else { continue }
-            changes.append(change(name, id, org, field.name, value, version))
+            changes.append(FieldChange(name, id, org, field.name, VersionedValue(value: value, version: version)))
         }
         arguments[4] = .text(versions.encoded)
         do {
@@ -68,26 +74,32 @@ public struct ChangeWriter {
 
     /// Sets fields of an existing, not deleted record; logs only the fields whose value
     /// differs from the stored one. A write that changes nothing logs nothing.
+    ///
+    /// - Parameters:
+    ///   - rewrite: fields to write even when the value is unchanged (resolving a conflict
+    ///     in favour of the shown value is a new edit of that same value).
+    ///   - settlement: how conflicts this edit ends are described in their history.
     @discardableResult
     public mutating func update(
-        table name: String, id: RecordID, fields: [String: FieldValue]
+        table name: String, id: RecordID, fields: [String: FieldValue], rewrite: Set<String> = [],
+        settlement: String = "superseded by an edit made on top of it"
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
         let requested = table.fields.filter { values[$0.name] != nil }
         let current = try fetchState(table, id, fields: requested)
-        let changed = requested.filter { values[$0.name]! != current.values[$0.name] }
+        let changed = requested.filter { values[$0.name]! != current.values[$0.name] || rewrite.contains($0.name) }
         guard !changed.isEmpty else { return [] }
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         var versions = current.versions
         var changes: [FieldChange] = []
         for field in changed {
             let isSet = current.values[field.name].map { !$0.isNull } ?? false
-            let version =
-                versions.version(of: field.name, isSet: isSet).map { $0.successor(hlc: stamp, node: node) }
-                ?? .first(hlc: stamp, node: node)
+            let version = try nextVersion(
+                of: field.name, table: name, id: id, versions: current.versions,
+                shown: current.versions.version(of: field.name, isSet: isSet), stamp: stamp, settlement: settlement)
             versions[field.name] = version
-            changes.append(change(name, id, current.org, field.name, values[field.name]!, version))
+            changes.append(FieldChange(name, id, current.org, field.name, VersionedValue(value: values[field.name]!, version: version)))
         }
         let sql =
             "UPDATE \(name) SET updated = ?, versions = ?, "
@@ -98,6 +110,93 @@ public struct ChangeWriter {
         try db.cachedStatement(sql: sql).execute(binding: arguments)
         try log(changes)
         return changes
+    }
+
+    /// Marks a record deleted: a tombstone, logged as the `_deleted` field set to 1, made on
+    /// top of every version of the record this node has seen.
+    @discardableResult
+    public mutating func delete(table name: String, id: RecordID) throws -> FieldChange {
+        try setDeleted(true, table: name, id: id, settlement: "superseded by a delete made on top of it")
+    }
+
+    /// Deletes (`true`) or restores (`false`) a record, logged as its `_deleted` field.
+    /// Deleting a deleted record is refused; so is restoring a live one that is not in a
+    /// delete conflict.
+    @discardableResult
+    public mutating func setDeleted(_ deleted: Bool, table name: String, id: RecordID, settlement: String) throws -> FieldChange {
+        let table = try table(named: name)
+        guard let current = try fetch(table: name, id: id) else {
+            throw StoreError.recordNotFound(table: name, id: id.rawValue)
+        }
+        if deleted && current.deleted { throw StoreError.recordDeleted(table: name, id: id.rawValue) }
+        let stamp = clock.tick(wall: wallClock.nowMilliseconds())
+        let field = FieldChange.deletedField
+        // Made on top of the whole record, so a later edit of any field that this delete did
+        // not see shows up as a delete conflict instead of vanishing in the tombstone.
+        let seen = current.versions.recordClock
+        let version = FieldVersion(hlc: stamp, node: node, versionVector: seen.setting(node, to: seen[node] + 1))
+        if !current.versions.seenElsewhere.entries.isEmpty {
+            try settleKeptLosers(table: name, id: id, field: field, by: version, how: settlement)
+        }
+        var state = RecordState(current, table: table)
+        state.show(field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
+        try state.flush(db)
+        try reviewDeletion(&state)
+        let change = FieldChange(name, id, current.org, field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
+        try log([change])
+        return change
+    }
+
+    /// The record, deleted or not; nil when there is none.
+    public func fetch(table name: String, id: RecordID) throws -> StoredRecord? {
+        let table = try table(named: name)
+        return try Row.fetchOne(db.cachedStatement(sql: table.selectSQL), arguments: [id.rawValue])
+            .map { try StoredRecord(table: table, row: $0) }
+    }
+
+    /// Folds a stamp received from another node into the clock and persists it, so that
+    /// later local stamps, in any process, order after it.
+    public mutating func observe(_ remote: HLCTimestamp) throws {
+        clock.observe(remote)
+        try db.cachedStatement(sql: "UPDATE node SET clock = ? WHERE clock < ?")
+            .execute(arguments: [remote.rawValue, remote.rawValue])
+    }
+
+    /// The version of a local edit of `field`: on top of the shown version and of every
+    /// conflict loser kept for the field (which it settles), counting one more write by this
+    /// node to the record.
+    private func nextVersion(
+        of field: String, table: String, id: RecordID, versions: FieldVersions, shown: FieldVersion?,
+        stamp: HLCTimestamp, settlement: String
+    ) throws -> FieldVersion {
+        var base = shown?.versionVector ?? VersionVector()
+        let hasLosers = !versions.seenElsewhere.entries.isEmpty
+        if hasLosers {
+            for loser in try keptLosers(table: table, id: id, field: field) {
+                base = base.merged(with: loser.versioned?.version.versionVector ?? VersionVector())
+            }
+        }
+        let writes = versions.recordClock[node]
+        let version = FieldVersion(hlc: stamp, node: node, versionVector: base.setting(node, to: writes + 1))
+        if hasLosers { try settleKeptLosers(table: table, id: id, field: field, by: version, how: settlement) }
+        return version
+    }
+
+    /// The conflict losers kept for a field.
+    func keptLosers(table: String, id: RecordID, field: String) throws -> [ConflictRow] {
+        try ConflictRow.kept(db, table: table, record: id, field: field).filter { $0.kind == .concurrent }
+    }
+
+    /// Settles every loser kept for a field: `version` was made on top of them.
+    func settleKeptLosers(table: String, id: RecordID, field: String, by version: FieldVersion, how: String) throws {
+        for loser in try keptLosers(table: table, id: id, field: field) {
+            try ConflictRow.settle(db, id: loser.id!, by: version, how: how)
+        }
+    }
+
+    func table(named name: String) throws -> SyncedTable {
+        guard let table = tables[name] else { throw StoreError.unknownTable(name, known: tables.keys.sorted()) }
+        return table
     }
 
     /// What an update needs of a live record: its org, field versions and the current values
@@ -121,52 +220,6 @@ public struct ChangeWriter {
         return (row[0], versions, values)
     }
 
-    /// Marks a record deleted: a tombstone, logged as the `_deleted` field set to 1.
-    @discardableResult
-    public mutating func delete(table name: String, id: RecordID) throws -> FieldChange {
-        let table = try table(named: name)
-        let current = try fetchLive(table, id)
-        let stamp = clock.tick(wall: wallClock.nowMilliseconds())
-        var versions = current.versions
-        let field = FieldChange.deletedField
-        let version =
-            current.version(of: field).map { $0.successor(hlc: stamp, node: node) } ?? .first(hlc: stamp, node: node)
-        versions[field] = version
-        try db.cachedStatement(sql: "UPDATE \(name) SET deleted = 1, updated = ?, versions = ? WHERE id = ?")
-            .execute(arguments: [stamp.rawValue, versions.encoded, id.rawValue])
-        let tombstone = change(name, id, current.org, field, .integer(1), version)
-        try log([tombstone])
-        return tombstone
-    }
-
-    /// The record, deleted or not; nil when there is none.
-    public func fetch(table name: String, id: RecordID) throws -> StoredRecord? {
-        let table = try table(named: name)
-        return try Row.fetchOne(db.cachedStatement(sql: table.selectSQL), arguments: [id.rawValue])
-            .map { try StoredRecord(table: table, row: $0) }
-    }
-
-    /// Folds a stamp received from another node into the clock and persists it, so that
-    /// later local stamps, in any process, order after it.
-    public mutating func observe(_ remote: HLCTimestamp) throws {
-        clock.observe(remote)
-        try db.cachedStatement(sql: "UPDATE node SET clock = ? WHERE clock < ?")
-            .execute(arguments: [remote.rawValue, remote.rawValue])
-    }
-
-    private func table(named name: String) throws -> SyncedTable {
-        guard let table = tables[name] else { throw StoreError.unknownTable(name, known: tables.keys.sorted()) }
-        return table
-    }
-
-    private func fetchLive(_ table: SyncedTable, _ id: RecordID) throws -> StoredRecord {
-        guard let record = try fetch(table: table.name, id: id) else {
-            throw StoreError.recordNotFound(table: table.name, id: id.rawValue)
-        }
-        if record.deleted { throw StoreError.recordDeleted(table: table.name, id: id.rawValue) }
-        return record
-    }
-
     private func normalized(_ fields: [String: FieldValue], in table: SyncedTable) throws -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
         values.reserveCapacity(fields.count)
@@ -179,17 +232,9 @@ public struct ChangeWriter {
         return values
     }
 
-    private func change(
-        _ table: String, _ id: RecordID, _ org: String, _ field: String, _ value: FieldValue, _ version: FieldVersion
-    ) -> FieldChange {
-        FieldChange(
-            table: table, record: id, org: org, field: field, value: value, hlc: version.hlc,
-            node: version.node, versionVector: version.versionVector)
-    }
-
-    /// Appends the changes of one write with one multi-row `INSERT`: one statement per write
-    /// instead of one per field.
-    private func log(_ changes: [FieldChange]) throws {
+    /// Appends changes with one multi-row `INSERT`: one statement per write instead of one
+    /// per field.
+    func log(_ changes: some Collection<FieldChange>) throws {
         guard !changes.isEmpty else { return }
         let columns = 8
         var arguments: [FieldValue] = []
@@ -203,8 +248,7 @@ public struct ChangeWriter {
                 lastVector = change.versionVector
             }
             arguments += [
-                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
-                change.value,
+                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field), change.value,
                 .integer(change.hlc.rawValue), .text(change.node.rawValue), .text(vectorText),
             ]
         }
@@ -214,5 +258,13 @@ public struct ChangeWriter {
     static func logInsertSQL(rows: Int) -> String {
         "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+}
+
+extension FieldChange {
+    init(_ table: String, _ id: RecordID, _ org: String, _ field: String, _ versioned: VersionedValue) {
+        self.init(
+            table: table, record: id, org: org, field: field, value: versioned.value, hlc: versioned.version.hlc,
+            node: versioned.version.node, versionVector: versioned.version.versionVector)
     }
 }

@@ -19,6 +19,8 @@ public final class NodeStore: Sendable {
     public let node: NodeIdentity
     /// The synced tables and their fields, read from the schema when the store opened.
     public let tables: [String: SyncedTable]
+    /// How concurrent versions are ranked, per table and field (declared by the domain).
+    public let policies: MergePolicies
     let queue: DatabaseQueue
     public let wallClock: any WallClock
     let logger: Logger
@@ -27,9 +29,10 @@ public final class NodeStore: Sendable {
     public static let busyTimeout: TimeInterval = 10
 
     private init(
-        path: String, queue: DatabaseQueue, wallClock: any WallClock, logger: Logger
+        path: String, queue: DatabaseQueue, policies: MergePolicies, wallClock: any WallClock, logger: Logger
     ) throws {
         self.path = path
+        self.policies = policies
         self.queue = queue
         self.wallClock = wallClock
         self.logger = logger
@@ -41,7 +44,7 @@ public final class NodeStore: Sendable {
 
     /// Opens an existing node's database, applying any migrations it lacks.
     public static func open(
-        path: String, wallClock: any WallClock = SystemWallClock(),
+        path: String, policies: MergePolicies = MergePolicies(), wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.store")
     ) throws -> NodeStore {
         switch try DatabaseFileCheck.inspect(path: path) {
@@ -51,7 +54,7 @@ public final class NodeStore: Sendable {
             throw StoreError.notInitialized(path: path)
         case .tierSync(initialized: true):
             let queue = try openQueue(path: path, logger: logger)
-            return try NodeStore(path: path, queue: queue, wallClock: wallClock, logger: logger)
+            return try NodeStore(path: path, queue: queue, policies: policies, wallClock: wallClock, logger: logger)
         }
     }
 
@@ -63,13 +66,13 @@ public final class NodeStore: Sendable {
     ///   - org: the code of the node's org unit; `seed` must have loaded it.
     ///   - seed: loads org units and vocabulary; it runs before the node row is written.
     public static func create(
-        path: String, org: String, wallClock: any WallClock = SystemWallClock(),
+        path: String, org: String, policies: MergePolicies = MergePolicies(), wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.store"),
         randomNumbers: inout some RandomNumberGenerator,
         seed: (Database) throws -> Void
     ) throws -> NodeStore {
         if case .tierSync(initialized: true) = try DatabaseFileCheck.inspect(path: path) {
-            let existing = try open(path: path, wallClock: wallClock, logger: logger)
+            let existing = try open(path: path, policies: policies, wallClock: wallClock, logger: logger)
             throw StoreError.alreadyInitialized(
                 path: path, org: existing.node.org, node: existing.node.id.rawValue)
         }
@@ -97,7 +100,7 @@ public final class NodeStore: Sendable {
             throw error
         }
         logger.info("created node", metadata: ["node": "\(identity.id)", "org": "\(org)", "path": "\(path)"])
-        return try NodeStore(path: path, queue: queue, wallClock: wallClock, logger: logger)
+        return try NodeStore(path: path, queue: queue, policies: policies, wallClock: wallClock, logger: logger)
     }
 
     /// Opens (creating if needed) the SQLite file in WAL mode with foreign keys on and a busy
@@ -124,7 +127,7 @@ public final class NodeStore: Sendable {
     @discardableResult
     public func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
         try queue.write { db in
-            var writer = try ChangeWriter(db: db, tables: tables, wallClock: wallClock)
+            var writer = try ChangeWriter(db: db, tables: tables, policies: policies, wallClock: wallClock)
             return try body(&writer)
         }
     }

@@ -23,6 +23,8 @@ public struct SyncedTable: Sendable, Hashable {
     let insertSQL: String
     /// The row of one record by id.
     let selectSQL: String
+    /// `UPDATE` of every column but the id and org, fields in schema order, id last.
+    let updateAllSQL: String
 
     init(name: String, fields: [Field]) {
         self.name = name
@@ -32,6 +34,9 @@ public struct SyncedTable: Sendable, Hashable {
             + fields.map { ", " + $0.name }.joined() + ") VALUES (?, ?, ?, ?, 0, ?"
             + String(repeating: ", ?", count: fields.count) + ")"
         selectSQL = "SELECT * FROM \(name) WHERE id = ?"
+        updateAllSQL =
+            "UPDATE \(name) SET created = ?, updated = ?, deleted = ?, versions = ?"
+            + fields.map { ", \($0.name) = ?" }.joined() + " WHERE id = ?"
     }
 
     public var fieldNames: [String] { fields.map(\.name) }

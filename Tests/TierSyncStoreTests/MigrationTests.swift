@@ -65,7 +65,7 @@ import TierSyncSchema
             try NodeStore.open(path: path)
         } throws: { error in
             let message = "\(error)"
-            return message.contains("0099_future") && message.contains("0002_records")
+            return message.contains("0099_future") && message.contains(SchemaMigrations.knownVersion)
                 && message.contains("newer TierSync")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
