@@ -39,7 +39,7 @@ public struct ChangeWriter {
         self.wallClock = wallClock
     }
 
-    /// Inserts a new record; logs a change for each non-null field.
+    /// Inserts a new record; logs a change for each non-null field (there must be one).
     ///
     /// - Returns: the changes logged, in field order.
     @discardableResult
@@ -62,6 +62,9 @@ public struct ChangeWriter {
             guard !value.isNull else { continue }
             changes.append(FieldChange(name, id, org, field.name, VersionedValue(value: value, version: version)))
         }
+        // A record is known to its peers only through its changes, so one with no value
+        // would never sync.
+        guard !changes.isEmpty else { throw StoreError.emptyRecord(table: name) }
         arguments[4] = .text(versions.encoded)
         do {
             try db.cachedStatement(sql: table.insertSQL).execute(binding: arguments)

@@ -18,6 +18,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case recordExists(table: String, id: String)
         case recordDeleted(table: String, id: String)
         case corruptRow(table: String, id: String)
+        case emptyRecord(table: String)
     }
 
     private let code: Code
@@ -48,6 +49,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     public static func recordDeleted(table: String, id: String) -> StoreError {
         .init(code: .recordDeleted(table: table, id: id))
     }
+    public static func emptyRecord(table: String) -> StoreError { .init(code: .emptyRecord(table: table)) }
     public static func corruptRow(table: String, id: String) -> StoreError {
         .init(code: .corruptRow(table: table, id: id))
     }
@@ -75,6 +77,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
             return "a \(table) record with id \(id) already exists"
         case .recordDeleted(let table, let id):
             return "\(table) record \(id) is deleted"
+        case .emptyRecord(let table):
+            return "a new \(table) record needs at least one field with a value"
         case .corruptRow(let table, let id):
             return "\(table) row \(id) is unreadable (bad id, field versions or log entry); the database may be damaged"
         }

@@ -153,6 +153,13 @@ import TierSyncCore
         #expect(try TestStore.changeLog(reopened)[0].hlc == HLCTimestamp(physical: remote.physical, counter: 8))
     }
 
+    @Test("a new record with no value is refused: nothing would ever sync it")
+    func emptyRecord() throws {
+        #expect(throws: StoreError.emptyRecord(table: "contact")) {
+            try store.write { try $0.insert(table: "contact", id: TestStore.newID(11), org: TestStore.org, fields: ["post": .null]) }
+        }
+    }
+
     @Test("unknown tables and fields are refused with the allowed names")
     func unknownNames() throws {
         #expect {
