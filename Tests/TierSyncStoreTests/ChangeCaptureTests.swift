@@ -193,6 +193,7 @@ import TierSyncCore
                         ? .null : .text("v\(Int.random(in: 0..<3, using: &rng))")
                 }
                 if ids.isEmpty || Int.random(in: 0..<4, using: &rng) == 0 {
+                    if fields.values.allSatisfy(\.isNull) { fields["name"] = .text("v0") }
                     let id = RecordID.random(using: &rng)
                     ids.append(id)
                     try writer.insert(table: "contact", id: id, org: TestStore.org, fields: fields)

@@ -46,7 +46,7 @@ import TierSyncSchema
             #expect(
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
                     == SchemaFiles.all.map(\.identifier))
-            #expect(try OrgUnit.fetchCount(db) == 3)
+            #expect(try OrgUnit.fetchCount(db) == 4)
         }
     }
 
