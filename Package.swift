@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TierSyncCore", targets: ["TierSyncCore"]),
         .library(name: "TierSyncStore", targets: ["TierSyncStore"]),
         .library(name: "TierSyncDomain", targets: ["TierSyncDomain"]),
+        .library(name: "TierSyncProtocol", targets: ["TierSyncProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -24,6 +25,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "TierSyncCore"),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TierSyncProtocol", dependencies: ["TierSyncCore", "CZlib"]),
         .target(
             name: "TierSyncSchema",
             path: "Schema",
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "TierSyncDomain",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncSeeds",
+                "TierSyncCore", "TierSyncStore", "TierSyncSeeds", "TierSyncProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -83,6 +86,7 @@ let package = Package(
             dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
+        .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"]),
         .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync"]),
     ],
     swiftLanguageModes: [.v6]

@@ -123,15 +123,17 @@ public struct ChangeWriter {
     }
 
     /// Deletes (`true`) or restores (`false`) a record, logged as its `_deleted` field.
-    /// Deleting a deleted record is refused; so is restoring a live one that is not in a
-    /// delete conflict.
+    /// Deleting a deleted record is refused unless `again` (confirming a delete that a
+    /// conflict contests).
     @discardableResult
-    public mutating func setDeleted(_ deleted: Bool, table name: String, id: RecordID, settlement: String) throws -> FieldChange {
+    public mutating func setDeleted(
+        _ deleted: Bool, table name: String, id: RecordID, again: Bool = false, settlement: String
+    ) throws -> FieldChange {
         let table = try table(named: name)
         guard let current = try fetch(table: name, id: id) else {
             throw StoreError.recordNotFound(table: name, id: id.rawValue)
         }
-        if deleted && current.deleted { throw StoreError.recordDeleted(table: name, id: id.rawValue) }
+        if deleted && current.deleted && !again { throw StoreError.recordDeleted(table: name, id: id.rawValue) }
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         let field = FieldChange.deletedField
         // Made on top of the whole record, so a later edit of any field that this delete did

@@ -18,7 +18,7 @@ struct TierSyncCommand: ParsableCommand {
             InitCommand.self,
             RecordCommand<PlanKind>.self, RecordCommand<ContactKind>.self,
             RecordCommand<DrillKind>.self, RecordCommand<ReportKind>.self,
-            StockCommand.self, OrgsCommand.self, ExportCommand.self, DemoCommand.self,
+            StockCommand.self, ConflictsCommand.self, OrgsCommand.self, ExportCommand.self, DemoCommand.self,
         ])
 
     static func main() {

@@ -1,0 +1,39 @@
+import TierSyncCore
+
+/// The first line of a bundle: who sent it, to whom, and what acknowledges what.
+public struct BundleHeader: Codable, Sendable, Equatable {
+    public static let format = "tiersync-bundle"
+    public static let formatVersion = 1
+
+    public var format: String = BundleHeader.format
+    public var version: Int = BundleHeader.formatVersion
+    /// The sending node and its org.
+    public var fromNode: String
+    public var fromOrg: String
+    /// The org the bundle is for; any other node refuses it.
+    public var toOrg: String
+    public var createdAt: String
+    /// The sender's log position this bundle covers: the receiver records it and sends it
+    /// back as its acknowledgement.
+    public var upTo: Int64
+    /// The last position of the receiver's log that the sender has applied: the receiver
+    /// need not send anything up to it again.
+    public var ack: Int64
+
+    public init(fromNode: String, fromOrg: String, toOrg: String, createdAt: String, upTo: Int64, ack: Int64) {
+        self.fromNode = fromNode
+        self.fromOrg = fromOrg
+        self.toOrg = toOrg
+        self.createdAt = createdAt
+        self.upTo = upTo
+        self.ack = ack
+    }
+}
+
+/// The last line of a bundle: how many changes it holds, the CRC-32 of every byte before
+/// this line, and the org of each node whose changes it carries.
+public struct BundleTrailer: Codable, Sendable, Equatable {
+    public var count: Int
+    public var crc32: UInt32
+    public var nodes: [String: String]
+}

@@ -1,0 +1,72 @@
+import TierSyncCore
+
+/// A field change as it travels in bundles (and, later, HTTP batches): one compact JSON
+/// object per change.
+///
+/// ```json
+/// {"t":"contact","r":"6f9619ff-…","o":"520201101","f":"phone","v":"13900000001","h":117…,"n":"3f9a0c2e7b1d4456","vv":"3f9a0c2e7b1d4456:1"}
+/// ```
+/// `h` is the raw hybrid-logical-clock stamp (milliseconds << 16 | counter); `vv` the version
+/// vector's canonical text.
+public struct WireChange: Codable, Sendable {
+    public var t: String
+    public var r: String
+    public var o: String
+    public var f: String
+    public var v: FieldValue
+    public var h: Int64
+    public var n: String
+    public var vv: String
+
+    /// The change, or a description of what is malformed.
+    public func change() throws -> FieldChange {
+        guard let record = RecordID(r) else { throw BundleError.corrupt(reason: "record id '\(r)' is not a UUID") }
+        guard let node = NodeID(n) else { throw BundleError.corrupt(reason: "node id '\(n)' is not 16 hex digits") }
+        guard let vector = VersionVector(parsing: vv) else { throw BundleError.corrupt(reason: "version vector '\(vv)' is malformed") }
+        guard h > 0 else { throw BundleError.corrupt(reason: "stamp \(h) is not a stamp") }
+        return FieldChange(
+            table: t, record: record, org: o, field: f, value: v, hlc: HLCTimestamp(rawValue: h), node: node,
+            versionVector: vector)
+    }
+
+    /// The change as one JSON line, written by hand: this is the hot path of export.
+    public static func jsonLine(_ change: FieldChange) -> String {
+        var line = "{\"t\":"
+        JSONText.appendString(change.table, to: &line)
+        line += ",\"r\":\"" + change.record.rawValue + "\",\"o\":"
+        JSONText.appendString(change.org, to: &line)
+        line += ",\"f\":"
+        JSONText.appendString(change.field, to: &line)
+        line += ",\"v\":"
+        switch change.value {
+        case .null: line += "null"
+        case .integer(let value): line += String(value)
+        case .real(let value): line += value.isFinite ? "\(value)" : "null"
+        case .text(let text): JSONText.appendString(text, to: &line)
+        }
+        line += ",\"h\":" + String(change.hlc.rawValue) + ",\"n\":\"" + change.node.rawValue + "\",\"vv\":\""
+            + change.versionVector.description + "\"}\n"
+        return line
+    }
+}
+
+/// JSON string escaping (RFC 8259), for hand-written lines.
+enum JSONText {
+    static func appendString(_ text: String, to output: inout String) {
+        output.append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output.append("\\\"")
+            case "\\": output.append("\\\\")
+            case "\n": output.append("\\n")
+            case "\r": output.append("\\r")
+            case "\t": output.append("\\t")
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output.append("\"")
+    }
+}
