@@ -34,6 +34,8 @@ public struct ConflictView: Codable, Sendable {
 
     public struct Settlement: Codable, Sendable {
         public let node: String
+        /// The org of the node whose edit settled it, when known here.
+        public let org: String?
         public let time: String
         public let how: String
     }

@@ -40,7 +40,9 @@ extension TierSyncNode {
                         other: .init(value: row.value, node: row.node, org: nodeOrgs[row.node], time: HLCTimestamp(rawValue: row.hlc).isoTime),
                         needsReview: row.needsReview, detectedAt: ISOTimestamp.format(milliseconds: row.detectedAt),
                         settled: row.settledHlc.map {
-                            .init(node: row.settledNode ?? "", time: HLCTimestamp(rawValue: $0).isoTime, how: row.settlement ?? "")
+                            .init(
+                                node: row.settledNode ?? "", org: row.settledNode.flatMap { nodeOrgs[$0] },
+                                time: HLCTimestamp(rawValue: $0).isoTime, how: row.settlement ?? "")
                         }))
             }
             return views

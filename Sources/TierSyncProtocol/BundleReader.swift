@@ -26,7 +26,8 @@ public final class BundleReader {
         do {
             first = try gzip.readLine(maxLine: 1 << 16)
         } catch let error as BundleError where error == .truncated {
-            throw BundleError.notABundle(reason: "it is empty or not gzip data")
+            let start = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 2) }
+            throw start == Data([0x1F, 0x8B]) ? BundleError.truncated : BundleError.notABundle(reason: "it is empty or not gzip data")
         } catch {
             throw BundleError.notABundle(reason: "it is not a gzip file")
         }

@@ -37,7 +37,7 @@ struct ListConflicts: ParsableCommand {
                 let field = conflict.kind == "deleted-while-edited" ? "deleted vs \(conflict.field)" : conflict.field
                 let current = conflict.kind == "deleted-while-edited" ? "deleted (\(conflict.current.time))" : side(conflict.current)
                 let status =
-                    conflict.settled.map { "settled: \($0.how)" }
+                    conflict.settled.map { "settled \($0.time) by \($0.org.map { orgNames[$0] ?? $0 } ?? "node " + $0.node): \($0.how)" }
                     ?? (conflict.needsReview ? "needs review" : "settled by policy; review optional")
                 return [
                     String(conflict.id), conflict.table, conflict.record, orgNames[conflict.recordOrg] ?? conflict.recordOrg, field,

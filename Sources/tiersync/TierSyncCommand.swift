@@ -18,7 +18,8 @@ struct TierSyncCommand: ParsableCommand {
             InitCommand.self,
             RecordCommand<PlanKind>.self, RecordCommand<ContactKind>.self,
             RecordCommand<DrillKind>.self, RecordCommand<ReportKind>.self,
-            StockCommand.self, ConflictsCommand.self, OrgsCommand.self, ExportCommand.self, DemoCommand.self,
+            StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, OrgsCommand.self,
+            ExportCommand.self, DemoCommand.self,
         ])
 
     static func main() {

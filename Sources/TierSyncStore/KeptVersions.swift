@@ -1,0 +1,38 @@
+import GRDB
+import TierSyncCore
+
+/// Answers whether a logged change is still a version its field keeps (the shown one or a
+/// conflict loser), reading each record once. A change that is not kept was superseded by an
+/// edit made on top of it: export skips it and compaction may drop it, and a peer still
+/// receives the latest version of every field.
+struct KeptVersions {
+    private let db: Database
+    private let tables: [String: SyncedTable]
+    private var records: [String: StoredRecord?] = [:]
+
+    init(db: Database, tables: [String: SyncedTable]) {
+        self.db = db
+        self.tables = tables
+    }
+
+    mutating func isKept(_ change: FieldChange) throws -> Bool {
+        let key = change.table + "/" + change.record.rawValue
+        if records[key] == nil {
+            guard let table = tables[change.table] else { return false }
+            records[key] = try Row.fetchOne(db.cachedStatement(sql: table.selectSQL), arguments: [change.record.rawValue])
+                .map { try StoredRecord(table: table, row: $0) }
+        }
+        guard let record = records[key] ?? nil else { return false }
+        let shown =
+            change.field == FieldChange.deletedField ? record.versions[change.field] : record.version(of: change.field)
+        if shown == change.version { return true }
+        guard !record.versions.seenElsewhere.entries.isEmpty else { return false }
+        return try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT 1 FROM conflict WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?
+                    AND kind = 'concurrent' AND settled_hlc IS NULL
+                    """),
+            arguments: [change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue]) ?? false
+    }
+}

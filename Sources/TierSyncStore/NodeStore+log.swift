@@ -1,0 +1,49 @@
+import GRDB
+import TierSyncCore
+
+/// Reading the change log for peers, and compacting it.
+extension NodeStore {
+    /// The log's newest sequence number (0 when empty).
+    public func lastSequence() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0 }
+    }
+
+    /// Streams the changes logged after `seq` that are still kept (the latest version of
+    /// every field changed since, and conflict losers), in log order, one read transaction.
+    public func forEachChange(after seq: Int64, _ body: (FieldChange) throws -> Void) throws {
+        try read { db in
+            var kept = KeptVersions(db: db, tables: tables)
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
+            while let row = try rows.next() {
+                let change = try ChangeLogEntry(row: row).change
+                if try kept.isKept(change) { try body(change) }
+            }
+        }
+    }
+
+    /// Drops superseded log entries: what any peer receives from any cursor stays the same
+    /// (the latest version of every field changed after it). The newest entry is always kept,
+    /// so sequence numbers are never reused.
+    ///
+    /// - Returns: how many entries were dropped.
+    @discardableResult
+    public func compactLog() throws -> Int {
+        try queue.write { db in
+            let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
+            var kept = KeptVersions(db: db, tables: tables)
+            var superseded: [Int64] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log WHERE seq < ? ORDER BY seq", arguments: [newest])
+            while let row = try rows.next() {
+                let entry = try ChangeLogEntry(row: row)
+                if try !kept.isKept(entry.change) { superseded.append(entry.seq) }
+            }
+            for chunk in stride(from: 0, to: superseded.count, by: 500) {
+                let seqs = superseded[chunk..<min(superseded.count, chunk + 500)]
+                try db.execute(
+                    sql: "DELETE FROM change_log WHERE seq IN (\(seqs.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(Array(seqs)))
+            }
+            return superseded.count
+        }
+    }
+}

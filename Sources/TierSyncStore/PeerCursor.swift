@@ -1,0 +1,32 @@
+import GRDB
+
+/// How far this node and one peer (its parent or a child, by org) have synced: one row of
+/// `peer_cursor`.
+public struct PeerCursor: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "peer_cursor"
+
+    public var org: String
+    public var node: String?
+    /// The last sequence number of the peer's log applied here.
+    public var receivedSeq: Int64
+    /// The last sequence number of this node's log the peer has confirmed.
+    public var ackedSeq: Int64
+    public var lastContact: String?
+
+    enum CodingKeys: String, CodingKey {
+        case org, node, receivedSeq = "received_seq", ackedSeq = "acked_seq", lastContact = "last_contact"
+    }
+
+    public init(org: String, node: String? = nil, receivedSeq: Int64 = 0, ackedSeq: Int64 = 0, lastContact: String? = nil) {
+        self.org = org
+        self.node = node
+        self.receivedSeq = receivedSeq
+        self.ackedSeq = ackedSeq
+        self.lastContact = lastContact
+    }
+
+    /// The cursor for `org`, or a fresh one at zero.
+    public static func find(_ db: Database, org: String) throws -> PeerCursor {
+        try PeerCursor.fetchOne(db, key: org) ?? PeerCursor(org: org)
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import TierSyncDomain
+
+/// `tiersync bundle export|import`: sync by file, for townships with no network (a USB
+/// stick, a chat attachment).
+struct BundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "Sync with the parent or a child by file.",
+        subcommands: [ExportBundle.self, ImportBundle.self])
+}
+
+struct ExportBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write what the peer org should receive and has not acknowledged to a bundle file.",
+        discussion: """
+            Toward the parent: everything made in this node's subtree. Toward a child: everything in the \
+            child's scope made outside it. The file is compressed and checksummed, and names this node and \
+            the org it is for.
+            """)
+
+    @OptionGroup var node: NodeOptions
+    @Option(help: ArgumentHelp("The peer's org code: this node's parent or one of its children.", valueName: "org"))
+    var to: String
+    @Option(help: ArgumentHelp("The bundle file to write.", valueName: "file")) var out: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let summary = try TierSyncNode.open(path: node.db).exportBundle(to: to, path: out)
+        if json { try Output.json(summary) } else { Output.line("wrote \(summary.changes) changes for \(to) to \(out)") }
+    }
+}
+
+struct ImportBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Apply a bundle from the parent or a child: checked whole first, then applied in one transaction.")
+
+    @OptionGroup var node: NodeOptions
+    @Argument(help: "The bundle file.") var bundle: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let result = try TierSyncNode.open(path: node.db).importBundle(path: bundle)
+        let report = result.report
+        if json { return try Output.json(result) }
+        Output.line(
+            "from \(result.fromOrg): applied \(report.applied), already known \(report.alreadyKnown), "
+                + "conflicts \(report.conflicts), refused \(report.refused.count)")
+        for refusal in report.refused { Output.line("refused: \(refusal)") }
+    }
+}
+
+struct CompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Drop superseded change-log entries; what any peer receives stays the same.")
+
+    @OptionGroup var node: NodeOptions
+
+    func run() throws {
+        let dropped = try TierSyncNode.open(path: node.db).store.compactLog()
+        Output.line("dropped \(dropped) superseded change-log entries")
+    }
+}
