@@ -25,7 +25,9 @@ extension RecordKind {
         // unit it is filed with, above it.
         policy: MergePolicy(.ownerWins),
         fieldPolicies: Dictionary(
-            uniqueKeysWithValues: ["filed_with", "filed_on", "filing_verdict"].map { ($0, MergePolicy(.upperLevelWins)) }),
+            uniqueKeysWithValues: ["filed_with", "filed_on", "filing_verdict"].map {
+                ($0, MergePolicy(.upperLevelWins))
+            }),
         defaults: { _ in ["status": .text("drafting")] },
         check: { record in
             if record["level"] == .text("special"), record["category"] ?? .null == .null {

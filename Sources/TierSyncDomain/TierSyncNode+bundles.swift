@@ -37,7 +37,10 @@ extension TierSyncNode {
     @discardableResult
     public func exportBundle(to peerOrg: String, path: String) throws -> BundleSummary {
         let (peer, cursor, nodeOrgs, paths) = try store.read { db in
-            (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg), try knownNodeOrgs(db), try orgPaths(db))
+            (
+                try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg), try knownNodeOrgs(db),
+                try orgPaths(db)
+            )
         }
         let upTo = try store.lastSequence()
         let writer = try BundleWriter(
@@ -54,7 +57,8 @@ extension TierSyncNode {
             case .parent:
                 guard madeBelow(org) else { return }
             case .child(let child):
-                guard let recordPath = paths[change.org], Self.path(recordPath, isWithin: child.path), !madeBelow(child) else { return }
+                guard let recordPath = paths[change.org], Self.path(recordPath, isWithin: child.path), !madeBelow(child)
+                else { return }
             }
             directory[change.node] = nodeOrg
             try writer.append(change)
@@ -70,7 +74,8 @@ extension TierSyncNode {
         let header = reader.header
         guard header.toOrg == org.code else {
             throw DomainError.invalidValue(
-                field: "bundle", value: path, allowed: "a bundle for this node's org \(org.code) \(org.name); this one is for \(header.toOrg)")
+                field: "bundle", value: path,
+                allowed: "a bundle for this node's org \(org.code) \(org.name); this one is for \(header.toOrg)")
         }
         let (peer, paths) = try store.read { db in (try relation(to: header.fromOrg, db: db), try orgPaths(db)) }
         // Pass 1: the whole file, before anything is applied.
@@ -110,7 +115,9 @@ extension TierSyncNode {
         let children = try OrgUnit.filter(Column("parent") == org.code).fetchAll(db).map(\.code)
         throw DomainError.invalidValue(
             field: "peer", value: code,
-            allowed: "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))")
+            allowed:
+                "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))"
+        )
     }
 
     /// A child writes only inside its subtree; a parent sends only what is in this node's.
@@ -119,15 +126,21 @@ extension TierSyncNode {
         guard let recordPath = paths[change.org], Self.path(recordPath, isWithin: scope.path) else {
             throw DomainError.invalidValue(
                 field: "bundle", value: "\(change.table) \(change.record) of org \(change.org)",
-                allowed: "records inside \(scope.code) \(scope.name)'s subtree; the whole bundle from \(peer.unit.code) was refused and nothing applied")
+                allowed:
+                    "records inside \(scope.code) \(scope.name)'s subtree; the whole bundle from \(peer.unit.code) was refused and nothing applied"
+            )
         }
     }
 
     /// The bundle's node directory, after checking that a child's nodes belong to its subtree.
-    private func directory(_ nodes: [String: String], from peer: Peer, paths: [String: String]) throws -> [NodeID: String] {
+    private func directory(_ nodes: [String: String], from peer: Peer, paths: [String: String]) throws -> [NodeID:
+        String]
+    {
         var directory: [NodeID: String] = [:]
         for (id, nodeOrg) in nodes {
-            guard let node = NodeID(id) else { throw DomainError.invalidValue(field: "bundle node", value: id, allowed: "a node id") }
+            guard let node = NodeID(id) else {
+                throw DomainError.invalidValue(field: "bundle node", value: id, allowed: "a node id")
+            }
             if case .child(let child) = peer, !(paths[nodeOrg].map { Self.path($0, isWithin: child.path) } ?? false) {
                 throw DomainError.invalidValue(
                     field: "bundle node", value: "\(id) of org \(nodeOrg)",
@@ -147,7 +160,9 @@ extension TierSyncNode {
     }
 
     func orgPaths(_ db: Database) throws -> [String: String] {
-        Dictionary(try Row.fetchAll(db, sql: "SELECT code, path FROM org_unit").map { ($0[0] as String, $0[1] as String) }) { a, _ in a }
+        Dictionary(
+            try Row.fetchAll(db, sql: "SELECT code, path FROM org_unit").map { ($0[0] as String, $0[1] as String) }
+        ) { a, _ in a }
     }
 
     static func path(_ path: String, isWithin root: String) -> Bool {

@@ -22,9 +22,12 @@ extension TierSyncNode {
     public func conflicts(includeSettled: Bool = false) throws -> [ConflictView] {
         try store.read { db in
             let rows = try ConflictRow.fetchAll(
-                db, sql: "SELECT * FROM conflict" + (includeSettled ? "" : " WHERE settled_hlc IS NULL") + " ORDER BY id")
+                db,
+                sql: "SELECT * FROM conflict" + (includeSettled ? "" : " WHERE settled_hlc IS NULL") + " ORDER BY id")
             let nodeOrgs = try Dictionary(
-                Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node").map { ($0[0] as String, $0[1] as String) }
+                Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node").map {
+                    ($0[0] as String, $0[1] as String)
+                }
             ) { first, _ in first }
             var views: [ConflictView] = []
             for row in rows {
@@ -37,7 +40,9 @@ extension TierSyncNode {
                     ConflictView(
                         id: row.id!, kind: row.kind.rawValue, table: row.tbl, record: row.record, recordOrg: row.org,
                         field: row.field, current: current,
-                        other: .init(value: row.value, node: row.node, org: nodeOrgs[row.node], time: HLCTimestamp(rawValue: row.hlc).isoTime),
+                        other: .init(
+                            value: row.value, node: row.node, org: nodeOrgs[row.node],
+                            time: HLCTimestamp(rawValue: row.hlc).isoTime),
                         needsReview: row.needsReview, detectedAt: ISOTimestamp.format(milliseconds: row.detectedAt),
                         settled: row.settledHlc.map {
                             .init(
@@ -58,7 +63,9 @@ extension TierSyncNode {
                 throw DomainError.notFound(kind: "conflict", id: String(id))
             }
             guard row.settledHlc == nil else {
-                throw DomainError.invalidValue(field: "conflict", value: String(id), allowed: "an open conflict (this one was settled: \(row.settlement ?? ""))")
+                throw DomainError.invalidValue(
+                    field: "conflict", value: String(id),
+                    allowed: "an open conflict (this one was settled: \(row.settlement ?? ""))")
             }
             guard let kind = RecordKind.forTable(row.tbl), let recordID = RecordID(row.record),
                 let record = try fetch(kind, recordID, db: writer.db)
@@ -67,16 +74,21 @@ extension TierSyncNode {
             let who = "by node \(writer.node)"
             switch (row.kind, resolution) {
             case (.deletedWhileEdited, .keepCurrent):
-                try writer.setDeleted(true, table: row.tbl, id: recordID, again: true, settlement: "resolved \(who): kept deleted")
+                try writer.setDeleted(
+                    true, table: row.tbl, id: recordID, again: true, settlement: "resolved \(who): kept deleted")
             case (.deletedWhileEdited, .keepOther):
-                try writer.setDeleted(false, table: row.tbl, id: recordID, settlement: "resolved \(who): record restored")
+                try writer.setDeleted(
+                    false, table: row.tbl, id: recordID, settlement: "resolved \(who): record restored")
             case (.deletedWhileEdited, .value):
                 throw DomainError.invalidValue(
                     field: "resolution", value: "--value",
-                    allowed: "--keep current (the record stays deleted) or --keep other (restore it with the edit) for a delete conflict")
+                    allowed:
+                        "--keep current (the record stays deleted) or --keep other (restore it with the edit) for a delete conflict"
+                )
             case (.concurrent, _) where row.field == FieldChange.deletedField:
                 let keepDeleted = resolution == .keepCurrent ? record.deleted : row.value == .integer(1)
-                try writer.setDeleted(keepDeleted, table: row.tbl, id: recordID, again: true, settlement: "resolved \(who)")
+                try writer.setDeleted(
+                    keepDeleted, table: row.tbl, id: recordID, again: true, settlement: "resolved \(who)")
             case (.concurrent, .keepCurrent):
                 try writer.update(
                     table: row.tbl, id: recordID, fields: [row.field: record[row.field]], rewrite: [row.field],
@@ -98,7 +110,9 @@ extension TierSyncNode {
         }
     }
 
-    private func currentSide(of row: ConflictRow, record: StoredRecord, nodeOrgs: [String: String]) throws -> ConflictView.Side {
+    private func currentSide(of row: ConflictRow, record: StoredRecord, nodeOrgs: [String: String]) throws
+        -> ConflictView.Side
+    {
         if row.kind == .deletedWhileEdited || row.field == FieldChange.deletedField {
             let version = record.versions[FieldChange.deletedField]
             return .init(
@@ -107,7 +121,8 @@ extension TierSyncNode {
         }
         let version = record.version(of: row.field)
         return .init(
-            value: record[row.field], node: version?.node.rawValue ?? "", org: version.flatMap { nodeOrgs[$0.node.rawValue] },
+            value: record[row.field], node: version?.node.rawValue ?? "",
+            org: version.flatMap { nodeOrgs[$0.node.rawValue] },
             time: version?.hlc.isoTime ?? "")
     }
 }

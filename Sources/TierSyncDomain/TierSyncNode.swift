@@ -53,7 +53,8 @@ public final class TierSyncNode: Sendable {
         path: String, wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync")
     ) throws -> TierSyncNode {
         try TierSyncNode(
-            store: try NodeStore.open(path: path, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
+            store: try NodeStore.open(
+                path: path, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
     }
 
     /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style

@@ -23,7 +23,8 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
             return "the bundle is damaged (\(reason)): nothing was applied; copy it again"
         case .notABundle(let reason): return "not a TierSync bundle (\(reason))"
         case .unsupported(let version):
-            return "bundle format version \(version) is newer than this TierSync reads (\(BundleHeader.formatVersion)): upgrade tiersync"
+            return
+                "bundle format version \(version) is newer than this TierSync reads (\(BundleHeader.formatVersion)): upgrade tiersync"
         }
     }
 }

@@ -25,16 +25,18 @@ public final class BundleReader {
         let first: [UInt8]?
         do {
             first = try gzip.readLine(maxLine: 1 << 16)
-        } catch let error as BundleError where error == .truncated {
-            let start = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 2) }
-            throw start == Data([0x1F, 0x8B]) ? BundleError.truncated : BundleError.notABundle(reason: "it is empty or not gzip data")
         } catch {
-            throw BundleError.notABundle(reason: "it is not a gzip file")
+            // A gzip file that fails to read is a damaged bundle; anything else is not one.
+            let start = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 2) }
+            guard start == Data([0x1F, 0x8B]) else { throw BundleError.notABundle(reason: "it is not gzip data") }
+            throw error as? BundleError ?? BundleError.corrupt(reason: "its start is unreadable")
         }
         guard let first, let header = try? decoder.decode(BundleHeader.self, from: Data(first)),
             header.format == BundleHeader.format
         else { throw BundleError.notABundle(reason: "its first line is not a bundle header") }
-        guard header.version <= BundleHeader.formatVersion else { throw BundleError.unsupported(version: header.version) }
+        guard header.version <= BundleHeader.formatVersion else {
+            throw BundleError.unsupported(version: header.version)
+        }
         self.header = header
         update(first + [0x0A])
     }
@@ -45,13 +47,18 @@ public final class BundleReader {
         guard let line = try gzip.readLine() else { throw BundleError.truncated }
         if line.starts(with: Self.trailerPrefix) {
             guard line.last == 0x7D,
-                let trailer = try? decoder.decode(BundleTrailer.self, from: Data(line[Self.trailerPrefix.count..<(line.count - 1)]))
+                let trailer = try? decoder.decode(
+                    BundleTrailer.self, from: Data(line[Self.trailerPrefix.count..<(line.count - 1)]))
             else { throw BundleError.corrupt(reason: "its last line is malformed") }
             guard trailer.count == count else {
                 throw BundleError.corrupt(reason: "it holds \(count) changes but says \(trailer.count)")
             }
-            guard trailer.crc32 == UInt32(crc) else { throw BundleError.corrupt(reason: "its checksum does not match its content") }
-            guard try gzip.readLine() == nil else { throw BundleError.corrupt(reason: "there is data after its last line") }
+            guard trailer.crc32 == UInt32(crc) else {
+                throw BundleError.corrupt(reason: "its checksum does not match its content")
+            }
+            guard try gzip.readLine() == nil else {
+                throw BundleError.corrupt(reason: "there is data after its last line")
+            }
             self.trailer = trailer
             return nil
         }

@@ -38,7 +38,8 @@ public final class BundleWriter {
     public func finish(nodes: [NodeID: String]) throws -> BundleTrailer {
         try flush()
         let trailer = BundleTrailer(
-            count: count, crc32: UInt32(crc), nodes: Dictionary(uniqueKeysWithValues: nodes.map { ($0.key.rawValue, $0.value) }))
+            count: count, crc32: UInt32(crc),
+            nodes: Dictionary(uniqueKeysWithValues: nodes.map { ($0.key.rawValue, $0.value) }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try gzip.write(Array("{\"end\":".utf8) + Array(try encoder.encode(trailer)) + Array("}\n".utf8))

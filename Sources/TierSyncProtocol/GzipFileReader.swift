@@ -37,7 +37,9 @@ public final class GzipFileReader {
                 }
                 return line
             }
-            if pending.count - pendingStart > maxLine { throw BundleError.corrupt(reason: "a line longer than \(maxLine) bytes") }
+            if pending.count - pendingStart > maxLine {
+                throw BundleError.corrupt(reason: "a line longer than \(maxLine) bytes")
+            }
             if ended {
                 guard pendingStart == pending.count else { throw BundleError.truncated }
                 return nil

@@ -22,7 +22,9 @@ public struct WireChange: Codable, Sendable {
     public func change() throws -> FieldChange {
         guard let record = RecordID(r) else { throw BundleError.corrupt(reason: "record id '\(r)' is not a UUID") }
         guard let node = NodeID(n) else { throw BundleError.corrupt(reason: "node id '\(n)' is not 16 hex digits") }
-        guard let vector = VersionVector(parsing: vv) else { throw BundleError.corrupt(reason: "version vector '\(vv)' is malformed") }
+        guard let vector = VersionVector(parsing: vv) else {
+            throw BundleError.corrupt(reason: "version vector '\(vv)' is malformed")
+        }
         guard h > 0 else { throw BundleError.corrupt(reason: "stamp \(h) is not a stamp") }
         return FieldChange(
             table: t, record: record, org: o, field: f, value: v, hlc: HLCTimestamp(rawValue: h), node: node,
@@ -44,7 +46,8 @@ public struct WireChange: Codable, Sendable {
         case .real(let value): line += value.isFinite ? "\(value)" : "null"
         case .text(let text): JSONText.appendString(text, to: &line)
         }
-        line += ",\"h\":" + String(change.hlc.rawValue) + ",\"n\":\"" + change.node.rawValue + "\",\"vv\":\""
+        line +=
+            ",\"h\":" + String(change.hlc.rawValue) + ",\"n\":\"" + change.node.rawValue + "\",\"vv\":\""
             + change.versionVector.description + "\"}\n"
         return line
     }

@@ -40,10 +40,12 @@ extension ChangeWriter {
             } else if let stored = try fetch(table: change.table, id: change.record) {
                 state = RecordState(stored, table: tables[change.table]!)
             } else {
-                state = RecordState(table: tables[change.table]!, id: change.record, org: change.org, created: change.hlc)
+                state = RecordState(
+                    table: tables[change.table]!, id: change.record, org: change.org, created: change.hlc)
             }
             guard state.org == change.org else {
-                report.refused.append(.init(change, reason: "the record belongs to org \(state.org), not \(change.org)"))
+                report.refused.append(
+                    .init(change, reason: "the record belongs to org \(state.org), not \(change.org)"))
                 continue
             }
             switch try merge(change, into: &state, directory: &directory) {
@@ -90,16 +92,19 @@ extension ChangeWriter {
         var ranks: [FieldVersion: Int] = [:]
         let owner = try directory.path(ofOrg: state.org)
         for candidate in kept + [incoming] {
-            ranks[candidate.version] = policy.rank(origin: try directory.path(ofNode: candidate.version.node), owner: owner)
+            ranks[candidate.version] = policy.rank(
+                origin: try directory.path(ofNode: candidate.version.node), owner: owner)
         }
         let outcome = FieldMerge.merge(kept: kept, incoming: incoming) { ranks[$0] ?? 0 }
         if outcome.isKnown { return .known }
         if policy.winner == .appendOnly && !kept.isEmpty {
-            return .refused("\(change.table) records are append-only: field \(field) is already written and is never changed")
+            return .refused(
+                "\(change.table) records are append-only: field \(field) is already written and is never changed")
         }
         for superseded in outcome.superseded {
             if let row = loserRows.first(where: { $0.versioned == superseded }) {
-                try ConflictRow.settle(db, id: row.id!, by: incoming.version, how: "superseded by an edit made on top of it")
+                try ConflictRow.settle(
+                    db, id: row.id!, by: incoming.version, how: "superseded by an edit made on top of it")
             }
         }
         if outcome.shown != shown {
@@ -110,7 +115,8 @@ extension ChangeWriter {
         }
         for loser in outcome.losers where !loserRows.contains(where: { $0.versioned == loser }) {
             var row = ConflictRow(
-                kind: .concurrent, table: change.table, record: change.record, org: state.org, field: field, kept: loser,
+                kind: .concurrent, table: change.table, record: change.record, org: state.org, field: field,
+                kept: loser,
                 detectedAt: wallClock.nowMilliseconds(), needsReview: policy.needsReview)
             try row.insert(db)
             state.versions.noteSeen(loser.version.versionVector)
@@ -131,19 +137,25 @@ extension ChangeWriter {
             }
         } else {
             guard let field = table.field(named: change.field) else {
-                return "unknown field '\(change.field)' for \(change.table); known: \(table.fieldNames.joined(separator: ", "))"
+                return
+                    "unknown field '\(change.field)' for \(change.table); known: \(table.fieldNames.joined(separator: ", "))"
             }
-            if let expected = field.mismatch(change.value) { return "field \(change.field) holds \(expected), not '\(change.value)'" }
+            if let expected = field.mismatch(change.value) {
+                return "field \(change.field) holds \(expected), not '\(change.value)'"
+            }
         }
         guard change.versionVector[change.node] > 0 else {
             return "its version vector \(change.versionVector) does not count its own node \(change.node)"
         }
-        guard !change.org.isEmpty, change.org.count <= 32, change.org.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+        guard !change.org.isEmpty, change.org.count <= 32,
+            change.org.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
             return "org '\(change.org)' is not an org code"
         }
         let skew = change.hlc.physical - now
         if skew > skewBound {
-            return "its stamp \(change.hlc.isoTime) is \(Self.duration(skew)) ahead of this node's clock (node \(change.node) has a wrong clock; at most \(Self.duration(skewBound)) is accepted)"
+            return
+                "its stamp \(change.hlc.isoTime) is \(Self.duration(skew)) ahead of this node's clock (node \(change.node) has a wrong clock; at most \(Self.duration(skewBound)) is accepted)"
         }
         return nil
     }
@@ -157,20 +169,26 @@ extension ChangeWriter {
     /// deleted, every field edit that the delete was not made on top of is listed for review
     /// ("deleted while edited"); rows that no longer hold are settled.
     func reviewDeletion(_ state: inout RecordState) throws {
-        let open = try ConflictRow.kept(db, table: state.table.name, record: state.id).filter { $0.kind == .deletedWhileEdited }
+        let open = try ConflictRow.kept(db, table: state.table.name, record: state.id).filter {
+            $0.kind == .deletedWhileEdited
+        }
         guard let deletion = state.versions[FieldChange.deletedField] else { return }
         var contested: [String: VersionedValue] = [:]
         if state.deleted {
             for field in state.table.fields {
-                if let version = state.shown(field.name), !version.version.versionVector.isCovered(by: deletion.versionVector) {
+                if let version = state.shown(field.name),
+                    !version.version.versionVector.isCovered(by: deletion.versionVector)
+                {
                     contested[field.name] = version
                 }
             }
         }
         for row in open where contested[row.field] != row.versioned {
-            try ConflictRow.settle(db, id: row.id!, by: deletion, how: state.deleted ? "kept deleted" : "record restored")
+            try ConflictRow.settle(
+                db, id: row.id!, by: deletion, how: state.deleted ? "kept deleted" : "record restored")
         }
-        for (field, version) in contested where !open.contains(where: { $0.field == field && $0.versioned == version }) {
+        for (field, version) in contested where !open.contains(where: { $0.field == field && $0.versioned == version })
+        {
             var row = ConflictRow(
                 kind: .deletedWhileEdited, table: state.table.name, record: state.id, org: state.org, field: field,
                 kept: version, detectedAt: wallClock.nowMilliseconds(), needsReview: true)

@@ -102,7 +102,9 @@ public struct ChangeWriter {
                 of: field.name, table: name, id: id, versions: current.versions,
                 shown: current.versions.version(of: field.name, isSet: isSet), stamp: stamp, settlement: settlement)
             versions[field.name] = version
-            changes.append(FieldChange(name, id, current.org, field.name, VersionedValue(value: values[field.name]!, version: version)))
+            changes.append(
+                FieldChange(
+                    name, id, current.org, field.name, VersionedValue(value: values[field.name]!, version: version)))
         }
         let sql =
             "UPDATE \(name) SET updated = ?, versions = ?, "
@@ -147,7 +149,8 @@ public struct ChangeWriter {
         state.show(field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
         try state.flush(db)
         try reviewDeletion(&state)
-        let change = FieldChange(name, id, current.org, field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
+        let change = FieldChange(
+            name, id, current.org, field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
         try log([change])
         return change
     }
@@ -253,7 +256,8 @@ public struct ChangeWriter {
                 lastVector = change.versionVector
             }
             arguments += [
-                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field), change.value,
+                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
+                change.value,
                 .integer(change.hlc.rawValue), .text(change.node.rawValue), .text(vectorText),
             ]
         }

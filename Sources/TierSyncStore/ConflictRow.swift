@@ -47,7 +47,10 @@ public struct ConflictRow: Codable, Sendable, Hashable, FetchableRecord, Persist
             value: value, version: FieldVersion(hlc: HLCTimestamp(rawValue: hlc), node: node, versionVector: vector))
     }
 
-    init(kind: Kind, table: String, record: RecordID, org: String, field: String, kept: VersionedValue, detectedAt: Int64, needsReview: Bool) {
+    init(
+        kind: Kind, table: String, record: RecordID, org: String, field: String, kept: VersionedValue,
+        detectedAt: Int64, needsReview: Bool
+    ) {
         self.kind = kind
         self.tbl = table
         self.record = record.rawValue

@@ -19,8 +19,10 @@ struct KeptVersions {
         let key = change.table + "/" + change.record.rawValue
         if records[key] == nil {
             guard let table = tables[change.table] else { return false }
-            records[key] = try Row.fetchOne(db.cachedStatement(sql: table.selectSQL), arguments: [change.record.rawValue])
-                .map { try StoredRecord(table: table, row: $0) }
+            records[key] = try Row.fetchOne(
+                db.cachedStatement(sql: table.selectSQL), arguments: [change.record.rawValue]
+            )
+            .map { try StoredRecord(table: table, row: $0) }
         }
         guard let record = records[key] ?? nil else { return false }
         let shown =
@@ -33,6 +35,7 @@ struct KeptVersions {
                     SELECT 1 FROM conflict WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?
                     AND kind = 'concurrent' AND settled_hlc IS NULL
                     """),
-            arguments: [change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue]) ?? false
+            arguments: [change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue])
+            ?? false
     }
 }

@@ -13,7 +13,8 @@ extension NodeStore {
     public func forEachChange(after seq: Int64, _ body: (FieldChange) throws -> Void) throws {
         try read { db in
             var kept = KeptVersions(db: db, tables: tables)
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
             while let row = try rows.next() {
                 let change = try ChangeLogEntry(row: row).change
                 if try kept.isKept(change) { try body(change) }
@@ -32,7 +33,8 @@ extension NodeStore {
             let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
             var kept = KeptVersions(db: db, tables: tables)
             var superseded: [Int64] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log WHERE seq < ? ORDER BY seq", arguments: [newest])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM change_log WHERE seq < ? ORDER BY seq", arguments: [newest])
             while let row = try rows.next() {
                 let entry = try ChangeLogEntry(row: row)
                 if try !kept.isKept(entry.change) { superseded.append(entry.seq) }

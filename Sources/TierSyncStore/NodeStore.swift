@@ -66,7 +66,8 @@ public final class NodeStore: Sendable {
     ///   - org: the code of the node's org unit; `seed` must have loaded it.
     ///   - seed: loads org units and vocabulary; it runs before the node row is written.
     public static func create(
-        path: String, org: String, policies: MergePolicies = MergePolicies(), wallClock: any WallClock = SystemWallClock(),
+        path: String, org: String, policies: MergePolicies = MergePolicies(),
+        wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.store"),
         randomNumbers: inout some RandomNumberGenerator,
         seed: (Database) throws -> Void

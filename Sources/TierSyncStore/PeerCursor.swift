@@ -17,7 +17,9 @@ public struct PeerCursor: Codable, Sendable, Hashable, FetchableRecord, Persista
         case org, node, receivedSeq = "received_seq", ackedSeq = "acked_seq", lastContact = "last_contact"
     }
 
-    public init(org: String, node: String? = nil, receivedSeq: Int64 = 0, ackedSeq: Int64 = 0, lastContact: String? = nil) {
+    public init(
+        org: String, node: String? = nil, receivedSeq: Int64 = 0, ackedSeq: Int64 = 0, lastContact: String? = nil
+    ) {
         self.org = org
         self.node = node
         self.receivedSeq = receivedSeq

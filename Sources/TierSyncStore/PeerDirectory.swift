@@ -24,7 +24,8 @@ struct PeerDirectory {
     /// The path of an org from the root (`520000/520200/...`); nil when unknown here.
     mutating func path(ofOrg org: String) throws -> String? {
         if let cached = orgPaths[org] { return cached }
-        let path = try String.fetchOne(db.cachedStatement(sql: "SELECT path FROM org_unit WHERE code = ?"), arguments: [org])
+        let path = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT path FROM org_unit WHERE code = ?"), arguments: [org])
         orgPaths[org] = path
         return path
     }
@@ -33,6 +34,7 @@ struct PeerDirectory {
     mutating func register(_ node: NodeID, org: String) throws {
         guard nodeOrgs[node] != org else { return }
         nodeOrgs[node] = org
-        try db.execute(sql: "INSERT OR REPLACE INTO peer_node (id, org) VALUES (?, ?)", arguments: [node.rawValue, org])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO peer_node (id, org) VALUES (?, ?)", arguments: [node.rawValue, org])
     }
 }

@@ -71,11 +71,17 @@ struct RecordState {
         let fields = table.fields.map { values[$0.name] ?? .null }
         if stored {
             try db.cachedStatement(sql: table.updateAllSQL).execute(
-                binding: [.integer(created.rawValue), .integer(updated.rawValue), .integer(deleted ? 1 : 0), .text(versions.encoded)]
+                binding: [
+                    .integer(created.rawValue), .integer(updated.rawValue), .integer(deleted ? 1 : 0),
+                    .text(versions.encoded),
+                ]
                     + fields + [.text(id.rawValue)])
         } else {
             try db.cachedStatement(sql: table.insertSQL).execute(
-                binding: [.text(id.rawValue), .text(org), .integer(created.rawValue), .integer(updated.rawValue), .text(versions.encoded)]
+                binding: [
+                    .text(id.rawValue), .text(org), .integer(created.rawValue), .integer(updated.rawValue),
+                    .text(versions.encoded),
+                ]
                     + fields)
             if deleted {
                 try db.execute(sql: "UPDATE \(table.name) SET deleted = 1 WHERE id = ?", arguments: [id.rawValue])

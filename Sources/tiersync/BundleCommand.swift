@@ -28,7 +28,11 @@ struct ExportBundle: ParsableCommand {
 
     func run() throws {
         let summary = try TierSyncNode.open(path: node.db).exportBundle(to: to, path: out)
-        if json { try Output.json(summary) } else { Output.line("wrote \(summary.changes) changes for \(to) to \(out)") }
+        if json {
+            try Output.json(summary)
+        } else {
+            Output.line("wrote \(summary.changes) changes for \(to) to \(out)")
+        }
     }
 }
 

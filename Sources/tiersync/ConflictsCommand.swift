@@ -35,12 +35,17 @@ struct ListConflicts: ParsableCommand {
             ["id", "table", "record", "org", "field", "current", "other", "status"],
             conflicts.map { conflict in
                 let field = conflict.kind == "deleted-while-edited" ? "deleted vs \(conflict.field)" : conflict.field
-                let current = conflict.kind == "deleted-while-edited" ? "deleted (\(conflict.current.time))" : side(conflict.current)
+                let current =
+                    conflict.kind == "deleted-while-edited"
+                    ? "deleted (\(conflict.current.time))" : side(conflict.current)
                 let status =
-                    conflict.settled.map { "settled \($0.time) by \($0.org.map { orgNames[$0] ?? $0 } ?? "node " + $0.node): \($0.how)" }
+                    conflict.settled.map {
+                        "settled \($0.time) by \($0.org.map { orgNames[$0] ?? $0 } ?? "node " + $0.node): \($0.how)"
+                    }
                     ?? (conflict.needsReview ? "needs review" : "settled by policy; review optional")
                 return [
-                    String(conflict.id), conflict.table, conflict.record, orgNames[conflict.recordOrg] ?? conflict.recordOrg, field,
+                    String(conflict.id), conflict.table, conflict.record,
+                    orgNames[conflict.recordOrg] ?? conflict.recordOrg, field,
                     current, side(conflict.other), status,
                 ]
             },
@@ -80,6 +85,10 @@ struct ResolveConflict: ParsableCommand {
             case nil: .value(value!)
             }
         let record = try TierSyncNode.open(path: node.db).resolveConflict(conflict, resolution)
-        if json { Output.line(try RecordDocument(record).json()) } else { Output.line("resolved conflict \(conflict) on \(record.table) \(record.id)") }
+        if json {
+            Output.line(try RecordDocument(record).json())
+        } else {
+            Output.line("resolved conflict \(conflict) on \(record.table) \(record.id)")
+        }
     }
 }

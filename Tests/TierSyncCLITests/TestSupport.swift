@@ -180,6 +180,8 @@ enum JSONValue: Decodable, Equatable, CustomStringConvertible, ExpressibleByStri
         return nil
     }
 
+    var int: Int? { number.map { Int($0) } }
+
     var keys: Set<String> {
         if case .object(let object) = self { return Set(object.keys) }
         return []

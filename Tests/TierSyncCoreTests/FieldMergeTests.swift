@@ -9,7 +9,8 @@ import Testing
 
     func version(_ value: String, _ node: NodeID, _ physical: Int64, _ vector: VersionVector) -> VersionedValue {
         VersionedValue(
-            value: .text(value), version: FieldVersion(hlc: HLCTimestamp(physical: physical, counter: 0), node: node, versionVector: vector))
+            value: .text(value),
+            version: FieldVersion(hlc: HLCTimestamp(physical: physical, counter: 0), node: node, versionVector: vector))
     }
 
     @Test("an edit made on top of another supersedes it, whoever made it and whatever its stamp")
@@ -50,7 +51,9 @@ import Testing
         #expect(!outcome.isConflict && Set(outcome.superseded) == [left, right])
     }
 
-    @Test("merging the same versions in any order, any number of times, keeps the same set and shows the same value (seeded)")
+    @Test(
+        "merging the same versions in any order, any number of times, keeps the same set and shows the same value (seeded)"
+    )
     func convergence() {
         let seed = UInt64.random(in: 0...UInt64.max)
         var random = SplitMix64(seed: seed)
@@ -63,7 +66,8 @@ import Testing
                 let node = nodes.randomElement(using: &random)!
                 if Bool.random(using: &random) || all.isEmpty {
                     let base = seen[node]!.reduce(VersionVector()) { $0.merged(with: $1.version.versionVector) }
-                    let edit = version("v\(step)", node, Int64.random(in: 0...20, using: &random), base.incremented(for: node))
+                    let edit = version(
+                        "v\(step)", node, Int64.random(in: 0...20, using: &random), base.incremented(for: node))
                     all.append(edit)
                     seen[node] = FieldMerge.merge(kept: seen[node]!, incoming: edit, rank: equalRank).kept
                 } else {

@@ -23,7 +23,8 @@ import Testing
     @Test("field overrides take precedence over the table's policy")
     func overrides() {
         let policies = MergePolicies(
-            tables: ["plan": MergePolicy(.ownerWins)], fields: ["plan": ["filing_verdict": MergePolicy(.upperLevelWins)]])
+            tables: ["plan": MergePolicy(.ownerWins)],
+            fields: ["plan": ["filing_verdict": MergePolicy(.upperLevelWins)]])
         #expect(policies.policy(table: "plan", field: "title").winner == .ownerWins)
         #expect(policies.policy(table: "plan", field: "filing_verdict").winner == .upperLevelWins)
         #expect(policies.policy(table: "other", field: "x") == .lastWriterWins)

@@ -10,7 +10,8 @@ import TierSyncCore
     let node = NodeID("00000000000000aa")!
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-bundle-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-bundle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
@@ -33,7 +34,8 @@ import TierSyncCore
             let stamp = HLCTimestamp(physical: 1_764_000_000_000 + Int64(i), counter: 0)
             result.append(
                 FieldChange(
-                    table: "contact", record: RecordID.random(using: &random), org: "520201101", field: "name", value: value,
+                    table: "contact", record: RecordID.random(using: &random), org: "520201101", field: "name",
+                    value: value,
                     hlc: stamp, node: node, versionVector: VersionVector([node: UInt64(i + 1)])))
         }
         return result
@@ -53,7 +55,9 @@ import TierSyncCore
         return (reader.header, read, reader.trailer)
     }
 
-    @Test("a bundle round-trips its header, every change (text with quotes and line breaks, numbers) and the node directory")
+    @Test(
+        "a bundle round-trips its header, every change (text with quotes and line breaks, numbers) and the node directory"
+    )
     func roundTrip() throws {
         let sent = changes(2_000)
         let (header, received, trailer) = try readAll(try write(sent, to: "b.tsb"))
@@ -101,11 +105,17 @@ import TierSyncCore
 
     @Test("the version 1 format kept as a fixture still reads")
     func fixture() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/bundle-v1.jsonl")
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/bundle-v1.jsonl")
         let lines = try Data(contentsOf: fixture)
         let gzip = try GzipFileWriter(path: path("fixture.tsb"))
-        let crc = lines.withUnsafeBytes { crc32(crc32(0, nil, 0), $0.bindMemory(to: UInt8.self).baseAddress, uInt($0.count)) }
-        try gzip.write(Array(lines) + Array("{\"end\":{\"count\":2,\"crc32\":\(crc),\"nodes\":{\"00000000000000aa\":\"520201101\"}}}\n".utf8))
+        let crc = lines.withUnsafeBytes {
+            crc32(crc32(0, nil, 0), $0.bindMemory(to: UInt8.self).baseAddress, uInt($0.count))
+        }
+        try gzip.write(
+            Array(lines)
+                + Array(
+                    "{\"end\":{\"count\":2,\"crc32\":\(crc),\"nodes\":{\"00000000000000aa\":\"520201101\"}}}\n".utf8))
         try gzip.finish()
         let (header, received, _) = try readAll(path("fixture.tsb"))
         #expect(header.fromOrg == "520201101" && header.upTo == 2)

@@ -37,7 +37,9 @@ import TierSyncCore
         let again = try TestStore.ship(batch, to: county)
         #expect(again.applied == 0 && again.alreadyKnown == batch.count)
         clock.set(1_764_000_005_000)
-        try county.write { writer in try writer.update(table: "contact", id: id, fields: ["phone": .text("13900000002")]) }
+        try county.write { writer in
+            try writer.update(table: "contact", id: id, fields: ["phone": .text("13900000002")])
+        }
         let replay = try TestStore.ship(batch, to: county)
         #expect(replay.alreadyKnown == batch.count)
         #expect(try county.write { try $0.fetch(table: "contact", id: id) }!["phone"] == .text("13900000002"))
@@ -64,7 +66,9 @@ import TierSyncCore
             #expect(try store.write { try $0.fetch(table: "contact", id: id) }!["phone"] == .text("13900000022"))
         }
         let conflicts = try TestStore.keptConflicts(county)
-        #expect(conflicts.count == 1 && conflicts[0].contains("'13900000011'") && conflicts[0].contains(township.node.id.rawValue))
+        #expect(
+            conflicts.count == 1 && conflicts[0].contains("'13900000011'")
+                && conflicts[0].contains(township.node.id.rawValue))
         #expect(try TestStore.keptConflicts(township) == conflicts)
     }
 
@@ -84,10 +88,13 @@ import TierSyncCore
     @Test("owner wins: the owning township's concurrent edit is shown over the county's later one")
     func ownerWins() throws {
         let policies = MergePolicies(tables: ["contact": MergePolicy(.ownerWins)])
-        let owner = try TestStore.create(dir.path("t2.db"), org: TestStore.township, clock: clock, seed: 3, policies: policies)
+        let owner = try TestStore.create(
+            dir.path("t2.db"), org: TestStore.township, clock: clock, seed: 3, policies: policies)
         let upper = try TestStore.create(dir.path("c2.db"), clock: clock, seed: 4, policies: policies)
         let directory = [owner.node.id: TestStore.township, upper.node.id: TestStore.org]
-        try owner.write { try $0.insert(table: "contact", id: id, org: TestStore.township, fields: ["phone": .text("13900000001")]) }
+        try owner.write {
+            try $0.insert(table: "contact", id: id, org: TestStore.township, fields: ["phone": .text("13900000001")])
+        }
         try TestStore.ship(try TestStore.changeLog(owner), to: upper, nodes: directory)
         clock.set(1_764_000_010_000)
         try owner.write { try $0.update(table: "contact", id: id, fields: ["phone": .text("13900000011")]) }
@@ -105,7 +112,9 @@ import TierSyncCore
         let policies = MergePolicies(tables: ["stock_event": MergePolicy(.appendOnly)])
         let receiver = try TestStore.create(dir.path("r.db"), clock: clock, seed: 5, policies: policies)
         try township.write {
-            try $0.insert(table: "stock_event", id: id, org: TestStore.township, fields: ["quantity": .real(5), "kind": .text("receive")])
+            try $0.insert(
+                table: "stock_event", id: id, org: TestStore.township,
+                fields: ["quantity": .real(5), "kind": .text("receive")])
         }
         #expect(try TestStore.ship(try TestStore.changeLog(township), to: receiver).applied == 2)
         var forged = try #require(TestStore.changeLog(township).first { $0.field == "quantity" })
@@ -127,7 +136,9 @@ import TierSyncCore
             let record = try store.write { try $0.fetch(table: "contact", id: id) }!
             #expect(record.deleted && record["phone"] == .text("13900000099"))
             let conflicts = try TestStore.keptConflicts(store)
-            #expect(conflicts.count == 1 && conflicts[0].hasPrefix("deleted-while-edited contact") && conflicts[0].contains("phone"))
+            #expect(
+                conflicts.count == 1 && conflicts[0].hasPrefix("deleted-while-edited contact")
+                    && conflicts[0].contains("phone"))
         }
         // Restoring the record settles it everywhere.
         try county.write { try $0.setDeleted(false, table: "contact", id: id, settlement: "record restored") }
@@ -152,13 +163,17 @@ import TierSyncCore
     @Test("a stamp too far ahead is refused, naming the node and its skew; the rest of the batch applies")
     func skew() throws {
         try township.write {
-            try $0.insert(table: "contact", id: id, org: TestStore.township, fields: ["name": .text("a"), "phone": .text("13900000001")])
+            try $0.insert(
+                table: "contact", id: id, org: TestStore.township,
+                fields: ["name": .text("a"), "phone": .text("13900000001")])
         }
         var batch = try TestStore.changeLog(township)
         batch[0].hlc = HLCTimestamp(physical: 1_764_000_000_000 + 30 * 3_600_000, counter: 0)
         let report = try TestStore.ship(batch, to: county)
         #expect(report.applied == 1 && report.refused.count == 1)
-        #expect(report.refused[0].reason.contains("30 h 0 min ahead") && report.refused[0].node == township.node.id.rawValue)
+        #expect(
+            report.refused[0].reason.contains("30 h 0 min ahead") && report.refused[0].node == township.node.id.rawValue
+        )
     }
 
     @Test(
@@ -182,7 +197,8 @@ import TierSyncCore
         default: change.org = "520201'; DROP TABLE drill; --"
         }
         let report = try TestStore.ship([change], to: county)
-        #expect(report.applied == 0 && report.refused.count == 1 && report.refused[0].reason.contains(reason), "\(report)")
+        #expect(
+            report.applied == 0 && report.refused.count == 1 && report.refused[0].reason.contains(reason), "\(report)")
         #expect(try TestStore.shown(county).isEmpty && TestStore.changeLog(county).isEmpty)
     }
 }

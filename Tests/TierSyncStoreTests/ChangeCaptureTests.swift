@@ -156,7 +156,9 @@ import TierSyncCore
     @Test("a new record with no value is refused: nothing would ever sync it")
     func emptyRecord() throws {
         #expect(throws: StoreError.emptyRecord(table: "contact")) {
-            try store.write { try $0.insert(table: "contact", id: TestStore.newID(11), org: TestStore.org, fields: ["post": .null]) }
+            try store.write {
+                try $0.insert(table: "contact", id: TestStore.newID(11), org: TestStore.org, fields: ["post": .null])
+            }
         }
     }
 

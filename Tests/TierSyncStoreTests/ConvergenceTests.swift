@@ -14,7 +14,9 @@ import TierSyncCore
     @Test("random edits on three nodes, exchanged in random orders, duplicated and partially, converge (seeded)")
     func converge() throws {
         // TIERSYNC_TEST_SEED replays a failure printed by an earlier run.
-        let seed = ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 0...UInt64.max)
+        let seed =
+            ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 0...UInt64.max)
         var random = SplitMix64(seed: seed)
         for round in 0..<25 {
             try runRound(&random, seed: seed, round: round)
@@ -88,12 +90,16 @@ import TierSyncCore
             for row in try Row.fetchAll(db, sql: "SELECT * FROM contact") {
                 let record = try StoredRecord(table: node.tables["contact"]!, row: row)
                 for field in Self.fields + [FieldChange.deletedField] {
-                    if let version = record.versions.version(of: field, isSet: field == FieldChange.deletedField || !record[field].isNull) {
+                    if let version = record.versions.version(
+                        of: field, isSet: field == FieldChange.deletedField || !record[field].isNull)
+                    {
                         kept["\(record.id)/\(field)", default: []].append(version)
                     }
                 }
             }
-            for row in try ConflictRow.fetchAll(db, sql: "SELECT * FROM conflict WHERE settled_hlc IS NULL AND kind = 'concurrent'") {
+            for row in try ConflictRow.fetchAll(
+                db, sql: "SELECT * FROM conflict WHERE settled_hlc IS NULL AND kind = 'concurrent'")
+            {
                 kept["\(row.record)/\(row.field)", default: []].append(row.versioned!.version)
             }
             return kept
@@ -103,7 +109,9 @@ import TierSyncCore
     func randomFields(_ random: inout SplitMix64) -> [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
         for field in Self.fields where Bool.random(using: &random) {
-            fields[field] = Int.random(in: 0..<5, using: &random) == 0 ? .null : .text("\(field)\(Int.random(in: 0..<3, using: &random))")
+            fields[field] =
+                Int.random(in: 0..<5, using: &random) == 0
+                ? .null : .text("\(field)\(Int.random(in: 0..<3, using: &random))")
         }
         if fields.values.allSatisfy(\.isNull) { fields["name"] = .text("n\(Int.random(in: 0..<9, using: &random))") }
         return fields

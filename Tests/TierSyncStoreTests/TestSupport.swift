@@ -45,7 +45,8 @@ enum TestStore {
     static let township = "520201101"
 
     static func create(
-        _ path: String, org: String = org, clock: any WallClock = ManualWallClock(1_764_000_000_000), seed node: UInt64 = 1,
+        _ path: String, org: String = org, clock: any WallClock = ManualWallClock(1_764_000_000_000),
+        seed node: UInt64 = 1,
         policies: MergePolicies = MergePolicies()
     ) throws -> NodeStore {
         var random = SplitMix64(seed: node)
@@ -60,7 +61,8 @@ enum TestStore {
 
     /// Every change in `from`'s log, applied at `to` in one transaction.
     @discardableResult
-    static func ship(_ changes: [FieldChange], to store: NodeStore, nodes: [NodeID: String] = [:]) throws -> ApplyReport {
+    static func ship(_ changes: [FieldChange], to store: NodeStore, nodes: [NodeID: String] = [:]) throws -> ApplyReport
+    {
         try store.write { writer in try writer.apply(changes, nodes: nodes) }
     }
 
