@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -86,7 +87,7 @@ let package = Package(
             dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
-        .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"]),
+        .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync"]),
     ],
     swiftLanguageModes: [.v6]

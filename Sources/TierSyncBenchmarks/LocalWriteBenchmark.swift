@@ -34,6 +34,21 @@ struct LocalWriteBenchmark {
     static let fields = ["role", "hazard", "name", "post", "phone", "wechat", "last_confirmed"]
     static let node = NodeID("0123456789abcdef")!
 
+    func print(_ results: [Measurement]) {
+        Swift.print("Local write with change capture vs plain SQLite (median of \(runs) alternating runs)\n")
+        Swift.print(
+            "| scenario | rows | plain SQLite rows/s | plain + log rows, SQL only (÷ plain) | TierSync rows/s | TierSync time ÷ plain |"
+        )
+        Swift.print("|---|---:|---:|---:|---:|---:|")
+        for result in results {
+            let floor = String(format: "%.2f", result.ratio(.plainWithLog))
+            let ratio = String(format: "%.2f", result.ratio(.tierSync))
+            Swift.print(
+                "| \(result.name) | \(result.count) | \(result.rate(.plain)) | \(result.rate(.plainWithLog)) (\(floor)×) | "
+                    + "\(result.rate(.tierSync)) | **\(ratio)×** |")
+        }
+    }
+
     func run() throws -> [Measurement] {
         var results: [Measurement] = []
         for scenario in Self.scenarios {
@@ -180,16 +195,18 @@ struct LocalWriteBenchmark {
         }
     }
 
-    func chunks(_ count: Int, _ size: Int, _ body: (Range<Int>) throws -> Void) rethrows {
-        for start in stride(from: 0, to: count, by: size) { try body(start..<min(count, start + size)) }
-    }
+}
 
-    func time(_ body: () throws -> Void) rethrows -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+func chunks(_ count: Int, _ size: Int, _ body: (Range<Int>) throws -> Void) rethrows {
+    for start in stride(from: 0, to: count, by: size) { try body(start..<min(count, start + size)) }
+}
+
+/// Seconds `body` takes.
+func time(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
 struct Measurement {

@@ -34,6 +34,7 @@ public enum FieldMerge {
     public static func merge(
         kept: [VersionedValue], incoming: VersionedValue, rank: (FieldVersion) -> Int
     ) -> Outcome {
+        if kept.isEmpty { return Outcome(isKnown: false, kept: [incoming], superseded: []) }  // a field's first version
         if kept.contains(where: { incoming.version.versionVector.isCovered(by: $0.version.versionVector) }) {
             return Outcome(isKnown: true, kept: ordered(kept, rank: rank), superseded: [])
         }
@@ -52,7 +53,8 @@ public enum FieldMerge {
     /// `versions` with the one to show first, the rest in a stable order: descending by
     /// (rank, hlc, node).
     public static func ordered(_ versions: [VersionedValue], rank: (FieldVersion) -> Int) -> [VersionedValue] {
-        versions.map { ($0, rank($0.version)) }
+        guard versions.count > 1 else { return versions }  // the common case: nothing to rank
+        return versions.map { ($0, rank($0.version)) }
             .sorted { a, b in
                 (a.1, a.0.version.hlc, a.0.version.node) > (b.1, b.0.version.hlc, b.0.version.node)
             }

@@ -21,28 +21,39 @@ extension ChangeWriter {
         var directory = try PeerDirectory(db: db)
         for (peer, org) in nodes where peer != node { try directory.register(peer, org: org) }
         var report = ApplyReport()
-        var records: [String: RecordState] = [:]
+        // Batches come record by record, so the record being changed is kept out of the
+        // dictionary (and uniquely referenced): no copy of its fields per change.
+        var current: RecordState?
+        var others: [RecordKey: RecordState] = [:]
         var pendingLog: [FieldChange] = []
         let now = max(wallClock.nowMilliseconds(), clock.last.physical)
         var newest = HLCTimestamp.zero
         for var change in changes {
-            if let reason = problem(with: change, now: now, skewBound: skewBound) {
-                report.refused.append(.init(change, reason: reason))
+            let table: SyncedTable
+            switch check(change, now: now, skewBound: skewBound) {
+            case .failure(let refusal):
+                report.refused.append(.init(change, reason: refusal.reason))
                 continue
+            case .success(let (checked, field)):
+                table = checked
+                if let field { change.value = table.normalized(change.value, for: field) }
             }
-            if let field = tables[change.table]!.field(named: change.field) {
-                change.value = tables[change.table]!.normalized(change.value, for: field)
-            }
-            let key = change.table + "/" + change.record.rawValue
             var state: RecordState
-            if let cached = records[key] {
-                state = cached
-            } else if let stored = try fetch(table: change.table, id: change.record) {
-                state = RecordState(stored, table: tables[change.table]!)
+            if let record = current, record.id == change.record, record.table.name == change.table {
+                state = record
+                current = nil
             } else {
-                state = RecordState(
-                    table: tables[change.table]!, id: change.record, org: change.org, created: change.hlc)
+                if let record = current { others[RecordKey(table: record.table.name, id: record.id)] = record }
+                current = nil
+                if let cached = others.removeValue(forKey: RecordKey(table: change.table, id: change.record)) {
+                    state = cached
+                } else if let stored = try fetch(table: change.table, id: change.record) {
+                    state = RecordState(stored, table: table)
+                } else {
+                    state = RecordState(table: table, id: change.record, org: change.org, created: change.hlc)
+                }
             }
+            defer { current = state }
             guard state.org == change.org else {
                 report.refused.append(
                     .init(change, reason: "the record belongs to org \(state.org), not \(change.org)"))
@@ -57,15 +68,15 @@ extension ChangeWriter {
                 newest = max(newest, change.hlc)
             case .refused(let reason): report.refused.append(.init(change, reason: reason))
             }
-            records[key] = state
             if pendingLog.count >= 64 {
                 try log(pendingLog)
                 pendingLog.removeAll(keepingCapacity: true)
             }
         }
         try log(pendingLog)
-        for key in records.keys.sorted() {
-            var state = records[key]!
+        if let record = current { others[RecordKey(table: record.table.name, id: record.id)] = record }
+        for key in others.keys.sorted(by: { ($0.table, $0.id) < ($1.table, $1.id) }) {
+            var state = others.removeValue(forKey: key)!
             try state.flush(db)
             if state.versions[FieldChange.deletedField] != nil { try reviewDeletion(&state) }
         }
@@ -89,13 +100,10 @@ extension ChangeWriter {
             kept += loserRows.compactMap(\.versioned)
         }
         let incoming = VersionedValue(change)
-        var ranks: [FieldVersion: Int] = [:]
-        let owner = try directory.path(ofOrg: state.org)
-        for candidate in kept + [incoming] {
-            ranks[candidate.version] = policy.rank(
-                origin: try directory.path(ofNode: candidate.version.node), owner: owner)
+        let owner = directory.path(ofOrg: state.org)
+        let outcome = FieldMerge.merge(kept: kept, incoming: incoming) { version in
+            policy.rank(origin: directory.path(ofNode: version.node), owner: owner)
         }
-        let outcome = FieldMerge.merge(kept: kept, incoming: incoming) { ranks[$0] ?? 0 }
         if outcome.isKnown { return .known }
         if policy.winner == .appendOnly && !kept.isEmpty {
             return .refused(
@@ -109,12 +117,13 @@ extension ChangeWriter {
         }
         if outcome.shown != shown {
             if let promoted = loserRows.first(where: { $0.versioned == outcome.shown }) {
-                try promoted.delete(db)  // now shown: no longer a loser
+                // Now shown: no longer a loser.
+                try db.cachedStatement(sql: "DELETE FROM conflict WHERE id = ?").execute(arguments: [promoted.id])
             }
             state.show(field, outcome.shown)
         }
         for loser in outcome.losers where !loserRows.contains(where: { $0.versioned == loser }) {
-            var row = ConflictRow(
+            let row = ConflictRow(
                 kind: .concurrent, table: change.table, record: change.record, org: state.org, field: field,
                 kept: loser,
                 detectedAt: wallClock.nowMilliseconds(), needsReview: policy.needsReview)
@@ -122,42 +131,60 @@ extension ChangeWriter {
             state.versions.noteSeen(loser.version.versionVector)
             state.dirty = true
         }
-        if !state.stored { try state.flush(db) }  // later conflict rows of this batch may refer to it
         return .applied(conflict: outcome.isConflict)
     }
 
-    /// Why a change cannot be applied, or nil when it can.
-    private func problem(with change: FieldChange, now: Int64, skewBound: Int64) -> String? {
+    struct Refusal: Error { let reason: String }
+
+    /// The change's table and field (nil for `_deleted`) when it can be applied; why not
+    /// otherwise.
+    private func check(
+        _ change: FieldChange, now: Int64, skewBound: Int64
+    ) -> Result<(SyncedTable, SyncedTable.Field?), Refusal> {
         guard let table = tables[change.table] else {
-            return "unknown table '\(change.table)'; known: \(tables.keys.sorted().joined(separator: ", "))"
+            return .failure(
+                .init(reason: "unknown table '\(change.table)'; known: \(tables.keys.sorted().joined(separator: ", "))")
+            )
         }
+        var field: SyncedTable.Field?
         if change.field == FieldChange.deletedField {
             guard change.value == .integer(0) || change.value == .integer(1) else {
-                return "\(FieldChange.deletedField) must be 0 or 1, not '\(change.value)'"
+                return .failure(.init(reason: "\(FieldChange.deletedField) must be 0 or 1, not '\(change.value)'"))
             }
         } else {
-            guard let field = table.field(named: change.field) else {
-                return
-                    "unknown field '\(change.field)' for \(change.table); known: \(table.fieldNames.joined(separator: ", "))"
+            guard let known = table.field(named: change.field) else {
+                return .failure(
+                    .init(
+                        reason:
+                            "unknown field '\(change.field)' for \(change.table); known: \(table.fieldNames.joined(separator: ", "))"
+                    ))
             }
-            if let expected = field.mismatch(change.value) {
-                return "field \(change.field) holds \(expected), not '\(change.value)'"
+            if let expected = known.mismatch(change.value) {
+                return .failure(.init(reason: "field \(change.field) holds \(expected), not '\(change.value)'"))
             }
+            field = known
         }
         guard change.versionVector[change.node] > 0 else {
-            return "its version vector \(change.versionVector) does not count its own node \(change.node)"
+            return .failure(
+                .init(reason: "its version vector \(change.versionVector) does not count its own node \(change.node)"))
         }
-        guard !change.org.isEmpty, change.org.count <= 32,
-            change.org.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
-        else {
-            return "org '\(change.org)' is not an org code"
+        guard (1...32).contains(change.org.utf8.count), change.org.utf8.allSatisfy(Self.isCodeByte) else {
+            return .failure(.init(reason: "org '\(change.org)' is not an org code"))
         }
         let skew = change.hlc.physical - now
         if skew > skewBound {
-            return
-                "its stamp \(change.hlc.isoTime) is \(Self.duration(skew)) ahead of this node's clock (node \(change.node) has a wrong clock; at most \(Self.duration(skewBound)) is accepted)"
+            return .failure(
+                .init(
+                    reason:
+                        "its stamp \(change.hlc.isoTime) is \(Self.duration(skew)) ahead of this node's clock (node \(change.node) has a wrong clock; at most \(Self.duration(skewBound)) is accepted)"
+                ))
         }
-        return nil
+        return .success((table, field))
+    }
+
+    /// ASCII letters and digits: what org codes are made of.
+    static func isCodeByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
     static func duration(_ milliseconds: Int64) -> String {
@@ -189,12 +216,18 @@ extension ChangeWriter {
         }
         for (field, version) in contested where !open.contains(where: { $0.field == field && $0.versioned == version })
         {
-            var row = ConflictRow(
+            let row = ConflictRow(
                 kind: .deletedWhileEdited, table: state.table.name, record: state.id, org: state.org, field: field,
                 kept: version, detectedAt: wallClock.nowMilliseconds(), needsReview: true)
             try row.insert(db)
         }
     }
+}
+
+/// A record of one table, as a dictionary key without building a string per change.
+struct RecordKey: Hashable {
+    let table: String
+    let id: RecordID
 }
 
 extension SyncedTable.Field {

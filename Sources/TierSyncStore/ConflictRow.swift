@@ -64,19 +64,35 @@ public struct ConflictRow: Codable, Sendable, Hashable, FetchableRecord, Persist
         self.needsReview = needsReview
     }
 
+    /// Inserts the row with a prepared statement (merges insert many in one batch).
+    func insert(_ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO conflict (kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            binding: [
+                .text(kind.rawValue), .text(tbl), .text(record), .text(org), .text(field), value, .integer(hlc),
+                .text(node),
+                .text(vv), .integer(detectedAt), .integer(needsReview ? 1 : 0),
+            ])
+    }
+
     /// The rows still kept (not settled) for a record, of every field or of one.
     static func kept(_ db: Database, table: String, record: RecordID, field: String? = nil) throws -> [ConflictRow] {
         try ConflictRow.fetchAll(
-            db,
-            sql: "SELECT * FROM conflict WHERE tbl = ? AND record = ? AND settled_hlc IS NULL"
-                + (field == nil ? "" : " AND field = ?") + " ORDER BY id",
+            db.cachedStatement(
+                sql: "SELECT * FROM conflict WHERE tbl = ? AND record = ? AND settled_hlc IS NULL"
+                    + (field == nil ? "" : " AND field = ?") + " ORDER BY id"),
             arguments: StatementArguments([table, record.rawValue] + (field.map { [$0] } ?? [])))
     }
 
     /// Marks the row settled by `version`, with a word on how.
     static func settle(_ db: Database, id: Int64, by version: FieldVersion, how: String) throws {
-        try db.execute(
-            sql: "UPDATE conflict SET settled_hlc = ?, settled_node = ?, settlement = ? WHERE id = ?",
-            arguments: [version.hlc.rawValue, version.node.rawValue, how, id])
+        try db.cachedStatement(
+            sql: "UPDATE conflict SET settled_hlc = ?, settled_node = ?, settlement = ? WHERE id = ?"
+        )
+        .execute(arguments: [version.hlc.rawValue, version.node.rawValue, how, id])
     }
 }

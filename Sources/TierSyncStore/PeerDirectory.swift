@@ -2,10 +2,11 @@ import GRDB
 import TierSyncCore
 
 /// Which org each known node belongs to, and where each org sits in the hierarchy: what the
-/// merge needs to rank versions by who made them. Loaded once per transaction, on demand.
+/// merge needs to rank versions by who made them. Read whole once per batch (the org table
+/// holds a province's units at most), so lookups during a merge need no query.
 struct PeerDirectory {
     private var nodeOrgs: [NodeID: String] = [:]
-    private var orgPaths: [String: String?] = [:]
+    private var orgPaths: [String: String] = [:]
     private let db: Database
 
     init(db: Database) throws {
@@ -13,22 +14,16 @@ struct PeerDirectory {
         for row in try Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node") {
             if let node = NodeID(row[0] as String) { nodeOrgs[node] = row[1] }
         }
+        for row in try Row.fetchAll(db, sql: "SELECT code, path FROM org_unit") { orgPaths[row[0]] = row[1] as String }
     }
 
     /// The path of the org of the node that made a version; nil when unknown here.
-    mutating func path(ofNode node: NodeID) throws -> String? {
-        guard let org = nodeOrgs[node] else { return nil }
-        return try path(ofOrg: org)
+    func path(ofNode node: NodeID) -> String? {
+        nodeOrgs[node].flatMap { orgPaths[$0] }
     }
 
     /// The path of an org from the root (`520000/520200/...`); nil when unknown here.
-    mutating func path(ofOrg org: String) throws -> String? {
-        if let cached = orgPaths[org] { return cached }
-        let path = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT path FROM org_unit WHERE code = ?"), arguments: [org])
-        orgPaths[org] = path
-        return path
-    }
+    func path(ofOrg org: String) -> String? { orgPaths[org] }
 
     /// Remembers that `node` belongs to `org` (from a bundle or an enrollment).
     mutating func register(_ node: NodeID, org: String) throws {

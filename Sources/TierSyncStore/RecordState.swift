@@ -68,6 +68,7 @@ struct RecordState {
     /// Writes the row if anything changed.
     mutating func flush(_ db: Database) throws {
         guard dirty else { return }
+        versions = versions.folded { !(values[$0] ?? .null).isNull }
         let fields = table.fields.map { values[$0.name] ?? .null }
         if stored {
             try db.cachedStatement(sql: table.updateAllSQL).execute(

@@ -20,23 +20,28 @@ public struct StoredRecord: Sendable, Hashable {
         versions.version(of: field, isSet: !self[field].isNull)
     }
 
+    /// Reads a row of all the table's columns in schema order (`SELECT *`): the bookkeeping
+    /// columns first, then the fields (`SyncedTable.loadAll` checks that layout). Columns are
+    /// read by position: looking them up by name costs more than the rest of the read.
     public init(table: SyncedTable, row: Row) throws {
-        let idText: String = row["id"]
+        let idText: String = row[0]
         guard let id = RecordID(idText) else {
             throw StoreError.corruptRow(table: table.name, id: idText)
         }
-        guard let versions = FieldVersions(parsing: row["versions"]) else {
+        guard let versions = FieldVersions(parsing: row[5]) else {
             throw StoreError.corruptRow(table: table.name, id: idText)
         }
         self.table = table.name
         self.id = id
-        self.org = row["org"]
-        self.created = HLCTimestamp(rawValue: row["created"])
-        self.updated = HLCTimestamp(rawValue: row["updated"])
-        self.deleted = (row["deleted"] as Int64) != 0
+        self.org = row[1]
+        self.created = HLCTimestamp(rawValue: row[2])
+        self.updated = HLCTimestamp(rawValue: row[3])
+        self.deleted = (row[4] as Int64) != 0
         var fields: [String: FieldValue] = [:]
-        for field in table.fields {
-            fields[field.name] = FieldValue.fromDatabaseValue(row[field.name]) ?? .null
+        fields.reserveCapacity(table.fields.count)
+        for (offset, field) in table.fields.enumerated() {
+            fields[field.name] =
+                FieldValue.fromDatabaseValue(row[SyncedTable.bookkeepingColumns.count + offset]) ?? .null
         }
         self.fields = fields
         self.versions = versions

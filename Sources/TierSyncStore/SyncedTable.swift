@@ -3,11 +3,9 @@ import TierSyncCore
 
 /// A table of synced records and its fields, read from the schema itself so that the SQL
 /// migrations stay the single source of the layout.
-public struct SyncedTable: Sendable, Hashable {
+public final class SyncedTable: Sendable, Hashable {
     /// Columns every synced table has that are bookkeeping, not fields.
-    public static let bookkeepingColumns: Set<String> = [
-        "id", "org", "created", "updated", "deleted", "versions",
-    ]
+    public static let bookkeepingColumns = ["id", "org", "created", "updated", "deleted", "versions"]
 
     /// A field and the type SQLite declares for it.
     public struct Field: Sendable, Hashable {
@@ -41,14 +39,22 @@ public struct SyncedTable: Sendable, Hashable {
 
     public var fieldNames: [String] { fields.map(\.name) }
 
+    public static func == (lhs: SyncedTable, rhs: SyncedTable) -> Bool {
+        lhs.name == rhs.name && lhs.fields == rhs.fields
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
     public func field(named name: String) -> Field? { fields.first { $0.name == name } }
 
     /// Loads every table listed in `synced_table`.
     static func loadAll(_ db: Database) throws -> [String: SyncedTable] {
         var tables: [String: SyncedTable] = [:]
         for name in try String.fetchAll(db, sql: "SELECT name FROM synced_table ORDER BY name") {
-            let fields = try db.columns(in: name)
-                .filter { !bookkeepingColumns.contains($0.name) }
+            let columns = try db.columns(in: name)
+            guard columns.prefix(bookkeepingColumns.count).map(\.name) == bookkeepingColumns else {
+                throw StoreError.corruptRow(table: name, id: "schema: the first columns must be \(bookkeepingColumns)")
+            }
+            let fields = columns.dropFirst(bookkeepingColumns.count)
                 .map { Field(name: $0.name, affinity: Field.Affinity(declaredType: $0.type)) }
             tables[name] = SyncedTable(name: name, fields: fields)
         }
