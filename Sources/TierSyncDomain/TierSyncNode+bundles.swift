@@ -69,7 +69,10 @@ extension TierSyncNode {
 
     /// Checks a bundle whole (integrity, addressee, scope), then applies it in one
     /// transaction and records what it acknowledges.
-    public func importBundle(path: String) throws -> BundleImport {
+    ///
+    /// - Parameter skewBound: how far ahead of this node's clock a change's stamp may be, in
+    ///   milliseconds; later ones are refused and reported with their node.
+    public func importBundle(path: String, skewBound: Int64 = ChangeWriter.defaultSkewBound) throws -> BundleImport {
         let reader = try BundleReader(path: path)
         let header = reader.header
         guard header.toOrg == org.code else {
@@ -91,11 +94,11 @@ extension TierSyncNode {
             while let change = try again.next() {
                 batch.append(change)
                 if batch.count == 2_000 {
-                    report.add(try writer.apply(batch, nodes: nodes))
+                    report.add(try writer.apply(batch, nodes: nodes, skewBound: skewBound))
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            report.add(try writer.apply(batch, nodes: nodes))
+            report.add(try writer.apply(batch, nodes: nodes, skewBound: skewBound))
             var cursor = try PeerCursor.find(writer.db, org: header.fromOrg)
             cursor.node = header.fromNode
             cursor.receivedSeq = max(cursor.receivedSeq, header.upTo)

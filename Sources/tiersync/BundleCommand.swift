@@ -43,10 +43,19 @@ struct ImportBundle: ParsableCommand {
 
     @OptionGroup var node: NodeOptions
     @Argument(help: "The bundle file.") var bundle: String
+    @Option(help: ArgumentHelp("Refuse changes stamped more than this many hours ahead of this node's clock.", valueName: "hours"))
+    var maxClockSkew: Double = 24
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+        guard maxClockSkew > 0, maxClockSkew <= 24 * 365 else {
+            throw ValidationError("--max-clock-skew must be a number of hours above 0, up to 8760")
+        }
+    }
+
     func run() throws {
-        let result = try TierSyncNode.open(path: node.db).importBundle(path: bundle)
+        let result = try TierSyncNode.open(path: node.db).importBundle(
+            path: bundle, skewBound: Int64(maxClockSkew * 3_600_000))
         let report = result.report
         if json { return try Output.json(result) }
         Output.line(
