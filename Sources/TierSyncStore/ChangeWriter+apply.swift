@@ -95,7 +95,7 @@ extension ChangeWriter {
         let shown = state.shown(field)
         var kept = shown.map { [$0] } ?? []
         var loserRows: [ConflictRow] = []
-        if state.stored, !state.versions.seenElsewhere.entries.isEmpty {
+        if !state.versions.seenElsewhere.entries.isEmpty {  // losers are written at once, the row at the end
             loserRows = try keptLosers(table: change.table, id: change.record, field: field)
             kept += loserRows.compactMap(\.versioned)
         }

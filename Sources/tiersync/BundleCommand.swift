@@ -43,7 +43,9 @@ struct ImportBundle: ParsableCommand {
 
     @OptionGroup var node: NodeOptions
     @Argument(help: "The bundle file.") var bundle: String
-    @Option(help: ArgumentHelp("Refuse changes stamped more than this many hours ahead of this node's clock.", valueName: "hours"))
+    @Option(
+        help: ArgumentHelp(
+            "Refuse changes stamped more than this many hours ahead of this node's clock.", valueName: "hours"))
     var maxClockSkew: Double = 24
     @Flag(help: "Print JSON.") var json = false
 

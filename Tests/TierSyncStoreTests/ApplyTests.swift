@@ -107,6 +107,29 @@ import TierSyncCore
         }
     }
 
+    @Test("upper level wins: the county's concurrent filing verdict is shown over the township's later one")
+    func upperLevelWins() throws {
+        let policies = MergePolicies(tables: ["plan": MergePolicy(.upperLevelWins)])
+        let lower = try TestStore.create(
+            dir.path("t3.db"), org: TestStore.township, clock: clock, seed: 6, policies: policies)
+        let upper = try TestStore.create(dir.path("c3.db"), clock: clock, seed: 7, policies: policies)
+        let directory = [lower.node.id: TestStore.township, upper.node.id: TestStore.org]
+        try lower.write {
+            try $0.insert(table: "plan", id: id, org: TestStore.township, fields: ["filing_verdict": .text("pending")])
+        }
+        try TestStore.ship(try TestStore.changeLog(lower), to: upper, nodes: directory)
+        clock.set(1_764_000_010_000)
+        try upper.write { try $0.update(table: "plan", id: id, fields: ["filing_verdict": .text("approved")]) }
+        clock.set(1_764_000_020_000)
+        try lower.write { try $0.update(table: "plan", id: id, fields: ["filing_verdict": .text("returned")]) }
+        try TestStore.ship(try TestStore.changeLog(lower), to: upper, nodes: directory)
+        try TestStore.ship(try TestStore.changeLog(upper), to: lower, nodes: directory)
+        for store in [lower, upper] {
+            #expect(try store.write { try $0.fetch(table: "plan", id: id) }!["filing_verdict"] == .text("approved"))
+            #expect(try TestStore.keptConflicts(store).count == 1)
+        }
+    }
+
     @Test("append-only records are added, never changed")
     func appendOnly() throws {
         let policies = MergePolicies(tables: ["stock_event": MergePolicy(.appendOnly)])
