@@ -36,11 +36,8 @@ extension TierSyncNode {
     /// child's scope made outside it.
     @discardableResult
     public func exportBundle(to peerOrg: String, path: String) throws -> BundleSummary {
-        let (peer, cursor, nodeOrgs, paths) = try store.read { db in
-            (
-                try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg), try knownNodeOrgs(db),
-                try orgPaths(db)
-            )
+        let (peer, cursor, directory) = try store.read { db in
+            (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg), try PeerDirectory(db: db))
         }
         let upTo = try store.lastSequence()
         let writer = try BundleWriter(
@@ -49,21 +46,21 @@ extension TierSyncNode {
                 fromNode: store.node.id.rawValue, fromOrg: org.code, toOrg: peerOrg,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()), upTo: upTo,
                 ack: cursor.receivedSeq))
-        var directory: [NodeID: String] = [:]
+        var senders: [NodeID: String] = [:]
         try store.forEachChange(after: cursor.ackedSeq) { change in
-            guard let nodeOrg = nodeOrgs[change.node] else { return }
-            let madeBelow = { (unit: OrgUnit) in paths[nodeOrg].map { Self.path($0, isWithin: unit.path) } ?? false }
+            guard let nodeOrg = directory.org(ofNode: change.node) else { return }
             switch peer {
             case .parent:
-                guard madeBelow(org) else { return }
+                guard directory.org(nodeOrg, isWithin: org) else { return }
             case .child(let child):
-                guard let recordPath = paths[change.org], Self.path(recordPath, isWithin: child.path), !madeBelow(child)
-                else { return }
+                guard directory.org(change.org, isWithin: child), !directory.org(nodeOrg, isWithin: child) else {
+                    return
+                }
             }
-            directory[change.node] = nodeOrg
+            senders[change.node] = nodeOrg
             try writer.append(change)
         }
-        try writer.finish(nodes: directory)
+        try writer.finish(nodes: senders)
         return BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
     }
 
@@ -80,12 +77,14 @@ extension TierSyncNode {
                 field: "bundle", value: path,
                 allowed: "a bundle for this node's org \(org.code) \(org.name); this one is for \(header.toOrg)")
         }
-        let (peer, paths) = try store.read { db in (try relation(to: header.fromOrg, db: db), try orgPaths(db)) }
+        let (peer, directory) = try store.read { db in
+            (try relation(to: header.fromOrg, db: db), try PeerDirectory(db: db))
+        }
         // Pass 1: the whole file, before anything is applied.
         while let change = try reader.next() {
-            try checkScope(change, from: peer, paths: paths)
+            try checkScope(change, from: peer, directory: directory)
         }
-        let nodes = try directory(reader.trailer?.nodes ?? [:], from: peer, paths: paths)
+        let nodes = try senders(reader.trailer?.nodes ?? [:], from: peer, directory: directory)
         // Pass 2: apply in one transaction, a batch at a time.
         let again = try BundleReader(path: path)
         let report = try store.write { writer in
@@ -124,9 +123,9 @@ extension TierSyncNode {
     }
 
     /// A child writes only inside its subtree; a parent sends only what is in this node's.
-    private func checkScope(_ change: FieldChange, from peer: Peer, paths: [String: String]) throws {
+    private func checkScope(_ change: FieldChange, from peer: Peer, directory: PeerDirectory) throws {
         let scope = peer.unit.parent == org.code ? peer.unit : org
-        guard let recordPath = paths[change.org], Self.path(recordPath, isWithin: scope.path) else {
+        guard directory.org(change.org, isWithin: scope) else {
             throw DomainError.invalidValue(
                 field: "bundle", value: "\(change.table) \(change.record) of org \(change.org)",
                 allowed:
@@ -135,40 +134,23 @@ extension TierSyncNode {
         }
     }
 
-    /// The bundle's node directory, after checking that a child's nodes belong to its subtree.
-    private func directory(_ nodes: [String: String], from peer: Peer, paths: [String: String]) throws -> [NodeID:
+    /// The bundle's senders (node → org), after checking that a child's nodes belong to its
+    /// subtree.
+    private func senders(_ nodes: [String: String], from peer: Peer, directory: PeerDirectory) throws -> [NodeID:
         String]
     {
-        var directory: [NodeID: String] = [:]
+        var senders: [NodeID: String] = [:]
         for (id, nodeOrg) in nodes {
             guard let node = NodeID(id) else {
                 throw DomainError.invalidValue(field: "bundle node", value: id, allowed: "a node id")
             }
-            if case .child(let child) = peer, !(paths[nodeOrg].map { Self.path($0, isWithin: child.path) } ?? false) {
+            if case .child(let child) = peer, !directory.org(nodeOrg, isWithin: child) {
                 throw DomainError.invalidValue(
                     field: "bundle node", value: "\(id) of org \(nodeOrg)",
                     allowed: "nodes inside \(child.code)'s subtree; the whole bundle was refused and nothing applied")
             }
-            directory[node] = nodeOrg
+            senders[node] = nodeOrg
         }
-        return directory
-    }
-
-    func knownNodeOrgs(_ db: Database) throws -> [NodeID: String] {
-        var orgs: [NodeID: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node") {
-            if let node = NodeID(row[0] as String) { orgs[node] = row[1] }
-        }
-        return orgs
-    }
-
-    func orgPaths(_ db: Database) throws -> [String: String] {
-        Dictionary(
-            try Row.fetchAll(db, sql: "SELECT code, path FROM org_unit").map { ($0[0] as String, $0[1] as String) }
-        ) { a, _ in a }
-    }
-
-    static func path(_ path: String, isWithin root: String) -> Bool {
-        path == root || path.hasPrefix(root + "/")
+        return senders
     }
 }

@@ -24,29 +24,26 @@ extension TierSyncNode {
             let rows = try ConflictRow.fetchAll(
                 db,
                 sql: "SELECT * FROM conflict" + (includeSettled ? "" : " WHERE settled_hlc IS NULL") + " ORDER BY id")
-            let nodeOrgs = try Dictionary(
-                Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node").map {
-                    ($0[0] as String, $0[1] as String)
-                }
-            ) { first, _ in first }
+            let directory = try PeerDirectory(db: db)
             var views: [ConflictView] = []
             for row in rows {
                 guard let kind = RecordKind.forTable(row.tbl), let id = RecordID(row.record),
                     let record = try fetch(kind, id, db: db)
                 else { continue }
-                let current = try currentSide(of: row, record: record, nodeOrgs: nodeOrgs)
+                let current = try currentSide(of: row, record: record, directory: directory)
                 if row.settledHlc == nil, row.kind == .concurrent, current.value == row.value { continue }
                 views.append(
                     ConflictView(
                         id: row.id!, kind: row.kind.rawValue, table: row.tbl, record: row.record, recordOrg: row.org,
                         field: row.field, current: current,
                         other: .init(
-                            value: row.value, node: row.node, org: nodeOrgs[row.node],
+                            value: row.value, node: row.node, org: NodeID(row.node).flatMap(directory.org(ofNode:)),
                             time: HLCTimestamp(rawValue: row.hlc).isoTime),
                         needsReview: row.needsReview, detectedAt: ISOTimestamp.format(milliseconds: row.detectedAt),
                         settled: row.settledHlc.map {
                             .init(
-                                node: row.settledNode ?? "", org: row.settledNode.flatMap { nodeOrgs[$0] },
+                                node: row.settledNode ?? "",
+                                org: row.settledNode.flatMap(NodeID.init).flatMap(directory.org(ofNode:)),
                                 time: HLCTimestamp(rawValue: $0).isoTime, how: row.settlement ?? "")
                         }))
             }
@@ -110,19 +107,19 @@ extension TierSyncNode {
         }
     }
 
-    private func currentSide(of row: ConflictRow, record: StoredRecord, nodeOrgs: [String: String]) throws
+    private func currentSide(of row: ConflictRow, record: StoredRecord, directory: PeerDirectory) throws
         -> ConflictView.Side
     {
         if row.kind == .deletedWhileEdited || row.field == FieldChange.deletedField {
             let version = record.versions[FieldChange.deletedField]
             return .init(
                 value: .integer(record.deleted ? 1 : 0), node: version?.node.rawValue ?? "",
-                org: version.flatMap { nodeOrgs[$0.node.rawValue] }, time: version?.hlc.isoTime ?? "")
+                org: version.flatMap { directory.org(ofNode: $0.node) }, time: version?.hlc.isoTime ?? "")
         }
         let version = record.version(of: row.field)
         return .init(
             value: record[row.field], node: version?.node.rawValue ?? "",
-            org: version.flatMap { nodeOrgs[$0.node.rawValue] },
+            org: version.flatMap { directory.org(ofNode: $0.node) },
             time: version?.hlc.isoTime ?? "")
     }
 }

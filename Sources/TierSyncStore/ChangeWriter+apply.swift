@@ -19,7 +19,7 @@ extension ChangeWriter {
         _ changes: some Sequence<FieldChange>, nodes: [NodeID: String] = [:], skewBound: Int64 = defaultSkewBound
     ) throws -> ApplyReport {
         var directory = try PeerDirectory(db: db)
-        for (peer, org) in nodes where peer != node { try directory.register(peer, org: org) }
+        for (peer, org) in nodes where peer != node { try directory.register(peer, org: org, in: db) }
         var report = ApplyReport()
         // Batches come record by record, so the record being changed is kept out of the
         // dictionary (and uniquely referenced): no copy of its fields per change.

@@ -2,31 +2,38 @@ import GRDB
 import TierSyncCore
 
 /// Which org each known node belongs to, and where each org sits in the hierarchy: what the
-/// merge needs to rank versions by who made them. Read whole once per batch (the org table
-/// holds a province's units at most), so lookups during a merge need no query.
-struct PeerDirectory {
+/// merge needs to rank versions by who made them, and what scope checks need. Read whole
+/// once (the org table holds a province's units at most), so lookups need no query.
+public struct PeerDirectory: Sendable {
     private var nodeOrgs: [NodeID: String] = [:]
     private var orgPaths: [String: String] = [:]
-    private let db: Database
 
-    init(db: Database) throws {
-        self.db = db
+    public init(db: Database) throws {
         for row in try Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node") {
             if let node = NodeID(row[0] as String) { nodeOrgs[node] = row[1] }
         }
         for row in try Row.fetchAll(db, sql: "SELECT code, path FROM org_unit") { orgPaths[row[0]] = row[1] as String }
     }
 
+    /// The org of a node (this one or a peer); nil when unknown here.
+    public func org(ofNode node: NodeID) -> String? { nodeOrgs[node] }
+
     /// The path of the org of the node that made a version; nil when unknown here.
-    func path(ofNode node: NodeID) -> String? {
+    public func path(ofNode node: NodeID) -> String? {
         nodeOrgs[node].flatMap { orgPaths[$0] }
     }
 
     /// The path of an org from the root (`520000/520200/...`); nil when unknown here.
-    func path(ofOrg org: String) -> String? { orgPaths[org] }
+    public func path(ofOrg org: String) -> String? { orgPaths[org] }
+
+    /// True when the org `code` is `root` or below it.
+    public func org(_ code: String, isWithin root: OrgUnit) -> Bool {
+        guard let path = orgPaths[code] else { return false }
+        return path == root.path || path.hasPrefix(root.path + "/")
+    }
 
     /// Remembers that `node` belongs to `org` (from a bundle or an enrollment).
-    mutating func register(_ node: NodeID, org: String) throws {
+    mutating func register(_ node: NodeID, org: String, in db: Database) throws {
         guard nodeOrgs[node] != org else { return }
         nodeOrgs[node] = org
         try db.execute(
