@@ -17,11 +17,14 @@ let package = Package(
         .library(name: "TierSyncStore", targets: ["TierSyncStore"]),
         .library(name: "TierSyncDomain", targets: ["TierSyncDomain"]),
         .library(name: "TierSyncProtocol", targets: ["TierSyncProtocol"]),
+        .library(name: "TierSyncHub", targets: ["TierSyncHub"]),
+        .library(name: "TierSyncClient", targets: ["TierSyncClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         .target(name: "TierSyncCore"),
@@ -36,6 +39,7 @@ let package = Package(
                 .embedInCode("0001_foundation.sql"),
                 .embedInCode("0002_records.sql"),
                 .embedInCode("0003_merge.sql"),
+                .embedInCode("0004_trust.sql"),
             ]
         ),
         .target(
@@ -65,10 +69,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "TierSyncHub",
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "TierSyncClient",
+            dependencies: ["TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol"]
+        ),
         .executableTarget(
             name: "tiersync",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

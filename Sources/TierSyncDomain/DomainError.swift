@@ -16,6 +16,20 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case immutable(kind: String, hint: String)
         case notFound(kind: String, id: String)
         case badSeeds(file: String, line: Int, reason: String)
+        case unauthorized(reason: String)
+        case forbidden(reason: String)
+    }
+
+    /// What kind of refusal this is, for an edge that maps errors (HTTP status codes).
+    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden }
+
+    public var kind: Kind {
+        switch code {
+        case .notFound: return .notFound
+        case .unauthorized: return .unauthorized
+        case .forbidden, .outsideSubtree: return .forbidden
+        default: return .badInput
+        }
     }
 
     private let code: Code
@@ -40,6 +54,8 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         .init(code: .immutable(kind: kind, hint: hint))
     }
     public static func notFound(kind: String, id: String) -> DomainError { .init(code: .notFound(kind: kind, id: id)) }
+    public static func unauthorized(_ reason: String) -> DomainError { .init(code: .unauthorized(reason: reason)) }
+    public static func forbidden(_ reason: String) -> DomainError { .init(code: .forbidden(reason: reason)) }
     public static func badSeeds(file: String, line: Int, reason: String) -> DomainError {
         .init(code: .badSeeds(file: file, line: line, reason: reason))
     }
@@ -63,6 +79,10 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
             return "\(kind) records cannot be changed or deleted: \(hint)"
         case .notFound(let kind, let id):
             return "no \(kind) with id \(id)"
+        case .unauthorized(let reason):
+            return "not authenticated: \(reason)"
+        case .forbidden(let reason):
+            return "forbidden: \(reason)"
         case .badSeeds(let file, let line, let reason):
             return "seeds file \(file), line \(line): \(reason)"
         }

@@ -22,23 +22,12 @@ extension TierSyncNode {
         public let report: ApplyReport
     }
 
-    enum Peer {
-        case parent(OrgUnit), child(OrgUnit)
-        var unit: OrgUnit {
-            switch self {
-            case .parent(let unit), .child(let unit): unit
-            }
-        }
-    }
-
     /// Writes the changes `peerOrg` should receive and has not acknowledged: toward the
     /// parent, everything made in this node's subtree; toward a child, everything in that
     /// child's scope made outside it.
     @discardableResult
     public func exportBundle(to peerOrg: String, path: String) throws -> BundleSummary {
-        let (peer, cursor, directory) = try store.read { db in
-            (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg), try PeerDirectory(db: db))
-        }
+        let (peer, cursor) = try store.read { db in (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg)) }
         let upTo = try store.lastSequence()
         let writer = try BundleWriter(
             path: path,
@@ -46,20 +35,7 @@ extension TierSyncNode {
                 fromNode: store.node.id.rawValue, fromOrg: org.code, toOrg: peerOrg,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()), upTo: upTo,
                 ack: cursor.receivedSeq))
-        var senders: [NodeID: String] = [:]
-        try store.forEachChange(after: cursor.ackedSeq) { change in
-            guard let nodeOrg = directory.org(ofNode: change.node) else { return }
-            switch peer {
-            case .parent:
-                guard directory.org(nodeOrg, isWithin: org) else { return }
-            case .child(let child):
-                guard directory.org(change.org, isWithin: child), !directory.org(nodeOrg, isWithin: child) else {
-                    return
-                }
-            }
-            senders[change.node] = nodeOrg
-            try writer.append(change)
-        }
+        let (_, senders) = try outgoing(to: peer, after: cursor.ackedSeq) { try writer.append($0) }
         try writer.finish(nodes: senders)
         return BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
     }
@@ -98,59 +74,9 @@ extension TierSyncNode {
                 }
             }
             report.add(try writer.apply(batch, nodes: nodes, skewBound: skewBound))
-            var cursor = try PeerCursor.find(writer.db, org: header.fromOrg)
-            cursor.node = header.fromNode
-            cursor.receivedSeq = max(cursor.receivedSeq, header.upTo)
-            cursor.ackedSeq = max(cursor.ackedSeq, header.ack)
-            cursor.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
-            try cursor.save(writer.db)
+            try recordContact(with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
             return report
         }
         return BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)
-    }
-
-    /// The peer named by `code`: this node's parent or one of its children.
-    func relation(to code: String, db: Database) throws -> Peer {
-        let unit = try orgUnit(code, db: db)
-        if unit.code == org.parent { return .parent(unit) }
-        if unit.parent == org.code { return .child(unit) }
-        let children = try OrgUnit.filter(Column("parent") == org.code).fetchAll(db).map(\.code)
-        throw DomainError.invalidValue(
-            field: "peer", value: code,
-            allowed:
-                "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))"
-        )
-    }
-
-    /// A child writes only inside its subtree; a parent sends only what is in this node's.
-    private func checkScope(_ change: FieldChange, from peer: Peer, directory: PeerDirectory) throws {
-        let scope = peer.unit.parent == org.code ? peer.unit : org
-        guard directory.org(change.org, isWithin: scope) else {
-            throw DomainError.invalidValue(
-                field: "bundle", value: "\(change.table) \(change.record) of org \(change.org)",
-                allowed:
-                    "records inside \(scope.code) \(scope.name)'s subtree; the whole bundle from \(peer.unit.code) was refused and nothing applied"
-            )
-        }
-    }
-
-    /// The bundle's senders (node → org), after checking that a child's nodes belong to its
-    /// subtree.
-    private func senders(_ nodes: [String: String], from peer: Peer, directory: PeerDirectory) throws -> [NodeID:
-        String]
-    {
-        var senders: [NodeID: String] = [:]
-        for (id, nodeOrg) in nodes {
-            guard let node = NodeID(id) else {
-                throw DomainError.invalidValue(field: "bundle node", value: id, allowed: "a node id")
-            }
-            if case .child(let child) = peer, !directory.org(nodeOrg, isWithin: child) {
-                throw DomainError.invalidValue(
-                    field: "bundle node", value: "\(id) of org \(nodeOrg)",
-                    allowed: "nodes inside \(child.code)'s subtree; the whole bundle was refused and nothing applied")
-            }
-            senders[node] = nodeOrg
-        }
-        return senders
     }
 }

@@ -9,16 +9,24 @@ extension NodeStore {
     }
 
     /// Streams the changes logged after `seq` that are still kept (the latest version of
-    /// every field changed since, and conflict losers), in log order, one read transaction.
-    public func forEachChange(after seq: Int64, _ body: (FieldChange) throws -> Void) throws {
+    /// every field changed since, and conflict losers), in log order, in one read transaction,
+    /// until `body` returns false.
+    ///
+    /// - Returns: the last sequence number looked at (`seq` when there was none), which a
+    ///   peer can take as its new cursor: superseded entries up to it need not be sent.
+    @discardableResult
+    public func forEachChange(after seq: Int64, _ body: (FieldChange) throws -> Bool) throws -> Int64 {
         try read { db in
             var kept = KeptVersions(db: db, tables: tables)
+            var last = seq
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
             while let row = try rows.next() {
-                let change = try ChangeLogEntry(row: row).change
-                if try kept.isKept(change) { try body(change) }
+                let entry = try ChangeLogEntry(row: row)
+                if try kept.isKept(entry.change), try !body(entry.change) { break }
+                last = entry.seq
             }
+            return last
         }
     }
 

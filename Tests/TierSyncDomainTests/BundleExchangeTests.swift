@@ -80,7 +80,7 @@ import TierSyncStore
         }
         try township.exportBundle(to: "520201", path: file("b.tsb"))
         #expect { try county.importBundle(path: file("b.tsb")) } throws: {
-            "\($0)".contains("520201102") && "\($0)".contains("nothing applied")
+            "\($0)".contains("520201102") && "\($0)".contains("nothing of this batch was applied")
         }
         #expect(try county.list(.contact).isEmpty)
     }

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// What moves between a node and a peer (its parent or a child), whatever carries it: a
+/// bundle file or an HTTP request. Scope is enforced here, once for every transport.
+extension TierSyncNode {
+    /// A peer of this node: its parent, or one of its children.
+    public enum Peer: Sendable {
+        case parent(OrgUnit), child(OrgUnit)
+
+        public var unit: OrgUnit {
+            switch self {
+            case .parent(let unit), .child(let unit): unit
+            }
+        }
+    }
+
+    /// The peer named by `code`: this node's parent or one of its children.
+    public func peer(_ code: String) throws -> Peer {
+        try store.read { db in try relation(to: code, db: db) }
+    }
+
+    func relation(to code: String, db: Database) throws -> Peer {
+        let unit = try orgUnit(code, db: db)
+        if unit.code == org.parent { return .parent(unit) }
+        if unit.parent == org.code { return .child(unit) }
+        let children = try OrgUnit.filter(Column("parent") == org.code).fetchAll(db).map(\.code)
+        throw DomainError.invalidValue(
+            field: "peer", value: code,
+            allowed: "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))")
+    }
+
+    /// Streams what `peer` should receive after this node's log position `seq`, at most
+    /// `limit` changes: toward the parent, everything made in this node's subtree; toward a
+    /// child, everything in the child's scope made outside it.
+    ///
+    /// - Returns: the last log position looked at (the peer's next cursor) and the org of
+    ///   every node whose changes were sent.
+    @discardableResult
+    public func outgoing(
+        to peer: Peer, after seq: Int64, limit: Int = .max, _ body: (FieldChange) throws -> Void
+    ) throws -> (upTo: Int64, senders: [NodeID: String]) {
+        let directory = try store.read { db in try PeerDirectory(db: db) }
+        var senders: [NodeID: String] = [:]
+        var sent = 0
+        let upTo = try store.forEachChange(after: seq) { change in
+            guard sent < limit else { return false }
+            guard let nodeOrg = directory.org(ofNode: change.node) else { return true }
+            switch peer {
+            case .parent:
+                guard directory.org(nodeOrg, isWithin: org) else { return true }
+            case .child(let child):
+                guard directory.org(change.org, isWithin: child), !directory.org(nodeOrg, isWithin: child) else { return true }
+            }
+            senders[change.node] = nodeOrg
+            sent += 1
+            try body(change)
+            return true
+        }
+        return (upTo, senders)
+    }
+
+    /// Refuses a change `peer` may not send: a child writes only inside its subtree; a parent
+    /// sends only what is in this node's.
+    public func checkScope(_ change: FieldChange, from peer: Peer, directory: PeerDirectory) throws {
+        let scope = peer.unit.parent == org.code ? peer.unit : org
+        guard directory.org(change.org, isWithin: scope) else {
+            throw DomainError.forbidden(
+                "\(change.table) \(change.record) belongs to org \(change.org), outside \(scope.code) \(scope.name)'s subtree; nothing of this batch was applied")
+        }
+    }
+
+    /// The senders (node → org) a peer declares, after checking that a child's nodes belong
+    /// to its subtree.
+    public func senders(_ nodes: [String: String], from peer: Peer, directory: PeerDirectory) throws -> [NodeID: String] {
+        var senders: [NodeID: String] = [:]
+        for (id, nodeOrg) in nodes {
+            guard let node = NodeID(id) else {
+                throw DomainError.invalidValue(field: "node", value: id, allowed: "a node id")
+            }
+            if case .child(let child) = peer, !directory.org(nodeOrg, isWithin: child) {
+                throw DomainError.forbidden("node \(id) of org \(nodeOrg) is outside \(child.code)'s subtree; nothing was applied")
+            }
+            senders[node] = nodeOrg
+        }
+        return senders
+    }
+
+    /// Applies a page of changes from `peer` in one transaction, after checking all of it, and
+    /// records in the same transaction that the peer's log is applied up to `upTo`.
+    public func accept(
+        _ changes: [FieldChange], from peer: Peer, peerNode: String, nodes: [String: String], upTo: Int64,
+        acknowledging ack: Int64? = nil, skewBound: Int64 = ChangeWriter.defaultSkewBound
+    ) throws -> ApplyReport {
+        let directory = try store.read { db in try PeerDirectory(db: db) }
+        for change in changes { try checkScope(change, from: peer, directory: directory) }
+        let senders = try senders(nodes, from: peer, directory: directory)
+        return try store.write { writer in
+            let report = try writer.apply(changes, nodes: senders, skewBound: skewBound)
+            try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)
+            return report
+        }
+    }
+
+    /// Moves the cursors of `peer` forward (never back: pages may be retried).
+    func recordContact(with peer: Peer, node: String, received: Int64?, acknowledged: Int64?, db: Database) throws {
+        var cursor = try PeerCursor.find(db, org: peer.unit.code)
+        cursor.node = node
+        if let received { cursor.receivedSeq = max(cursor.receivedSeq, received) }
+        if let acknowledged { cursor.ackedSeq = max(cursor.ackedSeq, acknowledged) }
+        cursor.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
+        try cursor.save(db)
+    }
+}

@@ -1,0 +1,52 @@
+import CZlib
+
+/// Gzip of whole HTTP bodies in memory (a body is one page, never a whole sync).
+public enum Gzip {
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+        var stream = z_stream()
+        guard tiersync_deflate_init_gzip(&stream, level) == Z_OK else { return [] }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
+        var input = bytes
+        let produced = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer -> Int in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = uInt(inBuffer.count)
+                stream.next_out = outBuffer.baseAddress
+                stream.avail_out = uInt(outBuffer.count)
+                _ = deflate(&stream, Z_FINISH)
+                return outBuffer.count - Int(stream.avail_out)
+            }
+        }
+        return Array(output.prefix(produced))
+    }
+
+    /// The inflated bytes; refuses damaged data and output larger than `limit`.
+    public static func decompress(_ bytes: [UInt8], limit: Int = SyncProtocol.maxBody * 4) throws -> [UInt8] {
+        var stream = z_stream()
+        guard tiersync_inflate_init_gzip(&stream) == Z_OK else { throw BundleError.corrupt(reason: "zlib failed to start") }
+        defer { inflateEnd(&stream) }
+        var input = bytes
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var status: Int32 = Z_OK
+        try input.withUnsafeMutableBufferPointer { inBuffer in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = uInt(inBuffer.count)
+            repeat {
+                let produced = chunk.withUnsafeMutableBufferPointer { outBuffer -> Int in
+                    stream.next_out = outBuffer.baseAddress
+                    stream.avail_out = uInt(outBuffer.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    return outBuffer.count - Int(stream.avail_out)
+                }
+                guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && produced > 0) else {
+                    throw BundleError.corrupt(reason: "the gzip body is damaged or truncated")
+                }
+                output += chunk.prefix(produced)
+                guard output.count <= limit else { throw BundleError.corrupt(reason: "the body inflates beyond \(limit) bytes") }
+            } while status != Z_STREAM_END
+        }
+        return output
+    }
+}

@@ -1,0 +1,112 @@
+import TierSyncCore
+
+/// Protocol v1 of the HTTP API between a node and its parent hub: JSON bodies under `/v1/`,
+/// gzip-compressed, every request naming its protocol version in the `TierSync-Protocol`
+/// header. The OpenAPI document is `Sources/TierSyncHub/openapi.yaml`.
+public enum SyncProtocol {
+    public static let version = 1
+    public static let versionHeader = "TierSync-Protocol"
+    /// The largest request body a hub accepts (a push page is far smaller).
+    public static let maxBody = 32 << 20
+}
+
+/// `POST /v1/enroll`: a new child exchanges a one-time code for its node credential.
+public struct EnrollRequest: Codable, Sendable {
+    public var code: String
+    public var node: String
+    public init(code: String, node: String) {
+        self.code = code
+        self.node = node
+    }
+}
+
+public struct EnrollResponse: Codable, Sendable {
+    /// `NODE.SECRET`, presented as `Authorization: Bearer …`; the hub keeps only its hash.
+    public var credential: String
+    /// The org the code was issued for: the new node's org.
+    public var org: String
+    public var parentOrg: String
+    public var parentNode: String
+    public init(credential: String, org: String, parentOrg: String, parentNode: String) {
+        self.credential = credential
+        self.org = org
+        self.parentOrg = parentOrg
+        self.parentNode = parentNode
+    }
+}
+
+/// `POST /v1/push`: a page of the child's log.
+public struct PushRequest: Codable, Sendable {
+    public var changes: [WireChange]
+    /// The org of each node whose changes the page holds.
+    public var nodes: [String: String]
+    /// The child's log position this page covers; the hub acknowledges it.
+    public var upTo: Int64
+    public init(changes: [WireChange], nodes: [String: String], upTo: Int64) {
+        self.changes = changes
+        self.nodes = nodes
+        self.upTo = upTo
+    }
+}
+
+public struct PushResponse: Codable, Sendable {
+    public var acked: Int64
+    public var applied: Int
+    public var alreadyKnown: Int
+    public var conflicts: Int
+    public var refused: [String]
+    public init(acked: Int64, applied: Int, alreadyKnown: Int, conflicts: Int, refused: [String]) {
+        self.acked = acked
+        self.applied = applied
+        self.alreadyKnown = alreadyKnown
+        self.conflicts = conflicts
+        self.refused = refused
+    }
+}
+
+/// `GET /v1/pull?after=SEQ&limit=N`: a page of the hub's log for the caller's scope.
+public struct PullResponse: Codable, Sendable {
+    public var changes: [WireChange]
+    public var nodes: [String: String]
+    /// The cursor to ask from next (store it with the page).
+    public var next: Int64
+    /// True when the hub's log goes on after `next`.
+    public var more: Bool
+    public init(changes: [WireChange], nodes: [String: String], next: Int64, more: Bool) {
+        self.changes = changes
+        self.nodes = nodes
+        self.next = next
+        self.more = more
+    }
+}
+
+/// `GET /v1/status`: the hub and what it knows of the caller.
+public struct StatusResponse: Codable, Sendable {
+    public var protocolVersion: Int
+    public var node: String
+    public var org: String
+    public var lastSequence: Int64
+    /// The caller's log position the hub has applied.
+    public var receivedFromYou: Int64
+    public init(protocolVersion: Int, node: String, org: String, lastSequence: Int64, receivedFromYou: Int64) {
+        self.protocolVersion = protocolVersion
+        self.node = node
+        self.org = org
+        self.lastSequence = lastSequence
+        self.receivedFromYou = receivedFromYou
+    }
+}
+
+/// The body of every error response.
+public struct ErrorResponse: Codable, Sendable {
+    public var error: String
+    public init(error: String) { self.error = error }
+}
+
+extension WireChange {
+    public init(_ change: FieldChange) {
+        self.init(
+            t: change.table, r: change.record.rawValue, o: change.org, f: change.field, v: change.value,
+            h: change.hlc.rawValue, n: change.node.rawValue, vv: change.versionVector.description)
+    }
+}
