@@ -27,7 +27,9 @@ extension TierSyncNode {
     /// child's scope made outside it.
     @discardableResult
     public func exportBundle(to peerOrg: String, path: String) throws -> BundleSummary {
-        let (peer, cursor) = try store.read { db in (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg)) }
+        let (peer, cursor) = try store.read { db in
+            (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg))
+        }
         let upTo = try store.lastSequence()
         let writer = try BundleWriter(
             path: path,
@@ -74,7 +76,8 @@ extension TierSyncNode {
                 }
             }
             report.add(try writer.apply(batch, nodes: nodes, skewBound: skewBound))
-            try recordContact(with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
+            try recordContact(
+                with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
             return report
         }
         return BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)

@@ -29,7 +29,9 @@ extension TierSyncNode {
         let children = try OrgUnit.filter(Column("parent") == org.code).fetchAll(db).map(\.code)
         throw DomainError.invalidValue(
             field: "peer", value: code,
-            allowed: "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))")
+            allowed:
+                "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))"
+        )
     }
 
     /// Streams what `peer` should receive after this node's log position `seq`, at most
@@ -52,7 +54,9 @@ extension TierSyncNode {
             case .parent:
                 guard directory.org(nodeOrg, isWithin: org) else { return true }
             case .child(let child):
-                guard directory.org(change.org, isWithin: child), !directory.org(nodeOrg, isWithin: child) else { return true }
+                guard directory.org(change.org, isWithin: child), !directory.org(nodeOrg, isWithin: child) else {
+                    return true
+                }
             }
             senders[change.node] = nodeOrg
             sent += 1
@@ -68,20 +72,23 @@ extension TierSyncNode {
         let scope = peer.unit.parent == org.code ? peer.unit : org
         guard directory.org(change.org, isWithin: scope) else {
             throw DomainError.forbidden(
-                "\(change.table) \(change.record) belongs to org \(change.org), outside \(scope.code) \(scope.name)'s subtree; nothing of this batch was applied")
+                "\(change.table) \(change.record) belongs to org \(change.org), outside \(scope.code) \(scope.name)'s subtree; nothing of this batch was applied"
+            )
         }
     }
 
     /// The senders (node → org) a peer declares, after checking that a child's nodes belong
     /// to its subtree.
-    public func senders(_ nodes: [String: String], from peer: Peer, directory: PeerDirectory) throws -> [NodeID: String] {
+    public func senders(_ nodes: [String: String], from peer: Peer, directory: PeerDirectory) throws -> [NodeID: String]
+    {
         var senders: [NodeID: String] = [:]
         for (id, nodeOrg) in nodes {
             guard let node = NodeID(id) else {
                 throw DomainError.invalidValue(field: "node", value: id, allowed: "a node id")
             }
             if case .child(let child) = peer, !directory.org(nodeOrg, isWithin: child) {
-                throw DomainError.forbidden("node \(id) of org \(nodeOrg) is outside \(child.code)'s subtree; nothing was applied")
+                throw DomainError.forbidden(
+                    "node \(id) of org \(nodeOrg) is outside \(child.code)'s subtree; nothing was applied")
             }
             senders[node] = nodeOrg
         }
@@ -112,5 +119,12 @@ extension TierSyncNode {
         if let acknowledged { cursor.ackedSeq = max(cursor.ackedSeq, acknowledged) }
         cursor.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
         try cursor.save(db)
+    }
+}
+
+extension TierSyncNode {
+    /// How far this node and the peer org `org` have synced.
+    public func cursor(for org: String) throws -> PeerCursor {
+        try store.read { db in try PeerCursor.find(db, org: org) }
     }
 }

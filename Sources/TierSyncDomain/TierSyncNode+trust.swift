@@ -31,7 +31,8 @@ extension TierSyncNode {
         let expires = now + Int64(hours * 3_600_000)
         try store.write { writer in
             guard case .child = try relation(to: childOrg, db: writer.db) else {
-                throw DomainError.invalidValue(field: "org", value: childOrg, allowed: "a child org of \(org.code) \(org.name)")
+                throw DomainError.invalidValue(
+                    field: "org", value: childOrg, allowed: "a child org of \(org.code) \(org.name)")
             }
             try Enrollment(
                 codeHash: Self.hash(code: code), org: childOrg, issuedAt: ISOTimestamp.format(milliseconds: now),
@@ -52,11 +53,13 @@ extension TierSyncNode {
                 throw DomainError.unauthorized("enrollment code '\(code)' is not one this hub issued")
             }
             guard enrollment.usedAt == nil else {
-                throw DomainError.unauthorized("enrollment code '\(code)' was already used (by node \(enrollment.usedBy ?? "?"))")
+                throw DomainError.unauthorized(
+                    "enrollment code '\(code)' was already used (by node \(enrollment.usedBy ?? "?"))")
             }
             guard now <= enrollment.expiresAt else {
                 throw DomainError.unauthorized(
-                    "enrollment code '\(code)' expired at \(ISOTimestamp.format(milliseconds: enrollment.expiresAt)); ask for a new one")
+                    "enrollment code '\(code)' expired at \(ISOTimestamp.format(milliseconds: enrollment.expiresAt)); ask for a new one"
+                )
             }
             guard try ChildNode.fetchOne(writer.db, key: node.rawValue) == nil else {
                 throw DomainError.invalidValue(field: "node", value: nodeID, allowed: "a node not enrolled yet")
@@ -65,7 +68,8 @@ extension TierSyncNode {
             let secret = (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
             let stamp = ISOTimestamp.format(milliseconds: now)
             try ChildNode(
-                id: node.rawValue, org: enrollment.org, credentialHash: SHA256.hex(Array(secret.utf8)), enrolledAt: stamp
+                id: node.rawValue, org: enrollment.org, credentialHash: SHA256.hex(Array(secret.utf8)),
+                enrolledAt: stamp
             ).insert(writer.db)
             try writer.registerNode(node, org: enrollment.org)
             enrollment.usedAt = stamp
@@ -84,7 +88,9 @@ extension TierSyncNode {
             guard var child = try ChildNode.fetchOne(writer.db, key: parts[0]),
                 child.credentialHash == SHA256.hex(Array(parts[1].utf8))
             else { throw DomainError.unauthorized("unknown or wrong node credential") }
-            guard child.revokedAt == nil else { throw DomainError.unauthorized("node \(child.id) was revoked at \(child.revokedAt!)") }
+            guard child.revokedAt == nil else {
+                throw DomainError.unauthorized("node \(child.id) was revoked at \(child.revokedAt!)")
+            }
             child.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
             try child.update(writer.db)
             return child
@@ -114,5 +120,74 @@ extension TierSyncNode {
 
     static func hash(code: String) -> String {
         SHA256.hex(Array(code.uppercased().filter { $0 != "-" && $0 != " " }.utf8))
+    }
+}
+
+extension TierSyncNode {
+    /// Records this node's parent hub and the credential it was given.
+    public func link(to url: String, org parentOrg: String, node parentNode: String, credential: String) throws {
+        try store.write { writer in
+            guard case .parent = try relation(to: parentOrg, db: writer.db) else {
+                throw DomainError.invalidValue(
+                    field: "parent", value: parentOrg, allowed: "this node's parent org (\(org.parent ?? "none"))")
+            }
+            guard let parentID = NodeID(parentNode) else {
+                throw DomainError.invalidValue(field: "parent node", value: parentNode, allowed: "a node id")
+            }
+            try writer.registerNode(parentID, org: parentOrg)
+            try ParentLink(
+                url: url, org: parentOrg, node: parentNode, credential: credential,
+                joinedAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
+            ).save(writer.db)
+        }
+    }
+
+    /// Records the end of a sync with the parent: its time when it succeeded, its error when not.
+    public func recordSync(error: String?) throws {
+        try store.write { writer in
+            guard var link = try ParentLink.fetchOne(writer.db) else { return }
+            if let error {
+                link.lastError = error
+            } else {
+                link.lastSync = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
+                link.lastError = nil
+            }
+            try link.update(writer.db)
+        }
+    }
+
+    /// Records that the peer `org` confirmed this node's log up to `upTo`.
+    public func acknowledge(org peerOrg: String, node peerNode: String, upTo: Int64) throws {
+        try store.write { writer in
+            try recordContact(
+                with: try relation(to: peerOrg, db: writer.db), node: peerNode, received: nil, acknowledged: upTo,
+                db: writer.db)
+        }
+    }
+}
+
+extension TierSyncNode {
+    /// What `tiersync status` shows.
+    public struct SyncStatus: Codable, Sendable {
+        public let node: String
+        public let org: String
+        public let parent: String?
+        public let lastSync: String?
+        public let lastError: String?
+        /// Changes made in this node's subtree that the parent has not acknowledged.
+        public let waiting: Int
+        public let openConflicts: Int
+    }
+
+    public func syncStatus() throws -> SyncStatus {
+        let link = try parentLink()
+        var waiting = 0
+        if let link {
+            try outgoing(to: try peer(link.org), after: try cursor(for: link.org).ackedSeq) { _ in waiting += 1 }
+        }
+        return SyncStatus(
+            node: store.node.id.rawValue, org: org.code, parent: link.map { "\($0.url) (\($0.org))" },
+            lastSync: link?.lastSync,
+            lastError: link?.lastError, waiting: waiting, openConflicts: try conflicts().count)
     }
 }

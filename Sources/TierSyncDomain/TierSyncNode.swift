@@ -31,7 +31,7 @@ public final class TierSyncNode: Sendable {
     /// Makes a new node for org unit `org` at `path`, loaded with `seeds`.
     public static func create(
         path: String, org: String, seeds: SeedData? = nil, wallClock: any WallClock = SystemWallClock(),
-        logger: Logger = Logger(label: "tiersync")
+        logger: Logger = Logger(label: "tiersync"), nodeID: NodeID? = nil
     ) throws -> TierSyncNode {
         let seeds = try seeds ?? SeedData.builtIn()
         guard seeds.orgs.contains(where: { $0.code == org }) else {
@@ -44,7 +44,7 @@ public final class TierSyncNode: Sendable {
         var random = SystemRandomNumberGenerator()
         let store = try NodeStore.create(
             path: path, org: org, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger,
-            randomNumbers: &random,
+            randomNumbers: &random, nodeID: nodeID,
             seed: seeds.insert(into:))
         return try TierSyncNode(store: store)
     }

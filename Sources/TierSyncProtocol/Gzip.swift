@@ -24,7 +24,9 @@ public enum Gzip {
     /// The inflated bytes; refuses damaged data and output larger than `limit`.
     public static func decompress(_ bytes: [UInt8], limit: Int = SyncProtocol.maxBody * 4) throws -> [UInt8] {
         var stream = z_stream()
-        guard tiersync_inflate_init_gzip(&stream) == Z_OK else { throw BundleError.corrupt(reason: "zlib failed to start") }
+        guard tiersync_inflate_init_gzip(&stream) == Z_OK else {
+            throw BundleError.corrupt(reason: "zlib failed to start")
+        }
         defer { inflateEnd(&stream) }
         var input = bytes
         var output: [UInt8] = []
@@ -44,7 +46,9 @@ public enum Gzip {
                     throw BundleError.corrupt(reason: "the gzip body is damaged or truncated")
                 }
                 output += chunk.prefix(produced)
-                guard output.count <= limit else { throw BundleError.corrupt(reason: "the body inflates beyond \(limit) bytes") }
+                guard output.count <= limit else {
+                    throw BundleError.corrupt(reason: "the body inflates beyond \(limit) bytes")
+                }
             } while status != Z_STREAM_END
         }
         return output

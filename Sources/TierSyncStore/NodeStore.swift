@@ -69,7 +69,7 @@ public final class NodeStore: Sendable {
         path: String, org: String, policies: MergePolicies = MergePolicies(),
         wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.store"),
-        randomNumbers: inout some RandomNumberGenerator,
+        randomNumbers: inout some RandomNumberGenerator, nodeID: NodeID? = nil,
         seed: (Database) throws -> Void
     ) throws -> NodeStore {
         if case .tierSync(initialized: true) = try DatabaseFileCheck.inspect(path: path) {
@@ -79,7 +79,7 @@ public final class NodeStore: Sendable {
         }
         let existedBefore = FileManager.default.fileExists(atPath: path)
         let identity = NodeIdentity(
-            id: NodeID.random(using: &randomNumbers), org: org,
+            id: nodeID ?? NodeID.random(using: &randomNumbers), org: org,
             createdAt: ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds()))
         let queue: DatabaseQueue
         do {

@@ -5,7 +5,7 @@ import Logging
 /// `tiersync`: the command-line tool of a TierSync node. Thin: it parses arguments,
 /// calls TierSyncDomain, and prints.
 @main
-struct TierSyncCommand: ParsableCommand {
+struct TierSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiersync",
         abstract: "Offline-first records and sync for township, county, city and province emergency offices.",
@@ -19,10 +19,11 @@ struct TierSyncCommand: ParsableCommand {
             RecordCommand<PlanKind>.self, RecordCommand<ContactKind>.self,
             RecordCommand<DrillKind>.self, RecordCommand<ReportKind>.self,
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, OrgsCommand.self,
-            ExportCommand.self, DemoCommand.self,
+            ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
+            SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self,
         ])
 
-    static func main() {
+    static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             let level = ProcessInfo.processInfo.environment["TIERSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
@@ -31,7 +32,11 @@ struct TierSyncCommand: ParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch {
             // Help and version requests print as ArgumentParser formats them; every error is
             // one line on stderr, as scripts expect.

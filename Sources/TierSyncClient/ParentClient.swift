@@ -1,0 +1,68 @@
+import Foundation
+import TierSyncProtocol
+
+/// Typed calls to a parent hub's protocol v1: gzip JSON bodies, the protocol header, and the
+/// node credential on every sync request.
+public struct ParentClient: Sendable {
+    public let baseURL: URL
+    let credential: String?
+    let transport: any SyncTransport
+
+    public init(baseURL: URL, credential: String?, transport: any SyncTransport = URLSessionTransport()) {
+        self.baseURL = baseURL
+        self.credential = credential
+        self.transport = transport
+    }
+
+    public func enroll(_ body: EnrollRequest) async throws -> EnrollResponse {
+        try await call("POST", "v1/enroll", body: body)
+    }
+
+    public func push(_ body: PushRequest) async throws -> PushResponse {
+        try await call("POST", "v1/push", body: body)
+    }
+
+    public func pull(after: Int64, limit: Int) async throws -> PullResponse {
+        try await call("GET", "v1/pull", query: "after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
+    }
+
+    public func status() async throws -> StatusResponse {
+        try await call("GET", "v1/status", body: Optional<PushRequest>.none)
+    }
+
+    private func call<Body: Encodable, Answer: Decodable>(
+        _ method: String, _ path: String, query: String? = nil, body: Body?
+    ) async throws -> Answer {
+        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        components.percentEncodedQuery = query
+        var headers = [SyncProtocol.versionHeader: String(SyncProtocol.version), "Accept-Encoding": "gzip"]
+        if let credential { headers["Authorization"] = "Bearer \(credential)" }
+        var data: Data?
+        if let body {
+            data = Data(Gzip.compress(Array(try JSONEncoder().encode(body))))
+            headers["Content-Type"] = "application/json"
+            headers["Content-Encoding"] = "gzip"
+        }
+        let response: TransportResponse
+        do {
+            response = try await transport.send(
+                TransportRequest(method: method, url: components.url!, headers: headers, body: data))
+        } catch {
+            throw ClientError.unreachable(baseURL.absoluteString, "\(error.localizedDescription)")
+        }
+        var bytes = Array(response.body)
+        // URLSession may already have inflated the body; gzip data starts with 1f 8b.
+        if bytes.starts(with: [0x1F, 0x8B]) { bytes = try Gzip.decompress(bytes) }
+        guard response.status == 200 else {
+            let message =
+                (try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)).error)
+                ?? String(decoding: bytes, as: UTF8.self)
+            throw ClientError.refused(status: response.status, message: message)
+        }
+        do {
+            return try JSONDecoder().decode(Answer.self, from: Data(bytes))
+        } catch {
+            throw ClientError.badResponse("\(path): \(error)")
+        }
+    }
+}

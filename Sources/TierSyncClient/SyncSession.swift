@@ -1,0 +1,86 @@
+import Foundation
+import TierSyncCore
+import TierSyncDomain
+import TierSyncProtocol
+import TierSyncStore
+
+/// One sync with the parent hub: push the node's changes page by page until the parent has
+/// them all, then pull the parent's changes for this node's scope until there are none.
+///
+/// Every page is its own unit: a push is acknowledged only after the hub committed it, a
+/// pulled page is applied in the same transaction that stores the new cursor, so a
+/// connection cut at any byte loses nothing and repeats at most one page.
+public struct SyncSession: Sendable {
+    public let node: TierSyncNode
+    let client: ParentClient
+    let link: ParentLink
+    public var pageSize = 2_000
+
+    public struct Summary: Codable, Sendable, Equatable {
+        public var pushed = 0
+        public var pulled = 0
+        public var conflicts = 0
+        public var refused: [String] = []
+        public init() {}
+    }
+
+    public init(node: TierSyncNode, transport: any SyncTransport = URLSessionTransport()) throws {
+        guard let link = try node.parentLink(), let url = URL(string: link.url) else { throw ClientError.notJoined }
+        self.node = node
+        self.link = link
+        self.client = ParentClient(baseURL: url, credential: link.credential, transport: transport)
+    }
+
+    /// Pushes, then pulls, until both are empty; records the outcome in the parent link.
+    public func run(progress: (String) -> Void = { _ in }) async throws -> Summary {
+        var summary = Summary()
+        do {
+            try await push(into: &summary, progress: progress)
+            try await pull(into: &summary, progress: progress)
+            try node.recordSync(error: nil)
+        } catch {
+            try? node.recordSync(error: "\(error)")
+            throw error
+        }
+        return summary
+    }
+
+    func push(into summary: inout Summary, progress: (String) -> Void) async throws {
+        let parent = try node.peer(link.org)
+        while true {
+            let acked = try node.cursor(for: link.org).ackedSeq
+            var changes: [WireChange] = []
+            let (upTo, senders) = try node.outgoing(to: parent, after: acked, limit: pageSize) {
+                changes.append(WireChange($0))
+            }
+            guard upTo > acked else { return }
+            if !changes.isEmpty {
+                let answer = try await client.push(
+                    PushRequest(
+                        changes: changes,
+                        nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }), upTo: upTo
+                    ))
+                summary.pushed += answer.applied
+                summary.conflicts += answer.conflicts
+                summary.refused += answer.refused
+                progress("pushed \(summary.pushed)")
+            }
+            try node.acknowledge(org: link.org, node: link.node, upTo: upTo)
+        }
+    }
+
+    func pull(into summary: inout Summary, progress: (String) -> Void) async throws {
+        let parent = try node.peer(link.org)
+        while true {
+            let after = try node.cursor(for: link.org).receivedSeq
+            let page = try await client.pull(after: after, limit: pageSize)
+            let changes = try page.changes.map { try $0.change() }
+            let report = try node.accept(changes, from: parent, peerNode: link.node, nodes: page.nodes, upTo: page.next)
+            summary.pulled += report.applied
+            summary.conflicts += report.conflicts
+            summary.refused += report.refused.map(\.description)
+            progress("pulled \(summary.pulled)")
+            guard page.more, page.next > after else { return }
+        }
+    }
+}

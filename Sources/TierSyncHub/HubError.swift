@@ -1,0 +1,45 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TierSyncDomain
+import TierSyncProtocol
+
+/// An error answered with a status and a JSON body `{"error": "..."}`; domain errors are
+/// mapped to HTTP only here, at the edge.
+struct HubError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
+
+    static func badRequest(_ message: String) -> HubError { HubError(status: .badRequest, message: message) }
+    static func unauthorized(_ message: String) -> HubError { HubError(status: .unauthorized, message: message) }
+
+    init(status: HTTPResponse.Status, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    /// The response for any error a handler throws.
+    init(_ error: any Error) {
+        switch error {
+        case let error as HubError: self = error
+        case let error as DomainError:
+            switch error.kind {
+            case .badInput: self.init(status: .badRequest, message: error.description)
+            case .notFound: self.init(status: .notFound, message: error.description)
+            case .unauthorized: self.init(status: .unauthorized, message: error.description)
+            case .forbidden: self.init(status: .forbidden, message: error.description)
+            }
+        case let error as BundleError: self.init(status: .badRequest, message: error.description)
+        case is DecodingError:
+            self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes")
+        default: self.init(status: .internalServerError, message: "internal error: \(error)")
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = (try? JSONEncoder().encode(ErrorResponse(error: message))) ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TierSyncCore
+import TierSyncDomain
+import TierSyncProtocol
+import TierSyncStore
+
+/// The handlers of protocol v1. Each reads a gzip JSON body, calls the domain, and answers
+/// gzip JSON; errors become statuses in `HubError`.
+struct HubRoutes: Sendable {
+    let node: TierSyncNode
+    let logger: Logger
+
+    /// The most changes one pull page carries.
+    static let pageLimit = 5_000
+
+    func enroll(_ request: Request) async throws -> Response {
+        try await respond {
+            let body: EnrollRequest = try await decode(request)
+            let enrolled = try await blocking { try node.acceptEnrollment(code: body.code, node: body.node) }
+            logger.info("enrolled a child", metadata: ["child": "\(body.node)", "org": "\(enrolled.org)"])
+            return EnrollResponse(
+                credential: enrolled.credential, org: enrolled.org, parentOrg: node.org.code,
+                parentNode: node.store.node.id.rawValue)
+        }
+    }
+
+    func push(_ request: Request) async throws -> Response {
+        try await respond {
+            let child = try await authenticate(request)
+            let body: PushRequest = try await decode(request)
+            let changes = try body.changes.map { try $0.change() }
+            let started = ContinuousClock.now
+            let report = try await blocking {
+                try node.accept(
+                    changes, from: try node.peer(child.org), peerNode: child.id, nodes: body.nodes, upTo: body.upTo)
+            }
+            logger.info(
+                "push applied",
+                metadata: [
+                    "child": "\(child.id)", "org": "\(child.org)", "changes": "\(changes.count)",
+                    "applied": "\(report.applied)",
+                    "conflicts": "\(report.conflicts)", "refused": "\(report.refused.count)",
+                    "duration": "\(ContinuousClock.now - started)",
+                ])
+            return PushResponse(
+                acked: body.upTo, applied: report.applied, alreadyKnown: report.alreadyKnown,
+                conflicts: report.conflicts,
+                refused: report.refused.map(\.description))
+        }
+    }
+
+    func pull(_ request: Request) async throws -> Response {
+        try await respond {
+            let child = try await authenticate(request)
+            let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
+            let limit = Int(request.uri.queryParameters.get("limit") ?? "") ?? Self.pageLimit
+            guard after >= 0, (1...Self.pageLimit).contains(limit) else {
+                throw HubError.badRequest("after must be a log position from 0 and limit from 1 to \(Self.pageLimit)")
+            }
+            return try await blocking {
+                var changes: [WireChange] = []
+                let peer = try node.peer(child.org)
+                let (next, senders) = try node.outgoing(to: peer, after: after, limit: limit) {
+                    changes.append(WireChange($0))
+                }
+                let last = try node.store.lastSequence()
+                return PullResponse(
+                    changes: changes,
+                    nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }),
+                    next: next, more: next < last)
+            }
+        }
+    }
+
+    func status(_ request: Request) async throws -> Response {
+        try await respond {
+            let child = try await authenticate(request)
+            return try await blocking {
+                StatusResponse(
+                    protocolVersion: SyncProtocol.version, node: node.store.node.id.rawValue, org: node.org.code,
+                    lastSequence: try node.store.lastSequence(),
+                    receivedFromYou: try node.cursor(for: child.org).receivedSeq)
+            }
+        }
+    }
+
+    private func authenticate(_ request: Request) async throws -> ChildNode {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
+        }
+        let credential = String(header.dropFirst("Bearer ".count))
+        return try await blocking { try node.authenticate(credential: credential) }
+    }
+
+    private func decode<T: Decodable>(_ request: Request) async throws -> T {
+        let buffer = try await request.body.collect(upTo: SyncProtocol.maxBody)
+        var bytes = Array(buffer.readableBytesView)
+        if request.headers[.contentEncoding] == "gzip" { bytes = try Gzip.decompress(bytes) }
+        return try JSONDecoder().decode(T.self, from: Data(bytes))
+    }
+
+    /// Runs a handler and answers its value as gzip JSON, or its error as a status.
+    private func respond(_ body: () async throws -> some Encodable) async throws -> Response {
+        do {
+            let json = try JSONEncoder().encode(try await body())
+            return Response(
+                status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(Array(json)))))
+        } catch {
+            let mapped = HubError(error)
+            if mapped.status == .internalServerError { logger.error("request failed", metadata: ["error": "\(error)"]) }
+            throw mapped
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TierSyncClient
+import TierSyncDomain
+import TierSyncHub
+import TierSyncStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve this node's children over HTTP (protocol v1), and sync with its own parent in the background.")
+
+    @OptionGroup var node: NodeOptions
+    @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free port.", valueName: "host:port"))
+    var listen: String = "127.0.0.1:8080"
+    @Option(help: ArgumentHelp("Seconds between syncs with the parent, when the node has one.", valueName: "seconds"))
+    var syncInterval: Double = 30
+
+    func run() async throws {
+        let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port), !parts[0].isEmpty else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        let opened = try TierSyncNode.open(path: node.db)
+        let logger = Logger(label: "tiersync.hub")
+        let host = String(parts[0])
+        let app = HubService(node: opened, logger: logger).application(host: host, port: port) { bound in
+            Output.line(
+                "listening on http://\(host):\(bound) for node \(opened.store.node.id) (\(opened.org.code) \(opened.org.name))"
+            )
+        }
+        if try opened.parentLink() != nil {
+            let interval = syncInterval
+            Task.detached { await UpwardSync(node: opened, interval: interval, logger: logger).run() }
+        }
+        try await app.runService()
+    }
+}
+
+/// The upward sync loop of a hub that has a parent: on a schedule, with backoff and jitter
+/// while the parent is unreachable; the hub keeps serving its children meanwhile.
+struct UpwardSync {
+    let node: TierSyncNode
+    let interval: Double
+    let logger: Logger
+
+    func run() async {
+        var failures = 0
+        var random = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            do {
+                let summary = try await SyncSession(node: node).run()
+                failures = 0
+                logger.info(
+                    "synced with parent", metadata: ["pushed": "\(summary.pushed)", "pulled": "\(summary.pulled)"])
+            } catch {
+                failures += 1
+                logger.warning("sync with parent failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
+            }
+            let wait =
+                failures == 0
+                ? interval : Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random)
+            try? await Task.sleep(for: .seconds(wait))
+        }
+    }
+}
+
+struct EnrollCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll", abstract: "Issue a one-time enrollment code for a child org (expiring, usable once).")
+
+    @OptionGroup var node: NodeOptions
+    @Option(help: ArgumentHelp("The child org's code.", valueName: "code")) var org: String
+    @Option(help: "Hours the code stays valid.") var hours: Double = 72
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        guard hours > 0, hours <= 24 * 30 else { throw ValidationError("--hours must be above 0, at most 720") }
+        let issued = try TierSyncNode.open(path: node.db).issueEnrollment(for: org, hours: hours)
+        if json {
+            try Output.json(issued)
+        } else {
+            Output.line("enrollment code for \(issued.org): \(issued.code) (valid until \(issued.expiresAt))")
+        }
+    }
+}
+
+struct JoinCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "join", abstract: "Create this node by enrolling with a parent hub, then pull its scope.")
+
+    @Option(help: ArgumentHelp("The new node's SQLite file (must not exist).", valueName: "file")) var db: String
+    @Option(help: ArgumentHelp("The parent hub's URL.", valueName: "url")) var parent: String
+    @Option(help: ArgumentHelp("The enrollment code the parent issued.", valueName: "code")) var code: String
+
+    func run() async throws {
+        guard let url = URL(string: parent), url.scheme == "http" || url.scheme == "https" else {
+            throw ValidationError("--parent must be an http:// or https:// URL")
+        }
+        let (joined, summary) = try await Enrollment.join(path: db, parent: url, code: code)
+        Output.line(
+            "joined \(parent) as node \(joined.store.node.id) for \(joined.org.code) \(joined.org.name); pulled \(summary.pulled)"
+        )
+    }
+}
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push and pull with the parent hub until both are empty; exits 0 only when fully in sync.")
+
+    @OptionGroup var node: NodeOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let summary = try await SyncSession(node: try TierSyncNode.open(path: node.db)).run()
+        if json { return try Output.json(summary) }
+        Output.line(
+            "pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.conflicts), refused \(summary.refused.count)"
+        )
+        for refusal in summary.refused { Output.line("refused: \(refusal)") }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "The parent, the last successful sync, changes waiting, open conflicts.")
+
+    @OptionGroup var node: NodeOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let status = try TierSyncNode.open(path: node.db).syncStatus()
+        if json { return try Output.json(status) }
+        Output.line("node:           \(status.node) (\(status.org))")
+        Output.line("parent:         \(status.parent ?? "none")")
+        Output.line("last sync:      \(status.lastSync ?? "never")")
+        if let error = status.lastError { Output.line("last error:     \(error)") }
+        Output.line("waiting:        \(status.waiting) change\(status.waiting == 1 ? "" : "s") to push")
+        Output.line("open conflicts: \(status.openConflicts)")
+    }
+}
+
+struct NodesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nodes", abstract: "Children enrolled here, with their last contact.")
+
+    @OptionGroup var node: NodeOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let children = try TierSyncNode.open(path: node.db).children()
+        if json { return try Output.json(children.map { NodeRow($0) }) }
+        Output.table(
+            ["node", "org", "enrolled", "last contact", "state"],
+            children.map {
+                [
+                    $0.id, $0.org, $0.enrolledAt, $0.lastContact ?? "never",
+                    $0.revokedAt.map { "revoked \($0)" } ?? "active",
+                ]
+            })
+    }
+
+    struct NodeRow: Encodable {
+        let node, org, enrolledAt: String
+        let lastContact, revokedAt: String?
+        init(_ child: ChildNode) {
+            (node, org, enrolledAt, lastContact, revokedAt) = (
+                child.id, child.org, child.enrolledAt, child.lastContact, child.revokedAt
+            )
+        }
+    }
+}
+
+struct RevokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke", abstract: "Revoke a child node's credential.")
+
+    @OptionGroup var node: NodeOptions
+    @Argument(help: "The child node's id.") var child: String
+
+    func run() throws {
+        try TierSyncNode.open(path: node.db).revoke(node: child)
+        Output.line("revoked node \(child)")
+    }
+}
