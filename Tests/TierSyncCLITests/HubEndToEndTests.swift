@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Nodes as real processes on loopback, syncing over HTTP: a city hub, a county that is a
+/// child of the city and a hub for its townships, and two townships.
+@Suite(.serialized) struct HubEndToEndTests {
+    let scratch: Scratch
+    init() throws { scratch = try Scratch() }
+
+    func code(_ db: String, for org: String) throws -> String {
+        try #require(
+            JSONValue.decode(try expectSuccess("enroll", "--db", db, "--org", org, "--json").stdout)["code"]?.string)
+    }
+
+    func join(_ db: String, _ hub: HubProcess, _ code: String) throws {
+        try expectSuccess("join", "--db", db, "--parent", hub.url, "--code", code)
+    }
+
+    /// The contact's phone at a node; nil while the node does not have it.
+    func phone(_ db: String, _ id: String) throws -> String? {
+        let shown = try tiersync("contact", "show", "--db", db, id, "--json")
+        guard shown.succeeded else { return nil }
+        return try JSONValue.decode(shown.stdout)["fields"]?["phone"]?.string
+    }
+
+    @Test(
+        "township → county → city and back over HTTP; sibling isolation; a concurrent edit converges with its conflict listed"
+    )
+    func threeLevels() throws {
+        let city = scratch.path("city.db"), county = scratch.path("county.db")
+        let township = scratch.path("town.db"), sibling = scratch.path("sibling.db")
+        _ = try initNode(city, org: "520200")
+        let cityHub = try HubProcess(db: city, scratch: scratch)
+        try join(county, cityHub, try code(city, for: "520201"))
+        let countyHub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.5)
+        try join(township, countyHub, try code(county, for: "520201101"))
+        try join(sibling, countyHub, try code(county, for: "520201102"))
+
+        // Offline entry at the township, then sync: the county's loop forwards it to the city.
+        let id = try expectSuccess(
+            "contact", "add", "--db", township, "--role", "信息员", "--name", "示例·王一", "--phone", "13900000001"
+        ).output
+        let synced = try expectSuccess("sync", "--db", township).output
+        #expect(synced == "pushed 4, pulled 0, conflicts 0, refused 0")
+        #expect(try eventually { try phone(city, id) != nil }, "\(countyHub.log)")
+        // The sibling township never receives it.
+        try expectSuccess("sync", "--db", sibling)
+        #expect(try exportedRecords(sibling).isEmpty)
+
+        // The city corrects the number; it flows down to the township, not to the sibling.
+        try expectSuccess("contact", "set", "--db", city, id, "phone=13900000002")
+        #expect(try eventually { try phone(county, id) == "13900000002" })
+        try expectSuccess("sync", "--db", township)
+        #expect(try phone(township, id) == "13900000002")
+
+        // Concurrent edits at the township and at the county: every node converges.
+        try expectSuccess("contact", "set", "--db", township, id, "phone=13900000003")
+        try expectSuccess("contact", "set", "--db", county, id, "phone=13900000004")
+        try expectSuccess("sync", "--db", township)
+        try expectSuccess("sync", "--db", township)
+        #expect(
+            try eventually { try phone(city, id) == phone(township, id) && phone(county, id) == phone(township, id) })
+        for db in [township, county] {
+            let conflicts = try JSONValue.decode(try expectSuccess("conflicts", "list", "--db", db, "--json").stdout)[
+                "conflicts"]?.array
+            #expect(conflicts?.count == 1, "\(db)")
+        }
+        let status = try JSONValue.decode(try expectSuccess("status", "--db", township, "--json").stdout)
+        #expect(status["waiting"]?.int == 0 && status["lastSync"]?.string != nil && status["openConflicts"]?.int == 1)
+        let nodes = try JSONValue.decode(try expectSuccess("nodes", "--db", county, "--json").stdout).array ?? []
+        #expect(Set(nodes.compactMap { $0["org"]?.string }) == ["520201101", "520201102"])
+    }
+
+    @Test("enrollment misuse: a reused, a wrong and an expired code are refused with 401, and nothing is made")
+    func enrollmentMisuse() throws {
+        let city = scratch.path("city.db")
+        _ = try initNode(city, org: "520200")
+        let hub = try HubProcess(db: city, scratch: scratch)
+        let used = try code(city, for: "520201")
+        try join(scratch.path("a.db"), hub, used)
+        for (name, code) in [("b.db", used), ("c.db", "AAAA-BBBB-CCCC")] {
+            let run = try tiersync("join", "--db", scratch.path(name), "--parent", hub.url, "--code", code)
+            #expect(!run.succeeded && run.errorLines.count == 1 && run.stderr.contains("HTTP 401"), "\(run.summary)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.path(name)))
+        }
+        let expired = try #require(
+            JSONValue.decode(
+                try expectSuccess("enroll", "--db", city, "--org", "520203", "--hours", "0.0002", "--json").stdout)[
+                    "code"]?.string)
+        Thread.sleep(forTimeInterval: 1.2)
+        let run = try tiersync("join", "--db", scratch.path("d.db"), "--parent", hub.url, "--code", expired)
+        #expect(!run.succeeded && run.stderr.contains("expired"), "\(run.summary)")
+    }
+
+    @Test("a revoked node gets 401 and keeps its changes queued; an unreachable parent fails clearly and loses nothing")
+    func revokedAndUnreachable() throws {
+        let city = scratch.path("city.db"), county = scratch.path("county.db")
+        _ = try initNode(city, org: "520200")
+        let hub = try HubProcess(db: city, scratch: scratch)
+        try join(county, hub, try code(city, for: "520201"))
+        try expectSuccess("contact", "add", "--db", county, "--role", "信息员", "--name", "示例", "--phone", "13900000001")
+        let node = try #require(
+            JSONValue.decode(try expectSuccess("nodes", "--db", city, "--json").stdout).array?.first?["node"]?.string)
+        try expectSuccess("revoke", "--db", city, node)
+        let refused = try tiersync("sync", "--db", county)
+        #expect(
+            !refused.succeeded && refused.stderr.contains("HTTP 401") && refused.stderr.contains("revoked"),
+            "\(refused.summary)")
+        hub.stop()
+        let down = try tiersync("sync", "--db", county)
+        #expect(!down.succeeded && down.errorLines.count == 1 && down.stderr.contains("unreachable"), "\(down.summary)")
+        let status = try JSONValue.decode(try expectSuccess("status", "--db", county, "--json").stdout)
+        #expect(status["waiting"]?.int == 4 && status["lastError"]?.string?.contains("unreachable") == true)
+    }
+}
