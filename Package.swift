@@ -107,6 +107,7 @@ let package = Package(
             dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
+        .testTarget(name: "TierSyncHubTests", dependencies: ["TierSyncHub"]),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync"]),
     ],

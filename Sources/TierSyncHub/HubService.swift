@@ -34,16 +34,34 @@ public struct HubService: Sendable {
         let router = Router()
         router.middlewares.add(ProtocolVersionMiddleware())
         let routes = HubRoutes(node: node, logger: logger)
-        router.post("v1/enroll") { request, _ in try await routes.enroll(request) }
-        router.post("v1/push") { request, _ in try await routes.push(request) }
-        router.get("v1/pull") { request, _ in try await routes.pull(request) }
-        router.get("v1/status") { request, _ in try await routes.status(request) }
+        for route in Self.routes {
+            router.on(RouterPath(route.path), method: route.method == "POST" ? .post : .get) { request, _ in
+                try await route.handler(routes)(request)
+            }
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "TierSync"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }
+}
+
+extension HubService {
+    /// A route of protocol v1: what `SyncServer/openapi.yaml` documents (a test keeps the two
+    /// in step).
+    public struct Route: Sendable {
+        public let method: String
+        public let path: String
+        let handler: @Sendable (HubRoutes) -> @Sendable (Request) async throws -> Response
+    }
+
+    public static let routes: [Route] = [
+        Route(method: "POST", path: "/v1/enroll", handler: { routes in { try await routes.enroll($0) } }),
+        Route(method: "POST", path: "/v1/push", handler: { routes in { try await routes.push($0) } }),
+        Route(method: "GET", path: "/v1/pull", handler: { routes in { try await routes.pull($0) } }),
+        Route(method: "GET", path: "/v1/status", handler: { routes in { try await routes.status($0) } }),
+    ]
 }
 
 /// Runs blocking database work off the event loops.
