@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "tiersync", targets: ["tiersync"]),
         .executable(name: "tiersync-bench", targets: ["TierSyncBenchmarks"]),
+        .executable(name: "SyncServer", targets: ["SyncServer"]),
         .library(name: "TierSyncCore", targets: ["TierSyncCore"]),
         .library(name: "TierSyncStore", targets: ["TierSyncStore"]),
         .library(name: "TierSyncDomain", targets: ["TierSyncDomain"]),
@@ -83,7 +84,20 @@ let package = Package(
         ),
         .target(
             name: "TierSyncClient",
-            dependencies: ["TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol"]
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "SyncServer",
+            dependencies: [
+                "TierSyncDomain", "TierSyncHub", "TierSyncClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "SyncServer",
+            exclude: ["README.md", "openapi.yaml", "config", "deploy"],
+            sources: ["SyncServer.swift"]
         ),
         .executableTarget(
             name: "tiersync",

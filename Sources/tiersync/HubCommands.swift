@@ -38,34 +38,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// The upward sync loop of a hub that has a parent: on a schedule, with backoff and jitter
-/// while the parent is unreachable; the hub keeps serving its children meanwhile.
-struct UpwardSync {
-    let node: TierSyncNode
-    let interval: Double
-    let logger: Logger
-
-    func run() async {
-        var failures = 0
-        var random = SystemRandomNumberGenerator()
-        while !Task.isCancelled {
-            do {
-                let summary = try await SyncSession(node: node).run()
-                failures = 0
-                logger.info(
-                    "synced with parent", metadata: ["pushed": "\(summary.pushed)", "pulled": "\(summary.pulled)"])
-            } catch {
-                failures += 1
-                logger.warning("sync with parent failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
-            }
-            let wait =
-                failures == 0
-                ? interval : Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random)
-            try? await Task.sleep(for: .seconds(wait))
-        }
-    }
-}
-
 struct EnrollCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll", abstract: "Issue a one-time enrollment code for a child org (expiring, usable once).")
