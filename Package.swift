@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
         .testTarget(name: "TierSyncHubTests", dependencies: ["TierSyncHub"]),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
-        .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync"]),
+        .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync", "TierSyncDomain", "TierSyncStore", "TierSyncCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
