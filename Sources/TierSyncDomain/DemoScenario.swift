@@ -11,6 +11,13 @@ public enum DemoScenario {
     /// Creates a node at `path` and enters the sample records; returns the node.
     public static func run(path: String) throws -> TierSyncNode {
         let node = try TierSyncNode.create(path: path, org: org)
+        try enterTownshipRecords(node)
+        return node
+    }
+
+    /// A township's day of offline entry: plans, its information officers and commander, a
+    /// drill, a progress report, a tent reserve.
+    public static func enterTownshipRecords(_ node: TierSyncNode) throws {
         let plan = try node.add(
             .plan,
             values: [
@@ -44,6 +51,12 @@ public enum DemoScenario {
                 item: "帐篷", site: "镇应急物资库", quantity: "40", source: "allocation",
                 newItem: ["category": "生活保障类", "unit": "顶"]))
         try node.recordStock(.issue, .init(item: "帐篷", site: "镇应急物资库", quantity: "6", note: "安置受灾群众"))
-        return node
+    }
+
+    /// What an upper level enters itself: its overall plan and its duty contact.
+    public static func enterUpperLevelRecords(_ node: TierSyncNode, contact: (name: String, phone: String)) throws {
+        try node.add(.plan, values: ["title": "\(node.org.name)突发事件总体应急预案", "level": "overall", "status": "published"])
+        try node.add(
+            .contact, values: ["role": "liaison", "name": contact.name, "phone": contact.phone, "post": "应急管理局值班室"])
     }
 }

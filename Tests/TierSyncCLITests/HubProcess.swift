@@ -16,7 +16,9 @@ final class HubProcess {
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.executableURL = try TierSyncProcess.binary.get()
-        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--sync-interval", String(syncInterval)]
+        process.arguments = [
+            "serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--sync-interval", String(syncInterval),
+        ]
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

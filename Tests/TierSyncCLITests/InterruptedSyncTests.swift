@@ -19,7 +19,8 @@ import TierSyncStore
         var hub = try HubProcess(db: city, scratch: scratch)
         let port = try #require(hub.url.split(separator: ":").last.map(String.init))
         let code = try #require(
-            JSONValue.decode(try expectSuccess("enroll", "--db", city, "--org", "520201", "--json").stdout)["code"]?.string)
+            JSONValue.decode(try expectSuccess("enroll", "--db", city, "--org", "520201", "--json").stdout)["code"]?
+                .string)
         try expectSuccess("join", "--db", county, "--parent", hub.url, "--code", code)
         // Many offline entries at the county: several push pages.
         let records = 12_000
@@ -42,7 +43,8 @@ import TierSyncStore
         try expectSuccess("sync", "--db", county)
         #expect(try SQLiteShell.integer(city, "SELECT count(*) FROM contact") == records)
         let logged = try SQLiteShell.integer(city, "SELECT count(*) FROM change_log")
-        let distinct = try SQLiteShell.integer(city, "SELECT count(*) FROM (SELECT DISTINCT record, field, hlc, node FROM change_log)")
+        let distinct = try SQLiteShell.integer(
+            city, "SELECT count(*) FROM (SELECT DISTINCT record, field, hlc, node FROM change_log)")
         #expect(logged == distinct && logged == records * 4)
         let status = try JSONValue.decode(try expectSuccess("status", "--db", county, "--json").stdout)
         #expect(status["waiting"]?.int == 0)
@@ -57,7 +59,8 @@ import TierSyncStore
                 try writer.insert(
                     table: "contact", id: RecordID.random(using: &random), org: node.org.code,
                     fields: [
-                        "role": .text("liaison"), "name": .text("示例\(i)"), "phone": .text("139\(String(format: "%08d", i))"),
+                        "role": .text("liaison"), "name": .text("示例\(i)"),
+                        "phone": .text("139\(String(format: "%08d", i))"),
                         "last_confirmed": .text("2026-11-29"),
                     ])
             }

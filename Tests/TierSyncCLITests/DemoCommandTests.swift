@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `tiersync demo`: the README's first command, the live hierarchy on this machine.
+@Suite(.serialized) struct DemoCommandTests {
+    @Test("the demo syncs five nodes through three hubs, converges on a concurrent edit and isolates siblings")
+    func demo() throws {
+        let scratch = try Scratch()
+        let run = try TierSyncProcess.run(["demo", "--dir", scratch.path("demo")], timeout: 120)
+        #expect(run.succeeded && run.stderr.isEmpty, "\(run.summary)")
+        let out = run.stdout
+        #expect(out.contains("no: siblings are isolated"))
+        #expect(out.contains("conflict 1 on phone: shown 13900000202"))
+        #expect(out.contains("贵州省: 14 records of the whole province"))
+        for name in ["province", "city", "county", "dahe", "wangjiazhai"] {
+            #expect(FileManager.default.fileExists(atPath: scratch.path("demo/\(name).db")))
+        }
+        // Three hubs were started (province, city, county).
+        let urls = out.matches(of: #/listening on (http://127\.0\.0\.1:[0-9]+)/#).map { String($0.1) }
+        #expect(urls.count == 3)
+    }
+
+    @Test("with --keep-running the hubs stay up and their URLs and pids are printed")
+    func keepRunning() throws {
+        let scratch = try Scratch()
+        let run = try TierSyncProcess.run(["demo", "--dir", scratch.path("demo"), "--keep-running"], timeout: 120)
+        #expect(run.succeeded, "\(run.summary)")
+        let pids = run.stdout.matches(of: #/\(pid ([0-9]+)\)/#).compactMap { Int32($0.1) }
+        #expect(pids.count == 3)
+        for pid in pids {
+            #expect(kill(pid, 0) == 0, "hub \(pid) is not running")
+            kill(pid, SIGTERM)
+        }
+    }
+}
