@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "TierSyncBenchmarks",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

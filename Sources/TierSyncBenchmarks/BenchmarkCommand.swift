@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// `tiersync-bench`: measured comparisons whose results go in BENCHMARKS.md.
 ///
@@ -8,11 +9,26 @@ import Foundation
 /// swift run -c release tiersync-bench apply --changes 100000 --runs 3
 /// ```
 @main
-struct BenchmarkCommand: ParsableCommand {
+struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiersync-bench",
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
-        subcommands: [LocalWrite.self, Apply.self])
+        subcommands: [LocalWrite.self, Apply.self, WireBytes.self])
+
+    static func main() async {
+        // Only warnings and errors: the tables go to standard output.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand { try await command.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     struct LocalWrite: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,6 +58,22 @@ struct BenchmarkCommand: ParsableCommand {
                     changes: changes, conflictPercent: conflictPercent, runs: runs, directory: directory)
                 benchmark.print(try benchmark.run())
             }
+        }
+    }
+}
+
+extension BenchmarkCommand {
+    struct WireBytes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "wire-bytes", abstract: "Bytes a sync sends for field edits vs gzip -9 CSV and rsync.")
+        @Option(help: "Field edits to sync.") var edits = 10_000
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let benchmark = WireBytesBenchmark(edits: edits, directory: directory)
+            benchmark.print(try await benchmark.run())
         }
     }
 }
