@@ -13,7 +13,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiersync-bench",
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
-        subcommands: [LocalWrite.self, Apply.self, WireBytes.self])
+        subcommands: [LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self])
 
     static func main() async {
         // Only warnings and errors: the tables go to standard output.
@@ -63,6 +63,19 @@ struct BenchmarkCommand: AsyncParsableCommand {
 }
 
 extension BenchmarkCommand {
+    struct Bootstrap: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "bootstrap", abstract: "A new county pulling its scope from its city: records/s and peak memory.")
+        @Option(help: "Records at the city in the county's scope.") var records = 100_000
+
+        func run() throws {
+            try withTemporaryDirectory { directory in
+                let benchmark = BootstrapBenchmark(records: records, directory: directory)
+                benchmark.print(try benchmark.run())
+            }
+        }
+    }
+
     struct WireBytes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "wire-bytes", abstract: "Bytes a sync sends for field edits vs gzip -9 CSV and rsync.")
