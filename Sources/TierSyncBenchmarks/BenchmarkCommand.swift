@@ -65,7 +65,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
 extension BenchmarkCommand {
     struct Bootstrap: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "bootstrap", abstract: "A new county pulling its scope from its city: records/s and peak memory.")
+            commandName: "bootstrap",
+            abstract: "A new county pulling its scope from its city: records/s and peak memory.")
         @Option(help: "Records at the city in the county's scope.") var records = 100_000
 
         func run() throws {
@@ -82,7 +83,8 @@ extension BenchmarkCommand {
         @Option(help: "Field edits to sync.") var edits = 10_000
 
         func run() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-bench-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tiersync-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let benchmark = WireBytesBenchmark(edits: edits, directory: directory)

@@ -62,7 +62,9 @@ struct BootstrapBenchmark {
 
         let join = Process()
         join.executableURL = tiersync
-        join.arguments = ["join", "--db", directory.appendingPathComponent("county.db").path, "--parent", url, "--code", code]
+        join.arguments = [
+            "join", "--db", directory.appendingPathComponent("county.db").path, "--parent", url, "--code", code,
+        ]
         join.standardOutput = FileHandle.nullDevice
         let seconds = try time {
             try join.run()

@@ -24,7 +24,9 @@ struct LiveHub {
     }
 
     /// A new child node of `org` at `path`, enrolled with this hub.
-    func enroll(org: String, path: String, transport: any SyncTransport = URLSessionTransport()) async throws -> TierSyncNode {
+    func enroll(org: String, path: String, transport: any SyncTransport = URLSessionTransport()) async throws
+        -> TierSyncNode
+    {
         let code = try node.issueEnrollment(for: org, hours: 1).code
         return try await Enrollment.join(path: path, parent: url, code: code, transport: transport).0
     }

@@ -65,11 +65,15 @@ struct WireBytesBenchmark {
         Swift.print("Wire bytes for \(result.edits) field edits (one sync: \(result.requests) requests)\n")
         Swift.print("| what | bytes | ÷ gzip -9 CSV |")
         Swift.print("|---|---:|---:|")
-        Swift.print("| TierSync push, request bodies (gzip JSON) | \(result.requestBytes) | **\(String(format: "%.2f", ratio))×** |")
+        Swift.print(
+            "| TierSync push, request bodies (gzip JSON) | \(result.requestBytes) | **\(String(format: "%.2f", ratio))×** |"
+        )
         Swift.print("| TierSync responses (acks, the empty pull) | \(result.responseBytes) | |")
         Swift.print("| gzip -9 of a CSV of (id, field, value) | \(result.csvGzipBytes) | 1.00× |")
         if let rsync = result.rsyncBytes {
-            Swift.print("| rsync of the SQLite file (delta transfer, bytes sent) | \(rsync) | \(String(format: "%.2f", Double(rsync) / Double(result.csvGzipBytes)))× |")
+            Swift.print(
+                "| rsync of the SQLite file (delta transfer, bytes sent) | \(rsync) | \(String(format: "%.2f", Double(rsync) / Double(result.csvGzipBytes)))× |"
+            )
         } else {
             Swift.print("| rsync of the SQLite file | (rsync not installed) | |")
         }
@@ -90,7 +94,8 @@ struct WireBytesBenchmark {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsync") else { return nil }
         let destination = directory.appendingPathComponent("mirror")
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: path("before.db"), toPath: destination.appendingPathComponent("after.db").path)
+        try FileManager.default.copyItem(
+            atPath: path("before.db"), toPath: destination.appendingPathComponent("after.db").path)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/rsync")
         process.arguments = ["--no-whole-file", "--stats", "-I", path("after.db"), destination.path + "/"]
@@ -99,7 +104,9 @@ struct WireBytesBenchmark {
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Total bytes sent:") }) else { return nil }
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Total bytes sent:") }) else {
+            return nil
+        }
         return Int(line.split(separator: ":")[1].filter(\.isNumber))
     }
 }

@@ -68,6 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         Output.line("\n4. One contact edited at the same time at the township and at the county")
         let officer = try dahe.list(.contact).first { $0["role"] == .text("information-officer") }!
         try dahe.set(.contact, id: officer.id.rawValue, values: ["phone": "13900000101"])
+        try await Task.sleep(for: .milliseconds(5))  // the county's edit is the later one
         try county.set(.contact, id: officer.id.rawValue, values: ["phone": "13900000202"])
         Output.line("  大河镇 sets \(officer["name"]) to 13900000101; 钟山区 sets it to 13900000202")
         try await sync([dahe, county, city, county, dahe, wangjiazhai])

@@ -14,7 +14,10 @@ import Testing
         #expect(run.succeeded && run.stderr.isEmpty, "\(run.summary)")
         let out = run.stdout
         #expect(out.contains("no: siblings are isolated"))
-        #expect(out.contains("conflict 1 on phone: shown 13900000202"))
+        // Which edit is shown depends on the stamps; that every node shows the same one does not.
+        #expect(out.contains("conflict 1 on phone: shown 139000"))
+        let shown = out.matches(of: #/  (大河镇|钟山区|六盘水市): (139[0-9]{8})/#).map { String($0.2) }
+        #expect(shown.count == 3 && Set(shown).count == 1, "\(shown)")
         #expect(out.contains("贵州省: 14 records of the whole province"))
         for name in ["province", "city", "county", "dahe", "wangjiazhai"] {
             #expect(FileManager.default.fileExists(atPath: scratch.path("demo/\(name).db")))
