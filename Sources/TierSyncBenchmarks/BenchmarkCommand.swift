@@ -13,7 +13,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiersync-bench",
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
-        subcommands: [LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self])
+        subcommands: [LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self])
 
     static func main() async {
         // Only warnings and errors: the tables go to standard output.
@@ -63,6 +63,22 @@ struct BenchmarkCommand: AsyncParsableCommand {
 }
 
 extension BenchmarkCommand {
+    struct FanIn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fan-in", abstract: "Township clients pushing at once to one county hub.")
+        @Option(help: "Simulated township clients.") var clients = 1_000
+        @Option(help: "Changes each client pushes.") var changes = 100
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tiersync-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let benchmark = FanInBenchmark(clients: clients, changes: changes, directory: directory)
+            benchmark.print(try await benchmark.run())
+        }
+    }
+
     struct Bootstrap: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bootstrap",

@@ -40,8 +40,11 @@ public struct URLSessionTransport: SyncTransport {
     let session: URLSession
     let timeout: TimeInterval
 
-    public init(timeout: TimeInterval = 30) {
+    /// - Parameter connectionsPerHost: how many requests to one hub may be in flight at once
+    ///   (a node syncs one page at a time; benchmarks simulate many nodes).
+    public init(timeout: TimeInterval = 30, connectionsPerHost: Int = 6) {
         let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = connectionsPerHost
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 4
         self.session = URLSession(configuration: configuration)

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import TierSyncClient
+import TierSyncCore
+import TierSyncDomain
+import TierSyncProtocol
+import TierSyncStore
+
+/// Many townships pushing to one county hub at once: `clients` simulated township clients,
+/// each with its own node credential, each pushing `changes` field changes concurrently to a
+/// `tiersync serve` process on loopback. Reports errors, request latency percentiles and the
+/// hub's peak memory.
+struct FanInBenchmark {
+    let clients: Int
+    let changes: Int
+    let directory: URL
+
+    struct Result {
+        let clients: Int
+        let changesPerClient: Int
+        let errors: Int
+        let firstError: String?
+        let p50: Double
+        let p99: Double
+        let seconds: Double
+        let hubPeakMB: Double
+    }
+
+    func run() async throws -> Result {
+        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let countyPath = directory.appendingPathComponent("county.db").path
+        let county = try TierSyncNode.create(path: countyPath, org: "520201", logger: silent)
+        let townships = ["520201011", "520201014", "520201101", "520201102"]
+        var random = SplitMix64(seed: 9)
+        // Enroll every simulated client as the hub would (one code each).
+        var credentials: [(node: NodeID, org: String, credential: String)] = []
+        for i in 0..<clients {
+            let org = townships[i % townships.count]
+            let node = NodeID.random(using: &random)
+            let code = try county.issueEnrollment(for: org, hours: 1).code
+            credentials.append((node, org, try county.acceptEnrollment(code: code, node: node.rawValue).credential))
+        }
+        try county.store.close()
+        let tiersync = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
+            .deletingLastPathComponent().appendingPathComponent("tiersync")
+        let log = directory.appendingPathComponent("hub.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let hub = Process()
+        hub.executableURL = tiersync
+        hub.arguments = ["serve", "--db", countyPath, "--listen", "127.0.0.1:0"]
+        hub.standardOutput = try FileHandle(forWritingTo: log)
+        try hub.run()
+        defer { hub.terminate() }
+        var url: URL?
+        for _ in 0..<600 where url == nil {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            url = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).flatMap {
+                URL(string: String(text[$0]))
+            }
+            if url == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        guard let url else { throw ValidationErrorText("the hub did not start") }
+
+        // Each client's page: `changes` fields of new contacts of its township.
+        let pages: [(String, PushRequest)] = credentials.map { client in
+            var random = SplitMix64(seed: UInt64(bitPattern: Int64(client.node.rawValue.hashValue)))
+            var wire: [WireChange] = []
+            var record = RecordID.random(using: &random)
+            for i in 0..<changes {
+                if i % 4 == 0 { record = RecordID.random(using: &random) }
+                let field = ["role", "name", "phone", "post"][i % 4]
+                let value: FieldValue = field == "role" ? .text("information-officer") : .text("\(field)-\(i)")
+                wire.append(
+                    WireChange(
+                        FieldChange(
+                            table: "contact", record: record, org: client.org, field: field, value: value,
+                            hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i), counter: 0), node: client.node,
+                            versionVector: VersionVector([client.node: 1]))))
+            }
+            return (
+                client.credential,
+                PushRequest(changes: wire, nodes: [client.node.rawValue: client.org], upTo: Int64(changes))
+            )
+        }
+        // Every simulated township has its own connection, as separate PCs would.
+        let transport = URLSessionTransport(timeout: 120, connectionsPerHost: clients)
+        let started = ContinuousClock.now
+        let outcomes = await withTaskGroup(of: (Double, String?).self) { group in
+            for (credential, page) in pages {
+                group.addTask {
+                    let client = ParentClient(baseURL: url, credential: credential, transport: transport)
+                    let start = ContinuousClock.now
+                    do {
+                        _ = try await client.push(page)
+                        return (Self.seconds(ContinuousClock.now - start), nil)
+                    } catch {
+                        return (Self.seconds(ContinuousClock.now - start), "\(error)")
+                    }
+                }
+            }
+            var all: [(Double, String?)] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        let elapsed = Self.seconds(ContinuousClock.now - started)
+        let latencies = outcomes.map(\.0).sorted()
+        let errors = outcomes.compactMap(\.1)
+        return Result(
+            clients: clients, changesPerClient: changes, errors: errors.count, firstError: errors.first,
+            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.processIdentifier))
+    }
+
+    func print(_ result: Result) {
+        Swift.print(
+            "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub\n"
+        )
+        Swift.print("| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB |")
+        Swift.print("|---:|---:|---:|---:|---:|---:|---:|")
+        Swift.print(
+            "| \(result.clients) | \(result.changesPerClient) | \(result.errors) | \(String(format: "%.2f", result.p50)) | "
+                + "\(String(format: "%.2f", result.p99)) | \(String(format: "%.2f", result.seconds)) | \(String(format: "%.0f", result.hubPeakMB)) |"
+        )
+        if let error = result.firstError { Swift.print("\nfirst error: \(error)") }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
