@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
@@ -40,16 +41,16 @@ enum SyncServer {
             let node = try TierSyncNode.open(path: db)
             let logger = Logger(label: "tiersync.server")
             let host = String(parts[0])
-            let app = HubService(node: node, logger: logger).application(host: host, port: port) { bound in
+            let upward: [any Service] =
+                try node.parentLink() == nil
+                ? [] : [UpwardSync(node: node, interval: configuration.syncInterval ?? 30, logger: logger)]
+            let app = HubService(node: node, logger: logger).application(host: host, port: port, services: upward) {
+                bound in
                 logger.info(
                     "listening",
                     metadata: [
                         "url": "http://\(host):\(bound)", "node": "\(node.store.node.id)", "org": "\(node.org.code)",
                     ])
-            }
-            if try node.parentLink() != nil {
-                let interval = configuration.syncInterval ?? 30
-                Task.detached { await UpwardSync(node: node, interval: interval, logger: logger).run() }
             }
             try await app.runService()
         } catch {

@@ -9,7 +9,8 @@ import TierSyncStore
 public enum Enrollment {
     /// Makes a new node at `path` enrolled with the hub at `parent`, then pulls its scope.
     public static func join(
-        path: String, parent: URL, code: String, transport: any SyncTransport = URLSessionTransport()
+        path: String, parent: URL, code: String, transport: any SyncTransport = URLSessionTransport(),
+        progress: (SyncSession.Progress) -> Void = { _ in }
     ) async throws -> (TierSyncNode, SyncSession.Summary) {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw DomainError.invalidValue(
@@ -22,7 +23,7 @@ public enum Enrollment {
         let node = try TierSyncNode.create(path: path, org: answer.org, nodeID: nodeID)
         try node.link(
             to: parent.absoluteString, org: answer.parentOrg, node: answer.parentNode, credential: answer.credential)
-        let summary = try await SyncSession(node: node, transport: transport).run()
+        let summary = try await SyncSession(node: node, transport: transport).run(progress: progress)
         return (node, summary)
     }
 }

@@ -16,6 +16,16 @@ public struct SyncSession: Sendable {
     let link: ParentLink
     public var pageSize = 2_000
 
+    /// Where a sync is, for a progress display.
+    public struct Progress: Sendable {
+        public enum Phase: String, Sendable { case push, pull }
+        public var phase: Phase
+        /// Field changes moved so far in this phase.
+        public var changes: Int
+        /// How far through the parent's log the pull is (0...1), when known.
+        public var fraction: Double?
+    }
+
     public struct Summary: Codable, Sendable, Equatable {
         public var pushed = 0
         public var pulled = 0
@@ -32,7 +42,7 @@ public struct SyncSession: Sendable {
     }
 
     /// Pushes, then pulls, until both are empty; records the outcome in the parent link.
-    public func run(progress: (String) -> Void = { _ in }) async throws -> Summary {
+    public func run(progress: (Progress) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
         do {
             try await push(into: &summary, progress: progress)
@@ -45,7 +55,7 @@ public struct SyncSession: Sendable {
         return summary
     }
 
-    func push(into summary: inout Summary, progress: (String) -> Void) async throws {
+    func push(into summary: inout Summary, progress: (Progress) -> Void) async throws {
         let parent = try node.peer(link.org)
         while true {
             let acked = try node.cursor(for: link.org).ackedSeq
@@ -63,13 +73,13 @@ public struct SyncSession: Sendable {
                 summary.pushed += answer.applied
                 summary.conflicts += answer.conflicts
                 summary.refused += answer.refused
-                progress("pushed \(summary.pushed)")
+                progress(Progress(phase: .push, changes: summary.pushed, fraction: nil))
             }
             try node.acknowledge(org: link.org, node: link.node, upTo: upTo)
         }
     }
 
-    func pull(into summary: inout Summary, progress: (String) -> Void) async throws {
+    func pull(into summary: inout Summary, progress: (Progress) -> Void) async throws {
         let parent = try node.peer(link.org)
         while true {
             let after = try node.cursor(for: link.org).receivedSeq
@@ -79,7 +89,8 @@ public struct SyncSession: Sendable {
             summary.pulled += report.applied
             summary.conflicts += report.conflicts
             summary.refused += report.refused.map(\.description)
-            progress("pulled \(summary.pulled)")
+            let fraction = page.last.map { $0 > 0 ? min(1, Double(page.next) / Double($0)) : 1 }
+            progress(Progress(phase: .pull, changes: summary.pulled, fraction: fraction))
             guard page.more, page.next > after else { return }
         }
     }

@@ -1,37 +1,66 @@
 import Logging
+import ServiceLifecycle
 import TierSyncDomain
 
-/// The upward sync loop of a hub that has a parent: on a schedule, with backoff and jitter
-/// while the parent is unreachable; the hub keeps serving its children meanwhile.
-public struct UpwardSync: Sendable {
+/// The upward sync loop of a hub that has a parent, run as a service beside the HTTP server:
+/// it syncs right after the node's log grows (a local write, or a child's push to forward),
+/// and on a schedule otherwise; while the parent is unreachable it backs off exponentially,
+/// with jitter, and the hub keeps serving its children. Graceful shutdown cancels it between
+/// pages (every page is its own transaction, so nothing is half-done).
+public struct UpwardSync: Service {
     let node: TierSyncNode
     let interval: Double
     let logger: Logger
+    /// How often the log is checked for new entries.
+    let poll: Double
 
-    public init(node: TierSyncNode, interval: Double, logger: Logger) {
+    public init(node: TierSyncNode, interval: Double, logger: Logger, poll: Double = 0.5) {
         self.node = node
         self.interval = interval
         self.logger = logger
+        self.poll = poll
     }
 
-    /// Runs until the task is cancelled.
-    public func run() async {
+    public func run() async throws {
+        // Stop with the server: graceful shutdown cancels the loop, between pages or in a wait.
+        do {
+            try await cancelWhenGracefulShutdown { try await loop() }
+        } catch is CancellationError {
+            logger.info("upward sync stopped")
+        }
+    }
+
+    private func loop() async throws {
         var failures = 0
         var random = SystemRandomNumberGenerator()
+        var syncedUpTo: Int64 = -1
+        var nextSync = ContinuousClock.now
         while !Task.isCancelled {
-            do {
-                let summary = try await SyncSession(node: node).run()
-                failures = 0
-                logger.info(
-                    "synced with parent", metadata: ["pushed": "\(summary.pushed)", "pulled": "\(summary.pulled)"])
-            } catch {
-                failures += 1
-                logger.warning("sync with parent failed", metadata: ["error": "\(error)", "failures": "\(failures)"])
+            let logEnd = (try? node.store.lastSequence()) ?? syncedUpTo
+            if ContinuousClock.now >= nextSync || (failures == 0 && logEnd != syncedUpTo) {
+                do {
+                    let summary = try await SyncSession(node: node).run()
+                    failures = 0
+                    syncedUpTo = (try? node.store.lastSequence()) ?? logEnd
+                    nextSync = ContinuousClock.now + .seconds(interval)
+                    if summary.pushed + summary.pulled > 0 {
+                        logger.info(
+                            "synced with parent",
+                            metadata: [
+                                "pushed": "\(summary.pushed)", "pulled": "\(summary.pulled)",
+                                "conflicts": "\(summary.conflicts)",
+                            ])
+                    }
+                } catch {
+                    failures += 1
+                    let wait = Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random)
+                    nextSync = ContinuousClock.now + .milliseconds(Int64(wait * 1000))
+                    logger.warning(
+                        "sync with parent failed; retrying",
+                        metadata: ["error": "\(error)", "failures": "\(failures)", "retry in s": "\(wait)"])
+                }
             }
-            let wait =
-                failures == 0
-                ? interval : Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random)
-            try? await Task.sleep(for: .seconds(wait))
+            try await Task.sleep(for: .milliseconds(Int64(poll * 1000)))
         }
     }
 }

@@ -70,7 +70,7 @@ struct HubRoutes: Sendable {
                 return PullResponse(
                     changes: changes,
                     nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }),
-                    next: next, more: next < last)
+                    next: next, more: next < last, last: last)
             }
         }
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import TierSyncDomain
 import TierSyncProtocol
 
@@ -28,8 +29,11 @@ public struct HubService: Sendable {
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,
     /// reported to `onListening`).
+    ///
+    /// - Parameter services: run beside the server and shut down with it (the upward sync loop).
     public func application(
-        host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, services: [any Service] = [],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.middlewares.add(ProtocolVersionMiddleware())
@@ -42,6 +46,7 @@ public struct HubService: Sendable {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "TierSync"),
+            services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }

@@ -72,11 +72,14 @@ public struct PullResponse: Codable, Sendable {
     public var next: Int64
     /// True when the hub's log goes on after `next`.
     public var more: Bool
-    public init(changes: [WireChange], nodes: [String: String], next: Int64, more: Bool) {
+    /// The hub's last log position: how far `next` still has to go (for progress).
+    public var last: Int64?
+    public init(changes: [WireChange], nodes: [String: String], next: Int64, more: Bool, last: Int64? = nil) {
         self.changes = changes
         self.nodes = nodes
         self.next = next
         self.more = more
+        self.last = last
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
@@ -25,14 +26,13 @@ struct ServeCommand: AsyncParsableCommand {
         let opened = try TierSyncNode.open(path: node.db)
         let logger = Logger(label: "tiersync.hub")
         let host = String(parts[0])
-        let app = HubService(node: opened, logger: logger).application(host: host, port: port) { bound in
+        let upward: [any Service] =
+            try opened.parentLink() == nil ? [] : [UpwardSync(node: opened, interval: syncInterval, logger: logger)]
+        let app = HubService(node: opened, logger: logger).application(host: host, port: port, services: upward) {
+            bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(opened.store.node.id) (\(opened.org.code) \(opened.org.name))"
             )
-        }
-        if try opened.parentLink() != nil {
-            let interval = syncInterval
-            Task.detached { await UpwardSync(node: opened, interval: interval, logger: logger).run() }
         }
         try await app.runService()
     }
@@ -70,7 +70,16 @@ struct JoinCommand: AsyncParsableCommand {
         guard let url = URL(string: parent), url.scheme == "http" || url.scheme == "https" else {
             throw ValidationError("--parent must be an http:// or https:// URL")
         }
-        let (joined, summary) = try await Enrollment.join(path: db, parent: url, code: code)
+        let bar = ProgressBar()
+        let joined: TierSyncNode
+        let summary: SyncSession.Summary
+        do {
+            (joined, summary) = try await Enrollment.join(path: db, parent: url, code: code, progress: bar.update)
+            bar.finish()
+        } catch {
+            bar.finish()
+            throw error
+        }
         Output.line(
             "joined \(parent) as node \(joined.store.node.id) for \(joined.org.code) \(joined.org.name); pulled \(summary.pulled)"
         )
@@ -86,7 +95,15 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let summary = try await SyncSession(node: try TierSyncNode.open(path: node.db)).run()
+        let bar = ProgressBar()
+        let summary: SyncSession.Summary
+        do {
+            summary = try await SyncSession(node: try TierSyncNode.open(path: node.db)).run(progress: bar.update)
+            bar.finish()
+        } catch {
+            bar.finish()
+            throw error
+        }
         if json { return try Output.json(summary) }
         Output.line(
             "pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.conflicts), refused \(summary.refused.count)"

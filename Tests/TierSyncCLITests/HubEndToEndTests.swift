@@ -112,4 +112,18 @@ import Testing
         let status = try JSONValue.decode(try expectSuccess("status", "--db", county, "--json").stdout)
         #expect(status["waiting"]?.int == 4 && status["lastError"]?.string?.contains("unreachable") == true)
     }
+
+    @Test("a hub with a parent stops gracefully on SIGTERM, its upward loop too")
+    func gracefulShutdown() throws {
+        let city = scratch.path("city.db"), county = scratch.path("county.db")
+        _ = try initNode(city, org: "520200")
+        let cityHub = try HubProcess(db: city, scratch: scratch)
+        try join(county, cityHub, try code(city, for: "520201"))
+        let countyHub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2)
+        Thread.sleep(forTimeInterval: 0.5)
+        countyHub.process.terminate()
+        let stopped = eventually(5) { !countyHub.process.isRunning }
+        #expect(stopped, "the hub did not stop within 5 s of SIGTERM")
+        if stopped { #expect(countyHub.process.terminationStatus == 0, "\(countyHub.log)") }
+    }
 }
