@@ -122,8 +122,9 @@ import Testing
         let countyHub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2)
         Thread.sleep(forTimeInterval: 0.5)
         countyHub.process.terminate()
-        let stopped = eventually(5) { !countyHub.process.isRunning }
-        #expect(stopped, "the hub did not stop within 5 s of SIGTERM")
+        // A sync in flight is cancelled; under a loaded machine that can take a moment.
+        let stopped = eventually(20) { !countyHub.process.isRunning }
+        #expect(stopped, "the hub did not stop within 20 s of SIGTERM: \(countyHub.log)")
         if stopped { #expect(countyHub.process.terminationStatus == 0, "\(countyHub.log)") }
     }
 }
