@@ -24,8 +24,6 @@ struct BootstrapBenchmark {
     }
 
     func run() throws -> Result {
-        let tiersync = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
-            .deletingLastPathComponent().appendingPathComponent("tiersync")
         let cityPath = directory.appendingPathComponent("city.db").path
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let city = try TierSyncNode.create(path: cityPath, org: "520200", logger: silent)
@@ -44,26 +42,13 @@ struct BootstrapBenchmark {
         let code = try city.issueEnrollment(for: "520201", hours: 1).code
         try city.store.close()
 
-        let log = directory.appendingPathComponent("hub.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let hub = Process()
-        hub.executableURL = tiersync
-        hub.arguments = ["serve", "--db", cityPath, "--listen", "127.0.0.1:0"]
-        hub.standardOutput = try FileHandle(forWritingTo: log)
-        try hub.run()
-        defer { hub.terminate() }
-        var url: String?
-        for _ in 0..<600 where url == nil {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            url = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(text[$0]) }
-            if url == nil { Thread.sleep(forTimeInterval: 0.05) }
-        }
-        guard let url else { throw ValidationErrorText("the hub did not start") }
-
+        let hub = try ServeProcess.start(db: cityPath, log: directory.appendingPathComponent("hub.log"))
+        defer { hub.stop() }
         let join = Process()
-        join.executableURL = tiersync
+        join.executableURL = ServeProcess.tiersync
         join.arguments = [
-            "join", "--db", directory.appendingPathComponent("county.db").path, "--parent", url, "--code", code,
+            "join", "--db", directory.appendingPathComponent("county.db").path, "--parent", hub.url.absoluteString,
+            "--code", code,
         ]
         join.standardOutput = FileHandle.nullDevice
         let seconds = try time {
@@ -74,7 +59,8 @@ struct BootstrapBenchmark {
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)  // the join process: the only child that has exited
         return Result(
-            records: records, changes: changes, seconds: seconds, hubPeakMB: Self.peakMB(of: hub.processIdentifier),
+            records: records, changes: changes, seconds: seconds,
+            hubPeakMB: Self.peakMB(of: hub.process.processIdentifier),
             clientPeakMB: Double(usage.ru_maxrss) / 1024)
     }
 

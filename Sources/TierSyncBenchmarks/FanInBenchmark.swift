@@ -41,25 +41,9 @@ struct FanInBenchmark {
             credentials.append((node, org, try county.acceptEnrollment(code: code, node: node.rawValue).credential))
         }
         try county.store.close()
-        let tiersync = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
-            .deletingLastPathComponent().appendingPathComponent("tiersync")
-        let log = directory.appendingPathComponent("hub.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let hub = Process()
-        hub.executableURL = tiersync
-        hub.arguments = ["serve", "--db", countyPath, "--listen", "127.0.0.1:0"]
-        hub.standardOutput = try FileHandle(forWritingTo: log)
-        try hub.run()
-        defer { hub.terminate() }
-        var url: URL?
-        for _ in 0..<600 where url == nil {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            url = text.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).flatMap {
-                URL(string: String(text[$0]))
-            }
-            if url == nil { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        guard let url else { throw ValidationErrorText("the hub did not start") }
+        let hub = try ServeProcess.start(db: countyPath, log: directory.appendingPathComponent("hub.log"))
+        defer { hub.stop() }
+        let url = hub.url
 
         // Each client's page: `changes` fields of new contacts of its township.
         let pages: [(String, PushRequest)] = credentials.map { client in
@@ -108,7 +92,7 @@ struct FanInBenchmark {
         return Result(
             clients: clients, changesPerClient: changes, errors: errors.count, firstError: errors.first,
             p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.processIdentifier))
+            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.process.processIdentifier))
     }
 
     func print(_ result: Result) {
