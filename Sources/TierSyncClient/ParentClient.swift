@@ -23,7 +23,13 @@ public struct ParentClient: Sendable {
     }
 
     public func pull(after: Int64, limit: Int) async throws -> PullResponse {
-        try await call("GET", "v1/pull", query: "after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
+        let bytes = try await exchange(
+            "GET", "v1/pull", query: "after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
+        do {
+            return try PullPageCodec.decode(bytes)
+        } catch {
+            throw ClientError.badResponse("v1/pull: \(error)")
+        }
     }
 
     public func status() async throws -> StatusResponse {
@@ -33,6 +39,18 @@ public struct ParentClient: Sendable {
     private func call<Body: Encodable, Answer: Decodable>(
         _ method: String, _ path: String, query: String? = nil, body: Body?
     ) async throws -> Answer {
+        let bytes = try await exchange(method, path, query: query, body: body)
+        do {
+            return try JSONDecoder().decode(Answer.self, from: Data(bytes))
+        } catch {
+            throw ClientError.badResponse("\(path): \(error)")
+        }
+    }
+
+    /// One request; the response body's bytes (inflated) when the hub answered 200.
+    private func exchange<Body: Encodable>(
+        _ method: String, _ path: String, query: String? = nil, body: Body?
+    ) async throws -> [UInt8] {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = query
         var headers = [SyncProtocol.versionHeader: String(SyncProtocol.version), "Accept-Encoding": "gzip"]
@@ -59,10 +77,6 @@ public struct ParentClient: Sendable {
                 ?? String(decoding: bytes, as: UTF8.self)
             throw ClientError.refused(status: response.status, message: message)
         }
-        do {
-            return try JSONDecoder().decode(Answer.self, from: Data(bytes))
-        } catch {
-            throw ClientError.badResponse("\(path): \(error)")
-        }
+        return bytes
     }
 }

@@ -81,9 +81,21 @@ public struct SyncSession: Sendable {
 
     func pull(into summary: inout Summary, progress: (Progress) -> Void) async throws {
         let parent = try node.peer(link.org)
+        let client = self.client
+        let pageSize = self.pageSize
+        let start = try node.cursor(for: link.org).receivedSeq
+        var after = start
+        // The next page is fetched while this one is applied; the cursor is still stored only
+        // with the page it belongs to, so a failure anywhere repeats at most one page.
+        var fetching = Task { try await client.pull(after: start, limit: pageSize) }
+        defer { fetching.cancel() }
         while true {
-            let after = try node.cursor(for: link.org).receivedSeq
-            let page = try await client.pull(after: after, limit: pageSize)
+            let page = try await fetching.value
+            let more = page.more && page.next > after
+            if more {
+                let next = page.next
+                fetching = Task { try await client.pull(after: next, limit: pageSize) }
+            }
             let changes = try page.changes.map { try $0.change() }
             let report = try node.accept(changes, from: parent, peerNode: link.node, nodes: page.nodes, upTo: page.next)
             summary.pulled += report.applied
@@ -91,7 +103,8 @@ public struct SyncSession: Sendable {
             summary.refused += report.refused.map(\.description)
             let fraction = page.last.map { $0 > 0 ? min(1, Double(page.next) / Double($0)) : 1 }
             progress(Progress(phase: .pull, changes: summary.pulled, fraction: fraction))
-            guard page.more, page.next > after else { return }
+            guard more else { return }
+            after = page.next
         }
     }
 }

@@ -53,7 +53,7 @@ struct HubRoutes: Sendable {
     }
 
     func pull(_ request: Request) async throws -> Response {
-        try await respond {
+        try await respondEncoded {
             let child = try await authenticate(request)
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
             let limit = Int(request.uri.queryParameters.get("limit") ?? "") ?? Self.pageLimit
@@ -67,10 +67,11 @@ struct HubRoutes: Sendable {
                     changes.append(WireChange($0))
                 }
                 let last = try node.store.lastSequence()
-                return PullResponse(
-                    changes: changes,
-                    nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }),
-                    next: next, more: next < last, last: last)
+                return PullPageCodec.encode(
+                    PullResponse(
+                        changes: changes,
+                        nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }),
+                        next: next, more: next < last, last: last))
             }
         }
     }
@@ -104,11 +105,16 @@ struct HubRoutes: Sendable {
 
     /// Runs a handler and answers its value as gzip JSON, or its error as a status.
     private func respond(_ body: () async throws -> some Encodable) async throws -> Response {
+        try await respondEncoded { Array(try JSONEncoder().encode(try await body())) }
+    }
+
+    /// Runs a handler that encodes its own JSON (the pull page, by hand, for speed).
+    private func respondEncoded(_ body: () async throws -> [UInt8]) async throws -> Response {
         do {
-            let json = try JSONEncoder().encode(try await body())
+            let json = try await body()
             return Response(
                 status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
-                body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(Array(json)))))
+                body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(json))))
         } catch {
             let mapped = HubError(error)
             if mapped.status == .internalServerError { logger.error("request failed", metadata: ["error": "\(error)"]) }

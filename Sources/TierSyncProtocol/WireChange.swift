@@ -8,7 +8,7 @@ import TierSyncCore
 /// ```
 /// `h` is the raw hybrid-logical-clock stamp (milliseconds << 16 | counter); `vv` the version
 /// vector's canonical text.
-public struct WireChange: Codable, Sendable {
+public struct WireChange: Codable, Sendable, Equatable {
     public var t: String
     public var r: String
     public var o: String
@@ -33,23 +33,34 @@ public struct WireChange: Codable, Sendable {
 
     /// The change as one JSON line, written by hand: this is the hot path of export.
     public static func jsonLine(_ change: FieldChange) -> String {
-        var line = "{\"t\":"
-        JSONText.appendString(change.table, to: &line)
-        line += ",\"r\":\"" + change.record.rawValue + "\",\"o\":"
-        JSONText.appendString(change.org, to: &line)
+        var line = ""
+        WireChange(change).appendJSON(to: &line)
+        line += "\n"
+        return line
+    }
+
+    /// Appends this change as a JSON object, in the key order of the examples.
+    public func appendJSON(to line: inout String) {
+        line += "{\"t\":"
+        JSONText.appendString(t, to: &line)
+        line += ",\"r\":"
+        JSONText.appendString(r, to: &line)
+        line += ",\"o\":"
+        JSONText.appendString(o, to: &line)
         line += ",\"f\":"
-        JSONText.appendString(change.field, to: &line)
+        JSONText.appendString(f, to: &line)
         line += ",\"v\":"
-        switch change.value {
+        switch v {
         case .null: line += "null"
         case .integer(let value): line += String(value)
         case .real(let value): line += value.isFinite ? "\(value)" : "null"
         case .text(let text): JSONText.appendString(text, to: &line)
         }
-        line +=
-            ",\"h\":" + String(change.hlc.rawValue) + ",\"n\":\"" + change.node.rawValue + "\",\"vv\":\""
-            + change.versionVector.description + "\"}\n"
-        return line
+        line += ",\"h\":" + String(h) + ",\"n\":"
+        JSONText.appendString(n, to: &line)
+        line += ",\"vv\":"
+        JSONText.appendString(vv, to: &line)
+        line += "}"
     }
 }
 

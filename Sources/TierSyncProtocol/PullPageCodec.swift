@@ -1,0 +1,75 @@
+import TierSyncCore
+
+/// The pull page, encoded and decoded by hand: a bootstrap moves millions of changes, and
+/// Foundation's Codable JSON took most of its time (see BENCHMARKS.md). The bytes are the same
+/// JSON as `PullResponse`'s Codable form, so either side may use either.
+public enum PullPageCodec {
+    /// `{"changes":[…],"nodes":{…},"next":N,"more":B,"last":N}`.
+    public static func encode(_ page: PullResponse) -> [UInt8] {
+        var text = "{\"changes\":["
+        text.reserveCapacity(page.changes.count * 180 + 64)
+        for (index, change) in page.changes.enumerated() {
+            if index > 0 { text.append(",") }
+            change.appendJSON(to: &text)
+        }
+        text.append("],\"nodes\":{")
+        for (index, (node, org)) in page.nodes.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text.append(",") }
+            JSONText.appendString(node, to: &text)
+            text.append(":")
+            JSONText.appendString(org, to: &text)
+        }
+        text.append("},\"next\":\(page.next),\"more\":\(page.more)")
+        if let last = page.last { text.append(",\"last\":\(last)") }
+        text.append("}")
+        return Array(text.utf8)
+    }
+
+    /// Decodes a pull page; throws on anything that is not one (never crashes).
+    public static func decode(_ bytes: [UInt8]) throws -> PullResponse {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(bytes: buffer)
+            var changes: [WireChange] = []
+            var nodes: [String: String] = [:]
+            var next: Int64?
+            var more: Bool?
+            var last: Int64?
+            try reader.object { key, reader in
+                switch key {
+                case "changes": try reader.array { reader in changes.append(try decodeChange(&reader)) }
+                case "nodes": try reader.object { node, reader in nodes[node] = try reader.string() }
+                case "next": next = try reader.integer()
+                case "more": more = try reader.bool()
+                case "last": last = try reader.integer()
+                default: try reader.skipValue()
+                }
+            }
+            try reader.end()
+            guard let next, let more else { throw JSONReader.Failure("a pull page needs next and more") }
+            return PullResponse(changes: changes, nodes: nodes, next: next, more: more, last: last)
+        }
+    }
+
+    static func decodeChange(_ reader: inout JSONReader) throws -> WireChange {
+        var t: String?, r: String?, o: String?, f: String?, n: String?, vv: String?
+        var v: FieldValue?
+        var h: Int64?
+        try reader.object { key, reader in
+            switch key {
+            case "t": t = try reader.string()
+            case "r": r = try reader.string()
+            case "o": o = try reader.string()
+            case "f": f = try reader.string()
+            case "v": v = try reader.fieldValue()
+            case "h": h = try reader.integer()
+            case "n": n = try reader.string()
+            case "vv": vv = try reader.string()
+            default: try reader.skipValue()
+            }
+        }
+        guard let t, let r, let o, let f, let v, let h, let n, let vv else {
+            throw JSONReader.Failure("a change needs t, r, o, f, v, h, n and vv")
+        }
+        return WireChange(t: t, r: r, o: o, f: f, v: v, h: h, n: n, vv: vv)
+    }
+}
