@@ -67,6 +67,13 @@ public struct WireChange: Codable, Sendable, Equatable {
 /// JSON string escaping (RFC 8259), for hand-written lines.
 enum JSONText {
     static func appendString(_ text: String, to output: inout String) {
+        // Most strings (ids, codes, names) need no escape: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output.append("\"")
+            output.append(text)
+            output.append("\"")
+            return
+        }
         output.append("\"")
         for scalar in text.unicodeScalars {
             switch scalar {
