@@ -127,6 +127,13 @@ let package = Package(
         ),
         .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
         .testTarget(name: "TierSyncHubTests", dependencies: ["TierSyncHub"]),
+        .testTarget(
+            name: "TierSyncClientTests",
+            dependencies: [
+                "TierSyncClient", "TierSyncHub", "TierSyncDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
         .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync", "TierSyncDomain", "TierSyncStore", "TierSyncCore"]),
     ],

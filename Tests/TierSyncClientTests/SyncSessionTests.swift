@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import Logging
+import Testing
+import TierSyncCore
+import TierSyncDomain
+import TierSyncHub
+import TierSyncStore
+
+@testable import TierSyncClient
+
+/// The sync session against a real hub on loopback, through a transport that drops requests
+/// on demand: what a cut link does to a push or a pull.
+@Suite struct SyncSessionTests {
+    /// Passes requests to URLSession, failing the ones whose number is in `failing`.
+    final class FlakyTransport: SyncTransport, @unchecked Sendable {
+        private let inner = URLSessionTransport()
+        private let lock = NSLock()
+        private var count = 0
+        var failing: Set<Int> = []
+
+        func send(_ request: TransportRequest) async throws -> TransportResponse {
+            let number = lock.withLock {
+                count += 1
+                return count
+            }
+            if lock.withLock({ failing.contains(number) }) { throw URLError(.networkConnectionLost) }
+            return try await inner.send(request)
+        }
+
+        func failNext(_ offsets: [Int]) { lock.withLock { failing = Set(offsets.map { count + $0 }) } }
+    }
+
+    let directory: URL
+    let city: TierSyncNode
+    let url: URL
+    let server: Task<Void, any Error>
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-client-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        city = try TierSyncNode.create(
+            path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = HubService(node: city, logger: silent).application(host: "127.0.0.1", port: 0) {
+            continuation.yield($0)
+        }
+        server = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+    }
+
+    func joinCounty(_ transport: FlakyTransport) async throws -> TierSyncNode {
+        let code = try city.issueEnrollment(for: "520201").code
+        return try await Enrollment.join(
+            path: directory.appendingPathComponent("county.db").path, parent: url, code: code, transport: transport
+        ).0
+    }
+
+    func contacts(_ node: TierSyncNode, _ count: Int) throws {
+        try node.store.write { writer in
+            var random = SystemRandomNumberGenerator()
+            for i in 0..<count {
+                try writer.insert(
+                    table: "contact", id: RecordID.random(using: &random), org: node.org.code,
+                    fields: ["role": .text("liaison"), "name": .text("示例\(i)"), "phone": .text("13900000001")])
+            }
+        }
+    }
+
+    @Test("a push cut on its second page keeps the rest queued; the next sync sends only what is left")
+    func cutPush() async throws {
+        defer { server.cancel() }
+        let transport = FlakyTransport()
+        let county = try await joinCounty(transport)
+        try contacts(county, 1_000)  // 3,000 changes: two pages of 2,000
+        transport.failNext([2])
+        await #expect(throws: ClientError.self) { _ = try await SyncSession(node: county, transport: transport).run() }
+        #expect(try city.list(.contact).count > 0 && city.list(.contact).count < 1_000)
+        #expect(try county.syncStatus().waiting > 0 && county.syncStatus().lastError != nil)
+        let summary = try await SyncSession(node: county, transport: transport).run()
+        #expect(summary.pushed < 3_000)  // the first page was not sent again
+        #expect(try city.list(.contact).count == 1_000)
+        #expect(try county.syncStatus().waiting == 0)
+    }
+
+    @Test("a pull cut mid-way resumes from the last page applied, repeating nothing applied")
+    func cutPull() async throws {
+        defer { server.cancel() }
+        // The city's own records of the county's scope.
+        try city.store.write { writer in
+            var random = SystemRandomNumberGenerator()
+            for i in 0..<1_500 {
+                try writer.insert(
+                    table: "contact", id: RecordID.random(using: &random), org: "520201",
+                    fields: ["role": .text("liaison"), "name": .text("示例\(i)"), "phone": .text("13900000001")])
+            }
+        }
+        let transport = FlakyTransport()
+        transport.failNext([3])  // enroll, first pull page, then the second page is lost
+        await #expect(throws: ClientError.self) { _ = try await joinCounty(transport) }
+        let county = try TierSyncNode.open(path: directory.appendingPathComponent("county.db").path)
+        let partial = try county.list(.contact).count
+        #expect(partial > 0 && partial < 1_500)
+        let summary = try await SyncSession(node: county, transport: transport).run()
+        #expect(try county.list(.contact).count == 1_500)
+        #expect(summary.pulled == 4_500 - 2_000)  // everything but the one page of 2,000 applied before the cut
+    }
+
+    @Test("backoff doubles per failure up to its cap, with jitter of up to as much again")
+    func backoff() {
+        var random = SplitMix64(seed: 1)
+        let backoff = Backoff(base: 2, cap: 60)
+        #expect(backoff.delay(afterFailures: 0, using: &random) == 0)
+        for failures in 1...12 {
+            let floor = min(60, 2 * pow(2, Double(failures - 1)))
+            for _ in 0..<50 {
+                let delay = backoff.delay(afterFailures: failures, using: &random)
+                #expect(delay >= floor && delay <= min(60, floor * 2))
+            }
+        }
+    }
+}
