@@ -53,7 +53,12 @@ public struct UpwardSync: Service {
                     }
                 } catch {
                     failures += 1
-                    let wait = Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random)
+                    // A hub that refuses (revoked, out of scope) will not change its mind in
+                    // seconds: retry it on the schedule; a hub that is down, with backoff.
+                    let transient = (error as? ClientError)?.isTransient ?? true
+                    let wait =
+                        transient
+                        ? Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random) : interval
                     nextSync = ContinuousClock.now + .milliseconds(Int64(wait * 1000))
                     logger.warning(
                         "sync with parent failed; retrying",
