@@ -65,7 +65,14 @@ public final class BundleReader {
         update(line + [0x0A])
         count += 1
         do {
-            return try decoder.decode(WireChange.self, from: Data(line)).change()
+            // The same strict hand-written reader as pull pages: a bundle can hold millions.
+            let wire = try line.withUnsafeBufferPointer { buffer in
+                var reader = JSONReader(bytes: buffer)
+                let wire = try PullPageCodec.decodeChange(&reader)
+                try reader.end()
+                return wire
+            }
+            return try wire.change()
         } catch let error as BundleError {
             throw error
         } catch {
