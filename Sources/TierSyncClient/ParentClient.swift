@@ -19,7 +19,12 @@ public struct ParentClient: Sendable {
     }
 
     public func push(_ body: PushRequest) async throws -> PushResponse {
-        try await call("POST", "v1/push", body: body)
+        let bytes = try await exchange("POST", "v1/push", encoded: PushPageCodec.encode(body))
+        do {
+            return try JSONDecoder().decode(PushResponse.self, from: Data(bytes))
+        } catch {
+            throw ClientError.badResponse("v1/push: \(error)")
+        }
     }
 
     public func pull(after: Int64, limit: Int) async throws -> PullResponse {
@@ -47,9 +52,17 @@ public struct ParentClient: Sendable {
         }
     }
 
-    /// One request; the response body's bytes (inflated) when the hub answered 200.
+    /// One request with a `Codable` body.
     private func exchange<Body: Encodable>(
         _ method: String, _ path: String, query: String? = nil, body: Body?
+    ) async throws -> [UInt8] {
+        try await exchange(method, path, query: query, encoded: try body.map { Array(try JSONEncoder().encode($0)) })
+    }
+
+    /// One request with a JSON body already encoded; the response body's bytes (inflated)
+    /// when the hub answered 200.
+    private func exchange(
+        _ method: String, _ path: String, query: String? = nil, encoded body: [UInt8]?
     ) async throws -> [UInt8] {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = query
@@ -57,7 +70,7 @@ public struct ParentClient: Sendable {
         if let credential { headers["Authorization"] = "Bearer \(credential)" }
         var data: Data?
         if let body {
-            data = Data(Gzip.compress(Array(try JSONEncoder().encode(body))))
+            data = Data(Gzip.compress(body))
             headers["Content-Type"] = "application/json"
             headers["Content-Encoding"] = "gzip"
         }

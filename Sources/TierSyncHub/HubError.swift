@@ -30,8 +30,8 @@ struct HubError: HTTPResponseError {
             case .forbidden: self.init(status: .forbidden, message: error.description)
             }
         case let error as BundleError: self.init(status: .badRequest, message: error.description)
-        case is DecodingError:
-            self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes")
+        case is DecodingError, is JSONReaderFailure:
+            self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes: \(error)")
         default: self.init(status: .internalServerError, message: "internal error: \(error)")
         }
     }

@@ -30,7 +30,7 @@ struct HubRoutes: Sendable {
     func push(_ request: Request) async throws -> Response {
         try await respond {
             let child = try await authenticate(request)
-            let body: PushRequest = try await decode(request)
+            let body = try PushPageCodec.decode(try await bodyBytes(request))
             let changes = try body.changes.map { try $0.change() }
             let started = ContinuousClock.now
             let report = try await blocking {
@@ -97,10 +97,14 @@ struct HubRoutes: Sendable {
     }
 
     private func decode<T: Decodable>(_ request: Request) async throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(try await bodyBytes(request)))
+    }
+
+    /// The request body, inflated when it is gzip; at most `SyncProtocol.maxBody` bytes.
+    private func bodyBytes(_ request: Request) async throws -> [UInt8] {
         let buffer = try await request.body.collect(upTo: SyncProtocol.maxBody)
-        var bytes = Array(buffer.readableBytesView)
-        if request.headers[.contentEncoding] == "gzip" { bytes = try Gzip.decompress(bytes) }
-        return try JSONDecoder().decode(T.self, from: Data(bytes))
+        let bytes = Array(buffer.readableBytesView)
+        return request.headers[.contentEncoding] == "gzip" ? try Gzip.decompress(bytes) : bytes
     }
 
     /// Runs a handler and answers its value as gzip JSON, or its error as a status.

@@ -73,3 +73,47 @@ public enum PullPageCodec {
         return WireChange(t: t, r: r, o: o, f: f, v: v, h: h, n: n, vv: vv)
     }
 }
+
+/// The push page, encoded and decoded by hand like the pull page: the same JSON as
+/// `PushRequest`'s Codable form.
+public enum PushPageCodec {
+    /// `{"changes":[…],"nodes":{…},"upTo":N}`.
+    public static func encode(_ page: PushRequest) -> [UInt8] {
+        var text = "{\"changes\":["
+        text.reserveCapacity(page.changes.count * 180 + 64)
+        for (index, change) in page.changes.enumerated() {
+            if index > 0 { text.append(",") }
+            change.appendJSON(to: &text)
+        }
+        text.append("],\"nodes\":{")
+        for (index, (node, org)) in page.nodes.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text.append(",") }
+            JSONText.appendString(node, to: &text)
+            text.append(":")
+            JSONText.appendString(org, to: &text)
+        }
+        text.append("},\"upTo\":\(page.upTo)}")
+        return Array(text.utf8)
+    }
+
+    /// Decodes a push page; throws on anything that is not one (never crashes).
+    public static func decode(_ bytes: [UInt8]) throws -> PushRequest {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(bytes: buffer)
+            var changes: [WireChange] = []
+            var nodes: [String: String] = [:]
+            var upTo: Int64?
+            try reader.object { key, reader in
+                switch key {
+                case "changes": try reader.array { reader in changes.append(try PullPageCodec.decodeChange(&reader)) }
+                case "nodes": try reader.object { node, reader in nodes[node] = try reader.string() }
+                case "upTo": upTo = try reader.integer()
+                default: try reader.skipValue()
+                }
+            }
+            try reader.end()
+            guard let upTo else { throw JSONReader.Failure("a push page needs upTo") }
+            return PushRequest(changes: changes, nodes: nodes, upTo: upTo)
+        }
+    }
+}

@@ -80,4 +80,15 @@ import TierSyncCore
             _ = try? PullPageCodec.decode(damaged)
         }
     }
+
+    @Test("push pages round-trip through their codec and read as the Codable form")
+    func pushPages() throws {
+        let pulled = page(11, count: 60)
+        let push = PushRequest(changes: pulled.changes, nodes: pulled.nodes, upTo: 4_200)
+        let decoded = try PushPageCodec.decode(PushPageCodec.encode(push))
+        #expect(decoded.changes == push.changes && decoded.nodes == push.nodes && decoded.upTo == 4_200)
+        let viaCodable = try JSONDecoder().decode(PushRequest.self, from: Data(PushPageCodec.encode(push)))
+        #expect(viaCodable.changes == push.changes)
+        #expect(throws: (any Error).self) { try PushPageCodec.decode(Array(#"{"changes":[],"nodes":{}}"#.utf8)) }
+    }
 }
