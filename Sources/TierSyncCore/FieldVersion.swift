@@ -13,9 +13,22 @@ public struct FieldVersion: Hashable, Sendable {
         self.versionVector = versionVector
     }
 
-    /// The version of an edit that `node` makes on top of this one at `hlc`.
-    public func successor(hlc: HLCTimestamp, node: NodeID) -> FieldVersion {
-        FieldVersion(hlc: hlc, node: node, versionVector: versionVector.incremented(for: node))
+    /// The version of a local edit that `node` makes at `hlc` on top of every vector in
+    /// `seen` (the field's kept versions; for a delete, the whole record's clock).
+    ///
+    /// The node's own entry counts one more than its writes to the record so far
+    /// (`recordClock`), so that vectors of different fields of one record stay comparable:
+    /// that is how a delete tells which edits it was made on top of.
+    ///
+    /// ```swift
+    /// FieldVersion.localEdit(onTopOf: [shown.versionVector], recordClock: versions.recordClock,
+    ///                        hlc: stamp, node: me)
+    /// ```
+    public static func localEdit(
+        onTopOf seen: [VersionVector], recordClock: VersionVector, hlc: HLCTimestamp, node: NodeID
+    ) -> FieldVersion {
+        let base = seen.reduce(VersionVector()) { $0.merged(with: $1) }
+        return FieldVersion(hlc: hlc, node: node, versionVector: base.setting(node, to: recordClock[node] + 1))
     }
 
     /// The version of the first edit of a field.

@@ -101,11 +101,12 @@ extension TierSyncNode {
         _ changes: [FieldChange], from peer: Peer, peerNode: String, nodes: [String: String], upTo: Int64,
         acknowledging ack: Int64? = nil, skewBound: Int64 = ChangeWriter.defaultSkewBound
     ) throws -> ApplyReport {
-        let directory = try store.read { db in try PeerDirectory(db: db) }
-        for change in changes { try checkScope(change, from: peer, directory: directory) }
-        let senders = try senders(nodes, from: peer, directory: directory)
-        return try store.write { writer in
-            let report = try writer.apply(changes, nodes: senders, skewBound: skewBound)
+        try store.write { writer in
+            // One read of the directory serves the scope checks and the merge's ranking.
+            let directory = try PeerDirectory(db: writer.db)
+            for change in changes { try checkScope(change, from: peer, directory: directory) }
+            let senders = try senders(nodes, from: peer, directory: directory)
+            let report = try writer.apply(changes, nodes: senders, skewBound: skewBound, directory: directory)
             try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)
             return report
         }

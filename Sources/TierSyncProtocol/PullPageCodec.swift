@@ -6,20 +6,8 @@ import TierSyncCore
 public enum PullPageCodec {
     /// `{"changes":[…],"nodes":{…},"next":N,"more":B,"last":N}`.
     public static func encode(_ page: PullResponse) -> [UInt8] {
-        var text = "{\"changes\":["
-        text.reserveCapacity(page.changes.count * 180 + 64)
-        for (index, change) in page.changes.enumerated() {
-            if index > 0 { text.append(",") }
-            change.appendJSON(to: &text)
-        }
-        text.append("],\"nodes\":{")
-        for (index, (node, org)) in page.nodes.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { text.append(",") }
-            JSONText.appendString(node, to: &text)
-            text.append(":")
-            JSONText.appendString(org, to: &text)
-        }
-        text.append("},\"next\":\(page.next),\"more\":\(page.more)")
+        var text = changesAndNodes(page.changes, page.nodes)
+        text.append(",\"next\":\(page.next),\"more\":\(page.more)")
         if let last = page.last { text.append(",\"last\":\(last)") }
         text.append("}")
         return Array(text.utf8)
@@ -36,8 +24,8 @@ public enum PullPageCodec {
             var last: Int64?
             try reader.object { key, reader in
                 switch key {
-                case "changes": try reader.array { reader in changes.append(try decodeChange(&reader)) }
-                case "nodes": try reader.object { node, reader in nodes[node] = try reader.string() }
+                case "changes": changes = try decodeChanges(&reader)
+                case "nodes": nodes = try decodeNodes(&reader)
                 case "next": next = try reader.integer()
                 case "more": more = try reader.bool()
                 case "last": last = try reader.integer()
@@ -48,6 +36,37 @@ public enum PullPageCodec {
             guard let next, let more else { throw JSONReader.Failure("a pull page needs next and more") }
             return PullResponse(changes: changes, nodes: nodes, next: next, more: more, last: last)
         }
+    }
+
+    /// `{"changes":[…],"nodes":{…}` (the object left open), what every page starts with.
+    static func changesAndNodes(_ changes: [WireChange], _ nodes: [String: String]) -> String {
+        var text = "{\"changes\":["
+        text.reserveCapacity(changes.count * 180 + 64)
+        for (index, change) in changes.enumerated() {
+            if index > 0 { text.append(",") }
+            change.appendJSON(to: &text)
+        }
+        text.append("],\"nodes\":{")
+        for (index, (node, org)) in nodes.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text.append(",") }
+            JSONText.appendString(node, to: &text)
+            text.append(":")
+            JSONText.appendString(org, to: &text)
+        }
+        text.append("}")
+        return text
+    }
+
+    static func decodeChanges(_ reader: inout JSONReader) throws -> [WireChange] {
+        var changes: [WireChange] = []
+        try reader.array { reader in changes.append(try decodeChange(&reader)) }
+        return changes
+    }
+
+    static func decodeNodes(_ reader: inout JSONReader) throws -> [String: String] {
+        var nodes: [String: String] = [:]
+        try reader.object { node, reader in nodes[node] = try reader.string() }
+        return nodes
     }
 
     static func decodeChange(_ reader: inout JSONReader) throws -> WireChange {
@@ -79,20 +98,8 @@ public enum PullPageCodec {
 public enum PushPageCodec {
     /// `{"changes":[…],"nodes":{…},"upTo":N}`.
     public static func encode(_ page: PushRequest) -> [UInt8] {
-        var text = "{\"changes\":["
-        text.reserveCapacity(page.changes.count * 180 + 64)
-        for (index, change) in page.changes.enumerated() {
-            if index > 0 { text.append(",") }
-            change.appendJSON(to: &text)
-        }
-        text.append("],\"nodes\":{")
-        for (index, (node, org)) in page.nodes.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { text.append(",") }
-            JSONText.appendString(node, to: &text)
-            text.append(":")
-            JSONText.appendString(org, to: &text)
-        }
-        text.append("},\"upTo\":\(page.upTo)}")
+        var text = PullPageCodec.changesAndNodes(page.changes, page.nodes)
+        text.append(",\"upTo\":\(page.upTo)}")
         return Array(text.utf8)
     }
 
@@ -105,8 +112,8 @@ public enum PushPageCodec {
             var upTo: Int64?
             try reader.object { key, reader in
                 switch key {
-                case "changes": try reader.array { reader in changes.append(try PullPageCodec.decodeChange(&reader)) }
-                case "nodes": try reader.object { node, reader in nodes[node] = try reader.string() }
+                case "changes": changes = try PullPageCodec.decodeChanges(&reader)
+                case "nodes": nodes = try PullPageCodec.decodeNodes(&reader)
                 case "upTo": upTo = try reader.integer()
                 default: try reader.skipValue()
                 }

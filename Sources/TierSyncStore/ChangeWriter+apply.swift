@@ -13,12 +13,15 @@ extension ChangeWriter {
     /// A change that is malformed, or whose stamp is more than `skewBound` milliseconds ahead
     /// of this node's clock, is refused with a reason in the report; the rest still applies.
     ///
-    /// - Parameter nodes: the org of each node whose changes are in the batch, as the sender
-    ///   knows them; the merge ranks versions by them.
+    /// - Parameters:
+    ///   - nodes: the org of each node whose changes are in the batch, as the sender knows
+    ///     them; the merge ranks versions by them.
+    ///   - directory: the directory, when the caller already read it in this transaction.
     public mutating func apply(
-        _ changes: some Sequence<FieldChange>, nodes: [NodeID: String] = [:], skewBound: Int64 = defaultSkewBound
+        _ changes: some Sequence<FieldChange>, nodes: [NodeID: String] = [:], skewBound: Int64 = defaultSkewBound,
+        directory known: PeerDirectory? = nil
     ) throws -> ApplyReport {
-        var directory = try PeerDirectory(db: db)
+        var directory = try known ?? PeerDirectory(db: db)
         for (peer, org) in nodes where peer != node { try directory.register(peer, org: org, in: db) }
         var report = ApplyReport()
         // Batches come record by record, so the record being changed is kept out of the

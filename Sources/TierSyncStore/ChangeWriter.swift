@@ -141,7 +141,7 @@ public struct ChangeWriter {
         // Made on top of the whole record, so a later edit of any field that this delete did
         // not see shows up as a delete conflict instead of vanishing in the tombstone.
         let seen = current.versions.recordClock
-        let version = FieldVersion(hlc: stamp, node: node, versionVector: seen.setting(node, to: seen[node] + 1))
+        let version = FieldVersion.localEdit(onTopOf: [seen], recordClock: seen, hlc: stamp, node: node)
         if !current.versions.seenElsewhere.entries.isEmpty {
             try settleKeptLosers(table: name, id: id, field: field, by: version, how: settlement)
         }
@@ -177,15 +177,14 @@ public struct ChangeWriter {
         of field: String, table: String, id: RecordID, versions: FieldVersions, shown: FieldVersion?,
         stamp: HLCTimestamp, settlement: String
     ) throws -> FieldVersion {
-        var base = shown?.versionVector ?? VersionVector()
+        var seen = shown.map { [$0.versionVector] } ?? []
         let hasLosers = !versions.seenElsewhere.entries.isEmpty
         if hasLosers {
-            for loser in try keptLosers(table: table, id: id, field: field) {
-                base = base.merged(with: loser.versioned?.version.versionVector ?? VersionVector())
+            seen += try keptLosers(table: table, id: id, field: field).compactMap {
+                $0.versioned?.version.versionVector
             }
         }
-        let writes = versions.recordClock[node]
-        let version = FieldVersion(hlc: stamp, node: node, versionVector: base.setting(node, to: writes + 1))
+        let version = FieldVersion.localEdit(onTopOf: seen, recordClock: versions.recordClock, hlc: stamp, node: node)
         if hasLosers { try settleKeptLosers(table: table, id: id, field: field, by: version, how: settlement) }
         return version
     }

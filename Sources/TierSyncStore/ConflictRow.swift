@@ -38,8 +38,6 @@ public struct ConflictRow: Codable, Sendable, Hashable, FetchableRecord, Persist
         case settledHlc = "settled_hlc", settledNode = "settled_node", settlement
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
     /// The version this row keeps.
     public var versioned: VersionedValue? {
         guard let node = NodeID(node), let vector = VersionVector(parsing: vv) else { return nil }

@@ -2,7 +2,7 @@ import GRDB
 
 /// A one-time enrollment code issued for a child org: one row of `enrollment` (the code
 /// itself is never stored, only its hash).
-public struct Enrollment: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct EnrollmentCode: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "enrollment"
     public var codeHash: String
     public var org: String

@@ -90,3 +90,20 @@ import Testing
         }
     }
 }
+
+@Suite struct LocalEditTests {
+    let a = NodeID("00000000000000aa")!
+    let b = NodeID("00000000000000bb")!
+
+    @Test("a local edit is made on top of every kept version and counts one more write by its node to the record")
+    func localEdit() {
+        let shown = VersionVector([a: 2])
+        let loser = VersionVector([a: 1, b: 1])
+        let edit = FieldVersion.localEdit(
+            onTopOf: [shown, loser], recordClock: VersionVector([a: 3, b: 1]),
+            hlc: HLCTimestamp(physical: 9, counter: 0), node: a)
+        #expect(edit.versionVector == VersionVector([a: 4, b: 1]))
+        #expect(
+            edit.versionVector.compare(to: shown) == .dominates && edit.versionVector.compare(to: loser) == .dominates)
+    }
+}

@@ -28,7 +28,8 @@ import Testing
     func fieldVersions() {
         let node = NodeID("00000000000000aa")!
         var versions = FieldVersions(initial: .first(hlc: HLCTimestamp(physical: 5, counter: 1), node: node))
-        versions["name"] = versions.version(of: "name", isSet: true)!.successor(
+        versions["name"] = .localEdit(
+            onTopOf: [versions.version(of: "name", isSet: true)!.versionVector], recordClock: versions.recordClock,
             hlc: HLCTimestamp(physical: 6, counter: 0), node: NodeID("00000000000000bb")!)
         #expect(FieldVersions(parsing: versions.encoded) == versions)
         #expect(versions.encoded.hasPrefix("* "))
