@@ -44,6 +44,7 @@ let package = Package(
                 .embedInCode("0002_records.sql"),
                 .embedInCode("0003_merge.sql"),
                 .embedInCode("0004_trust.sql"),
+                .embedInCode("0005_snapshot.sql"),
             ]
         ),
         .target(

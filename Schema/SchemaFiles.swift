@@ -9,6 +9,7 @@ public enum SchemaFiles {
         ("0002_records", text(PackageResources._002_records_sql)),
         ("0003_merge", text(PackageResources._003_merge_sql)),
         ("0004_trust", text(PackageResources._004_trust_sql)),
+        ("0005_snapshot", text(PackageResources._005_snapshot_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

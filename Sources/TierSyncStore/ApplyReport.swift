@@ -8,6 +8,8 @@ public struct ApplyReport: Sendable, Equatable, Codable {
     public var alreadyKnown = 0
     /// Applied changes that left their field in conflict.
     public var conflicts = 0
+    /// Records copied whole from a snapshot (their fields are not counted in `applied`).
+    public var records = 0
     public var refused: [Refusal] = []
 
     public init() {}
@@ -28,6 +30,14 @@ public struct ApplyReport: Sendable, Equatable, Codable {
             self.reason = reason
         }
 
+        public init(table: String, record: String, field: String, node: String, reason: String) {
+            self.table = table
+            self.record = record
+            self.field = field
+            self.node = node
+            self.reason = reason
+        }
+
         public var description: String { "\(table) \(record) \(field) from node \(node): \(reason)" }
     }
 
@@ -35,6 +45,7 @@ public struct ApplyReport: Sendable, Equatable, Codable {
         applied += other.applied
         alreadyKnown += other.alreadyKnown
         conflicts += other.conflicts
+        records += other.records
         refused += other.refused
     }
 }

@@ -12,9 +12,14 @@ public struct PeerCursor: Codable, Sendable, Hashable, FetchableRecord, Persista
     /// The last sequence number of this node's log the peer has confirmed.
     public var ackedSeq: Int64
     public var lastContact: String?
+    /// While a snapshot from this peer is under way: the peer's log position when it began.
+    public var snapshotPosition: Int64?
+    /// While a snapshot from this peer is under way: the last record applied (`table/id`).
+    public var snapshotAfter: String?
 
     enum CodingKeys: String, CodingKey {
         case org, node, receivedSeq = "received_seq", ackedSeq = "acked_seq", lastContact = "last_contact"
+        case snapshotPosition = "snapshot_position", snapshotAfter = "snapshot_after"
     }
 
     public init(

@@ -19,6 +19,8 @@ public final class SyncedTable: Sendable, Hashable {
     public let fields: [Field]
     /// `INSERT` of every column, bookkeeping first, then fields in schema order.
     let insertSQL: String
+    /// `INSERT` of every column, `deleted` included: a record copied whole from a snapshot.
+    let snapshotInsertSQL: String
     /// The row of one record by id.
     let selectSQL: String
     /// `UPDATE` of every column but the id and org, fields in schema order, id last.
@@ -31,6 +33,10 @@ public final class SyncedTable: Sendable, Hashable {
             "INSERT INTO \(name) (id, org, created, updated, deleted, versions"
             + fields.map { ", " + $0.name }.joined() + ") VALUES (?, ?, ?, ?, 0, ?"
             + String(repeating: ", ?", count: fields.count) + ")"
+        snapshotInsertSQL =
+            "INSERT INTO \(name) (" + (Self.bookkeepingColumns + fields.map(\.name)).joined(separator: ", ")
+            + ") VALUES (" + Array(repeating: "?", count: Self.bookkeepingColumns.count + fields.count).joined(
+                separator: ", ") + ")"
         selectSQL = "SELECT * FROM \(name) WHERE id = ?"
         updateAllSQL =
             "UPDATE \(name) SET created = ?, updated = ?, deleted = ?, versions = ?"

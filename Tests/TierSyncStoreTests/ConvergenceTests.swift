@@ -29,28 +29,7 @@ import TierSyncCore
         let nodes = try (0..<3).map { try TestStore.create(dir.path("n\($0).db"), clock: clock, seed: UInt64($0 + 1)) }
         let ids = (0..<4).map { _ in RecordID.random(using: &random) }
         let context = "seed \(seed), round \(round)"
-        for _ in 0..<60 {
-            clock.set(clock.nowMilliseconds() + Int64.random(in: -5...20, using: &random))
-            let node = nodes.randomElement(using: &random)!
-            let id = ids.randomElement(using: &random)!
-            let existing = try node.write { try $0.fetch(table: "contact", id: id) }
-            switch Int.random(in: 0..<10, using: &random) {
-            case 0..<2 where existing == nil:
-                try node.write { writer in
-                    try writer.insert(table: "contact", id: id, org: TestStore.org, fields: randomFields(&random))
-                }
-            case 0..<5 where existing?.deleted == false:
-                try node.write { writer in try writer.update(table: "contact", id: id, fields: randomFields(&random)) }
-            case 5 where existing?.deleted == false:
-                try node.write { writer in try writer.delete(table: "contact", id: id) }
-            default:
-                let target = nodes.filter { $0 !== node }.randomElement(using: &random)!
-                var batch = try TestStore.changeLog(node).filter { _ in Int.random(in: 0..<10, using: &random) < 6 }
-                batch += batch.filter { _ in Bool.random(using: &random) }
-                batch.shuffle(using: &random)
-                try TestStore.ship(batch, to: target)
-            }
-        }
+        try Self.editRandomly(nodes, ids: ids, clock: clock, steps: 60, random: &random)
         // Everything reaches everyone, in random order.
         for _ in 0..<2 {
             for from in nodes {
@@ -67,6 +46,35 @@ import TierSyncCore
             #expect(try TestStore.keptConflicts(node) == conflicts, "\(context)")
         }
         try expectNothingLost(nodes, context: context)
+    }
+
+    /// Random inserts, updates and deletes of `ids` on random nodes, with random partial,
+    /// duplicated and reordered exchanges between them: histories with open conflicts.
+    static func editRandomly(
+        _ nodes: [NodeStore], ids: [RecordID], clock: ManualWallClock, steps: Int, random: inout SplitMix64
+    ) throws {
+        for _ in 0..<steps {
+            clock.set(clock.nowMilliseconds() + Int64.random(in: -5...20, using: &random))
+            let node = nodes.randomElement(using: &random)!
+            let id = ids.randomElement(using: &random)!
+            let existing = try node.write { try $0.fetch(table: "contact", id: id) }
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0..<2 where existing == nil:
+                try node.write { writer in
+                    try writer.insert(table: "contact", id: id, org: TestStore.org, fields: Self.randomFields(&random))
+                }
+            case 0..<5 where existing?.deleted == false:
+                try node.write { writer in try writer.update(table: "contact", id: id, fields: Self.randomFields(&random)) }
+            case 5 where existing?.deleted == false:
+                try node.write { writer in try writer.delete(table: "contact", id: id) }
+            default:
+                let target = nodes.filter { $0 !== node }.randomElement(using: &random)!
+                var batch = try TestStore.changeLog(node).filter { _ in Int.random(in: 0..<10, using: &random) < 6 }
+                batch += batch.filter { _ in Bool.random(using: &random) }
+                batch.shuffle(using: &random)
+                try TestStore.ship(batch, to: target)
+            }
+        }
     }
 
     /// Every write accepted anywhere is, at every node, the shown version of its field, a
@@ -106,7 +114,7 @@ import TierSyncCore
         }
     }
 
-    func randomFields(_ random: inout SplitMix64) -> [String: FieldValue] {
+    static func randomFields(_ random: inout SplitMix64) -> [String: FieldValue] {
         var fields: [String: FieldValue] = [:]
         for field in Self.fields where Bool.random(using: &random) {
             fields[field] =

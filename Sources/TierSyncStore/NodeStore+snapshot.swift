@@ -1,0 +1,92 @@
+import GRDB
+import TierSyncCore
+
+/// Reading records whole for a snapshot: what a new node bootstraps from instead of the
+/// log's history.
+extension NodeStore {
+    /// Streams the records of the subtree at org path `path` that come after `key`, at most
+    /// `limit`, table by table in name order and by id within a table, each with the versions
+    /// it keeps beside the shown ones. Reads in `db`, so that a caller can take the log
+    /// position in the same read transaction.
+    ///
+    /// - Returns: the key of the last record sent when the page is full (more may follow);
+    ///   nil when the subtree has no more records.
+    public func forEachRecord(
+        within path: String, after key: RecordSnapshot.Key?, limit: Int, db: Database,
+        _ body: (RecordSnapshot) throws -> Void
+    ) throws -> RecordSnapshot.Key? {
+        var remaining = limit
+        var last: RecordSnapshot.Key?
+        for table in tables.values.sorted(by: { $0.name < $1.name }) {
+            if let key, table.name < key.table { continue }
+            let after = key?.table == table.name ? key!.id : ""
+            let page = try records(of: table, within: path, after: after, limit: remaining, db: db)
+            for record in page { try body(record) }
+            remaining -= page.count
+            if let record = page.last { last = record.key }
+            if remaining == 0 { return last }
+        }
+        return nil
+    }
+
+    /// How many records the subtree at org path `path` holds, deleted ones included (they
+    /// travel too, as tombstones).
+    public func recordCount(within path: String, db: Database) throws -> Int {
+        try tables.keys.reduce(0) { count, table in
+            count
+                + (try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM \(table) WHERE org IN \(Self.subtreeOrgs)",
+                    arguments: [path, path + "/%"]) ?? 0)
+        }
+    }
+
+    /// The org codes of a subtree, by its path: `(?, ? || '/%')` arguments.
+    static let subtreeOrgs = "(SELECT code FROM org_unit WHERE path = ? OR path LIKE ?)"
+
+    private func records(
+        of table: SyncedTable, within path: String, after id: String, limit: Int, db: Database
+    ) throws -> [RecordSnapshot] {
+        // `+org` keeps SQLite on the primary key: walking ids in order, rather than sorting the
+        // subtree's rows by id for every page.
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: "SELECT * FROM \(table.name) WHERE id > ? AND +org IN \(Self.subtreeOrgs) ORDER BY id LIMIT ?"),
+            arguments: [id, path, path + "/%", limit])
+        var page: [RecordSnapshot] = []
+        let first = SyncedTable.bookkeepingColumns.count
+        while let row = try rows.next() {
+            let idText: String = row[0]
+            guard let id = RecordID(idText) else { throw StoreError.corruptRow(table: table.name, id: idText) }
+            var fields: [String: FieldValue] = [:]
+            for (offset, field) in table.fields.enumerated() {
+                if let value = FieldValue.fromDatabaseValue(row[first + offset]), !value.isNull {
+                    fields[field.name] = value
+                }
+            }
+            page.append(
+                RecordSnapshot(
+                    table: table.name, id: id, org: row[1], created: HLCTimestamp(rawValue: row[2]),
+                    updated: HLCTimestamp(rawValue: row[3]), deleted: (row[4] as Int64) != 0, versions: row[5],
+                    fields: fields))
+        }
+        guard let firstID = page.first?.id.rawValue, let lastID = page.last?.id.rawValue else { return page }
+        // The kept versions of the page's records, in one range read of the conflict index.
+        var index: [String: Int] = [:]
+        for (offset, record) in page.enumerated() { index[record.id.rawValue] = offset }
+        let kept = try ConflictRow.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM conflict WHERE tbl = ? AND record >= ? AND record <= ? AND settled_hlc IS NULL
+                    ORDER BY id
+                    """),
+            arguments: [table.name, firstID, lastID])
+        while let row = try kept.next() {
+            guard let offset = index[row.record], let versioned = row.versioned else { continue }
+            page[offset].kept.append(
+                RecordSnapshot.Kept(
+                    kind: row.kind.rawValue, field: row.field, versioned: versioned, needsReview: row.needsReview,
+                    detectedAt: row.detectedAt))
+        }
+        return page
+    }
+}
