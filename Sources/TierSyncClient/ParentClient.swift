@@ -37,6 +37,19 @@ public struct ParentClient: Sendable {
         }
     }
 
+    public func snapshot(after key: String?, limit: Int) async throws -> SnapshotResponse {
+        var query = "limit=\(limit)"
+        if let key {
+            query += "&after=" + (key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="])) ?? key)
+        }
+        let bytes = try await exchange("GET", "v1/snapshot", query: query, body: Optional<PushRequest>.none)
+        do {
+            return try SnapshotPageCodec.decode(bytes)
+        } catch {
+            throw ClientError.badResponse("v1/snapshot: \(error)")
+        }
+    }
+
     public func status() async throws -> StatusResponse {
         try await call("GET", "v1/status", body: Optional<PushRequest>.none)
     }

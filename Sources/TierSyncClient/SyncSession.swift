@@ -18,9 +18,9 @@ public struct SyncSession: Sendable {
 
     /// Where a sync is, for a progress display.
     public struct Progress: Sendable {
-        public enum Phase: String, Sendable { case push, pull }
+        public enum Phase: String, Sendable { case push, snapshot, pull }
         public var phase: Phase
-        /// Field changes moved so far in this phase.
+        /// Field changes (records, for a snapshot) moved so far in this phase.
         public var changes: Int
         /// How far through the parent's log the pull is (0...1), when known.
         public var fraction: Double?
@@ -29,6 +29,8 @@ public struct SyncSession: Sendable {
     public struct Summary: Codable, Sendable, Equatable {
         public var pushed = 0
         public var pulled = 0
+        /// Records copied whole from the parent's snapshot (a new node's bootstrap).
+        public var copied = 0
         public var conflicts = 0
         public var refused: [String] = []
         public init() {}
@@ -81,6 +83,12 @@ public struct SyncSession: Sendable {
 
     func pull(into summary: inout Summary, progress: (Progress) -> Void) async throws {
         let parent = try node.peer(link.org)
+        // A node bootstraps from a snapshot once, before its first sync completes: later, its
+        // children may have read its log, and copied records would never reach them.
+        let cursor = try node.cursor(for: link.org)
+        if cursor.snapshotPosition != nil || (cursor.receivedSeq == 0 && link.lastSync == nil) {
+            try await bootstrap(from: parent, into: &summary, progress: progress)
+        }
         let client = self.client
         let pageSize = self.pageSize
         let start = try node.cursor(for: link.org).receivedSeq
@@ -105,6 +113,40 @@ public struct SyncSession: Sendable {
             progress(Progress(phase: .pull, changes: summary.pulled, fraction: fraction))
             guard more else { return }
             after = page.next
+        }
+    }
+
+    /// Copies the parent's snapshot of this node's scope, page by page, resuming where an
+    /// earlier attempt stopped; the pull then follows the parent's log from where it began.
+    func bootstrap(from parent: TierSyncNode.Peer, into summary: inout Summary, progress: (Progress) -> Void)
+        async throws
+    {
+        let client = self.client
+        let pageSize = self.pageSize
+        let start = try node.cursor(for: link.org).snapshotAfter
+        var total: Int?
+        // As in the pull, the next page is fetched while this one is copied.
+        var fetching = Task { try await client.snapshot(after: start, limit: pageSize) }
+        defer { fetching.cancel() }
+        while true {
+            let page = try await fetching.value
+            if let next = page.next { fetching = Task { try await client.snapshot(after: next, limit: pageSize) } }
+            let next = try page.next.map { text in
+                guard let key = RecordSnapshot.Key(parsing: text) else {
+                    throw ClientError.badResponse("v1/snapshot: next '\(text)' is not a record key")
+                }
+                return key
+            }
+            let report = try node.acceptSnapshot(
+                page.records, from: parent, peerNode: link.node, nodes: page.nodes, position: page.position, next: next)
+            summary.copied += report.records
+            summary.pulled += report.applied
+            summary.conflicts += report.conflicts
+            summary.refused += report.refused.map(\.description)
+            total = total ?? page.total
+            let fraction = total.map { $0 > 0 ? min(1, Double(summary.copied) / Double($0)) : 1 }
+            progress(Progress(phase: .snapshot, changes: summary.copied, fraction: fraction))
+            guard next != nil else { return }
         }
     }
 }

@@ -18,16 +18,18 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case badSeeds(file: String, line: Int, reason: String)
         case unauthorized(reason: String)
         case forbidden(reason: String)
+        case unavailable(reason: String)
     }
 
     /// What kind of refusal this is, for an edge that maps errors (HTTP status codes).
-    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden }
+    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden, unavailable }
 
     public var kind: Kind {
         switch code {
         case .notFound: return .notFound
         case .unauthorized: return .unauthorized
         case .forbidden, .outsideSubtree: return .forbidden
+        case .unavailable: return .unavailable
         default: return .badInput
         }
     }
@@ -56,6 +58,8 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
     public static func notFound(kind: String, id: String) -> DomainError { .init(code: .notFound(kind: kind, id: id)) }
     public static func unauthorized(_ reason: String) -> DomainError { .init(code: .unauthorized(reason: reason)) }
     public static func forbidden(_ reason: String) -> DomainError { .init(code: .forbidden(reason: reason)) }
+    /// Not possible yet, but later: the caller should retry.
+    public static func unavailable(_ reason: String) -> DomainError { .init(code: .unavailable(reason: reason)) }
     public static func badSeeds(file: String, line: Int, reason: String) -> DomainError {
         .init(code: .badSeeds(file: file, line: line, reason: reason))
     }
@@ -83,6 +87,8 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
             return "not authenticated: \(reason)"
         case .forbidden(let reason):
             return "forbidden: \(reason)"
+        case .unavailable(let reason):
+            return "not available yet: \(reason)"
         case .badSeeds(let file, let line, let reason):
             return "seeds file \(file), line \(line): \(reason)"
         }

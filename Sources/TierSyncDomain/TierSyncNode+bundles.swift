@@ -30,6 +30,7 @@ extension TierSyncNode {
         let (peer, cursor) = try store.read { db in
             (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg))
         }
+        if case .child = peer { try requireBootstrapped() }
         let upTo = try store.lastSequence()
         let writer = try BundleWriter(
             path: path,
@@ -37,7 +38,22 @@ extension TierSyncNode {
                 fromNode: store.node.id.rawValue, fromOrg: org.code, toOrg: peerOrg,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()), upTo: upTo,
                 ack: cursor.receivedSeq))
-        let (_, senders) = try outgoing(to: peer, after: cursor.ackedSeq) { try writer.append($0) }
+        var senders: [NodeID: String]
+        if case .child(let child) = peer {
+            if cursor.ackedSeq == 0 {
+                // A child that has received nothing yet gets the records as they are now: the log
+                // does not hold what this node copied from its own parent's snapshot.
+                let directory = try store.read { db in try PeerDirectory(db: db) }
+                senders = [:]
+                try forEachSnapshotChange(for: child) { change in
+                    senders[change.node] = directory.org(ofNode: change.node)
+                    try writer.append(change)
+                }
+                try writer.finish(nodes: senders)
+                return BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
+            }
+        }
+        (_, senders) = try outgoing(to: peer, after: cursor.ackedSeq) { try writer.append($0) }
         try writer.finish(nodes: senders)
         return BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
     }

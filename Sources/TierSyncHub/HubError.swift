@@ -28,6 +28,7 @@ struct HubError: HTTPResponseError {
             case .notFound: self.init(status: .notFound, message: error.description)
             case .unauthorized: self.init(status: .unauthorized, message: error.description)
             case .forbidden: self.init(status: .forbidden, message: error.description)
+            case .unavailable: self.init(status: .serviceUnavailable, message: error.description)
             }
         case let error as BundleError: self.init(status: .badRequest, message: error.description)
         case is DecodingError, is JSONReaderFailure:

@@ -61,6 +61,7 @@ struct HubRoutes: Sendable {
                 throw HubError.badRequest("after must be a log position from 0 and limit from 1 to \(Self.pageLimit)")
             }
             return try await blocking {
+                try node.requireBootstrapped()
                 var changes: [WireChange] = []
                 let peer = try node.peer(child.org)
                 let (next, senders) = try node.outgoing(to: peer, after: after, limit: limit) {
@@ -72,6 +73,26 @@ struct HubRoutes: Sendable {
                         changes: changes,
                         nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }),
                         next: next, more: next < last, last: last))
+            }
+        }
+    }
+
+    func snapshot(_ request: Request) async throws -> Response {
+        try await respondEncoded(level: Gzip.fastLevel) {
+            let child = try await authenticate(request)
+            let after = request.uri.queryParameters.get("after").map { String($0) }
+            let limit = Int(request.uri.queryParameters.get("limit") ?? "") ?? Self.pageLimit
+            let key = after.map(RecordSnapshot.Key.init(parsing:))
+            guard key != .some(nil), (1...Self.pageLimit).contains(limit) else {
+                throw HubError.badRequest(
+                    "after must be the next key of the previous page (table/id) and limit from 1 to \(Self.pageLimit)")
+            }
+            return try await blocking {
+                let page = try node.snapshot(for: try node.peer(child.org), after: key ?? nil, limit: limit)
+                return SnapshotPageCodec.encode(
+                    SnapshotResponse(
+                        records: page.records, nodes: page.nodes, position: page.position,
+                        next: page.next?.description, total: page.total))
             }
         }
     }
@@ -113,12 +134,14 @@ struct HubRoutes: Sendable {
     }
 
     /// Runs a handler that encodes its own JSON (the pull page, by hand, for speed).
-    private func respondEncoded(_ body: () async throws -> [UInt8]) async throws -> Response {
+    private func respondEncoded(
+        level: Int32 = Gzip.defaultLevel, _ body: () async throws -> [UInt8]
+    ) async throws -> Response {
         do {
             let json = try await body()
             return Response(
                 status: .ok, headers: [.contentType: "application/json", .contentEncoding: "gzip"],
-                body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(json))))
+                body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(json, level: level))))
         } catch {
             let mapped = HubError(error)
             if mapped.status == .internalServerError { logger.error("request failed", metadata: ["error": "\(error)"]) }

@@ -65,6 +65,7 @@ extension HubService {
         Route(method: "POST", path: "/v1/enroll", handler: { routes in { try await routes.enroll($0) } }),
         Route(method: "POST", path: "/v1/push", handler: { routes in { try await routes.push($0) } }),
         Route(method: "GET", path: "/v1/pull", handler: { routes in { try await routes.pull($0) } }),
+        Route(method: "GET", path: "/v1/snapshot", handler: { routes in { try await routes.snapshot($0) } }),
         Route(method: "GET", path: "/v1/status", handler: { routes in { try await routes.status($0) } }),
     ]
 }

@@ -2,7 +2,13 @@ import CZlib
 
 /// Gzip of whole HTTP bodies in memory (a body is one page, never a whole sync).
 public enum Gzip {
-    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+    /// zlib's default: small bodies for slow township links.
+    public static let defaultLevel: Int32 = 6
+    /// For bulk pages (a snapshot), where compressing at the default level would cost more
+    /// than the bytes it saves on a fast link.
+    public static let fastLevel: Int32 = 1
+
+    public static func compress(_ bytes: [UInt8], level: Int32 = defaultLevel) -> [UInt8] {
         var stream = z_stream()
         guard tiersync_deflate_init_gzip(&stream, level) == Z_OK else { return [] }
         defer { deflateEnd(&stream) }

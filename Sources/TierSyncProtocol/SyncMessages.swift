@@ -83,6 +83,29 @@ public struct PullResponse: Codable, Sendable {
     }
 }
 
+/// `GET /v1/snapshot?after=KEY&limit=N`: a page of the records in the caller's scope, whole,
+/// what a new node bootstraps from (encoded by `SnapshotPageCodec`).
+public struct SnapshotResponse: Sendable, Equatable {
+    public var records: [RecordSnapshot]
+    /// The org of every node whose versions the snapshot may hold (on the first page).
+    public var nodes: [String: String]
+    /// The hub's log position when this page was read. A snapshot is followed by a pull from
+    /// the position of its first page.
+    public var position: Int64
+    /// The key to ask from next (store it with the page); nil when the snapshot is complete.
+    public var next: String?
+    /// How many records the whole snapshot holds (on the first page, for progress).
+    public var total: Int?
+
+    public init(records: [RecordSnapshot], nodes: [String: String], position: Int64, next: String?, total: Int?) {
+        self.records = records
+        self.nodes = nodes
+        self.position = position
+        self.next = next
+        self.total = total
+    }
+}
+
 /// `GET /v1/status`: the hub and what it knows of the caller.
 public struct StatusResponse: Codable, Sendable {
     public var protocolVersion: Int

@@ -50,12 +50,7 @@ public struct WireChange: Codable, Sendable, Equatable {
         line += ",\"f\":"
         JSONText.appendString(f, to: &line)
         line += ",\"v\":"
-        switch v {
-        case .null: line += "null"
-        case .integer(let value): line += String(value)
-        case .real(let value): line += value.isFinite ? "\(value)" : "null"
-        case .text(let text): JSONText.appendString(text, to: &line)
-        }
+        JSONText.appendValue(v, to: &line)
         line += ",\"h\":" + String(h) + ",\"n\":"
         JSONText.appendString(n, to: &line)
         line += ",\"vv\":"
@@ -66,6 +61,15 @@ public struct WireChange: Codable, Sendable, Equatable {
 
 /// JSON string escaping (RFC 8259), for hand-written lines.
 enum JSONText {
+    static func appendValue(_ value: FieldValue, to output: inout String) {
+        switch value {
+        case .null: output += "null"
+        case .integer(let value): output += String(value)
+        case .real(let value): output += value.isFinite ? "\(value)" : "null"
+        case .text(let text): appendString(text, to: &output)
+        }
+    }
+
     static func appendString(_ text: String, to output: inout String) {
         // Most strings (ids, codes, names) need no escape: append them whole.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {

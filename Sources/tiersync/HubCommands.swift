@@ -81,7 +81,7 @@ struct JoinCommand: AsyncParsableCommand {
             throw error
         }
         Output.line(
-            "joined \(parent) as node \(joined.store.node.id) for \(joined.org.code) \(joined.org.name); pulled \(summary.pulled)"
+            "joined \(parent) as node \(joined.store.node.id) for \(joined.org.code) \(joined.org.name); copied \(summary.copied) records, pulled \(summary.pulled) changes"
         )
     }
 }
@@ -106,7 +106,8 @@ struct SyncCommand: AsyncParsableCommand {
         }
         if json { return try Output.json(summary) }
         Output.line(
-            "pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.conflicts), refused \(summary.refused.count)"
+            "pushed \(summary.pushed), pulled \(summary.pulled)"
+                + (summary.copied > 0 ? ", copied \(summary.copied) records" : "") + ", conflicts \(summary.conflicts), refused \(summary.refused.count)"
         )
         for refusal in summary.refused { Output.line("refused: \(refusal)") }
     }

@@ -13,14 +13,15 @@ final class ProgressBar {
 
     func update(_ progress: SyncSession.Progress) {
         guard enabled else { return }
-        var line = "\r\u{1B}[2K\(progress.phase == .push ? "pushing" : "pulling") "
+        let verb = ["push": "pushing", "snapshot": "copying", "pull": "pulling"][progress.phase.rawValue]!
+        var line = "\r\u{1B}[2K\(verb) "
         if let fraction = progress.fraction {
             let width = 30
             let filled = Int(fraction * Double(width))
             line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             line += String(format: "%3.0f%% ", fraction * 100)
         }
-        line += "\(progress.changes) changes"
+        line += "\(progress.changes) \(progress.phase == .snapshot ? "records" : "changes")"
         FileHandle.standardError.write(Data(line.utf8))
         drawn = true
     }

@@ -86,22 +86,43 @@ import TierSyncStore
         #expect(try county.syncStatus().waiting == 0)
     }
 
-    @Test("a pull cut mid-way resumes from the last page applied, repeating nothing applied")
-    func cutPull() async throws {
-        defer { server.cancel() }
-        // The city's own records of the county's scope.
+    /// The city's own records of the county's scope.
+    func cityContacts(_ count: Int) throws {
         try city.store.write { writer in
             var random = SystemRandomNumberGenerator()
-            for i in 0..<1_500 {
+            for i in 0..<count {
                 try writer.insert(
                     table: "contact", id: RecordID.random(using: &random), org: "520201",
                     fields: ["role": .text("liaison"), "name": .text("示例\(i)"), "phone": .text("13900000001")])
             }
         }
+    }
+
+    @Test("a bootstrap cut mid-way resumes from the last snapshot page copied, copying nothing twice")
+    func cutSnapshot() async throws {
+        defer { server.cancel() }
+        try cityContacts(4_500)  // snapshot pages of 2,000, 2,000 and 500 records
         let transport = FlakyTransport()
-        transport.failNext([3])  // enroll, first pull page, then the second page is lost
+        transport.failNext([3])  // enroll, the first snapshot page, then the second page is lost
         await #expect(throws: ClientError.self) { _ = try await joinCounty(transport) }
         let county = try TierSyncNode.open(path: directory.appendingPathComponent("county.db").path)
+        #expect(try county.list(.contact).count == 2_000)
+        #expect(try county.cursor(for: "520200").snapshotAfter != nil)
+        let summary = try await SyncSession(node: county, transport: transport).run()
+        #expect(try county.list(.contact).count == 4_500)
+        #expect(summary.copied == 2_500 && summary.pulled == 0)
+        #expect(try county.cursor(for: "520200").receivedSeq == city.store.lastSequence())
+        #expect(try county.store.lastSequence() == 0)  // copied records are not logged again
+    }
+
+    @Test("a pull cut mid-way resumes from the last page applied, repeating nothing applied")
+    func cutPull() async throws {
+        defer { server.cancel() }
+        let transport = FlakyTransport()
+        let county = try await joinCounty(transport)
+        try cityContacts(1_500)  // 4,500 changes: pages of 2,000, 2,000 and 500
+        transport.failNext([2])  // the first pull page, then the second is lost
+        await #expect(throws: ClientError.self) { _ = try await SyncSession(node: county, transport: transport).run() }
         let partial = try county.list(.contact).count
         #expect(partial > 0 && partial < 1_500)
         let summary = try await SyncSession(node: county, transport: transport).run()

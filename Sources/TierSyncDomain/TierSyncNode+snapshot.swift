@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// Bootstrapping a new child from record rows: what its scope holds now, whole, rather than
+/// the history of every field. A parent serves a snapshot to a child that has nothing yet; the
+/// child copies it page by page, then follows the parent's log from where the snapshot began.
+extension TierSyncNode {
+    /// One page of a snapshot for a child.
+    public struct SnapshotPage: Sendable {
+        public var records: [RecordSnapshot]
+        /// The org of every node whose versions the child's scope may hold (first page only).
+        public var nodes: [String: String]
+        /// This node's log position when the page was read.
+        public var position: Int64
+        /// Where the next page starts; nil when the snapshot is complete.
+        public var next: RecordSnapshot.Key?
+        /// How many records the whole snapshot holds (first page only).
+        public var total: Int?
+    }
+
+    /// The records of `peer`'s scope after `key`, at most `limit`, read in one transaction
+    /// with the log position they are current at.
+    public func snapshot(for peer: Peer, after key: RecordSnapshot.Key?, limit: Int) throws -> SnapshotPage {
+        guard case .child(let child) = peer else {
+            throw DomainError.forbidden("a snapshot is served to a child only, not to \(peer.unit.code)")
+        }
+        try requireBootstrapped()
+        return try store.read { db in
+            let position = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
+            var records: [RecordSnapshot] = []
+            let next = try store.forEachRecord(within: child.path, after: key, limit: limit, db: db) {
+                records.append($0)
+            }
+            guard key == nil else { return SnapshotPage(records: records, nodes: [:], position: position, next: next) }
+            return SnapshotPage(
+                records: records, nodes: try nodes(seenBy: child, db: db), position: position, next: next,
+                total: try store.recordCount(within: child.path, db: db))
+        }
+    }
+
+    /// Nodes whose versions a child's records can hold: those of its subtree and of the orgs
+    /// above it (which may edit records below them), never a sibling's.
+    private func nodes(seenBy child: OrgUnit, db: Database) throws -> [String: String] {
+        var nodes: [String: String] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT n.id, n.org FROM (SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node) AS n
+                JOIN org_unit AS u ON u.code = n.org
+                WHERE u.path = ?1 OR u.path LIKE ?1 || '/%' OR ?1 LIKE u.path || '/%'
+                """, arguments: [child.path])
+        for row in rows { nodes[row[0]] = row[1] }
+        return nodes
+    }
+
+    /// Copies a snapshot page from the parent in one transaction, after checking its scope,
+    /// and records in the same transaction how far the snapshot got; the last page moves the
+    /// parent's cursor to where the snapshot began.
+    public func acceptSnapshot(
+        _ records: [RecordSnapshot], from peer: Peer, peerNode: String, nodes: [String: String], position: Int64,
+        next: RecordSnapshot.Key?, skewBound: Int64 = ChangeWriter.defaultSkewBound
+    ) throws -> ApplyReport {
+        guard case .parent = peer else {
+            throw DomainError.forbidden("a snapshot is taken from the parent only, not from \(peer.unit.code)")
+        }
+        return try store.write { writer in
+            let directory = try PeerDirectory(db: writer.db)
+            for record in records where !directory.org(record.org, isWithin: org) {
+                throw DomainError.forbidden(
+                    "\(record.table) \(record.id) belongs to org \(record.org), outside \(org.code) \(org.name)'s subtree; nothing of this page was applied"
+                )
+            }
+            let senders = try senders(nodes, from: peer, directory: directory)
+            let report = try writer.insert(
+                snapshot: records, nodes: senders, skewBound: skewBound, directory: directory)
+            var cursor = try PeerCursor.find(writer.db, org: peer.unit.code)
+            let start = cursor.snapshotPosition ?? position
+            try recordContact(
+                with: peer, node: peerNode, received: next == nil ? start : nil, acknowledged: nil, db: writer.db)
+            cursor = try PeerCursor.find(writer.db, org: peer.unit.code)
+            cursor.snapshotPosition = next == nil ? nil : start
+            cursor.snapshotAfter = next?.description
+            try cursor.save(writer.db)
+            return report
+        }
+    }
+
+    /// Refuses to serve children while this node's own bootstrap from its parent is not
+    /// complete: records copied from a snapshot are not in the log, so a child that read the
+    /// log meanwhile would never receive them.
+    public func requireBootstrapped() throws {
+        guard let link = try parentLink(), link.lastSync == nil else { return }
+        throw DomainError.unavailable(
+            "node \(org.code) \(org.name) has not finished its first sync with its parent \(link.org); "
+                + "its records are still arriving, so try again after its next sync")
+    }
+
+    /// Streams the changes that carry the records of a child's scope as they are now: what a
+    /// child that has received nothing yet is sent by bundle.
+    func forEachSnapshotChange(for child: OrgUnit, _ body: (FieldChange) throws -> Void) throws {
+        try store.read { db in
+            var key: RecordSnapshot.Key?
+            repeat {
+                key = try store.forEachRecord(within: child.path, after: key, limit: 5_000, db: db) { record in
+                    for change in record.changes() ?? [] { try body(change) }
+                }
+            } while key != nil
+        }
+    }
+}
