@@ -30,5 +30,10 @@ struct ServeProcess {
             .deletingLastPathComponent().appendingPathComponent("tiersync")
     }
 
-    func stop() { process.terminate() }
+    /// Stops the hub and waits for it to exit (it lets go of its database).
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
 }

@@ -40,7 +40,10 @@ public struct ParentClient: Sendable {
     public func snapshot(after key: String?, limit: Int) async throws -> SnapshotResponse {
         var query = "limit=\(limit)"
         if let key {
-            query += "&after=" + (key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="])) ?? key)
+            query +=
+                "&after="
+                + (key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="]))
+                    ?? key)
         }
         let bytes = try await exchange("GET", "v1/snapshot", query: query, body: Optional<PushRequest>.none)
         do {

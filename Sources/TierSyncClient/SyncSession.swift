@@ -15,6 +15,9 @@ public struct SyncSession: Sendable {
     let client: ParentClient
     let link: ParentLink
     public var pageSize = 2_000
+    /// Records per snapshot page: the hub's most, since a bootstrap runs on a link good
+    /// enough to take it at all.
+    public var snapshotPageSize = 5_000
 
     /// Where a sync is, for a progress display.
     public struct Progress: Sendable {
@@ -122,7 +125,7 @@ public struct SyncSession: Sendable {
         async throws
     {
         let client = self.client
-        let pageSize = self.pageSize
+        let pageSize = self.snapshotPageSize
         let start = try node.cursor(for: link.org).snapshotAfter
         var total: Int?
         // As in the pull, the next page is fetched while this one is copied.

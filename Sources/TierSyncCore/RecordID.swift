@@ -9,6 +9,11 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// Accepts a UUID in the 8-4-4-4-12 hex form, either case; stores it lowercased.
     public init?(_ text: some StringProtocol) {
+        // Ids read back from storage or the wire are canonical already: check them in place.
+        if text.utf8.withContiguousStorageIfAvailable(Self.isCanonical) == true {
+            self.rawValue = String(text)
+            return
+        }
         var bytes = Array(text.utf8)
         guard bytes.count == 36 else { return nil }
         for (index, byte) in bytes.enumerated() {
@@ -42,6 +47,20 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible,
     }
 
     private init(rawValue: String) { self.rawValue = rawValue }
+
+    /// True for the stored form: 8-4-4-4-12 lowercase hex digits.
+    private static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 36 else { return false }
+        for index in 0..<36 {
+            let byte = bytes[index]
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == 0x2D else { return false }
+            } else if !((0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)) {
+                return false
+            }
+        }
+        return true
+    }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { rawValue }

@@ -6,7 +6,7 @@
 /// ```swift
 /// let snapshot = RecordSnapshot(table: "contact", id: id, org: "520201101", created: stamp,
 ///                               updated: stamp, deleted: false, versions: versions.encoded,
-///                               fields: ["name": .text("张三")])
+///                               fields: [.init("name", .text("张三"))])
 /// snapshot.changes()   // the field changes a log pull would have sent for it
 /// ```
 public struct RecordSnapshot: Hashable, Sendable {
@@ -30,6 +30,17 @@ public struct RecordSnapshot: Hashable, Sendable {
         }
     }
 
+    /// One field's value.
+    public struct Field: Hashable, Sendable {
+        public var name: String
+        public var value: FieldValue
+
+        public init(_ name: String, _ value: FieldValue) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     public var table: String
     public var id: RecordID
     public var org: String
@@ -38,13 +49,14 @@ public struct RecordSnapshot: Hashable, Sendable {
     public var deleted: Bool
     /// The row's versions column as stored (`FieldVersions.encoded`).
     public var versions: String
-    /// Every field's value; null fields may be left out.
-    public var fields: [String: FieldValue]
+    /// Field values, in the table's order where the sender keeps one; null fields may be
+    /// left out. An array, not a dictionary: a bootstrap handles millions of these.
+    public var fields: [Field]
     public var kept: [Kept]
 
     public init(
         table: String, id: RecordID, org: String, created: HLCTimestamp, updated: HLCTimestamp, deleted: Bool,
-        versions: String, fields: [String: FieldValue], kept: [Kept] = []
+        versions: String, fields: [Field], kept: [Kept] = []
     ) {
         self.table = table
         self.id = id
@@ -70,10 +82,11 @@ public struct RecordSnapshot: Hashable, Sendable {
                     hlc: versioned.version.hlc, node: versioned.version.node,
                     versionVector: versioned.version.versionVector))
         }
-        var names = Set(fields.keys).union(parsed.byField.keys)
+        let values = Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var names = Set(values.keys).union(parsed.byField.keys)
         names.remove(FieldChange.deletedField)
         for name in names.sorted() {
-            let value = fields[name] ?? .null
+            let value = values[name] ?? .null
             guard let version = parsed.version(of: name, isSet: !value.isNull) else { continue }
             append(name, VersionedValue(value: value, version: version))
         }

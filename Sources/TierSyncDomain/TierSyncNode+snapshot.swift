@@ -7,9 +7,8 @@ import TierSyncStore
 /// the history of every field. A parent serves a snapshot to a child that has nothing yet; the
 /// child copies it page by page, then follows the parent's log from where the snapshot began.
 extension TierSyncNode {
-    /// One page of a snapshot for a child.
+    /// What comes with one page of a snapshot besides its records.
     public struct SnapshotPage: Sendable {
-        public var records: [RecordSnapshot]
         /// The org of every node whose versions the child's scope may hold (first page only).
         public var nodes: [String: String]
         /// This node's log position when the page was read.
@@ -20,22 +19,21 @@ extension TierSyncNode {
         public var total: Int?
     }
 
-    /// The records of `peer`'s scope after `key`, at most `limit`, read in one transaction
-    /// with the log position they are current at.
-    public func snapshot(for peer: Peer, after key: RecordSnapshot.Key?, limit: Int) throws -> SnapshotPage {
+    /// Streams the records of `peer`'s scope after `key`, at most `limit`, read in one
+    /// transaction with the log position they are current at.
+    public func snapshot(
+        for peer: Peer, after key: RecordSnapshot.Key?, limit: Int, _ body: (RecordSnapshot) throws -> Void
+    ) throws -> SnapshotPage {
         guard case .child(let child) = peer else {
             throw DomainError.forbidden("a snapshot is served to a child only, not to \(peer.unit.code)")
         }
         try requireBootstrapped()
         return try store.read { db in
             let position = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
-            var records: [RecordSnapshot] = []
-            let next = try store.forEachRecord(within: child.path, after: key, limit: limit, db: db) {
-                records.append($0)
-            }
-            guard key == nil else { return SnapshotPage(records: records, nodes: [:], position: position, next: next) }
+            let next = try store.forEachRecord(within: child.path, after: key, limit: limit, db: db, body)
+            guard key == nil else { return SnapshotPage(nodes: [:], position: position, next: next) }
             return SnapshotPage(
-                records: records, nodes: try nodes(seenBy: child, db: db), position: position, next: next,
+                nodes: try nodes(seenBy: child, db: db), position: position, next: next,
                 total: try store.recordCount(within: child.path, db: db))
         }
     }

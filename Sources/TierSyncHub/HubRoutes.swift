@@ -88,11 +88,12 @@ struct HubRoutes: Sendable {
                     "after must be the next key of the previous page (table/id) and limit from 1 to \(Self.pageLimit)")
             }
             return try await blocking {
-                let page = try node.snapshot(for: try node.peer(child.org), after: key ?? nil, limit: limit)
-                return SnapshotPageCodec.encode(
-                    SnapshotResponse(
-                        records: page.records, nodes: page.nodes, position: page.position,
-                        next: page.next?.description, total: page.total))
+                var writer = SnapshotPageCodec.Writer()
+                let page = try node.snapshot(for: try node.peer(child.org), after: key ?? nil, limit: limit) {
+                    writer.append($0)
+                }
+                return writer.finish(
+                    nodes: page.nodes, position: page.position, next: page.next?.description, total: page.total)
             }
         }
     }

@@ -12,27 +12,42 @@ import TierSyncCore
 /// `k` (kept versions) is left out when empty, `next` when the snapshot is complete.
 public enum SnapshotPageCodec {
     public static func encode(_ page: SnapshotResponse) -> [UInt8] {
-        var text = "{\"records\":["
-        text.reserveCapacity(page.records.count * 320 + 128)
-        for (index, record) in page.records.enumerated() {
-            if index > 0 { text.append(",") }
-            append(record, to: &text)
+        var writer = Writer()
+        for record in page.records { writer.append(record) }
+        return writer.finish(nodes: page.nodes, position: page.position, next: page.next, total: page.total)
+    }
+
+    /// Encodes a page as its records stream by, so that a hub holds no array of them.
+    public struct Writer {
+        private var text = "{\"records\":["
+        private var count = 0
+
+        public init() { text.reserveCapacity(1 << 20) }
+
+        public mutating func append(_ record: RecordSnapshot) {
+            if count > 0 { text.append(",") }
+            count += 1
+            SnapshotPageCodec.append(record, to: &text)
         }
-        text.append("],\"nodes\":{")
-        for (index, (node, org)) in page.nodes.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { text.append(",") }
-            JSONText.appendString(node, to: &text)
-            text.append(":")
-            JSONText.appendString(org, to: &text)
+
+        /// The page's bytes, with what follows its records.
+        public mutating func finish(nodes: [String: String], position: Int64, next: String?, total: Int?) -> [UInt8] {
+            text.append("],\"nodes\":{")
+            for (index, (node, org)) in nodes.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { text.append(",") }
+                JSONText.appendString(node, to: &text)
+                text.append(":")
+                JSONText.appendString(org, to: &text)
+            }
+            text.append("},\"position\":\(position)")
+            if let next {
+                text.append(",\"next\":")
+                JSONText.appendString(next, to: &text)
+            }
+            if let total { text.append(",\"total\":\(total)") }
+            text.append("}")
+            return Array(text.utf8)
         }
-        text.append("},\"position\":\(page.position)")
-        if let next = page.next {
-            text.append(",\"next\":")
-            JSONText.appendString(next, to: &text)
-        }
-        if let total = page.total { text.append(",\"total\":\(total)") }
-        text.append("}")
-        return Array(text.utf8)
     }
 
     /// Decodes a snapshot page; throws on anything that is not one (never crashes).
@@ -56,19 +71,20 @@ public enum SnapshotPageCodec {
         }
     }
 
-    private static func append(_ record: RecordSnapshot, to text: inout String) {
+    static func append(_ record: RecordSnapshot, to text: inout String) {
         text.append("{\"t\":")
         JSONText.appendString(record.table, to: &text)
         text.append(",\"r\":\"\(record.id.rawValue)\",\"o\":")
         JSONText.appendString(record.org, to: &text)
-        text.append(",\"c\":\(record.created.rawValue),\"u\":\(record.updated.rawValue),\"d\":\(record.deleted),\"vs\":")
+        text.append(
+            ",\"c\":\(record.created.rawValue),\"u\":\(record.updated.rawValue),\"d\":\(record.deleted),\"vs\":")
         JSONText.appendString(record.versions, to: &text)
         text.append(",\"f\":{")
-        for (index, (field, value)) in record.fields.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (index, field) in record.fields.enumerated() {
             if index > 0 { text.append(",") }
-            JSONText.appendString(field, to: &text)
+            JSONText.appendString(field.name, to: &text)
             text.append(":")
-            JSONText.appendValue(value, to: &text)
+            JSONText.appendValue(field.value, to: &text)
         }
         text.append("}")
         if !record.kept.isEmpty {
@@ -94,7 +110,7 @@ public enum SnapshotPageCodec {
     private static func decodeRecord(_ reader: inout JSONReader) throws -> RecordSnapshot {
         var t: String?, r: String?, o: String?, vs: String?
         var c: Int64?, u: Int64?, d: Bool?
-        var fields: [String: FieldValue] = [:]
+        var fields: [RecordSnapshot.Field] = []
         var kept: [RecordSnapshot.Kept] = []
         try reader.object { key, reader in
             switch key {
@@ -105,7 +121,7 @@ public enum SnapshotPageCodec {
             case "u": u = try reader.integer()
             case "d": d = try reader.bool()
             case "vs": vs = try reader.string()
-            case "f": try reader.object { field, reader in fields[field] = try reader.fieldValue() }
+            case "f": try reader.object { field, reader in fields.append(.init(field, try reader.fieldValue())) }
             case "k": try reader.array { reader in kept.append(try decodeKept(&reader)) }
             default: try reader.skipValue()
             }

@@ -72,7 +72,11 @@ enum JSONText {
 
     static func appendString(_ text: String, to output: inout String) {
         // Most strings (ids, codes, names) need no escape: append them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        let plain =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+            } ?? !text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        if plain {
             output.append("\"")
             output.append(text)
             output.append("\"")

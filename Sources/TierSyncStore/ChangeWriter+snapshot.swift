@@ -21,25 +21,32 @@ extension ChangeWriter {
         let now = max(wallClock.nowMilliseconds(), clock.last.physical)
         var newest = HLCTimestamp.zero
         var merged: [FieldChange] = []
+        // One prepared insert per table for the page: the statement cache would hash the SQL
+        // text for every record.
+        var inserts: [String: Statement] = [:]
         for record in records {
             let table: SyncedTable
             let stamp: HLCTimestamp
             switch checkCopy(record) {
             case .failure(let refusal):
                 report.refused.append(
-                    .init(table: record.table, record: record.id.rawValue, field: "*", node: "", reason: refusal.reason))
+                    .init(table: record.table, record: record.id.rawValue, field: "*", node: "", reason: refusal.reason)
+                )
                 continue
             case .success(let (checked, newestStamp)):
                 table = checked
                 stamp = newestStamp
             }
-            let exists = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM \(table.name) WHERE id = ?"), arguments: [record.id.rawValue])
-            if exists == true || stamp.physical - now > skewBound {
+            if stamp.physical - now > skewBound {
                 merged += record.changes() ?? []
                 continue
             }
-            try copy(record, into: table)
+            let insert = try inserts[table.name] ?? db.makeStatement(sql: table.snapshotInsertSQL)
+            inserts[table.name] = insert
+            guard try copy(record, into: table, with: insert) else {
+                merged += record.changes() ?? []  // the node has the record: merge, never overwrite
+                continue
+            }
             report.records += 1
             newest = max(newest, stamp)
         }
@@ -48,22 +55,35 @@ extension ChangeWriter {
         return report
     }
 
-    private func copy(_ record: RecordSnapshot, into table: SyncedTable) throws {
+    /// Inserts the record's row and kept versions; false, with nothing written, when the node
+    /// already has a record with its id.
+    private func copy(_ record: RecordSnapshot, into table: SyncedTable, with insert: Statement) throws -> Bool {
         var arguments: [FieldValue] = [
             .text(record.id.rawValue), .text(record.org), .integer(record.created.rawValue),
             .integer(record.updated.rawValue), .integer(record.deleted ? 1 : 0), .text(record.versions),
         ]
         arguments.reserveCapacity(arguments.count + table.fields.count)
+        // Senders list fields in the table's order: a cursor finds each in one step.
+        var next = 0
         for field in table.fields {
-            arguments.append(record.fields[field.name].map { table.normalized($0, for: field) } ?? .null)
+            var value = FieldValue.null
+            if next < record.fields.count, record.fields[next].name == field.name {
+                value = record.fields[next].value
+                next += 1
+            } else if let found = record.fields.first(where: { $0.name == field.name }) {
+                value = found.value
+            }
+            arguments.append(table.normalized(value, for: field))
         }
-        try db.cachedStatement(sql: table.snapshotInsertSQL).execute(binding: arguments)
+        try insert.execute(binding: arguments)
+        guard db.changesCount == 1 else { return false }
         for kept in record.kept {
             try ConflictRow(
                 kind: ConflictRow.Kind(rawValue: kept.kind)!, table: record.table, record: record.id, org: record.org,
                 field: kept.field, kept: kept.versioned, detectedAt: kept.detectedAt, needsReview: kept.needsReview
             ).insert(db)
         }
+        return true
     }
 
     /// The record's table and newest stamp when its row can be copied as it is; why not
@@ -78,7 +98,11 @@ extension ChangeWriter {
         guard let versions = FieldVersions(parsing: record.versions) else {
             return .failure(.init(reason: "its versions are malformed"))
         }
-        for (name, value) in record.fields {
+        for (index, (name, value)) in record.fields.lazy.map({ ($0.name, $0.value) }).enumerated() {
+            // A dozen fields at most: comparing beats hashing into a set, per record.
+            if record.fields[..<index].contains(where: { $0.name == name }) {
+                return .failure(.init(reason: "field \(name) is listed twice"))
+            }
             guard let field = table.field(named: name) else {
                 return .failure(.init(reason: "unknown field '\(name)' for \(table.name)"))
             }
@@ -105,8 +129,9 @@ extension ChangeWriter {
             newest = max(newest, version.hlc)
         }
         for kept in record.kept {
-            guard ConflictRow.Kind(rawValue: kept.kind) != nil, kept.field == FieldChange.deletedField
-                || table.field(named: kept.field) != nil
+            guard ConflictRow.Kind(rawValue: kept.kind) != nil,
+                kept.field == FieldChange.deletedField
+                    || table.field(named: kept.field) != nil
             else {
                 return .failure(.init(reason: "a kept version of field '\(kept.field)' is not a kind of conflict"))
             }

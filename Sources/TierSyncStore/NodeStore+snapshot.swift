@@ -20,10 +20,11 @@ extension NodeStore {
         for table in tables.values.sorted(by: { $0.name < $1.name }) {
             if let key, table.name < key.table { continue }
             let after = key?.table == table.name ? key!.id : ""
-            let page = try records(of: table, within: path, after: after, limit: remaining, db: db)
-            for record in page { try body(record) }
-            remaining -= page.count
-            if let record = page.last { last = record.key }
+            try forEachRecord(of: table, within: path, after: after, limit: remaining, db: db) { record in
+                try body(record)
+                remaining -= 1
+                last = record.key
+            }
             if remaining == 0 { return last }
         }
         return nil
@@ -43,50 +44,45 @@ extension NodeStore {
     /// The org codes of a subtree, by its path: `(?, ? || '/%')` arguments.
     static let subtreeOrgs = "(SELECT code FROM org_unit WHERE path = ? OR path LIKE ?)"
 
-    private func records(
-        of table: SyncedTable, within path: String, after id: String, limit: Int, db: Database
-    ) throws -> [RecordSnapshot] {
+    private func forEachRecord(
+        of table: SyncedTable, within path: String, after id: String, limit: Int, db: Database,
+        _ body: (RecordSnapshot) throws -> Void
+    ) throws {
         // `+org` keeps SQLite on the primary key: walking ids in order, rather than sorting the
         // subtree's rows by id for every page.
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: "SELECT * FROM \(table.name) WHERE id > ? AND +org IN \(Self.subtreeOrgs) ORDER BY id LIMIT ?"),
             arguments: [id, path, path + "/%", limit])
-        var page: [RecordSnapshot] = []
         let first = SyncedTable.bookkeepingColumns.count
         while let row = try rows.next() {
             let idText: String = row[0]
             guard let id = RecordID(idText) else { throw StoreError.corruptRow(table: table.name, id: idText) }
-            var fields: [String: FieldValue] = [:]
+            var fields: [RecordSnapshot.Field] = []
+            fields.reserveCapacity(table.fields.count)
             for (offset, field) in table.fields.enumerated() {
                 if let value = FieldValue.fromDatabaseValue(row[first + offset]), !value.isNull {
-                    fields[field.name] = value
+                    fields.append(.init(field.name, value))
                 }
             }
-            page.append(
-                RecordSnapshot(
-                    table: table.name, id: id, org: row[1], created: HLCTimestamp(rawValue: row[2]),
-                    updated: HLCTimestamp(rawValue: row[3]), deleted: (row[4] as Int64) != 0, versions: row[5],
-                    fields: fields))
+            var record = RecordSnapshot(
+                table: table.name, id: id, org: row[1], created: HLCTimestamp(rawValue: row[2]),
+                updated: HLCTimestamp(rawValue: row[3]), deleted: (row[4] as Int64) != 0, versions: row[5],
+                fields: fields)
+            // Only a record that kept a loser (its versions note it on an `@` line) or that was
+            // deleted (edits made without seeing the delete) can have kept versions.
+            if record.deleted || record.versions.hasPrefix("@") { record.kept = try kept(of: record, db: db) }
+            try body(record)
         }
-        guard let firstID = page.first?.id.rawValue, let lastID = page.last?.id.rawValue else { return page }
-        // The kept versions of the page's records, in one range read of the conflict index.
-        var index: [String: Int] = [:]
-        for (offset, record) in page.enumerated() { index[record.id.rawValue] = offset }
-        let kept = try ConflictRow.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT * FROM conflict WHERE tbl = ? AND record >= ? AND record <= ? AND settled_hlc IS NULL
-                    ORDER BY id
-                    """),
-            arguments: [table.name, firstID, lastID])
-        while let row = try kept.next() {
-            guard let offset = index[row.record], let versioned = row.versioned else { continue }
-            page[offset].kept.append(
+    }
+
+    private func kept(of record: RecordSnapshot, db: Database) throws -> [RecordSnapshot.Kept] {
+        try ConflictRow.kept(db, table: record.table, record: record.id).compactMap { row in
+            row.versioned.map {
                 RecordSnapshot.Kept(
-                    kind: row.kind.rawValue, field: row.field, versioned: versioned, needsReview: row.needsReview,
-                    detectedAt: row.detectedAt))
+                    kind: row.kind.rawValue, field: row.field, versioned: $0, needsReview: row.needsReview,
+                    detectedAt: row.detectedAt)
+            }
         }
-        return page
     }
 }

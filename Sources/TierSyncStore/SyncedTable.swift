@@ -19,7 +19,8 @@ public final class SyncedTable: Sendable, Hashable {
     public let fields: [Field]
     /// `INSERT` of every column, bookkeeping first, then fields in schema order.
     let insertSQL: String
-    /// `INSERT` of every column, `deleted` included: a record copied whole from a snapshot.
+    /// `INSERT` of every column, `deleted` included: a record copied whole from a snapshot;
+    /// it does nothing when a record with the id exists.
     let snapshotInsertSQL: String
     /// The row of one record by id.
     let selectSQL: String
@@ -35,8 +36,9 @@ public final class SyncedTable: Sendable, Hashable {
             + String(repeating: ", ?", count: fields.count) + ")"
         snapshotInsertSQL =
             "INSERT INTO \(name) (" + (Self.bookkeepingColumns + fields.map(\.name)).joined(separator: ", ")
-            + ") VALUES (" + Array(repeating: "?", count: Self.bookkeepingColumns.count + fields.count).joined(
-                separator: ", ") + ")"
+            + ") VALUES ("
+            + Array(repeating: "?", count: Self.bookkeepingColumns.count + fields.count).joined(
+                separator: ", ") + ") ON CONFLICT (id) DO NOTHING"
         selectSQL = "SELECT * FROM \(name) WHERE id = ?"
         updateAllSQL =
             "UPDATE \(name) SET created = ?, updated = ?, deleted = ?, versions = ?"

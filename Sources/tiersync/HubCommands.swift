@@ -107,7 +107,8 @@ struct SyncCommand: AsyncParsableCommand {
         if json { return try Output.json(summary) }
         Output.line(
             "pushed \(summary.pushed), pulled \(summary.pulled)"
-                + (summary.copied > 0 ? ", copied \(summary.copied) records" : "") + ", conflicts \(summary.conflicts), refused \(summary.refused.count)"
+                + (summary.copied > 0 ? ", copied \(summary.copied) records" : "")
+                + ", conflicts \(summary.conflicts), refused \(summary.refused.count)"
         )
         for refusal in summary.refused { Output.line("refused: \(refusal)") }
     }

@@ -101,16 +101,16 @@ import TierSyncStore
     @Test("a bootstrap cut mid-way resumes from the last snapshot page copied, copying nothing twice")
     func cutSnapshot() async throws {
         defer { server.cancel() }
-        try cityContacts(4_500)  // snapshot pages of 2,000, 2,000 and 500 records
+        try cityContacts(12_000)  // snapshot pages of 5,000, 5,000 and 2,000 records
         let transport = FlakyTransport()
         transport.failNext([3])  // enroll, the first snapshot page, then the second page is lost
         await #expect(throws: ClientError.self) { _ = try await joinCounty(transport) }
         let county = try TierSyncNode.open(path: directory.appendingPathComponent("county.db").path)
-        #expect(try county.list(.contact).count == 2_000)
+        #expect(try county.list(.contact).count == 5_000)
         #expect(try county.cursor(for: "520200").snapshotAfter != nil)
         let summary = try await SyncSession(node: county, transport: transport).run()
-        #expect(try county.list(.contact).count == 4_500)
-        #expect(summary.copied == 2_500 && summary.pulled == 0)
+        #expect(try county.list(.contact).count == 12_000)
+        #expect(summary.copied == 7_000 && summary.pulled == 0)
         #expect(try county.cursor(for: "520200").receivedSeq == city.store.lastSequence())
         #expect(try county.store.lastSequence() == 0)  // copied records are not logged again
     }

@@ -35,7 +35,9 @@ import Testing
         let served = Set(HubService.routes.map { "\($0.method) \($0.path)" })
         #expect(try Self.documentedRoutes() == served)
         #expect(
-            served.isSuperset(of: ["POST /v1/enroll", "POST /v1/push", "GET /v1/pull", "GET /v1/snapshot", "GET /v1/status"]))
+            served.isSuperset(of: [
+                "POST /v1/enroll", "POST /v1/push", "GET /v1/pull", "GET /v1/snapshot", "GET /v1/status",
+            ]))
     }
 
     @Test("the document is OpenAPI 3 and names the protocol header and the credential")

@@ -64,7 +64,9 @@ import TierSyncCore
                     try writer.insert(table: "contact", id: id, org: TestStore.org, fields: Self.randomFields(&random))
                 }
             case 0..<5 where existing?.deleted == false:
-                try node.write { writer in try writer.update(table: "contact", id: id, fields: Self.randomFields(&random)) }
+                try node.write { writer in
+                    try writer.update(table: "contact", id: id, fields: Self.randomFields(&random))
+                }
             case 5 where existing?.deleted == false:
                 try node.write { writer in try writer.delete(table: "contact", id: id) }
             default:

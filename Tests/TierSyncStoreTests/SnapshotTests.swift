@@ -8,7 +8,8 @@ import TierSyncCore
 /// Bootstrapping from record rows (a snapshot) instead of the log: the same records, the same
 /// kept conflicts, and the same future, whatever the history behind them.
 @Suite struct SnapshotTests {
-    @Test("a node bootstrapped from a snapshot equals one bootstrapped from the log, then and after more edits (seeded)")
+    @Test(
+        "a node bootstrapped from a snapshot equals one bootstrapped from the log, then and after more edits (seeded)")
     func snapshotEqualsLogReplay() throws {
         let seed =
             ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
@@ -81,7 +82,7 @@ import TierSyncCore
         func record(_ n: UInt64, versions: String = versions, fields: [String: FieldValue]) -> RecordSnapshot {
             RecordSnapshot(
                 table: "contact", id: TestStore.newID(n), org: TestStore.org, created: stamp, updated: stamp,
-                deleted: false, versions: versions, fields: fields)
+                deleted: false, versions: versions, fields: fields.map { .init($0.key, $0.value) })
         }
         var unknownTable = record(5, fields: ["name": .text("戊")])
         unknownTable.table = "secrets"
@@ -94,10 +95,11 @@ import TierSyncCore
         ]
         let report = try node.write { try $0.insert(snapshot: page) }
         #expect(report.records == 1)
-        #expect(report.refused.map { $0.reason } == [
-            "its versions are malformed", "unknown field 'colour' for contact", "field name holds text, not '7'",
-            "unknown table 'secrets'",
-        ])
+        #expect(
+            report.refused.map { $0.reason } == [
+                "its versions are malformed", "unknown field 'colour' for contact", "field name holds text, not '7'",
+                "unknown table 'secrets'",
+            ])
         #expect(try TestStore.shown(node).count == 1)
     }
 
