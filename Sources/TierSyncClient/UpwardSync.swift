@@ -35,11 +35,14 @@ public struct UpwardSync: Service {
         var random = SystemRandomNumberGenerator()
         var syncedUpTo: Int64 = -1
         var nextSync = ContinuousClock.now
+        // One transport (one URLSession, its connections kept alive) for every sync of the
+        // loop, rather than a new session every few seconds.
+        let transport = URLSessionTransport()
         while !Task.isCancelled {
             let logEnd = (try? node.store.lastSequence()) ?? syncedUpTo
             if ContinuousClock.now >= nextSync || (failures == 0 && logEnd != syncedUpTo) {
                 do {
-                    let summary = try await SyncSession(node: node).run()
+                    let summary = try await SyncSession(node: node, transport: transport).run()
                     failures = 0
                     syncedUpTo = (try? node.store.lastSequence()) ?? logEnd
                     nextSync = ContinuousClock.now + .seconds(interval)
