@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "TierSyncProtocol", targets: ["TierSyncProtocol"]),
         .library(name: "TierSyncHub", targets: ["TierSyncHub"]),
         .library(name: "TierSyncClient", targets: ["TierSyncClient"]),
+        .library(name: "TierSyncReports", targets: ["TierSyncReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -92,6 +93,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "TierSyncReports",
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "SyncServer",
             dependencies: [
@@ -106,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "tiersync",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient", "TierSyncReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -115,6 +123,7 @@ let package = Package(
             name: "TierSyncBenchmarks",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
+                "TierSyncReports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -132,6 +141,13 @@ let package = Package(
             dependencies: [
                 "TierSyncClient", "TierSyncHub", "TierSyncDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TierSyncReportsTests",
+            dependencies: [
+                "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
