@@ -148,6 +148,7 @@ let package = Package(
             dependencies: [
                 "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
