@@ -86,7 +86,8 @@ struct ContactsReport {
                 .number("contacts", "联系人"), .number("stale", "超期未确认"),
             ],
             counts: counts
-        ) { c in [.int(c.required), .int(c.short), .int(c.hazards), .int(c.uncovered), .int(c.contacts), .int(c.stale)] }
+        ) { c in [.int(c.required), .int(c.short), .int(c.hazards), .int(c.uncovered), .int(c.contacts), .int(c.stale)]
+        }
         let unitColumns: [ReportTable.Column] = [.text("org", "代码"), .text("name", "单位"), .text("level", "层级")]
         return Report(
             kind: .contacts, org: scope.reportOrg, asOf: options.asOf,
@@ -142,7 +143,9 @@ struct ContactsReport {
             rows: rows.map { row in
                 let org: String = row[0]
                 let confirmed: String? = row[4]
-                let days = confirmed.flatMap { CivilDate(parsing: $0) }.map { ReportTable.Value.int(asOf - $0.daysSinceEpoch) }
+                let days = confirmed.flatMap { CivilDate(parsing: $0) }.map {
+                    ReportTable.Value.int(asOf - $0.daysSinceEpoch)
+                }
                 return .init(
                     org: org,
                     [

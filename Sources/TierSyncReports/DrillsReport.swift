@@ -22,7 +22,9 @@ struct DrillsReport {
             byMonth.merge(o.byMonth) { ($0.drills + $1.drills, $0.participants + $1.participants) }
         }
         static func == (a: Counts, b: Counts) -> Bool {
-            (a.units, a.unitsWithDrill, a.drills, a.participants) == (b.units, b.unitsWithDrill, b.drills, b.participants)
+            (a.units, a.unitsWithDrill, a.drills, a.participants) == (
+                b.units, b.unitsWithDrill, b.drills, b.participants
+            )
         }
     }
 
@@ -77,7 +79,10 @@ struct DrillsReport {
             ],
             counts: counts
         ) { c in
-            [.int(c.units), .int(c.unitsWithDrill), .int(c.units - c.unitsWithDrill), .int(c.drills), .int(c.participants)]
+            [
+                .int(c.units), .int(c.unitsWithDrill), .int(c.units - c.unitsWithDrill), .int(c.drills),
+                .int(c.participants),
+            ]
         }
         let monthColumns = months.map { ReportTable.Column.number($0, $0) }
         var drillsByMonth = scope.summaryTable(title: "各月演练次数", columns: monthColumns, counts: counts) { c in

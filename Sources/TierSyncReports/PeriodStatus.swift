@@ -43,7 +43,9 @@ enum PeriodStatus: String, CaseIterable {
             return hour >= 16 ? CivilDate(daysSinceEpoch: date.daysSinceEpoch + 1) : date
         }
         let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+        ] {
             formatter.formatOptions = options
             if let date = formatter.date(from: stamp) { return ReportOptions.today(now: date) }
         }

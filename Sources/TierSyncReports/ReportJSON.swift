@@ -9,8 +9,18 @@ import Foundation
 /// ```
 public enum ReportJSON {
     public static func encode(_ report: Report, pretty: Bool = false) throws -> Data {
+        try encoder(pretty: pretty).encode(report)
+    }
+
+    /// One table alone, as a dashboard fetches it.
+    public static func encode(_ table: ReportTable, pretty: Bool = false) throws -> Data {
+        try encoder(pretty: pretty).encode(table)
+    }
+
+    static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(report)
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }

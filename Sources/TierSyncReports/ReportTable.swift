@@ -32,7 +32,9 @@ public struct ReportTable: Sendable {
         public let title: String
         public let kind: Kind
 
-        public static func text(_ key: String, _ title: String) -> Column { Column(key: key, title: title, kind: .text) }
+        public static func text(_ key: String, _ title: String) -> Column {
+            Column(key: key, title: title, kind: .text)
+        }
         public static func number(_ key: String, _ title: String) -> Column {
             Column(key: key, title: title, kind: .number)
         }

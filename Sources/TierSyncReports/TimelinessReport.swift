@@ -68,7 +68,9 @@ struct TimelinessReport {
             counts: counts
         ) { c in
             let due = c[.onTime] + c[.late] + c[.missing]
-            return [.int(c.units), .int(due)] + PeriodStatus.allCases.map { .int(c[$0]) } + [percent(c[.onTime], of: due)]
+            return [.int(c.units), .int(due)] + PeriodStatus.allCases.map { .int(c[$0]) } + [
+                percent(c[.onTime], of: due)
+            ]
         }
         let periodTable = ReportTable(
             key: "by-period", title: "各期报送情况",

@@ -18,7 +18,8 @@ final class ReportFixture {
     static let asOf = CivilDate(parsing: "2026-11-29")!
 
     init(org: String = "520200") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-reports-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-reports-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         node = try TierSyncNode.create(
             path: directory.appendingPathComponent("node.db").path, org: org,
@@ -39,7 +40,9 @@ final class ReportFixture {
 
     /// Inserts a record row of `table` owned by `org` with `fields`; returns its id.
     @discardableResult
-    func record(_ table: String, org: String, deleted: Bool = false, _ fields: [String: (any DatabaseValueConvertible)?])
+    func record(
+        _ table: String, org: String, deleted: Bool = false, _ fields: [String: (any DatabaseValueConvertible)?]
+    )
         throws -> String
     {
         let id = UUID().uuidString.lowercased()
@@ -95,7 +98,8 @@ final class ReportFixture {
         _ kind: ReportKind, org: String = "520200", asOf: CivilDate = ReportFixture.asOf, staleAfterDays: Int = 180,
         months: ClosedRange<YearMonth>? = nil, detailLimit: Int? = nil
     ) throws -> Report {
-        let options = ReportOptions(asOf: asOf, staleAfterDays: staleAfterDays, months: months, detailLimit: detailLimit)
+        let options = ReportOptions(
+            asOf: asOf, staleAfterDays: staleAfterDays, months: months, detailLimit: detailLimit)
         return try node.store.read { db in try Report.make(kind, org: org, options: options, db: db) }
     }
 }
