@@ -98,8 +98,16 @@ extension BenchmarkCommand {
             commandName: "reports", abstract: "Every rollup on a province-sized hub vs a plain count(*) of its tables.")
         @Option(help: "Records across the tables.") var records = 1_000_000
         @Option(help: "Runs per report; the median is reported.") var runs = 3
+        @Option(help: "Keep the database in this folder (for EXPLAIN QUERY PLAN) instead of a temporary one.")
+        var keep: String?
 
         func run() throws {
+            if let keep {
+                try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+                let benchmark = ReportsBenchmark(records: records, runs: runs, directory: URL(fileURLWithPath: keep))
+                benchmark.print(try benchmark.run())
+                return
+            }
             try withTemporaryDirectory { directory in
                 let benchmark = ReportsBenchmark(records: records, runs: runs, directory: directory)
                 benchmark.print(try benchmark.run())

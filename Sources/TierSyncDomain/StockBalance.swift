@@ -45,13 +45,13 @@ public struct StockBalance: Sendable, Hashable, Codable {
         return rounded(total)
     }
 
-    /// Every movement as (item, org, site, delta, occurred_on): an event's own delta at its
-    /// site, and for a transfer (or its reversal) the opposite delta at the receiving site.
-    /// Public so that the reserves rollup (TierSyncReports) derives balances by this very rule.
-    public static let movements = """
-        SELECT item, org, site, delta, occurred_on FROM stock_event WHERE deleted = 0
+    /// Every movement as (item, org, site, delta): an event's own delta at its site, and for
+    /// a transfer (or its reversal) the opposite delta at the receiving site. The reserves
+    /// rollup (TierSyncReports `ReservesReport`) folds grouped events by this same rule.
+    static let movements = """
+        SELECT item, org, site, delta FROM stock_event WHERE deleted = 0
         UNION ALL
-        SELECT item, to_org, to_site, -delta, occurred_on FROM stock_event WHERE deleted = 0 AND to_site IS NOT NULL
+        SELECT item, to_org, to_site, -delta FROM stock_event WHERE deleted = 0 AND to_site IS NOT NULL
         """
 
     /// Sums of decimal quantities carry binary noise; balances are shown to 6 places.

@@ -37,7 +37,7 @@ struct ContactsReport {
                        sum(r.last_confirmed IS NULL OR r.last_confirmed < ?)
                 FROM \(scope.records("contact")) GROUP BY r.org
                 """,
-            arguments: [staleBefore] + scope.sqlArguments)
+            arguments: [staleBefore] + scope.recordArguments)
         while let row = try rows.next() {
             officers[row[0]] = row[1]
             contacts[row[0]] = (row[2], row[3])
@@ -104,14 +104,16 @@ struct ContactsReport {
                 scope.detailTable(
                     key: "hazards-without-commander", title: "无现场指挥官的灾种",
                     columns: unitColumns + [.text("hazard", "灾种")], rows: uncovered, limit: options.detailLimit),
-                try staleContacts(before: staleBefore, total: counts.reduce(0) { $0 + $1.stale }),
+                try staleContacts(
+                    before: staleBefore, total: counts.reduce(0) { $0 + $1.stale },
+                    staleByUnit: contacts.mapValues { $0.stale }),
             ])
     }
 
     /// (org, value) pairs of a query, grouped into a set per org.
     func pairs(_ sql: String) throws -> [String: Set<String>] {
         var result: [String: Set<String>] = [:]
-        let rows = try Row.fetchCursor(db, sql: sql + " GROUP BY 1, 2", arguments: scope.sqlArguments)
+        let rows = try Row.fetchCursor(db, sql: sql + " GROUP BY 1, 2", arguments: scope.recordArguments)
         while let row = try rows.next() { result[row[0], default: []].insert(row[1]) }
         return result
     }
@@ -121,18 +123,31 @@ struct ContactsReport {
         return (terms.firstIndex(of: a) ?? .max, a) < (terms.firstIndex(of: b) ?? .max, b)
     }
 
-    /// The stale contacts themselves, oldest confirmation first within each unit; only as many
-    /// rows as the detail limit are read.
-    func staleContacts(before: String, total: Int) throws -> ReportTable {
-        let limit = options.detailLimit ?? -1
-        let rows = try Row.fetchAll(
+    /// The stale contacts themselves, in path order of their unit, oldest confirmation first.
+    /// Only the units needed to fill the detail limit are read (their stale counts are known
+    /// from the aggregate), through the org index.
+    func staleContacts(before: String, total: Int, staleByUnit: [String: Int]) throws -> ReportTable {
+        var orgs: [String] = []
+        var wanted = 0
+        for unit in scope.units where (staleByUnit[unit.code] ?? 0) > 0 {
+            if let limit = options.detailLimit, wanted >= limit { break }
+            orgs.append(unit.code)
+            wanted += staleByUnit[unit.code] ?? 0
+        }
+        var rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT r.org, r.name, r.role, r.post, r.last_confirmed FROM \(scope.records("contact"))
-                AND (r.last_confirmed IS NULL OR r.last_confirmed < ?)
-                ORDER BY o.path, r.last_confirmed, r.name LIMIT ?
+                SELECT r.org, r.name, r.role, r.post, r.last_confirmed FROM contact r
+                WHERE r.deleted = 0 AND r.org IN (SELECT value FROM json_each(?))
+                  AND (r.last_confirmed IS NULL OR r.last_confirmed < ?)
                 """,
-            arguments: scope.sqlArguments + [before, limit])
+            arguments: ["[" + orgs.map { "\"\($0)\"" }.joined(separator: ",") + "]", before])
+        rows.sort { a, b in
+            let (orderA, orderB) = (scope.pathOrder[a[0]] ?? 0, scope.pathOrder[b[0]] ?? 0)
+            let (confirmedA, confirmedB): (String?, String?) = (a[4], b[4])
+            return (orderA, confirmedA ?? "", a[1] as String? ?? "") < (orderB, confirmedB ?? "", b[1] as String? ?? "")
+        }
+        if let limit = options.detailLimit { rows = Array(rows.prefix(limit)) }
         let asOf = options.asOf.daysSinceEpoch
         return ReportTable(
             key: "stale-contacts", title: "超期未确认的联系人",

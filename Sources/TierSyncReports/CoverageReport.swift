@@ -35,7 +35,7 @@ struct CoverageReport {
                        sum(r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue
                 FROM \(scope.records("plan")) GROUP BY r.org
                 """,
-            arguments: [options.asOf.description] + scope.sqlArguments)
+            arguments: [options.asOf.description] + scope.recordArguments)
         while let row = try rows.next() {
             plansByUnit[row[0]] = UnitPlans(plans: row[1], unfiled: row[2], overdue: row[3])
         }
@@ -106,12 +106,12 @@ struct CoverageReport {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT o.path, r.category FROM \(scope.records("plan"))
+                SELECT r.org, r.category FROM \(scope.records("plan"))
                 AND r.level = 'special' AND r.category IS NOT NULL GROUP BY r.org, r.category
                 """,
-            arguments: scope.sqlArguments)
+            arguments: scope.recordArguments)
         while let row = try rows.next() {
-            let path: String = row[0]
+            guard let path = scope.unit(row[0])?.path else { continue }
             // The county is the path component at the county's depth; found by code.
             for code in path.split(separator: "/") {
                 if let index = countyIndex[String(code)] {

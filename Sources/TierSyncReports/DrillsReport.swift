@@ -37,24 +37,30 @@ struct DrillsReport {
             CivilDate(year: range.upperBound.year, month: range.upperBound.month, day: lastDay)!, options.asOf
         ).description
         var perUnit: [String: Counts] = [:]
-        var detail: [ReportTable.Row] = []
+        var detail: [(Int, String, ReportTable.Row)] = []
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT r.org, substr(r.held_on, 1, 7) AS month, count(*), coalesce(sum(r.participants), 0)
                 FROM \(scope.records("drill")) AND r.held_on >= ? AND r.held_on <= ?
-                GROUP BY r.org, month ORDER BY o.path, month
+                GROUP BY r.org, month
                 """,
-            arguments: scope.sqlArguments + [first, last])
+            arguments: scope.recordArguments + [first, last])
         while let row = try rows.next() {
-            let (org, month, drills, participants): (String, String, Int, Int) = (row[0], row[1], row[2], row[3])
+            // held_on is required, so a row without it (a malformed peer record) is skipped.
+            guard let month: String = row[1], let order = scope.pathOrder[row[0]] else { continue }
+            let (org, drills, participants): (String, Int, Int) = (row[0], row[2], row[3])
             perUnit[org, default: Counts()].drills += drills
             perUnit[org, default: Counts()].participants += participants
             perUnit[org, default: Counts()].byMonth[month] = (drills, participants)
             detail.append(
-                .init(
-                    org: org, [.text(org), .text(scope.name(org)), .text(month), .int(drills), .int(participants)]))
+                (
+                    order, month,
+                    .init(
+                        org: org, [.text(org), .text(scope.name(org)), .text(month), .int(drills), .int(participants)])
+                ))
         }
+        detail.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
         var without: [ReportTable.Row] = []
         for unit in scope.units {
@@ -104,7 +110,7 @@ struct DrillsReport {
                         .text("org", "代码"), .text("name", "单位"), .text("month", "月份"), .number("drills", "演练次数"),
                         .number("participants", "参演人次"),
                     ],
-                    rows: detail, limit: options.detailLimit),
+                    rows: detail.map(\.2), limit: options.detailLimit),
                 scope.detailTable(
                     key: "units-without-drill", title: "统计期间未开展演练的单位",
                     columns: [.text("org", "代码"), .text("name", "单位"), .text("level", "层级")], rows: without,

@@ -14,6 +14,10 @@ struct ReportScope {
     let units: [OrgUnit]
     /// The direct children of `root`, in code order: the summary's rows.
     let children: [OrgUnit]
+    /// True when the scope holds at least a twentieth of the org units (see `records`).
+    let scansWholeTables: Bool
+    /// Position of each unit in path order, to sort detail rows read in another order.
+    let pathOrder: [String: Int]
     /// Chinese names of vocabulary keys (categories, roles, reserve kinds).
     let vocabulary: Vocabulary
     private let unitByCode: [String: OrgUnit]
@@ -31,6 +35,9 @@ struct ReportScope {
             arguments: Self.arguments(root))
         children = units.filter { $0.parent == root.code }.sorted { $0.code < $1.code }
         unitByCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
+        pathOrder = Dictionary(uniqueKeysWithValues: units.enumerated().map { ($1.code, $0) })
+        let allUnits = try Int.fetchOne(db, sql: "SELECT count(*) FROM org_unit") ?? 0
+        scansWholeTables = units.count * 20 >= allUnits
         let childIndex = Dictionary(uniqueKeysWithValues: children.enumerated().map { ($1.code, $0) })
         let depth = root.path.split(separator: "/").count
         var buckets: [String: Int] = [:]
@@ -77,9 +84,19 @@ struct ReportScope {
     /// The arguments of `filter` for this scope's root.
     var sqlArguments: StatementArguments { Self.arguments(root) }
 
-    /// Records of `table` (alias `r`) owned in the subtree and not deleted: the FROM and
-    /// WHERE every report query starts with.
+    /// Live records of `table` (alias `r`) that a report reads: the FROM and WHERE every
+    /// report query starts with, with `recordArguments`. Callers keep only rows whose org is
+    /// in the scope (`bucket(of:)`), because a wide scope reads the whole table.
+    ///
+    /// Why two forms: for a scope holding a large share of the org units (a province or city
+    /// hub), one sequential scan of the table grouped by org is several times faster than
+    /// joining `org_unit` and visiting the rows org by org through the org index (random page
+    /// reads); for a county or a township the index visits only its own rows.
     func records(_ table: String) -> String {
-        "\(table) r JOIN org_unit o ON o.code = r.org WHERE r.deleted = 0 AND \(Self.filter("o"))"
+        scansWholeTables
+            ? "\(table) r NOT INDEXED WHERE r.deleted = 0"
+            : "\(table) r WHERE r.deleted = 0 AND r.org IN (SELECT o.code FROM org_unit o WHERE \(Self.filter("o")))"
     }
+
+    var recordArguments: StatementArguments { scansWholeTables ? [] : sqlArguments }
 }

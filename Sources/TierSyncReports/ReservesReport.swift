@@ -39,41 +39,78 @@ struct ReservesReport {
 
     struct Figures { var held = 0.0, issued = 0.0, writtenOff = 0.0 }
 
+    /// One (org, site, item) holding.
+    struct Holding: Hashable { let org: String, site: String, item: String }
+
     func make() throws -> Report {
         let asOf = options.asOf.description
+        var held: [Holding: Double] = [:]
+        var used: [Holding: Figures] = [:]  // site empty: used is per org and item
+        // One sequential scan, grouped; a transfer's receiving side is folded here, by the rule
+        // of `StockBalance.movements`, so no second pass over the events is needed.
+        let groups = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT org, site, item, kind, to_org, to_site, sum(delta), sum(min(delta, 0))
+                FROM stock_event NOT INDEXED WHERE deleted = 0 AND occurred_on <= ?
+                GROUP BY org, site, item, kind, to_org, to_site
+                """,
+            arguments: [asOf])
+        while let row = try groups.next() {
+            let (org, item, kind): (String, String, String) = (row[0], row[2] ?? "", row[3] ?? "")
+            let (sum, negative): (Double, Double) = (row[6] ?? 0, row[7] ?? 0)
+            held[Holding(org: org, site: row[1] ?? "", item: item), default: 0] += sum
+            if let toOrg: String = row[4], let toSite: String = row[5] {
+                held[Holding(org: toOrg, site: toSite, item: item), default: 0] -= sum
+            }
+            switch kind {
+            case "issue": used[Holding(org: org, site: "", item: item), default: Figures()].issued -= sum
+            case "count": used[Holding(org: org, site: "", item: item), default: Figures()].writtenOff -= negative
+            case "write-off": used[Holding(org: org, site: "", item: item), default: Figures()].writtenOff -= sum
+            default: break
+            }
+        }
+        try subtractReversals(asOf: asOf, from: &used)
+        let items = try itemInfo(Set(held.keys.map(\.item)).union(used.keys.map(\.item)))
+
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
         var byBucket: [Int: [ItemKey: Figures]] = [:]
         var total: [ItemKey: Figures] = [:]
-        var details: [ReportTable.Row] = []
-        let balances = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT b.org, b.site, i.name, i.category, i.reserve_kind, i.unit, i.custodian, sum(b.delta)
-                FROM (\(StockBalance.movements)) b
-                JOIN material_item i ON i.id = b.item JOIN org_unit o ON o.code = b.org
-                WHERE \(ReportScope.filter("o")) AND b.occurred_on <= ?
-                GROUP BY b.org, b.site, b.item ORDER BY o.path, b.site, i.name
-                """,
-            arguments: scope.sqlArguments + [asOf])
-        while let row = try balances.next() {
-            let (org, site): (String, String) = (row[0], row[1] ?? "")
-            let quantity = StockBalance.rounded(row[7] ?? 0)
-            guard quantity != 0, let bucket = scope.bucket(of: org) else { continue }
-            let key = ItemKey(category: row[3] ?? "", reserveKind: row[4] ?? "", name: row[2] ?? "", unit: row[5] ?? "")
+        var details: [(Int, String, String, ReportTable.Row)] = []
+        for (holding, sum) in held {
+            let quantity = StockBalance.rounded(sum)
+            guard quantity != 0, let bucket = scope.bucket(of: holding.org), let info = items[holding.item] else {
+                continue
+            }
+            let key = info.key
             byBucket[bucket, default: [:]][key, default: Figures()].held += quantity
             total[key, default: Figures()].held += quantity
-            counts[bucket].sites.insert(org + "\u{1F}" + site)
+            counts[bucket].sites.insert(holding.org + "\u{1F}" + holding.site)
             counts[bucket].items.insert(key.id)
             counts[bucket].byReserveKind[key.reserveKind, default: []].insert(key.id)
             details.append(
-                .init(
-                    org: org,
-                    [
-                        .text(org), .text(scope.name(org)), .text(site), .text(key.name), .text(categoryName(key)),
-                        .text(reserveName(key)), .number(quantity), .text(key.unit), .text(row[6] ?? ""),
-                    ]))
+                (
+                    scope.pathOrder[holding.org] ?? 0, holding.site, key.name,
+                    .init(
+                        org: holding.org,
+                        [
+                            .text(holding.org), .text(scope.name(holding.org)), .text(holding.site), .text(key.name),
+                            .text(categoryName(key)), .text(reserveName(key)), .number(quantity), .text(key.unit),
+                            .text(info.custodian),
+                        ])
+                ))
         }
-        try addUse(asOf: asOf, counts: &counts, byBucket: &byBucket, total: &total)
+        for (holding, figures) in used {
+            guard let bucket = scope.bucket(of: holding.org), let key = items[holding.item]?.key else { continue }
+            let (issued, writtenOff) = (StockBalance.rounded(figures.issued), StockBalance.rounded(figures.writtenOff))
+            guard issued != 0 || writtenOff != 0 else { continue }
+            byBucket[bucket, default: [:]][key, default: Figures()].issued += issued
+            byBucket[bucket, default: [:]][key, default: Figures()].writtenOff += writtenOff
+            total[key, default: Figures()].issued += issued
+            total[key, default: Figures()].writtenOff += writtenOff
+            if issued > 0 { counts[bucket].issuedItems.insert(key.id) }
+        }
+        details.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
 
         let kinds = scope.vocabulary.terms(of: "reserve-kind")
         let summary = scope.summaryTable(
@@ -115,41 +152,50 @@ struct ReservesReport {
                         .text("category", "物资类别"), .text("reserveKind", "储备方式"), .number("held", "结存"),
                         .text("unit", "单位"), .text("custodian", "保管人"),
                     ],
-                    rows: details, limit: options.detailLimit),
+                    rows: details.map(\.3), limit: options.detailLimit),
             ])
     }
 
-    /// Adds what was issued and written off, net of reversals: a reversal counts as the kind
-    /// of the event it reverses, with the opposite sign.
-    func addUse(
-        asOf: String, counts: inout [Counts], byBucket: inout [Int: [ItemKey: Figures]], total: inout [ItemKey: Figures]
-    ) throws {
+    /// Undoes reversed issues and write-offs: a reversal counts as the kind of the event it
+    /// reverses, with the opposite sign. Reversals are few; each finds its original by id.
+    func subtractReversals(asOf: String, from used: inout [Holding: Figures]) throws {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.org, i.name, i.category, i.reserve_kind, i.unit,
-                       sum(CASE WHEN coalesce(v.kind, e.kind) = 'issue' THEN -e.delta ELSE 0 END),
-                       sum(CASE WHEN coalesce(v.kind, e.kind) = 'write-off'
-                                  OR (coalesce(v.kind, e.kind) = 'count' AND coalesce(v.delta, e.delta) < 0)
-                                THEN -e.delta ELSE 0 END)
-                FROM stock_event e
-                LEFT JOIN stock_event v ON e.kind = 'reversal' AND v.id = e.reverses
-                JOIN material_item i ON i.id = e.item JOIN org_unit o ON o.code = e.org
-                WHERE e.deleted = 0 AND e.kind IN ('issue', 'count', 'write-off', 'reversal')
-                  AND \(ReportScope.filter("o")) AND e.occurred_on <= ?
-                GROUP BY e.org, e.item
+                SELECT e.org, e.item, v.kind, sum(e.delta), sum(CASE WHEN v.delta < 0 THEN e.delta ELSE 0 END)
+                FROM stock_event e NOT INDEXED JOIN stock_event v ON v.id = e.reverses
+                WHERE e.deleted = 0 AND e.kind = 'reversal' AND e.occurred_on <= ?
+                GROUP BY e.org, e.item, v.kind
                 """,
-            arguments: scope.sqlArguments + [asOf])
+            arguments: [asOf])
         while let row = try rows.next() {
-            let (issued, writtenOff) = (StockBalance.rounded(row[5] ?? 0), StockBalance.rounded(row[6] ?? 0))
-            guard issued != 0 || writtenOff != 0, let bucket = scope.bucket(of: row[0]) else { continue }
-            let key = ItemKey(category: row[2] ?? "", reserveKind: row[3] ?? "", name: row[1] ?? "", unit: row[4] ?? "")
-            byBucket[bucket, default: [:]][key, default: Figures()].issued += issued
-            byBucket[bucket, default: [:]][key, default: Figures()].writtenOff += writtenOff
-            total[key, default: Figures()].issued += issued
-            total[key, default: Figures()].writtenOff += writtenOff
-            if issued > 0 { counts[bucket].issuedItems.insert(key.id) }
+            let holding = Holding(org: row[0], site: "", item: row[1] ?? "")
+            let (sum, ofNegative): (Double, Double) = (row[3] ?? 0, row[4] ?? 0)
+            switch row[2] as String? {
+            case "issue": used[holding, default: Figures()].issued -= sum
+            case "count": used[holding, default: Figures()].writtenOff -= ofNegative
+            case "write-off": used[holding, default: Figures()].writtenOff -= sum
+            default: break
+            }
         }
+    }
+
+    /// Name, category, reserve kind, unit and custodian of the items with `ids`, in one query.
+    func itemInfo(_ ids: Set<String>) throws -> [String: (key: ItemKey, custodian: String)] {
+        var result: [String: (key: ItemKey, custodian: String)] = [:]
+        let list = "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, name, category, reserve_kind, unit, custodian FROM material_item
+                WHERE id IN (SELECT value FROM json_each(?))
+                """,
+            arguments: [list])
+        while let row = try rows.next() {
+            let key = ItemKey(category: row[2] ?? "", reserveKind: row[3] ?? "", name: row[1] ?? "", unit: row[4] ?? "")
+            result[row[0]] = (key, row[5] ?? "")
+        }
+        return result
     }
 
     func cells(_ key: ItemKey, _ figures: Figures) -> [ReportTable.Value] {

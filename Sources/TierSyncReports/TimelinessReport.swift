@@ -31,9 +31,9 @@ struct TimelinessReport {
                 AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
                 GROUP BY r.org, r.period
                 """,
-            arguments: scope.sqlArguments + StatementArguments(periods.map(\.description)))
+            arguments: scope.recordArguments + StatementArguments(periods.map(\.description)))
         while let row = try rows.next() {
-            guard let period = ReportingPeriod(parsing: row[1] as String), let stamp: String = row[2],
+            guard let text: String = row[1], let period = ReportingPeriod(parsing: text), let stamp: String = row[2],
                 let date = PeriodStatus.chinaDate(of: stamp)
             else { continue }
             submitted[row[0], default: [:]][period] = date
