@@ -76,7 +76,7 @@ struct ReservesReport {
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
         var byBucket: [Int: [ItemKey: Figures]] = [:]
         var total: [ItemKey: Figures] = [:]
-        var details: [(Int, String, String, ReportTable.Row)] = []
+        var details: [(order: Int, holding: Holding, key: ItemKey, quantity: Double, custodian: String)] = []
         for (holding, sum) in held {
             let quantity = StockBalance.rounded(sum)
             guard quantity != 0, let bucket = scope.bucket(of: holding.org), let info = items[holding.item] else {
@@ -88,17 +88,7 @@ struct ReservesReport {
             counts[bucket].sites.insert(holding.org + "\u{1F}" + holding.site)
             counts[bucket].items.insert(key.id)
             counts[bucket].byReserveKind[key.reserveKind, default: []].insert(key.id)
-            details.append(
-                (
-                    scope.pathOrder[holding.org] ?? 0, holding.site, key.name,
-                    .init(
-                        org: holding.org,
-                        [
-                            .text(holding.org), .text(scope.name(holding.org)), .text(holding.site), .text(key.name),
-                            .text(categoryName(key)), .text(reserveName(key)), .number(quantity), .text(key.unit),
-                            .text(info.custodian),
-                        ])
-                ))
+            details.append((scope.pathOrder[holding.org] ?? 0, holding, key, quantity, info.custodian))
         }
         for (holding, figures) in used {
             guard let bucket = scope.bucket(of: holding.org), let key = items[holding.item]?.key else { continue }
@@ -110,7 +100,17 @@ struct ReservesReport {
             total[key, default: Figures()].writtenOff += writtenOff
             if issued > 0 { counts[bucket].issuedItems.insert(key.id) }
         }
-        details.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        details.sort { ($0.order, $0.holding.site, $0.key.name) < ($1.order, $1.holding.site, $1.key.name) }
+        // Cells only for the rows the detail table keeps: a province holds tens of thousands.
+        let detailRows = details.prefix(options.detailLimit ?? details.count).map { d in
+            ReportTable.Row(
+                org: d.holding.org,
+                [
+                    .text(d.holding.org), .text(scope.name(d.holding.org)), .text(d.holding.site), .text(d.key.name),
+                    .text(categoryName(d.key)), .text(reserveName(d.key)), .number(d.quantity), .text(d.key.unit),
+                    .text(d.custodian),
+                ])
+        }
 
         let kinds = scope.vocabulary.terms(of: "reserve-kind")
         let summary = scope.summaryTable(
@@ -145,14 +145,14 @@ struct ReservesReport {
                 ReportTable(
                     key: "by-category", title: "全辖物资结存合计", columns: figureColumns,
                     rows: total.sorted { $0.key < $1.key }.map { .init(org: nil, cells($0.key, $0.value)) }),
-                scope.detailTable(
+                ReportTable(
                     key: "sites", title: "储备明细（按储存点）",
                     columns: [
                         .text("org", "代码"), .text("name", "单位"), .text("site", "储存点"), .text("item", "物资"),
                         .text("category", "物资类别"), .text("reserveKind", "储备方式"), .number("held", "结存"),
                         .text("unit", "单位"), .text("custodian", "保管人"),
                     ],
-                    rows: details.map(\.3), limit: options.detailLimit),
+                    rows: detailRows, totalRows: details.count),
             ])
     }
 

@@ -4,7 +4,9 @@ import TierSyncReports
 /// A wide scope scans whole tables and a narrow one reads through the org index: both must
 /// give the same figures, and neither may count records outside the scope.
 @Suite struct ScopeTests {
-    @Test("a township's reports are the same whether its scope is read by scan or by index", arguments: ReportKind.allCases)
+    @Test(
+        "a township's reports are the same whether its scope is read by scan or by index",
+        arguments: ReportKind.allCases)
     func scanAndIndexAgree(kind: ReportKind) throws {
         let f = try ReportFixture()
         try f.org("520201101201", under: "520201101", name: "示例村", level: .village)
