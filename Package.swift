@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "TierSyncProtocol", targets: ["TierSyncProtocol"]),
         .library(name: "TierSyncHub", targets: ["TierSyncHub"]),
         .library(name: "TierSyncClient", targets: ["TierSyncClient"]),
+        .library(name: "TierSyncReports", targets: ["TierSyncReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -93,6 +94,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "TierSyncReports",
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "SyncServer",
             dependencies: [
@@ -107,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "tiersync",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient", "TierSyncReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -116,6 +124,7 @@ let package = Package(
             name: "TierSyncBenchmarks",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
+                "TierSyncReports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -133,6 +142,14 @@ let package = Package(
             dependencies: [
                 "TierSyncClient", "TierSyncHub", "TierSyncDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TierSyncReportsTests",
+            dependencies: [
+                "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),

@@ -13,7 +13,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiersync-bench",
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
-        subcommands: [LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self])
+        subcommands: [LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self])
 
     static func main() async {
         // Only warnings and errors: the tables go to standard output.
@@ -88,6 +88,28 @@ extension BenchmarkCommand {
         func run() throws {
             try withTemporaryDirectory { directory in
                 let benchmark = BootstrapBenchmark(records: records, directory: directory)
+                benchmark.print(try benchmark.run())
+            }
+        }
+    }
+
+    struct Reports: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reports", abstract: "Every rollup on a province-sized hub vs a plain count(*) of its tables.")
+        @Option(help: "Records across the tables.") var records = 1_000_000
+        @Option(help: "Runs per report; the median is reported.") var runs = 3
+        @Option(help: "Keep the database in this folder (for EXPLAIN QUERY PLAN) instead of a temporary one.")
+        var keep: String?
+
+        func run() throws {
+            if let keep {
+                try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+                let benchmark = ReportsBenchmark(records: records, runs: runs, directory: URL(fileURLWithPath: keep))
+                benchmark.print(try benchmark.run())
+                return
+            }
+            try withTemporaryDirectory { directory in
+                let benchmark = ReportsBenchmark(records: records, runs: runs, directory: directory)
                 benchmark.print(try benchmark.run())
             }
         }

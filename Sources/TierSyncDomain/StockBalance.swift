@@ -46,7 +46,8 @@ public struct StockBalance: Sendable, Hashable, Codable {
     }
 
     /// Every movement as (item, org, site, delta): an event's own delta at its site, and for
-    /// a transfer (or its reversal) the opposite delta at the receiving site.
+    /// a transfer (or its reversal) the opposite delta at the receiving site. The reserves
+    /// rollup (TierSyncReports `ReservesReport`) folds grouped events by this same rule.
     static let movements = """
         SELECT item, org, site, delta FROM stock_event WHERE deleted = 0
         UNION ALL
@@ -54,5 +55,5 @@ public struct StockBalance: Sendable, Hashable, Codable {
         """
 
     /// Sums of decimal quantities carry binary noise; balances are shown to 6 places.
-    static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
+    public static func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
 }

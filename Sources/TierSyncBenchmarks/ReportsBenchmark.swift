@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import TierSyncCore
+import TierSyncReports
+
+/// Every rollup on a province-sized hub, timed against a plain `SELECT count(*) … WHERE
+/// deleted = 0` of the tables the report reads (a full scan of the same rows with no work per
+/// row), at the province (the whole database), one city and one county.
+struct ReportsBenchmark {
+    let records: Int
+    let runs: Int
+    let directory: URL
+
+    struct Measurement {
+        let kind: ReportKind
+        let org: String
+        let seconds: Double
+        let countSeconds: Double
+        let rows: Int
+    }
+
+    /// The tables each report reads.
+    static let tables: [ReportKind: [String]] = [
+        .coverage: ["plan"], .contacts: ["contact", "plan"], .reserves: ["stock_event", "material_item"],
+        .drills: ["drill"], .timeliness: ["progress_report"],
+    ]
+
+    func run() throws -> (orgs: Int, grassRoots: Int, results: [Measurement]) {
+        let path = directory.appendingPathComponent("province.db").path
+        let (orgs, grassRoots) = try ProvinceDatabase(path: path, records: records).build()
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        let options = ReportOptions(asOf: CivilDate(parsing: "2026-11-29")!)
+        var results: [Measurement] = []
+        for org in ["520000", "591000", "591001"] {
+            for kind in ReportKind.allCases {
+                var reportTimes: [Double] = []
+                var countTimes: [Double] = []
+                var rows = 0
+                for _ in 0..<runs {
+                    try queue.read { db in
+                        reportTimes.append(
+                            try time {
+                                rows = try Report.make(kind, org: org, options: options, db: db).tables[0].rows.count
+                            })
+                        countTimes.append(
+                            try time {
+                                for table in Self.tables[kind]! {
+                                    _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE deleted = 0")
+                                }
+                            })
+                    }
+                }
+                results.append(
+                    Measurement(
+                        kind: kind, org: org, seconds: median(reportTimes), countSeconds: median(countTimes), rows: rows
+                    ))
+            }
+        }
+        return (orgs, grassRoots, results)
+    }
+
+    func print(_ outcome: (orgs: Int, grassRoots: Int, results: [Measurement])) {
+        Swift.print(
+            "Reports on \(records) records, \(outcome.orgs) synthetic org units (\(outcome.grassRoots) townships, villages and enterprises), median of \(runs) runs\n"
+        )
+        Swift.print("| report | org | summary rows | report ms | count(*) ms | report ÷ count(*) |")
+        Swift.print("|---|---|---:|---:|---:|---:|")
+        for m in outcome.results {
+            Swift.print(
+                "| \(m.kind.rawValue) | \(m.org) | \(m.rows) | \(String(format: "%.0f", m.seconds * 1000)) | "
+                    + "\(String(format: "%.1f", m.countSeconds * 1000)) | \(String(format: "%.1f", m.seconds / max(m.countSeconds, 1e-6)))× |"
+            )
+        }
+    }
+
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+}

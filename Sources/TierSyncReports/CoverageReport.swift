@@ -1,0 +1,140 @@
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// Plan coverage: which townships, villages and enterprises have no plan, or an unfiled or
+/// overdue one, and which special-plan categories each county's subtree covers.
+///
+/// Rules: every township, village and enterprise unit must have at least one live plan; a
+/// plan is unfiled without a filing record (`filed_with` and `filed_on`); overdue when its
+/// `revision_deadline` is before the as-of date. A county covers a special-plan category when
+/// a live plan of level `special` with that category is owned in its subtree.
+struct CoverageReport {
+    let scope: ReportScope
+    let options: ReportOptions
+    let db: Database
+
+    struct Counts: SummaryCounts {
+        var required = 0, covered = 0, plans = 0, unfiled = 0, overdue = 0
+        mutating func add(_ other: Counts) {
+            (required, covered, plans) = (required + other.required, covered + other.covered, plans + other.plans)
+            (unfiled, overdue) = (unfiled + other.unfiled, overdue + other.overdue)
+        }
+    }
+
+    /// One unit's plans, from the aggregate query.
+    struct UnitPlans { var plans = 0, unfiled = 0, overdue = 0 }
+
+    func make() throws -> Report {
+        var plansByUnit: [String: UnitPlans] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.org, count(*) AS plans,
+                       sum(r.filed_with IS NULL OR r.filed_on IS NULL) AS unfiled,
+                       sum(r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue
+                FROM \(scope.records("plan")) GROUP BY r.org
+                """,
+            arguments: [options.asOf.description] + scope.recordArguments)
+        while let row = try rows.next() {
+            plansByUnit[row[0]] = UnitPlans(plans: row[1], unfiled: row[2], overdue: row[3])
+        }
+
+        var counts = Array(repeating: Counts(), count: scope.bucketCount)
+        var problems: [ReportTable.Row] = []
+        for unit in scope.units {
+            guard let bucket = scope.bucket(of: unit.code) else { continue }
+            let plans = plansByUnit[unit.code] ?? UnitPlans()
+            let required = ReportScope.grassRootsLevels.contains(unit.level)
+            counts[bucket].add(
+                Counts(
+                    required: required ? 1 : 0, covered: required && plans.plans > 0 ? 1 : 0, plans: plans.plans,
+                    unfiled: plans.unfiled, overdue: plans.overdue))
+            var issues: [String] = []
+            if required && plans.plans == 0 { issues.append("无预案") }
+            if plans.unfiled > 0 { issues.append("未备案\(plans.unfiled)件") }
+            if plans.overdue > 0 { issues.append("逾期未修订\(plans.overdue)件") }
+            guard !issues.isEmpty else { continue }
+            problems.append(
+                .init(
+                    org: unit.code,
+                    [
+                        .text(unit.code), .text(unit.name), .text(LevelName.of(unit.level)), .int(plans.plans),
+                        .int(plans.unfiled), .int(plans.overdue), .text(issues.joined(separator: "；")),
+                    ]))
+        }
+
+        let summary = scope.summaryTable(
+            title: "预案覆盖汇总",
+            columns: [
+                .number("required", "应有预案单位"), .number("covered", "已有预案单位"), .number("coverage", "覆盖率(%)"),
+                .number("missing", "无预案单位"), .number("plans", "预案数"), .number("unfiled", "未备案预案"),
+                .number("overdue", "逾期未修订预案"),
+            ],
+            counts: counts
+        ) { c in
+            [
+                .int(c.required), .int(c.covered), percent(c.covered, of: c.required), .int(c.required - c.covered),
+                .int(c.plans), .int(c.unfiled), .int(c.overdue),
+            ]
+        }
+        let detail = scope.detailTable(
+            key: "units-with-problems", title: "无预案、未备案或逾期未修订的单位",
+            columns: [
+                .text("org", "代码"), .text("name", "单位"), .text("level", "层级"), .number("plans", "预案数"),
+                .number("unfiled", "未备案"), .number("overdue", "逾期未修订"), .text("problems", "问题"),
+            ],
+            rows: problems, limit: options.detailLimit)
+        return Report(
+            kind: .coverage, org: scope.reportOrg, asOf: options.asOf,
+            notes: [
+                "应有预案单位：辖区内的乡镇（街道）、村（社区）和企业",
+                "未备案：无备案单位或备案日期；逾期未修订：修订期限早于 \(options.asOf)",
+            ],
+            tables: [summary, try specialCategories(), detail])
+    }
+
+    /// Special-plan categories covered per county: the counties of the subtree, or the
+    /// requested org itself when it is below county level.
+    func specialCategories() throws -> ReportTable {
+        let categories = try VocabularyTerm.fetchAll(
+            db, sql: "SELECT * FROM vocabulary WHERE kind = 'plan-category' ORDER BY position")
+        var counties = scope.units.filter { $0.level == .county }
+        if counties.isEmpty { counties = [scope.root] }
+        let countyIndex = Dictionary(uniqueKeysWithValues: counties.enumerated().map { ($1.code, $0) })
+        var covered = Array(repeating: Set<String>(), count: counties.count)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.org, r.category FROM \(scope.records("plan"))
+                AND r.level = 'special' AND r.category IS NOT NULL GROUP BY r.org, r.category
+                """,
+            arguments: scope.recordArguments)
+        while let row = try rows.next() {
+            guard let path = scope.unit(row[0])?.path else { continue }
+            // The county is the path component at the county's depth; found by code.
+            for code in path.split(separator: "/") {
+                if let index = countyIndex[String(code)] {
+                    covered[index].insert(row[1])
+                    break
+                }
+            }
+        }
+        let table = ReportTable(
+            key: "special-categories", title: "专项预案类别覆盖（按县区，共\(categories.count)类）",
+            columns: [
+                .text("org", "代码"), .text("name", "县区"), .number("covered", "已覆盖类别"), .number("missing", "未覆盖类别数"),
+                .text("missingCategories", "未覆盖类别"),
+            ],
+            rows: counties.enumerated().map { index, county in
+                let missing = categories.filter { !covered[index].contains($0.key) }.map(\.name)
+                return .init(
+                    org: county.code,
+                    [
+                        .text(county.code), .text(county.name), .int(categories.count - missing.count),
+                        .int(missing.count), .text(missing.joined(separator: "、")),
+                    ])
+            })
+        return table
+    }
+}

@@ -1,0 +1,99 @@
+import GRDB
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// Twice-monthly progress reports: for each period of the report's months (default: the
+/// three months ending with the as-of month), which townships, villages and enterprises
+/// reported on time, late, or not at all (`PeriodStatus` has the rules).
+struct TimelinessReport {
+    let scope: ReportScope
+    let options: ReportOptions
+    let db: Database
+
+    struct Counts: SummaryCounts {
+        var units = 0
+        var statuses: [PeriodStatus: Int] = [:]
+        mutating func add(_ o: Counts) {
+            units += o.units
+            statuses.merge(o.statuses, uniquingKeysWith: +)
+        }
+        subscript(_ status: PeriodStatus) -> Int { statuses[status] ?? 0 }
+    }
+
+    func make() throws -> Report {
+        let periods = ReportingPeriod.periods(in: options.reportingMonths)
+        var submitted: [String: [ReportingPeriod: CivilDate]] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.org, r.period, min(r.submitted_at) FROM \(scope.records("progress_report"))
+                AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
+                GROUP BY r.org, r.period
+                """,
+            arguments: scope.recordArguments + StatementArguments(periods.map(\.description)))
+        while let row = try rows.next() {
+            guard let text: String = row[1], let period = ReportingPeriod(parsing: text), let stamp: String = row[2],
+                let date = PeriodStatus.chinaDate(of: stamp)
+            else { continue }
+            submitted[row[0], default: [:]][period] = date
+        }
+
+        var counts = Array(repeating: Counts(), count: scope.bucketCount)
+        var byPeriod = Array(repeating: Counts(), count: periods.count)
+        var unitRows: [ReportTable.Row] = []
+        for unit in scope.grassRootsUnits {
+            guard let bucket = scope.bucket(of: unit.code) else { continue }
+            var unitCounts = Counts(units: 1)
+            var cells: [ReportTable.Value] = [.text(unit.code), .text(unit.name), .text(LevelName.of(unit.level))]
+            for (index, period) in periods.enumerated() {
+                let status = PeriodStatus(period: period, submitted: submitted[unit.code]?[period], asOf: options.asOf)
+                unitCounts.statuses[status, default: 0] += 1
+                byPeriod[index].statuses[status, default: 0] += 1
+                cells.append(.text(status.title))
+            }
+            counts[bucket].add(unitCounts)
+            unitRows.append(
+                .init(org: unit.code, cells + [.int(unitCounts[.late]), .int(unitCounts[.missing])]))
+        }
+
+        let statusColumns: [ReportTable.Column] = [
+            .number("onTime", "按时"), .number("late", "迟报"), .number("missing", "未报"), .number("notYetDue", "未到期"),
+        ]
+        let summary = scope.summaryTable(
+            title: "进展报告报送汇总（\(periods.first?.description ?? "")至\(periods.last?.description ?? "")）",
+            columns: [.number("units", "应报单位"), .number("due", "应报期次")] + statusColumns + [
+                .number("onTimeRate", "按时率(%)")
+            ],
+            counts: counts
+        ) { c in
+            let due = c[.onTime] + c[.late] + c[.missing]
+            return [.int(c.units), .int(due)] + PeriodStatus.allCases.map { .int(c[$0]) } + [
+                percent(c[.onTime], of: due)
+            ]
+        }
+        let periodTable = ReportTable(
+            key: "by-period", title: "各期报送情况",
+            columns: [.text("period", "期次"), .text("dueDate", "截止日期")] + statusColumns,
+            rows: periods.enumerated().map { index, period in
+                .init(
+                    org: nil,
+                    [.text(period.description), .text(period.dueDate.description)]
+                        + PeriodStatus.allCases.map { .int(byPeriod[index][$0]) })
+            })
+        let units = scope.detailTable(
+            key: "units", title: "各单位各期报送情况",
+            columns: [.text("org", "代码"), .text("name", "单位"), .text("level", "层级")]
+                + periods.map { .text($0.description, $0.description) } + [
+                    .number("late", "迟报期数"), .number("missing", "未报期数"),
+                ],
+            rows: unitRows, limit: options.detailLimit)
+        return Report(
+            kind: .timeliness, org: scope.reportOrg, asOf: options.asOf,
+            notes: [
+                "上半月报告截止当月15日，下半月报告截止当月最后一天（北京时间）",
+                "截止日期在 \(options.asOf) 及以后且未报送的期次计为未到期",
+            ],
+            tables: [summary, periodTable, units])
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import TierSyncCore
+import TierSyncDomain
+import TierSyncReports
+
+/// `tiersync report ...`: progress reports as records (add, set, delete, list, show), and the
+/// consolidated rollups of the node's subtree (coverage, contacts, reserves, drills,
+/// timeliness).
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract:
+            "Add, change, delete, list and show progress reports (进展报告); print the rollups of an org's subtree.",
+        subcommands: [
+            AddRecord<ReportKind>.self, SetRecord<ReportKind>.self, DeleteRecord<ReportKind>.self,
+            ListRecords<ReportKind>.self, ShowRecord<ReportKind>.self,
+            RollupCommand<CoverageRollup>.self, RollupCommand<ContactsRollup>.self,
+            RollupCommand<ReservesRollup>.self, RollupCommand<DrillsRollup>.self,
+            RollupCommand<TimelinessRollup>.self,
+        ])
+}
+
+/// Names a rollup at the type level, so one generic command serves the five.
+protocol RollupTag {
+    static var kind: TierSyncReports.ReportKind { get }
+    static var abstract: String { get }
+}
+enum CoverageRollup: RollupTag {
+    static let kind = TierSyncReports.ReportKind.coverage
+    static let abstract =
+        "Plan coverage: units with no plan, unfiled or overdue plans; special-plan categories per county."
+}
+enum ContactsRollup: RollupTag {
+    static let kind = TierSyncReports.ReportKind.contacts
+    static let abstract =
+        "Units with fewer than two information officers, hazards without a commander, contacts not confirmed."
+}
+enum ReservesRollup: RollupTag {
+    static let kind = TierSyncReports.ReportKind.reserves
+    static let abstract = "Material balances by category, reserve kind and org, and what was issued or written off."
+}
+enum DrillsRollup: RollupTag {
+    static let kind = TierSyncReports.ReportKind.drills
+    static let abstract = "Drills and participants per org and month."
+}
+enum TimelinessRollup: RollupTag {
+    static let kind = TierSyncReports.ReportKind.timeliness
+    static let abstract = "Twice-monthly progress reports per unit and period: on time, late, missing, not yet due."
+}
+
+/// `tiersync report KIND --db FILE [--org CODE] [--format table|csv|json] ...`.
+struct RollupCommand<Tag: RollupTag>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: Tag.kind.rawValue, abstract: "\(Tag.kind.title): \(Tag.abstract)",
+            discussion: """
+                Rows: one per direct child of --org (the drill-down), the org's own records (本级) and the total; \
+                then detail tables. CSV is UTF-8 with a byte-order mark: the whole report as titled sections, \
+                or one table with --table.
+                """)
+    }
+
+    @OptionGroup var node: NodeOptions
+    @Option(help: ArgumentHelp("The org whose subtree is reported (default: the node's own).", valueName: "code"))
+    var org: String?
+    @Option(help: ArgumentHelp("Output: table, csv or json (default table).", valueName: "format"))
+    var format = "table"
+    @Option(help: ArgumentHelp("The day the report is as of, YYYY-MM-DD (default: today).", valueName: "date"))
+    var asOf: String?
+    @Option(help: ArgumentHelp("Contacts: days after which a confirmation is stale (default 180).", valueName: "days"))
+    var staleDays: String?
+    @Option(help: ArgumentHelp("Drills, timeliness: first month, YYYY-MM.", valueName: "month")) var from: String?
+    @Option(help: ArgumentHelp("Drills, timeliness: last month, YYYY-MM.", valueName: "month")) var through: String?
+    @Option(help: ArgumentHelp("Rows per detail table; 0 lists all (default 1000).", valueName: "n")) var limit: String?
+    @Option(help: ArgumentHelp("Only the table with this key (e.g. summary).", valueName: "key")) var table: String?
+
+    func run() throws {
+        let format = try choice(self.format, name: "--format", allowed: ["table", "csv", "json"])
+        let options = try reportOptions()
+        let opened = try TierSyncNode.open(path: node.db)
+        let report = try opened.store.read { db in
+            try Report.make(Tag.kind, org: org ?? opened.org.code, options: options, db: db)
+        }
+        let only = try table.map { key in
+            guard let found = report.table(key) else {
+                throw ReportError.invalidOption(
+                    "--table", value: key, allowed: "one of " + report.tables.map(\.key).joined(separator: ", "))
+            }
+            return found
+        }
+        switch (format, only) {
+        case ("csv", let table?): Output.write(ReportCSV.table(table))
+        case ("csv", nil): Output.write(ReportCSV.report(report))
+        case ("json", let table?): Output.line(String(decoding: try ReportJSON.encode(table), as: UTF8.self))
+        case ("json", nil): Output.line(String(decoding: try ReportJSON.encode(report), as: UTF8.self))
+        case (_, let table?): Output.write(ReportText.render(table))
+        default: Output.write(ReportText.render(report))
+        }
+    }
+
+    func reportOptions() throws -> ReportOptions {
+        var options = ReportOptions()
+        if let asOf {
+            guard let date = CivilDate(parsing: asOf) else {
+                throw ReportError.invalidOption("--as-of", value: asOf, allowed: "a date YYYY-MM-DD, e.g. 2026-11-30")
+            }
+            options.asOf = date
+        }
+        if let staleDays {
+            guard let days = Int(staleDays), (0...36_500).contains(days) else {
+                throw ReportError.invalidOption(
+                    "--stale-days", value: staleDays, allowed: "a number of days, 0 to 36500")
+            }
+            options.staleAfterDays = days
+        }
+        if let limit {
+            guard let rows = Int(limit), rows >= 0 else {
+                throw ReportError.invalidOption("--limit", value: limit, allowed: "a number of rows, 0 for all")
+            }
+            options.detailLimit = rows == 0 ? nil : rows
+        }
+        if from != nil || through != nil {
+            let last = try through.map { try month($0, name: "--through") } ?? YearMonth(options.asOf)
+            let first = try from.map { try month($0, name: "--from") } ?? last
+            guard first <= last else {
+                throw ReportError.invalidOption(
+                    "--from", value: first.description, allowed: "a month no later than --through (\(last))")
+            }
+            options.months = first...last
+        }
+        return options
+    }
+
+    func month(_ text: String, name: String) throws -> YearMonth {
+        guard let month = YearMonth(parsing: text) else {
+            throw ReportError.invalidOption(name, value: text, allowed: "a month YYYY-MM, e.g. 2026-06")
+        }
+        return month
+    }
+
+    func choice(_ value: String, name: String, allowed: [String]) throws -> String {
+        guard allowed.contains(value) else {
+            throw ReportError.invalidOption(name, value: value, allowed: "one of " + allowed.joined(separator: ", "))
+        }
+        return value
+    }
+}
