@@ -46,6 +46,7 @@ let package = Package(
                 .embedInCode("0003_merge.sql"),
                 .embedInCode("0004_trust.sql"),
                 .embedInCode("0005_snapshot.sql"),
+                .embedInCode("0006_operators.sql"),
             ]
         ),
         .target(
@@ -78,7 +79,7 @@ let package = Package(
         .target(
             name: "TierSyncHub",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

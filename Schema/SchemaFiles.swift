@@ -10,6 +10,7 @@ public enum SchemaFiles {
         ("0003_merge", text(PackageResources._003_merge_sql)),
         ("0004_trust", text(PackageResources._004_trust_sql)),
         ("0005_snapshot", text(PackageResources._005_snapshot_sql)),
+        ("0006_operators", text(PackageResources._006_operators_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TierSyncDomain
 import TierSyncProtocol
+import TierSyncReports
 
 /// An error answered with a status and a JSON body `{"error": "..."}`; domain errors are
 /// mapped to HTTP only here, at the edge.
@@ -30,6 +31,8 @@ struct HubError: HTTPResponseError {
             case .forbidden: self.init(status: .forbidden, message: error.description)
             case .unavailable: self.init(status: .serviceUnavailable, message: error.description)
             }
+        case let error as ReportError:
+            self.init(status: error.isNotFound ? .notFound : .badRequest, message: error.description)
         case let error as BundleError: self.init(status: .badRequest, message: error.description)
         case is DecodingError, is JSONReaderFailure:
             self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes: \(error)")

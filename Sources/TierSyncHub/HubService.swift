@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -36,11 +37,16 @@ public struct HubService: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
-        router.middlewares.add(ProtocolVersionMiddleware())
+        // Sync requests must speak this hub's protocol version; operators' reports and pages
+        // are read by people, with curl or a browser, and need no header.
+        let sync = router.group().add(middleware: ProtocolVersionMiddleware())
         let routes = HubRoutes(node: node, logger: logger)
         for route in Self.routes {
-            router.on(RouterPath(route.path), method: route.method == "POST" ? .post : .get) { request, _ in
-                try await route.handler(routes)(request)
+            let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
+            switch route.audience {
+            case .nodes: sync.on(RouterPath(route.path), method: method) { try await route.handler(routes)($0, $1) }
+            case .operators:
+                router.on(RouterPath(route.path), method: method) { try await route.handler(routes)($0, $1) }
             }
         }
         return Application(
@@ -56,17 +62,34 @@ extension HubService {
     /// A route of protocol v1: what `SyncServer/openapi.yaml` documents (a test keeps the two
     /// in step).
     public struct Route: Sendable {
+        /// Who calls a route: child nodes syncing (node credential, protocol header), or the
+        /// people who read the hub's reports (operator credential).
+        public enum Audience: Sendable { case nodes, operators }
         public let method: String
         public let path: String
-        let handler: @Sendable (HubRoutes) -> @Sendable (Request) async throws -> Response
+        public let audience: Audience
+        let handler: @Sendable (HubRoutes) -> @Sendable (Request, BasicRequestContext) async throws -> Response
     }
 
     public static let routes: [Route] = [
-        Route(method: "POST", path: "/v1/enroll", handler: { routes in { try await routes.enroll($0) } }),
-        Route(method: "POST", path: "/v1/push", handler: { routes in { try await routes.push($0) } }),
-        Route(method: "GET", path: "/v1/pull", handler: { routes in { try await routes.pull($0) } }),
-        Route(method: "GET", path: "/v1/snapshot", handler: { routes in { try await routes.snapshot($0) } }),
-        Route(method: "GET", path: "/v1/status", handler: { routes in { try await routes.status($0) } }),
+        Route(method: "POST", path: "/v1/enroll", audience: .nodes) { routes in
+            { request, _ in try await routes.enroll(request) }
+        },
+        Route(method: "POST", path: "/v1/push", audience: .nodes) { routes in
+            { request, _ in try await routes.push(request) }
+        },
+        Route(method: "GET", path: "/v1/pull", audience: .nodes) { routes in
+            { request, _ in try await routes.pull(request) }
+        },
+        Route(method: "GET", path: "/v1/snapshot", audience: .nodes) { routes in
+            { request, _ in try await routes.snapshot(request) }
+        },
+        Route(method: "GET", path: "/v1/status", audience: .nodes) { routes in
+            { request, _ in try await routes.status(request) }
+        },
+        Route(method: "GET", path: "/v1/reports/{kind}", audience: .operators) { routes in
+            { try await routes.report($0, kind: $1.parameters.get("kind") ?? "") }
+        },
     ]
 }
 

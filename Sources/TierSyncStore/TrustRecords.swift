@@ -73,3 +73,30 @@ public struct ParentLink: Codable, Sendable, Hashable, FetchableRecord, Persista
         self.joinedAt = joinedAt
     }
 }
+
+/// A person who reads this hub's reports and dashboard, with the hash of their credential:
+/// one row of `operator`.
+public struct OperatorAccount: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "operator"
+    public var id: String
+    public var name: String
+    /// The org whose subtree the operator sees.
+    public var org: String
+    public var credentialHash: String
+    public var createdAt: String
+    public var revokedAt: String?
+    public var lastSeen: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, org, credentialHash = "credential_hash", createdAt = "created_at", revokedAt = "revoked_at",
+            lastSeen = "last_seen"
+    }
+
+    public init(id: String, name: String, org: String, credentialHash: String, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.org = org
+        self.credentialHash = credentialHash
+        self.createdAt = createdAt
+    }
+}

@@ -99,43 +99,7 @@ struct RollupCommand<Tag: RollupTag>: ParsableCommand {
     }
 
     func reportOptions() throws -> ReportOptions {
-        var options = ReportOptions()
-        if let asOf {
-            guard let date = CivilDate(parsing: asOf) else {
-                throw ReportError.invalidOption("--as-of", value: asOf, allowed: "a date YYYY-MM-DD, e.g. 2026-11-30")
-            }
-            options.asOf = date
-        }
-        if let staleDays {
-            guard let days = Int(staleDays), (0...36_500).contains(days) else {
-                throw ReportError.invalidOption(
-                    "--stale-days", value: staleDays, allowed: "a number of days, 0 to 36500")
-            }
-            options.staleAfterDays = days
-        }
-        if let limit {
-            guard let rows = Int(limit), rows >= 0 else {
-                throw ReportError.invalidOption("--limit", value: limit, allowed: "a number of rows, 0 for all")
-            }
-            options.detailLimit = rows == 0 ? nil : rows
-        }
-        if from != nil || through != nil {
-            let last = try through.map { try month($0, name: "--through") } ?? YearMonth(options.asOf)
-            let first = try from.map { try month($0, name: "--from") } ?? last
-            guard first <= last else {
-                throw ReportError.invalidOption(
-                    "--from", value: first.description, allowed: "a month no later than --through (\(last))")
-            }
-            options.months = first...last
-        }
-        return options
-    }
-
-    func month(_ text: String, name: String) throws -> YearMonth {
-        guard let month = YearMonth(parsing: text) else {
-            throw ReportError.invalidOption(name, value: text, allowed: "a month YYYY-MM, e.g. 2026-06")
-        }
-        return month
+        try ReportOptions(asOf: asOf, staleDays: staleDays, from: from, through: through, limit: limit) { "--" + $0 }
     }
 
     func choice(_ value: String, name: String, allowed: [String]) throws -> String {

@@ -20,7 +20,7 @@ struct TierSyncCommand: AsyncParsableCommand {
             RecordCommand<DrillKind>.self, ReportCommand.self,
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, OrgsCommand.self,
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
-            SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self,
+            SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,
         ])
 
     static func main() async {

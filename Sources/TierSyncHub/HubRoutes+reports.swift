@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TierSyncDomain
+import TierSyncReports
+import TierSyncStore
+
+/// The consolidated reports as JSON or CSV for operators: `GET /v1/reports/{kind}`.
+extension HubRoutes {
+    /// The operator credential's cookie, set by the dashboard's sign-in form.
+    static let operatorCookie = "tiersync_operator"
+
+    func report(_ request: Request, kind name: String) async throws -> Response {
+        do {
+            let (_, scope) = try await authenticateOperator(request)
+            let query = request.uri.queryParameters
+            func text(_ key: String) -> String? { query.get(key).map { String($0) } }
+            guard let kind = ReportKind(rawValue: name) else {
+                throw ReportError.invalidOption("report", value: name, allowed: "one of \(ReportKind.allowedList)")
+            }
+            let format = text("format") ?? "json"
+            guard format == "json" || format == "csv" else {
+                throw ReportError.invalidOption("format", value: format, allowed: "json or csv")
+            }
+            let options = try ReportOptions(
+                asOf: text("as-of"), staleDays: text("stale-days"), from: text("from"), through: text("through"),
+                limit: text("limit"))
+            let orgCode = text("org") ?? scope.code
+            let report = try await blocking {
+                let org = try node.visibleOrg(orgCode, to: scope)
+                return try node.store.read { db in try Report.make(kind, org: org.code, options: options, db: db) }
+            }
+            if format == "csv" {
+                let table = try text("table").map { key in
+                    guard let table = report.table(key) else {
+                        throw ReportError.invalidOption(
+                            "table", value: key, allowed: "one of " + report.tables.map(\.key).joined(separator: ", "))
+                    }
+                    return table
+                }
+                let csv = table.map { ReportCSV.table($0) } ?? ReportCSV.report(report)
+                let file = "\(kind.rawValue)-\(report.org.code)\(table.map { "-" + $0.key } ?? "").csv"
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8",
+                        .contentDisposition: "attachment; filename=\"\(file)\"",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(string: csv)))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try ReportJSON.encode(report))))
+        } catch {
+            throw HubError(error)
+        }
+    }
+
+    /// The operator presenting a credential, as `Authorization: Bearer op-…` or as the
+    /// dashboard's cookie, with the org unit they see.
+    func authenticateOperator(_ request: Request) async throws -> (account: OperatorAccount, scope: OrgUnit) {
+        var credential: String?
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            credential = String(header.dropFirst("Bearer ".count))
+        } else if let cookies = request.headers[.cookie] {
+            for pair in cookies.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == Self.operatorCookie { credential = String(parts[1]) }
+            }
+        }
+        guard let credential else {
+            throw HubError.unauthorized(
+                "send an operator credential (from `tiersync operator add`) as Authorization: Bearer op-ID.SECRET")
+        }
+        return try await blocking { try node.authenticateOperator(credential: credential) }
+    }
+}
