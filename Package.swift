@@ -137,7 +137,11 @@ let package = Package(
             dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
-        .testTarget(name: "TierSyncHubTests", dependencies: ["TierSyncHub"]),
+        .testTarget(
+            name: "TierSyncHubTests",
+            dependencies: [
+                "TierSyncHub", "TierSyncReports", "TierSyncDomain", "TierSyncCore", .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "TierSyncClientTests",
             dependencies: [

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import Logging
+import Testing
+import TierSyncCore
+import TierSyncDomain
+import TierSyncHub
+import TierSyncReports
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `GET /v1/reports/{kind}` on a live hub (port 0, loopback): operator credentials, scope,
+/// and answers equal to the rollups computed on the same database.
+@Suite struct ReportsEndpointTests {
+    let directory: URL
+    let city: TierSyncNode
+    let url: URL
+    let server: Task<Void, any Error>
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-reports-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        city = try TierSyncNode.create(
+            path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
+        try city.add(.plan, org: "520201101", values: ["title": "示例预案", "level": "grassroots", "status": "published"])
+        try city.add(.plan, org: "520203", values: ["title": "示例县预案", "level": "overall", "status": "drafting"])
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = HubService(node: city, logger: silent).application(host: "127.0.0.1", port: 0) {
+            continuation.yield($0)
+        }
+        server = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+    }
+
+    func get(_ path: String, credential: String?, cookie: Bool = false) async throws -> (Int, String, String?) {
+        var request = URLRequest(url: URL(string: path, relativeTo: url)!)
+        if let credential {
+            if cookie {
+                request.setValue("tiersync_operator=\(credential)", forHTTPHeaderField: "Cookie")
+            } else {
+                request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
+            }
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
+    @Test("an operator reads a report as the rollup computes it, as JSON and as CSV, with no protocol header")
+    func reportMatchesRollup() async throws {
+        defer { server.cancel() }
+        let officer = try city.addOperator(name: "示例·钱官")
+        let (status, body, type) = try await get(
+            "/v1/reports/coverage?as-of=2026-11-29", credential: officer.credential)
+        #expect(status == 200 && type?.hasPrefix("application/json") == true, "\(body)")
+        let options = ReportOptions(asOf: CivilDate(parsing: "2026-11-29")!)
+        let expected = try city.store.read { db in try Report.make(.coverage, org: "520200", options: options, db: db) }
+        #expect(body == String(decoding: try ReportJSON.encode(expected), as: UTF8.self))
+
+        let (csvStatus, csv, csvType) = try await get(
+            "/v1/reports/coverage?format=csv&table=summary&as-of=2026-11-29", credential: officer.credential,
+            cookie: true)
+        #expect(csvStatus == 200 && csvType?.hasPrefix("text/csv") == true)
+        #expect(csv == ReportCSV.table(expected.table("summary")!))
+    }
+
+    @Test("a county operator sees the county only: the city's report is 403, a sibling county's too")
+    func scope() async throws {
+        defer { server.cancel() }
+        let county = try city.addOperator(name: "示例·孙官", org: "520201")
+        let (own, body, _) = try await get("/v1/reports/drills", credential: county.credential)
+        #expect(own == 200 && body.contains("\"code\":\"520201\""), "\(body)")
+        for org in ["520200", "520203"] {
+            let (status, refusal, _) = try await get("/v1/reports/drills?org=\(org)", credential: county.credential)
+            #expect(status == 403 && refusal.contains("outside 520201"), "\(refusal)")
+        }
+        #expect(throws: DomainError.self) { try city.addOperator(name: "示例", org: "520000") }
+    }
+
+    @Test("missing, wrong and revoked credentials get 401; bad parameters 400 naming what is allowed")
+    func refusals() async throws {
+        defer { server.cancel() }
+        let officer = try city.addOperator(name: "示例·李官")
+        #expect(try await get("/v1/reports/coverage", credential: nil).0 == 401)
+        #expect(try await get("/v1/reports/coverage", credential: officer.id + ".wrong").0 == 401)
+        let (kind, kindBody, _) = try await get("/v1/reports/budget", credential: officer.credential)
+        #expect(kind == 400 && kindBody.contains("one of coverage, contacts, reserves, drills, timeliness"))
+        let (date, dateBody, _) = try await get("/v1/reports/coverage?as-of=yesterday", credential: officer.credential)
+        #expect(date == 400 && dateBody.contains("invalid as-of 'yesterday'"))
+        #expect(try await get("/v1/reports/coverage?org=999999", credential: officer.credential).0 == 404)
+        try city.revokeOperator(officer.id)
+        let (revoked, revokedBody, _) = try await get("/v1/reports/coverage", credential: officer.credential)
+        #expect(revoked == 401 && revokedBody.contains("revoked"))
+    }
+}
