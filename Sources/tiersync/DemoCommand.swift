@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TierSyncClient
 import TierSyncDomain
+import TierSyncReports
 
 /// `tiersync demo`: the live hierarchy on the embedded default, nothing to configure. A
 /// province, a city and a county hub as real processes on loopback, two townships enrolled
@@ -99,9 +100,19 @@ struct DemoCommand: AsyncParsableCommand {
         Output.line(
             "  \(province.org.name): \(try RecordKind.editableKinds.map { try province.list($0).count }.reduce(0, +)) records of the whole province"
         )
+
+        Output.line("\n7. The city's consolidated view: plan coverage of its whole subtree")
+        let coverage = try city.store.read { db in
+            try Report.make(.coverage, org: city.org.code, options: ReportOptions(), db: db)
+        }
+        Output.write(ReportText.render(coverage.table("summary")!))
+        Output.line("  (every report: tiersync report coverage|contacts|reserves|drills|timeliness --db \(path("city.db")))")
         if keepRunning {
             Output.line("\nHubs left running (stop them with kill):")
             for (name, hub) in hubs { Output.line("  \(name): \(hub.url) (pid \(hub.process.processIdentifier))") }
+            let officer = try city.addOperator(name: "示例·城市值班员")
+            let cityURL = hubs.first { $0.0 == "city" }!.1.url
+            Output.line("\nThe city's dashboard: \(cityURL)/ (sign in with the operator credential \(officer.credential))")
         }
     }
 

@@ -19,6 +19,9 @@ import Testing
         let shown = out.matches(of: #/  (大河镇|钟山区|六盘水市): (139[0-9]{8})/#).map { String($0.2) }
         #expect(shown.count == 3 && Set(shown).count == 1, "\(shown)")
         #expect(out.contains("贵州省: 14 records of the whole province"))
+        // The city's coverage report ends the demo: 大河镇 has a plan, the other 18 units none.
+        #expect(out.contains("7. The city's consolidated view"))
+        #expect(out.contains(#/520200  合计 +19 +1 +5\.3 +18/#), "\(out)")
         for name in ["province", "city", "county", "dahe", "wangjiazhai"] {
             #expect(FileManager.default.fileExists(atPath: scratch.path("demo/\(name).db")))
         }
@@ -34,6 +37,7 @@ import Testing
         #expect(run.succeeded, "\(run.summary)")
         let pids = run.stdout.matches(of: #/\(pid ([0-9]+)\)/#).compactMap { Int32($0.1) }
         #expect(pids.count == 3)
+        #expect(run.stdout.contains(#/The city's dashboard: http://127\.0\.0\.1:[0-9]+/ \(sign in with the operator credential op-/#))
         for pid in pids {
             #expect(kill(pid, 0) == 0, "hub \(pid) is not running")
             kill(pid, SIGTERM)
