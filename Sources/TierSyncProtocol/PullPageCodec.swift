@@ -46,14 +46,8 @@ public enum PullPageCodec {
             if index > 0 { text.append(",") }
             change.appendJSON(to: &text)
         }
-        text.append("],\"nodes\":{")
-        for (index, (node, org)) in nodes.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { text.append(",") }
-            JSONText.appendString(node, to: &text)
-            text.append(":")
-            JSONText.appendString(org, to: &text)
-        }
-        text.append("}")
+        text.append("],\"nodes\":")
+        JSONText.appendNodes(nodes, to: &text)
         return text
     }
 

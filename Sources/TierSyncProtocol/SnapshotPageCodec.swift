@@ -32,14 +32,9 @@ public enum SnapshotPageCodec {
 
         /// The page's bytes, with what follows its records.
         public mutating func finish(nodes: [String: String], position: Int64, next: String?, total: Int?) -> [UInt8] {
-            text.append("],\"nodes\":{")
-            for (index, (node, org)) in nodes.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { text.append(",") }
-                JSONText.appendString(node, to: &text)
-                text.append(":")
-                JSONText.appendString(org, to: &text)
-            }
-            text.append("},\"position\":\(position)")
+            text.append("],\"nodes\":")
+            JSONText.appendNodes(nodes, to: &text)
+            text.append(",\"position\":\(position)")
             if let next {
                 text.append(",\"next\":")
                 JSONText.appendString(next, to: &text)

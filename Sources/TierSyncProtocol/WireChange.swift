@@ -61,6 +61,18 @@ public struct WireChange: Codable, Sendable, Equatable {
 
 /// JSON string escaping (RFC 8259), for hand-written lines.
 enum JSONText {
+    /// `{"node":"org",…}` in node order, so that equal pages are equal bytes.
+    static func appendNodes(_ nodes: [String: String], to output: inout String) {
+        output.append("{")
+        for (index, (node, org)) in nodes.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { output.append(",") }
+            appendString(node, to: &output)
+            output.append(":")
+            appendString(org, to: &output)
+        }
+        output.append("}")
+    }
+
     static func appendValue(_ value: FieldValue, to output: inout String) {
         switch value {
         case .null: output += "null"

@@ -106,13 +106,15 @@ struct DemoCommand: AsyncParsableCommand {
             try Report.make(.coverage, org: city.org.code, options: ReportOptions(), db: db)
         }
         Output.write(ReportText.render(coverage.table("summary")!))
-        Output.line("  (every report: tiersync report coverage|contacts|reserves|drills|timeliness --db \(path("city.db")))")
+        Output.line(
+            "  (every report: tiersync report coverage|contacts|reserves|drills|timeliness --db \(path("city.db")))")
         if keepRunning {
             Output.line("\nHubs left running (stop them with kill):")
             for (name, hub) in hubs { Output.line("  \(name): \(hub.url) (pid \(hub.process.processIdentifier))") }
             let officer = try city.addOperator(name: "示例·城市值班员")
             let cityURL = hubs.first { $0.0 == "city" }!.1.url
-            Output.line("\nThe city's dashboard: \(cityURL)/ (sign in with the operator credential \(officer.credential))")
+            Output.line(
+                "\nThe city's dashboard: \(cityURL)/ (sign in with the operator credential \(officer.credential))")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TierSyncDomain
+import TierSyncReports
 
 /// Printing to standard output: buffered chunks for large exports, JSON, and tables whose
 /// columns line up with Chinese text (which takes two columns per character).
@@ -42,22 +43,7 @@ enum Output {
     }
 
     /// Terminal columns: East Asian wide characters take two.
-    static func width(of text: String) -> Int {
-        text.unicodeScalars.reduce(0) { sum, scalar in
-            sum + (isWide(scalar) ? 2 : (scalar.properties.generalCategory == .nonspacingMark ? 0 : 1))
-        }
-    }
-
-    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
-            0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-            0xFFE0...0xFFE6, 0x20000...0x3FFFD:
-            return true
-        default:
-            return false
-        }
-    }
+    static func width(of text: String) -> Int { ReportText.width(of: text) }
 
     static func truncate(_ text: String, to maxWidth: Int) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")

@@ -37,7 +37,9 @@ import Testing
         #expect(run.succeeded, "\(run.summary)")
         let pids = run.stdout.matches(of: #/\(pid ([0-9]+)\)/#).compactMap { Int32($0.1) }
         #expect(pids.count == 3)
-        #expect(run.stdout.contains(#/The city's dashboard: http://127\.0\.0\.1:[0-9]+/ \(sign in with the operator credential op-/#))
+        #expect(
+            run.stdout.contains(
+                #/The city's dashboard: http://127\.0\.0\.1:[0-9]+/ \(sign in with the operator credential op-/#))
         for pid in pids {
             #expect(kill(pid, 0) == 0, "hub \(pid) is not running")
             kill(pid, SIGTERM)
