@@ -48,14 +48,19 @@ struct ReservesReport {
         var used: [Holding: Figures] = [:]  // site empty: used is per org and item
         // One sequential scan, grouped; a transfer's receiving side is folded here, by the rule
         // of `StockBalance.movements`, so no second pass over the events is needed.
+        // A wide scope scans the table once; a narrow one reads its own events and those
+        // transferred into it through the org and to_org indexes.
+        let subtree = "(SELECT o.code FROM org_unit o WHERE \(ReportScope.filter("o")))"
         let groups = try Row.fetchCursor(
             db,
             sql: """
                 SELECT org, site, item, kind, to_org, to_site, sum(delta), sum(min(delta, 0))
-                FROM stock_event NOT INDEXED WHERE deleted = 0 AND occurred_on <= ?
+                FROM stock_event \(scope.scansWholeTables ? "NOT INDEXED" : "")
+                WHERE deleted = 0 AND occurred_on <= ?
+                \(scope.scansWholeTables ? "" : "AND (org IN \(subtree) OR to_org IN \(subtree))")
                 GROUP BY org, site, item, kind, to_org, to_site
                 """,
-            arguments: [asOf])
+            arguments: scope.scansWholeTables ? [asOf] : [asOf] + scope.sqlArguments + scope.sqlArguments)
         while let row = try groups.next() {
             let (org, item, kind): (String, String, String) = (row[0], row[2] ?? "", row[3] ?? "")
             let (sum, negative): (Double, Double) = (row[6] ?? 0, row[7] ?? 0)
