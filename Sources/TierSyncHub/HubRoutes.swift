@@ -62,6 +62,7 @@ struct HubRoutes: Sendable {
             }
             return try await blocking {
                 try node.requireBootstrapped()
+                try node.recordPulled(by: child, upTo: after)
                 var changes: [WireChange] = []
                 let peer = try node.peer(child.org)
                 let (next, senders) = try node.outgoing(to: peer, after: after, limit: limit) {

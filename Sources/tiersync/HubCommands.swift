@@ -135,32 +135,24 @@ struct StatusCommand: ParsableCommand {
 
 struct NodesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "nodes", abstract: "Children enrolled here, with their last contact.")
+        commandName: "nodes",
+        abstract: "Children enrolled here: last contact, changes waiting for them, open conflicts in their subtree.")
 
     @OptionGroup var node: NodeOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let children = try TierSyncNode.open(path: node.db).children()
-        if json { return try Output.json(children.map { NodeRow($0) }) }
+        let children = try TierSyncNode.open(path: node.db).childHealth()
+        if json { return try Output.json(children) }
         Output.table(
-            ["node", "org", "enrolled", "last contact", "state"],
+            ["node", "org", "enrolled", "last contact", "state", "waiting for it", "open conflicts"],
             children.map {
                 [
-                    $0.id, $0.org, $0.enrolledAt, $0.lastContact ?? "never",
-                    $0.revokedAt.map { "revoked \($0)" } ?? "active",
+                    $0.node, "\($0.org) \($0.orgName)", $0.enrolledAt, $0.lastContact ?? "never",
+                    $0.revokedAt.map { "revoked \($0)" } ?? "active", String($0.waitingForChild),
+                    String($0.openConflicts),
                 ]
             })
-    }
-
-    struct NodeRow: Encodable {
-        let node, org, enrolledAt: String
-        let lastContact, revokedAt: String?
-        init(_ child: ChildNode) {
-            (node, org, enrolledAt, lastContact, revokedAt) = (
-                child.id, child.org, child.enrolledAt, child.lastContact, child.revokedAt
-            )
-        }
     }
 }
 

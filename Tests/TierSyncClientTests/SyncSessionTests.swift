@@ -130,6 +130,24 @@ import TierSyncStore
         #expect(summary.pulled == 4_500 - 2_000)  // everything but the one page of 2,000 applied before the cut
     }
 
+    @Test("the hub sees how each child keeps up: what it pulled, what waits for it, its open conflicts")
+    func childHealth() async throws {
+        defer { server.cancel() }
+        let transport = FlakyTransport()
+        let county = try await joinCounty(transport)
+        try cityContacts(3)  // 9 field changes of the county's scope
+        var health = try #require(try city.childHealth().first)
+        #expect(health.org == "520201" && health.orgName == "钟山区" && health.waitingForChild == 9)
+        _ = try await SyncSession(node: county, transport: transport).run()
+        try contacts(county, 1)  // the county's own changes never wait for it
+        _ = try await SyncSession(node: county, transport: transport).run()
+        _ = try await SyncSession(node: county, transport: transport).run()
+        health = try #require(try city.childHealth().first)
+        #expect(health.waitingForChild == 0 && health.openConflicts == 0)
+        #expect(health.pulledByChild == (try city.store.lastSequence()) && health.receivedFromChild > 0)
+        #expect(health.lastContact != nil && health.revokedAt == nil)
+    }
+
     @Test("backoff doubles per failure up to its cap, with jitter of up to as much again")
     func backoff() {
         var random = SplitMix64(seed: 1)
