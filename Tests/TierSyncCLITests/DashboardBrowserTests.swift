@@ -70,13 +70,14 @@ struct DashboardBrowserTests {
         }
     }
 
-    @Test("an operator of a county gets 403 for the city page and sees only their county")
+    @Test("an operator of a county gets 403 for the city page and sees only their county; an unknown org is 404")
     func countyOperatorIsScoped() throws {
         let credential = try DashboardBrowser.operatorCredential(db, name: "示例·钱官", org: "520203")
         let hub = try HubProcess(db: db, scratch: scratch)
         defer { hub.stop() }
-        let pages = try DashboardBrowser.load(hub.url, cookie: credential, ["/orgs/520200", "/", "/orgs/520201101"])
-        try #require(pages.count == 3)
+        let pages = try DashboardBrowser.load(
+            hub.url, cookie: credential, ["/orgs/520200", "/", "/orgs/520201101", "/orgs/529999"])
+        try #require(pages.count == 4)
         #expect(pages[0]["status"]?.number == 403)
         #expect(pages[0]["text"]?.string?.contains("无权查看") == true)
         #expect(pages[0]["figures"]?["coverage"] == nil, "no figure of the city leaks")
@@ -84,6 +85,7 @@ struct DashboardBrowserTests {
         #expect(pages[1]["crumbs"]?.array?.map(\.string) == ["/orgs/520203"], "no way up past the scope")
         try DashboardBrowser.expectFigures(pages[1], match: db, org: "520203")
         #expect(pages[2]["status"]?.number == 403, "a township of another county")
+        #expect(pages[3]["status"]?.number == 404 && pages[3]["text"]?.string?.contains("未找到") == true)
     }
 
     @Test("without a sign-in the browser lands on the sign-in form")
