@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "TierSyncHub", targets: ["TierSyncHub"]),
         .library(name: "TierSyncClient", targets: ["TierSyncClient"]),
         .library(name: "TierSyncReports", targets: ["TierSyncReports"]),
+        .library(name: "TierSyncDashboard", targets: ["TierSyncDashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "TierSyncCore"),
@@ -80,6 +82,7 @@ let package = Package(
             name: "TierSyncHub",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncReports",
+                "TierSyncDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -100,6 +103,25 @@ let package = Package(
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "TierSyncDashboard",
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncReports",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Templates/README.md"],
+            resources: [
+                .embedInCode("Templates/layout.mustache"),
+                .embedInCode("Templates/login.mustache"),
+                .embedInCode("Templates/overview.mustache"),
+                .embedInCode("Templates/report.mustache"),
+                .embedInCode("Templates/error.mustache"),
+                .embedInCode("Templates/chart.mustache"),
+                .embedInCode("Templates/table.mustache"),
+                .embedInCode("Templates/dashboard.css"),
             ]
         ),
         .executableTarget(
@@ -155,6 +177,13 @@ let package = Package(
                 "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TierSyncDashboardTests",
+            dependencies: [
+                "TierSyncDashboard", "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),

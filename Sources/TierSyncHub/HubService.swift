@@ -90,6 +90,28 @@ extension HubService {
         Route(method: "GET", path: "/v1/reports/{kind}", audience: .operators) { routes in
             { try await routes.report($0, kind: $1.parameters.get("kind") ?? "") }
         },
+        // The web dashboard (HubRoutes+dashboard.swift).
+        Route(method: "GET", path: "/", audience: .operators) { routes in
+            { request, _ in try await routes.home(request) }
+        },
+        Route(method: "GET", path: "/login", audience: .operators) { routes in
+            { request, _ in try await routes.loginForm(request) }
+        },
+        Route(method: "POST", path: "/login", audience: .operators) { routes in
+            { request, _ in try await routes.login(request) }
+        },
+        Route(method: "POST", path: "/logout", audience: .operators) { routes in
+            { request, _ in try await routes.logout(request) }
+        },
+        Route(method: "GET", path: "/orgs/{code}", audience: .operators) { routes in
+            { try await routes.orgPage($0, code: $1.parameters.get("code") ?? "") }
+        },
+        Route(method: "GET", path: "/orgs/{code}/{kind}", audience: .operators) { routes in
+            {
+                try await routes.reportPage(
+                    $0, code: $1.parameters.get("code") ?? "", kind: $1.parameters.get("kind") ?? "")
+            }
+        },
     ]
 }
 
