@@ -47,19 +47,22 @@ extension OverviewPage {
         public let enrolledAt: String
         public let lastContact: String
         public let receivedSeq: String
+        /// Changes logged here for the child's scope that it has not pulled yet.
+        public let waiting: String
         public let openConflicts: String
         public let revoked: String?
 
-        init(_ child: DashboardData.ChildSync) {
-            org = child.node.org
+        init(_ child: TierSyncNode.ChildHealth) {
+            org = child.org
             orgName = child.orgName
-            href = "/orgs/\(child.node.org)"
-            node = child.node.id
-            enrolledAt = child.node.enrolledAt
-            lastContact = child.node.lastContact ?? "从未联系"
-            receivedSeq = String(child.receivedSeq)
+            href = "/orgs/\(child.org)"
+            node = child.node
+            enrolledAt = child.enrolledAt
+            lastContact = child.lastContact ?? "从未联系"
+            receivedSeq = String(child.receivedFromChild)
+            waiting = String(child.waitingForChild)
             openConflicts = String(child.openConflicts)
-            revoked = child.node.revokedAt.map { "已吊销（\($0)）" }
+            revoked = child.revokedAt.map { "已吊销（\($0)）" }
         }
     }
 

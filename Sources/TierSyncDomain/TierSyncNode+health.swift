@@ -23,6 +23,22 @@ extension TierSyncNode {
         public let waitingForChild: Int
         /// Open conflicts on records of the child's subtree.
         public let openConflicts: Int
+
+        public init(
+            node: String, org: String, orgName: String, enrolledAt: String, lastContact: String?, revokedAt: String?,
+            receivedFromChild: Int64, pulledByChild: Int64, waitingForChild: Int, openConflicts: Int
+        ) {
+            self.node = node
+            self.org = org
+            self.orgName = orgName
+            self.enrolledAt = enrolledAt
+            self.lastContact = lastContact
+            self.revokedAt = revokedAt
+            self.receivedFromChild = receivedFromChild
+            self.pulledByChild = pulledByChild
+            self.waitingForChild = waitingForChild
+            self.openConflicts = openConflicts
+        }
     }
 
     /// Every enrolled child, with its cursors, the changes waiting for it and its subtree's

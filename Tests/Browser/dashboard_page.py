@@ -44,6 +44,10 @@ EXTRACT = r"""
       all('g[data-label]', f).map(g => ({label: g.dataset.label, value: g.dataset.value}))])),
     crumbs: all('nav.crumbs a').map(a => a.getAttribute('href')),
     csvLinks: all('a.csv').map(a => a.getAttribute('href')),
+    sync: all('[data-table=sync] tbody tr').map(tr => ({
+      org: tr.dataset.org, cells: Object.fromEntries(all('td[data-key]', tr).map(td => [td.dataset.key, td.textContent])),
+    })),
+    conflicts: all('[data-table=conflicts] tbody tr').map(tr => all('td', tr).map(td => td.innerText)),
   };
 })()
 """

@@ -88,6 +88,41 @@ struct DashboardBrowserTests {
         #expect(pages[3]["status"]?.number == 404 && pages[3]["text"]?.string?.contains("未找到") == true)
     }
 
+    @Test("a joined county shows in sync health, and a conflict its push caused in the open-conflict list")
+    func syncHealthAndConflicts() throws {
+        let credential = try DashboardBrowser.operatorCredential(db, name: "示例·孙官")
+        let added = try expectSuccess(
+            "contact", "add", "--db", db, "--org", "520201", "--role", "liaison", "--name", "示例·周联络",
+            "--phone", "13900000031", "--json")
+        let id = try #require(JSONValue.decode(added.stdout)["id"]?.string)
+        let hub = try HubProcess(db: db, scratch: scratch)
+        defer { hub.stop() }
+        let county = scratch.path("county.db")
+        let code = try #require(
+            JSONValue.decode(try expectSuccess("enroll", "--db", db, "--org", "520201", "--json").stdout)["code"]?
+                .string)
+        try expectSuccess("join", "--db", county, "--parent", hub.url, "--code", code)
+        // The same phone changed at the county and at the city before they sync: a conflict.
+        try expectSuccess("contact", "set", "--db", county, id, "phone=13900000032")
+        try expectSuccess("contact", "set", "--db", db, id, "phone=13900000033")
+        try expectSuccess("sync", "--db", county)
+
+        let pages = try DashboardBrowser.load(hub.url, cookie: credential, ["/orgs/520200"])
+        let page = try #require(pages.first)
+        let health = try JSONValue.decode(try expectSuccess("nodes", "--db", db, "--json").stdout)
+        let sync = try #require(page["sync"]?.array)
+        #expect(sync.count == 1 && sync.first?["org"]?.string == "520201", "\(sync)")
+        #expect(sync.first?["cells"]?["lastContact"]?.string == health.array?.first?["lastContact"]?.string)
+        #expect(
+            sync.first?["cells"]?["waiting"]?.string
+                == health.array?.first?["waitingForChild"]?.number.map { String(Int($0)) })
+        #expect(sync.first?["cells"]?["conflicts"]?.string == "1")
+        let conflicts = try #require(page["conflicts"]?.array)
+        #expect(conflicts.count == 1, "\(conflicts)")
+        let row = conflicts.first?.array?.compactMap(\.string).joined(separator: " ") ?? ""
+        #expect(row.contains("13900000032") && row.contains("13900000033"), "\(row)")
+    }
+
     @Test("without a sign-in the browser lands on the sign-in form")
     func signInRequired() throws {
         let hub = try HubProcess(db: db, scratch: scratch)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TierSyncDomain
 import TierSyncReports
 import TierSyncStore
 
@@ -79,30 +80,30 @@ import TierSyncStore
     @Test("a child node's row shows its last contact, log received, open conflicts and revocation")
     func syncRows() throws {
         let fixture = try DashboardFixture()
-        var revoked = ChildNode(
-            id: "00000000000000aa", org: "520203", credentialHash: "x", enrolledAt: "2026-11-01T08:00:00Z")
-        revoked.revokedAt = "2026-11-20T08:00:00Z"
-        var active = ChildNode(
-            id: "00000000000000bb", org: "520201", credentialHash: "x", enrolledAt: "2026-11-01T08:00:00Z")
-        active.lastContact = "2026-11-29T01:59:00Z"
+        let active = TierSyncNode.ChildHealth(
+            node: "00000000000000bb", org: "520201", orgName: "钟山区", enrolledAt: "2026-11-01T08:00:00Z",
+            lastContact: "2026-11-29T01:59:00Z", revokedAt: nil, receivedFromChild: 42, pulledByChild: 40,
+            waitingForChild: 7, openConflicts: 2)
+        let revoked = TierSyncNode.ChildHealth(
+            node: "00000000000000aa", org: "520203", orgName: "六枝特区", enrolledAt: "2026-11-01T08:00:00Z",
+            lastContact: nil, revokedAt: "2026-11-20T08:00:00Z", receivedFromChild: 0, pulledByChild: 0,
+            waitingForChild: 0, openConflicts: 0)
         let loaded = try DashboardData.load(
             node: fixture.node, org: try fixture.unit("520200"), scope: try fixture.unit("520200"),
             options: DashboardFixture.options)
         let data = DashboardData(
             org: loaded.org, trail: loaded.trail, reports: loaded.reports,
-            children: [
-                .init(node: active, orgName: "钟山区", receivedSeq: 42, openConflicts: 2),
-                .init(node: revoked, orgName: "六枝特区", receivedSeq: 0, openConflicts: 0),
-            ],
+            children: [active, revoked],
             conflicts: [], names: loaded.names)
         let rows = OverviewPage(data).syncHealth
         #expect(rows.map(\.href) == ["/orgs/520201", "/orgs/520203"])
         #expect(
-            rows[0].lastContact == "2026-11-29T01:59:00Z" && rows[0].receivedSeq == "42" && rows[0].openConflicts == "2"
+            rows[0].lastContact == "2026-11-29T01:59:00Z" && rows[0].receivedSeq == "42" && rows[0].waiting == "7"
+                && rows[0].openConflicts == "2"
         )
         #expect(rows[0].revoked == nil)
         #expect(rows[1].lastContact == "从未联系" && rows[1].revoked?.hasPrefix("已吊销") == true)
         let html = DashboardRenderer.render(OverviewPage(data), operator: nil)
-        #expect(html.contains(#"<td class="num" data-key="received">42</td>"#))
+        #expect(html.contains(#"<td class="num" data-key="received">42</td><td class="num" data-key="waiting">7</td>"#))
     }
 }
