@@ -24,12 +24,14 @@ extension HubRoutes {
             let (account, _) = try await blocking { try node.authenticateOperator(credential: credential) }
             logger.info("operator signed in", metadata: ["operator": "\(account.id)"])
             // HttpOnly: no script can read it; SameSite=Strict: no other site's page can
-            // make the browser send it. No Secure flag: hubs serve plain HTTP on their LAN.
+            // make the browser send it; Secure behind the TLS proxy (SyncServer/deploy), which
+            // says so in X-Forwarded-Proto; a hub on a LAN serves plain HTTP.
+            let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "; Secure" : ""
             return Response(
                 status: .seeOther,
                 headers: [
                     .location: "/",
-                    .setCookie: "\(Self.operatorCookie)=\(credential); HttpOnly; SameSite=Strict; Path=/",
+                    .setCookie: "\(Self.operatorCookie)=\(credential); HttpOnly; SameSite=Strict; Path=/\(secure)",
                 ])
         } catch {
             return html(.unauthorized, DashboardRenderer.render(LoginPage(error: "凭据无效或已被吊销，请核对后重新输入。")))
