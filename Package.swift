@@ -147,7 +147,7 @@ let package = Package(
             name: "TierSyncBenchmarks",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
-                "TierSyncReports",
+                "TierSyncReports", "TierSyncDashboard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
+import Logging
 import TierSyncCore
+import TierSyncDashboard
+import TierSyncDomain
 import TierSyncReports
 
 /// Every rollup on a province-sized hub, timed against a plain `SELECT count(*) … WHERE
@@ -25,7 +28,15 @@ struct ReportsBenchmark {
         .drills: ["drill"], .timeliness: ["progress_report"],
     ]
 
-    func run() throws -> (orgs: Int, grassRoots: Int, results: [Measurement]) {
+    /// The dashboard's overview page of one org: its five reports, the child health, the
+    /// conflicts, and the HTML.
+    struct PageMeasurement {
+        let org: String
+        let seconds: Double
+        let bytes: Int
+    }
+
+    func run() throws -> (orgs: Int, grassRoots: Int, results: [Measurement], pages: [PageMeasurement]) {
         let path = directory.appendingPathComponent("province.db").path
         let (orgs, grassRoots) = try ProvinceDatabase(path: path, records: records).build()
         let queue = try DatabaseQueue(path: path)
@@ -57,10 +68,27 @@ struct ReportsBenchmark {
                     ))
             }
         }
-        return (orgs, grassRoots, results)
+        try queue.close()
+        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let node = try TierSyncNode.open(path: path, logger: silent)
+        var pages: [PageMeasurement] = []
+        for org in ["520000", "591000", "591001"] {
+            var times: [Double] = []
+            var bytes = 0
+            let unit = try node.visibleOrg(org, to: node.org)
+            for _ in 0..<runs {
+                times.append(
+                    try time {
+                        let data = try DashboardData.load(node: node, org: unit, scope: node.org, options: options)
+                        bytes = DashboardRenderer.render(OverviewPage(data), operator: nil).utf8.count
+                    })
+            }
+            pages.append(PageMeasurement(org: org, seconds: median(times), bytes: bytes))
+        }
+        return (orgs, grassRoots, results, pages)
     }
 
-    func print(_ outcome: (orgs: Int, grassRoots: Int, results: [Measurement])) {
+    func print(_ outcome: (orgs: Int, grassRoots: Int, results: [Measurement], pages: [PageMeasurement])) {
         Swift.print(
             "Reports on \(records) records, \(outcome.orgs) synthetic org units (\(outcome.grassRoots) townships, villages and enterprises), median of \(runs) runs\n"
         )
@@ -71,6 +99,17 @@ struct ReportsBenchmark {
                 "| \(m.kind.rawValue) | \(m.org) | \(m.rows) | \(String(format: "%.0f", m.seconds * 1000)) | "
                     + "\(String(format: "%.1f", m.countSeconds * 1000)) | \(String(format: "%.1f", m.seconds / max(m.countSeconds, 1e-6)))× |"
             )
+        }
+        printPages(outcome.pages)
+    }
+
+    func printPages(_ pages: [PageMeasurement]) {
+        Swift.print("\nThe dashboard's overview page (all five reports, child health, conflicts, HTML), median of \(runs) runs\n")
+        Swift.print("| org | page ms | HTML KB |")
+        Swift.print("|---|---:|---:|")
+        for page in pages {
+            Swift.print(
+                "| \(page.org) | \(String(format: "%.0f", page.seconds * 1000)) | \(String(format: "%.0f", Double(page.bytes) / 1024)) |")
         }
     }
 

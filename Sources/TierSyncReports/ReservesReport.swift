@@ -40,7 +40,24 @@ struct ReservesReport {
     struct Figures { var held = 0.0, issued = 0.0, writtenOff = 0.0 }
 
     /// One (org, site, item) holding.
-    struct Holding: Hashable { let org: String, site: String, item: String }
+    struct Holding: Hashable {
+        let org: String, site: String, item: String
+
+        // By UTF-8 bytes: String's own hashing normalizes Unicode first, which for Chinese
+        // site names cost more than the rest of folding a province's events. Values read
+        // from the database are compared as stored, so bytes are the right equality here.
+        func hash(into hasher: inout Hasher) {
+            for var part in [org, site, item] {
+                part.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(0 as UInt8)
+            }
+        }
+
+        static func == (a: Holding, b: Holding) -> Bool {
+            a.org.utf8.elementsEqual(b.org.utf8) && a.item.utf8.elementsEqual(b.item.utf8)
+                && a.site.utf8.elementsEqual(b.site.utf8)
+        }
+    }
 
     func make() throws -> Report {
         let asOf = options.asOf.description
