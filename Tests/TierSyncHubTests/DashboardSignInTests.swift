@@ -19,24 +19,13 @@ import TierSyncHub
         ) { completionHandler(nil) }
     }
 
-    let city: TierSyncNode
-    let url: URL
-    let server: Task<Void, any Error>
+    let hub: LiveHub
+    var city: TierSyncNode { hub.city }
+    var url: URL { hub.url }
     let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
 
     init() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        city = try TierSyncNode.create(
-            path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: city, logger: silent).application(host: "127.0.0.1", port: 0) {
-            continuation.yield($0)
-        }
-        server = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+        hub = try await LiveHub()
     }
 
     func signIn(_ credential: String, headers: [String: String] = [:]) async throws -> HTTPURLResponse {
@@ -51,7 +40,7 @@ import TierSyncHub
 
     @Test("signing in sets an HttpOnly, SameSite=Strict cookie, Secure behind the TLS proxy; a wrong credential none")
     func cookie() async throws {
-        defer { server.cancel() }
+        defer { hub.stop() }
         let officer = try city.addOperator(name: "示例·吴官")
         let plain = try await signIn(officer.credential)
         #expect(plain.statusCode == 303 && plain.value(forHTTPHeaderField: "Location") == "/")
@@ -66,7 +55,7 @@ import TierSyncHub
 
     @Test("a page without a sign-in redirects to the form, not to a JSON 401")
     func redirectsToSignIn() async throws {
-        defer { server.cancel() }
+        defer { hub.stop() }
         let answer = try await session.data(from: url.appendingPathComponent("orgs/520200")).1 as! HTTPURLResponse
         #expect(answer.statusCode == 303 && answer.value(forHTTPHeaderField: "Location") == "/login")
     }

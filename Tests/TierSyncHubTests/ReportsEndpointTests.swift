@@ -14,27 +14,14 @@ import TierSyncReports
 /// `GET /v1/reports/{kind}` on a live hub (port 0, loopback): operator credentials, scope,
 /// and answers equal to the rollups computed on the same database.
 @Suite struct ReportsEndpointTests {
-    let directory: URL
-    let city: TierSyncNode
-    let url: URL
-    let server: Task<Void, any Error>
+    let hub: LiveHub
+    var city: TierSyncNode { hub.city }
+    var url: URL { hub.url }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tiersync-reports-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        city = try TierSyncNode.create(
-            path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
+        hub = try await LiveHub()
         try city.add(.plan, org: "520201101", values: ["title": "示例预案", "level": "grassroots", "status": "published"])
         try city.add(.plan, org: "520203", values: ["title": "示例县预案", "level": "overall", "status": "drafting"])
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: city, logger: silent).application(host: "127.0.0.1", port: 0) {
-            continuation.yield($0)
-        }
-        server = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
     }
 
     func get(_ path: String, credential: String?, cookie: Bool = false) async throws -> (Int, String, String?) {
@@ -53,7 +40,7 @@ import TierSyncReports
 
     @Test("an operator reads a report as the rollup computes it, as JSON and as CSV, with no protocol header")
     func reportMatchesRollup() async throws {
-        defer { server.cancel() }
+        defer { hub.stop() }
         let officer = try city.addOperator(name: "示例·钱官")
         let (status, body, type) = try await get(
             "/v1/reports/coverage?as-of=2026-11-29", credential: officer.credential)
@@ -71,7 +58,7 @@ import TierSyncReports
 
     @Test("a county operator sees the county only: the city's report is 403, a sibling county's too")
     func scope() async throws {
-        defer { server.cancel() }
+        defer { hub.stop() }
         let county = try city.addOperator(name: "示例·孙官", org: "520201")
         let (own, body, _) = try await get("/v1/reports/drills", credential: county.credential)
         #expect(own == 200 && body.contains("\"code\":\"520201\""), "\(body)")
@@ -84,7 +71,7 @@ import TierSyncReports
 
     @Test("missing, wrong and revoked credentials get 401; bad parameters 400 naming what is allowed")
     func refusals() async throws {
-        defer { server.cancel() }
+        defer { hub.stop() }
         let officer = try city.addOperator(name: "示例·李官")
         #expect(try await get("/v1/reports/coverage", credential: nil).0 == 401)
         #expect(try await get("/v1/reports/coverage", credential: officer.id + ".wrong").0 == 401)
