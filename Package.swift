@@ -49,6 +49,7 @@ let package = Package(
                 .embedInCode("0004_trust.sql"),
                 .embedInCode("0005_snapshot.sql"),
                 .embedInCode("0006_operators.sql"),
+                .embedInCode("0007_tasks.sql"),
             ]
         ),
         .target(

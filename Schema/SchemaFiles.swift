@@ -11,6 +11,7 @@ public enum SchemaFiles {
         ("0004_trust", text(PackageResources._004_trust_sql)),
         ("0005_snapshot", text(PackageResources._005_snapshot_sql)),
         ("0006_operators", text(PackageResources._006_operators_sql)),
+        ("0007_tasks", text(PackageResources._007_tasks_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -17,8 +17,8 @@ struct ProvinceDatabase {
 
     /// Shares of the records per table, in percent.
     static let shares: [(table: String, percent: Int)] = [
-        ("contact", 35), ("plan", 10), ("material_item", 5), ("stock_event", 25), ("drill", 10),
-        ("progress_report", 15),
+        ("contact", 30), ("plan", 10), ("material_item", 5), ("stock_event", 25), ("drill", 10),
+        ("progress_report", 15), ("task", 5),
     ]
 
     /// Makes the file; returns the number of org units and of grass-roots units.
@@ -150,6 +150,20 @@ struct ProvinceDatabase {
                         try s.execute(arguments: [
                             id(&random), owners[pick(owners.count)], "20\(25 + pick(2))-\(pad(1 + pick(12)))-10",
                             10 + pick(100),
+                        ])
+                    }
+                case "task":
+                    let s = try db.makeStatement(
+                        sql: """
+                            INSERT INTO task (id, org, created, updated, title, deadline, status, closed_on)
+                            VALUES (?, ?, 1, 1, '任务', ?, ?, ?)
+                            """)
+                    for _ in 0..<count {
+                        let deadline = "2026-\(pad(1 + pick(12)))-\(pad(1 + pick(28)))"
+                        let closed = pick(3) == 0
+                        try s.execute(arguments: [
+                            id(&random), owners[pick(owners.count)], deadline, closed ? "closed" : "open",
+                            closed ? "2026-\(pad(1 + pick(11)))-15" : nil,
                         ])
                     }
                 default:

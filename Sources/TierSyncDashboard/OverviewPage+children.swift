@@ -7,7 +7,7 @@ extension OverviewPage {
         (.coverage, "required", "应有预案单位"), (.coverage, "coverage", "预案覆盖率(%)"), (.coverage, "missing", "无预案单位"),
         (.contacts, "officersShort", "信息员不足两名单位"), (.contacts, "stale", "超期未确认联系人"),
         (.drills, "drills", "演练次数"), (.timeliness, "onTimeRate", "按时率(%)"), (.timeliness, "missing", "未报期次"),
-        (.reserves, "items", "在库物资品种"),
+        (.reserves, "items", "在库物资品种"), (.tasks, "overdue", "逾期未销号任务"),
     ]
 
     /// A row per direct child, the org's own records ("本级") and the total, with figures

@@ -34,6 +34,7 @@ public struct OverviewPage: Sendable {
         let drills = data.reports[.drills]?.table("summary")
         let timeliness = data.reports[.timeliness]?.table("summary")
         let reserves = data.reports[.reserves]?.table("summary")
+        let tasks = data.reports[.tasks]?.table("summary")
         org = OrgLink(data.org)
         asOf = data.reports[.coverage]?.asOf.description ?? ""
         breadcrumbs = data.trail.map(OrgLink.init)
@@ -49,6 +50,7 @@ public struct OverviewPage: Sendable {
             Figure(key: "on-time-rate", label: "进展报告按时率", value: total(timeliness, "onTimeRate"), unit: "%"),
             Figure(key: "reports-missing", label: "未报期次", value: total(timeliness, "missing"), unit: "期"),
             Figure(key: "items", label: "在库物资品种", value: total(reserves, "items"), unit: "种"),
+            Figure(key: "overdue-tasks", label: "逾期未销号任务", value: total(tasks, "overdue"), unit: "项"),
             Figure(key: "conflicts", label: "待处理冲突", value: String(data.conflicts.count), unit: "条"),
         ]
         charts = Self.charts(data.reports)
@@ -60,8 +62,9 @@ public struct OverviewPage: Sendable {
         hasConflicts = !conflicts.isEmpty
     }
 
-    /// The five charts: plan coverage, information-officer shortfall and report timeliness
-    /// per direct child; reserves held per item, grouped by category; drills per month.
+    /// The charts: plan coverage, information-officer shortfall, report timeliness and
+    /// overdue tasks per direct child; reserves held per item, grouped by category; drills per
+    /// month.
     static func charts(_ reports: [ReportKind: Report]) -> [BarChart] {
         func perChild(_ kind: ReportKind, _ key: String) -> [(label: String, value: Double, text: String)] {
             guard let table = reports[kind]?.table("summary"), let names = Optional(table.column("name")) else {
@@ -95,6 +98,7 @@ public struct OverviewPage: Sendable {
             BarChart(key: "drills-by-month", title: "各月演练次数", items: months),
             BarChart(
                 key: "on-time-rate", title: "各单位进展报告按时率（%）", items: perChild(.timeliness, "onTimeRate"), maximum: 100),
+            BarChart(key: "overdue-tasks", title: "各单位逾期未销号任务数", items: perChild(.tasks, "overdue")),
         ]
     }
 

@@ -16,7 +16,7 @@ public enum DemoScenario {
     }
 
     /// A township's day of offline entry: plans, its information officers and commander, a
-    /// drill, a progress report, a tent reserve.
+    /// drill, a progress report, a tent reserve and a task it must close out.
     public static func enterTownshipRecords(_ node: TierSyncNode) throws {
         let plan = try node.add(
             .plan,
@@ -51,6 +51,8 @@ public enum DemoScenario {
                 item: "帐篷", site: "镇应急物资库", quantity: "40", source: "allocation",
                 newItem: ["category": "生活保障类", "unit": "顶"]))
         try node.recordStock(.issue, .init(item: "帐篷", site: "镇应急物资库", quantity: "6", note: "安置受灾群众"))
+        try node.add(
+            .task, values: ["title": "完成镇应急物资库改造", "deadline": "2026-10-31", "note": "主体完工，待验收"])
     }
 
     /// What an upper level enters itself: its overall plan and its duty contact.

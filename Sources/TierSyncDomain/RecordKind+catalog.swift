@@ -89,6 +89,29 @@ extension RecordKind {
         policy: MergePolicy(.ownerWins),
         defaults: { context in ["submitted_at": .text(context.nowText)] })
 
+    public static let task = RecordKind(
+        name: "task", table: "task", displayName: "任务",
+        fields: [
+            FieldSpec("title", .text(maxLength: 200), required: true, summary: "what is to be done"),
+            FieldSpec("deadline", .date, required: true, summary: "date it must be closed out by"),
+            FieldSpec(
+                "status", .term(kind: "task-status"), required: true,
+                summary: "open, closed (销号) or cancelled (default: open)"),
+            FieldSpec("closed_on", .date, summary: "date it was closed out"),
+            FieldSpec("note", .text(maxLength: 2000), summary: "progress or close-out note"),
+        ],
+        // The responsible unit reports its own progress; the level that set the task signs it
+        // off (销号), so a close-out from above wins over a status edit below.
+        policy: MergePolicy(.ownerWins),
+        fieldPolicies: ["status": MergePolicy(.upperLevelWins), "closed_on": MergePolicy(.upperLevelWins)],
+        defaults: { _ in ["status": .text("open")] },
+        check: { record in
+            if record["status"] == .text("closed"), record["closed_on"] ?? .null == .null {
+                throw DomainError.missingField(
+                    "closed-on", kind: "task", hint: "a task closed out (销号) needs the date it was closed")
+            }
+        })
+
     public static let materialItem = RecordKind(
         name: "item", table: "material_item", displayName: "应急物资",
         fields: [

@@ -52,6 +52,7 @@ public struct Report: Sendable {
         case .reserves: return try ReservesReport(scope: scope, options: options, db: db).make()
         case .drills: return try DrillsReport(scope: scope, options: options, db: db).make()
         case .timeliness: return try TimelinessReport(scope: scope, options: options, db: db).make()
+        case .tasks: return try TasksReport(scope: scope, options: options, db: db).make()
         }
     }
 }

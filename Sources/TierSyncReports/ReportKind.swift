@@ -15,6 +15,8 @@ public enum ReportKind: String, CaseIterable, Sendable, Encodable {
     case drills
     /// Twice-monthly progress reports: on time, late or missing.
     case timeliness
+    /// Tasks tracked to close-out: which are open past their deadline, by unit.
+    case tasks
 
     /// The report's Chinese title, as the terminal, CSV and dashboard show it.
     public var title: String {
@@ -24,6 +26,7 @@ public enum ReportKind: String, CaseIterable, Sendable, Encodable {
         case .reserves: return "应急物资储备情况"
         case .drills: return "应急演练开展情况"
         case .timeliness: return "进展报告报送情况"
+        case .tasks: return "任务销号情况"
         }
     }
 

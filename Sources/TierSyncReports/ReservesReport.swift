@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TierSyncDomain
 import TierSyncStore
@@ -18,8 +19,8 @@ struct ReservesReport {
     let db: Database
 
     struct Counts: SummaryCounts {
-        var sites = Set<String>(), items = Set<String>(), issuedItems = Set<String>()
-        var byReserveKind: [String: Set<String>] = [:]
+        var sites = Set<Holding>(), items = Set<ItemKey>(), issuedItems = Set<ItemKey>()
+        var byReserveKind: [String: Set<ItemKey>] = [:]
         mutating func add(_ o: Counts) {
             sites.formUnion(o.sites)
             items.formUnion(o.items)
@@ -31,10 +32,25 @@ struct ReservesReport {
     /// An item as grouped across orgs.
     struct ItemKey: Hashable, Comparable {
         let category: String, reserveKind: String, name: String, unit: String
+        /// The four joined, made once: keys are hashed and compared by its bytes (see
+        /// `Holding`), tens of thousands of times per report.
+        let id: String
+
+        init(category: String, reserveKind: String, name: String, unit: String) {
+            (self.category, self.reserveKind, self.name, self.unit) = (category, reserveKind, name, unit)
+            id = [category, reserveKind, name, unit].joined(separator: "\u{1F}")
+        }
+
+        func hash(into hasher: inout Hasher) {
+            var id = id
+            id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+
+        static func == (a: Self, b: Self) -> Bool { sameBytes(a.id, b.id) }
+
         static func < (a: Self, b: Self) -> Bool {
             (a.category, a.reserveKind, a.name, a.unit) < (b.category, b.reserveKind, b.name, b.unit)
         }
-        var id: String { [category, reserveKind, name, unit].joined(separator: "\u{1F}") }
     }
 
     struct Figures { var held = 0.0, issued = 0.0, writtenOff = 0.0 }
@@ -54,8 +70,7 @@ struct ReservesReport {
         }
 
         static func == (a: Holding, b: Holding) -> Bool {
-            a.org.utf8.elementsEqual(b.org.utf8) && a.item.utf8.elementsEqual(b.item.utf8)
-                && a.site.utf8.elementsEqual(b.site.utf8)
+            sameBytes(a.org, b.org) && sameBytes(a.item, b.item) && sameBytes(a.site, b.site)
         }
     }
 
@@ -107,9 +122,9 @@ struct ReservesReport {
             let key = info.key
             byBucket[bucket, default: [:]][key, default: Figures()].held += quantity
             total[key, default: Figures()].held += quantity
-            counts[bucket].sites.insert(holding.org + "\u{1F}" + holding.site)
-            counts[bucket].items.insert(key.id)
-            counts[bucket].byReserveKind[key.reserveKind, default: []].insert(key.id)
+            counts[bucket].sites.insert(Holding(org: holding.org, site: holding.site, item: ""))
+            counts[bucket].items.insert(key)
+            counts[bucket].byReserveKind[key.reserveKind, default: []].insert(key)
             details.append((scope.pathOrder[holding.org] ?? 0, holding, key, quantity, info.custodian))
         }
         for (holding, figures) in used {
@@ -120,9 +135,16 @@ struct ReservesReport {
             byBucket[bucket, default: [:]][key, default: Figures()].writtenOff += writtenOff
             total[key, default: Figures()].issued += issued
             total[key, default: Figures()].writtenOff += writtenOff
-            if issued > 0 { counts[bucket].issuedItems.insert(key.id) }
+            if issued > 0 { counts[bucket].issuedItems.insert(key) }
         }
-        details.sort { ($0.order, $0.holding.site, $0.key.name) < ($1.order, $1.holding.site, $1.key.name) }
+        // The item id last: two items may share a name, and the order must not depend on the
+        // dictionary's (a report is the same every time it is made).
+        details.sort { a, b in
+            if a.order != b.order { return a.order < b.order }
+            if !sameBytes(a.holding.site, b.holding.site) { return a.holding.site < b.holding.site }
+            if !sameBytes(a.key.name, b.key.name) { return a.key.name < b.key.name }
+            return a.holding.item < b.holding.item
+        }
         // Cells only for the rows the detail table keeps: a province holds tens of thousands.
         let detailRows = details.prefix(options.detailLimit ?? details.count).map { d in
             ReportTable.Row(
@@ -230,4 +252,13 @@ struct ReservesReport {
 
     func categoryName(_ key: ItemKey) -> String { scope.vocabulary.name(of: key.category, kind: "material-category") }
     func reserveName(_ key: ItemKey) -> String { scope.vocabulary.name(of: key.reserveKind, kind: "reserve-kind") }
+}
+
+/// True when two strings hold the same UTF-8 bytes: equality of values read from the
+/// database as stored, without the Unicode normalization `==` may do.
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    var (a, b) = (a, b)
+    return a.withUTF8 { x in
+        b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+    }
 }

@@ -107,7 +107,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         Output.write(ReportText.render(coverage.table("summary")!))
         Output.line(
-            "  (every report: tiersync report coverage|contacts|reserves|drills|timeliness --db \(path("city.db")))")
+            "  (every report: tiersync report coverage|contacts|reserves|drills|timeliness|tasks --db \(path("city.db")))"
+        )
         if keepRunning {
             Output.line("\nHubs left running (stop them with kill):")
             for (name, hub) in hubs { Output.line("  \(name): \(hub.url) (pid \(hub.process.processIdentifier))") }

@@ -8,6 +8,7 @@ enum PlanKind: KindTag { static var kind: RecordKind { .plan } }
 enum ContactKind: KindTag { static var kind: RecordKind { .contact } }
 enum DrillKind: KindTag { static var kind: RecordKind { .drill } }
 enum ReportKind: KindTag { static var kind: RecordKind { .report } }
+enum TaskKind: KindTag { static var kind: RecordKind { .task } }
 
 /// `tiersync KIND add|set|delete|list|show`.
 struct RecordCommand<Tag: KindTag>: ParsableCommand {

@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
             ListRecords<ReportKind>.self, ShowRecord<ReportKind>.self,
             RollupCommand<CoverageRollup>.self, RollupCommand<ContactsRollup>.self,
             RollupCommand<ReservesRollup>.self, RollupCommand<DrillsRollup>.self,
-            RollupCommand<TimelinessRollup>.self,
+            RollupCommand<TimelinessRollup>.self, RollupCommand<TasksRollup>.self,
         ])
 }
 
@@ -46,6 +46,11 @@ enum DrillsRollup: RollupTag {
 enum TimelinessRollup: RollupTag {
     static let kind = TierSyncReports.ReportKind.timeliness
     static let abstract = "Twice-monthly progress reports per unit and period: on time, late, missing, not yet due."
+}
+
+enum TasksRollup: RollupTag {
+    static let kind = TierSyncReports.ReportKind.tasks
+    static let abstract = "Tasks tracked to close-out (销号): open, overdue, closed late, per unit."
 }
 
 /// `tiersync report KIND --db FILE [--org CODE] [--format table|csv|json] ...`.

@@ -18,7 +18,7 @@ import Testing
         #expect(out.contains("conflict 1 on phone: shown 139000"))
         let shown = out.matches(of: #/  (大河镇|钟山区|六盘水市): (139[0-9]{8})/#).map { String($0.2) }
         #expect(shown.count == 3 && Set(shown).count == 1, "\(shown)")
-        #expect(out.contains("贵州省: 14 records of the whole province"))
+        #expect(out.contains("贵州省: 15 records of the whole province"))
         // The city's coverage report ends the demo: 大河镇 has a plan, the other 18 units none.
         #expect(out.contains("7. The city's consolidated view"))
         #expect(out.contains(#/520200  合计 +19 +1 +5\.3 +18/#), "\(out)")

@@ -76,7 +76,7 @@ import TierSyncReports
         #expect(try await get("/v1/reports/coverage", credential: nil).0 == 401)
         #expect(try await get("/v1/reports/coverage", credential: officer.id + ".wrong").0 == 401)
         let (kind, kindBody, _) = try await get("/v1/reports/budget", credential: officer.credential)
-        #expect(kind == 400 && kindBody.contains("one of coverage, contacts, reserves, drills, timeliness"))
+        #expect(kind == 400 && kindBody.contains("one of coverage, contacts, reserves, drills, timeliness, tasks"))
         let (date, dateBody, _) = try await get("/v1/reports/coverage?as-of=yesterday", credential: officer.credential)
         #expect(date == 400 && dateBody.contains("invalid as-of 'yesterday'"))
         #expect(try await get("/v1/reports/coverage?org=999999", credential: officer.credential).0 == 404)

@@ -1,0 +1,99 @@
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// Tasks tracked to close-out (销号管理): which units have tasks open past their deadline.
+///
+/// Rules: a live task is **overdue** when it is open and its deadline is before the as-of date;
+/// **closed late** when it was closed out after its deadline; cancelled tasks count apart and
+/// are never late. Closed-out rate = closed ÷ (all tasks but the cancelled ones).
+struct TasksReport {
+    let scope: ReportScope
+    let options: ReportOptions
+    let db: Database
+
+    struct Counts: SummaryCounts {
+        var tasks = 0, open = 0, overdue = 0, closed = 0, closedLate = 0, cancelled = 0
+        mutating func add(_ other: Counts) {
+            (tasks, open, overdue) = (tasks + other.tasks, open + other.open, overdue + other.overdue)
+            (closed, closedLate, cancelled) =
+                (closed + other.closed, closedLate + other.closedLate, cancelled + other.cancelled)
+        }
+    }
+
+    func make() throws -> Report {
+        let asOf = options.asOf.description
+        var counts = Array(repeating: Counts(), count: scope.bucketCount)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.org, count(*), sum(r.status = 'open'), sum(r.status = 'open' AND r.deadline < ?),
+                       sum(r.status = 'closed'), sum(r.status = 'closed' AND r.closed_on > r.deadline),
+                       sum(r.status = 'cancelled')
+                FROM \(scope.records("task")) GROUP BY r.org
+                """,
+            arguments: [asOf] + scope.recordArguments)
+        while let row = try rows.next() {
+            guard let bucket = scope.bucket(of: row[0]) else { continue }
+            counts[bucket].add(
+                Counts(
+                    tasks: row[1], open: row[2], overdue: row[3], closed: row[4], closedLate: row[5], cancelled: row[6])
+            )
+        }
+        let summary = scope.summaryTable(
+            title: "任务销号汇总",
+            columns: [
+                .number("tasks", "任务数"), .number("open", "进行中"), .number("overdue", "逾期未销号"),
+                .number("closed", "已销号"), .number("closedLate", "逾期销号"), .number("cancelled", "已取消"),
+                .number("closedRate", "销号率(%)"),
+            ],
+            counts: counts
+        ) { c in
+            [
+                .int(c.tasks), .int(c.open), .int(c.overdue), .int(c.closed), .int(c.closedLate), .int(c.cancelled),
+                percent(c.closed, of: c.tasks - c.cancelled),
+            ]
+        }
+        return Report(
+            kind: .tasks, org: scope.reportOrg, asOf: options.asOf,
+            notes: ["逾期未销号：状态为进行中且完成时限早于 \(asOf)；逾期销号：销号日期晚于完成时限"],
+            tables: [summary, try overdue(asOf: asOf)])
+    }
+
+    /// The open tasks past their deadline, oldest deadline first, with their unit.
+    func overdue(asOf: String) throws -> ReportTable {
+        var rows: [(order: Int, deadline: String, row: ReportTable.Row)] = []
+        let found = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.org, r.title, r.deadline, r.note FROM \(scope.records("task"))
+                AND r.status = 'open' AND r.deadline < ?
+                """,
+            arguments: scope.recordArguments + [asOf])
+        let today = options.asOf.daysSinceEpoch
+        while let row = try found.next() {
+            let org: String = row[0]
+            guard scope.bucket(of: org) != nil, let unit = scope.unit(org) else { continue }
+            let deadline: String = row[2]
+            let late = CivilDate(parsing: deadline).map { today - $0.daysSinceEpoch } ?? 0
+            rows.append(
+                (
+                    scope.pathOrder[org] ?? 0, deadline,
+                    .init(
+                        org: org,
+                        [
+                            .text(org), .text(unit.name), .text(LevelName.of(unit.level)), .text(row[1] ?? ""),
+                            .text(deadline), .int(late), .text(row[3] ?? ""),
+                        ])
+                ))
+        }
+        rows.sort { ($0.deadline, $0.order) < ($1.deadline, $1.order) }
+        return scope.detailTable(
+            key: "overdue-tasks", title: "逾期未销号的任务",
+            columns: [
+                .text("org", "代码"), .text("name", "责任单位"), .text("level", "层级"), .text("title", "任务"),
+                .text("deadline", "完成时限"), .number("daysLate", "逾期天数"), .text("note", "进展"),
+            ],
+            rows: rows.map(\.row), limit: options.detailLimit)
+    }
+}
