@@ -62,6 +62,21 @@ import TierSyncStore
         #expect(replay.applied == 0 && replay.alreadyKnown == 4)
     }
 
+    @Test("a task's close-out from the level that set it wins over the township's concurrent status edit")
+    func taskCloseOut() throws {
+        let task = try township.add(.task, values: ["title": "完成镇应急物资库改造", "deadline": "2026-10-31"])
+        try send(township, county)
+        try township.set(.task, id: task.id.rawValue, values: ["status": "cancelled", "note": "改由县里统筹"])
+        try county.set(.task, id: task.id.rawValue, values: ["status": "closed", "closed_on": "2026-11-05"])
+        try send(township, county)
+        try send(county, township)
+        for node in [township, county] {
+            let shown = try node.show(.task, id: task.id.rawValue)
+            #expect(shown["status"] == .text("closed") && shown["closed_on"] == .text("2026-11-05"))
+            #expect(shown["note"] == .text("改由县里统筹"), "the township's own fields are kept")
+        }
+    }
+
     @Test("a bundle for another org is refused")
     func wrongAddressee() throws {
         try township.add(.contact, values: contact("13900000001"))
