@@ -60,7 +60,7 @@ extension HubRoutes {
         try await page(request) { account, scope in
             let options = try dashboardOptions(request)
             let view = try await blocking {
-                let org = try visibleOrg(code, to: scope)
+                let org = try node.visibleOrg(code, to: scope)
                 return OverviewPage(try DashboardData.load(node: node, org: org, scope: scope, options: options))
             }
             return html(.ok, DashboardRenderer.render(view, operator: account.name))
@@ -75,7 +75,7 @@ extension HubRoutes {
             }
             let options = try dashboardOptions(request)
             let view = try await blocking {
-                let org = try visibleOrg(code, to: scope)
+                let org = try node.visibleOrg(code, to: scope)
                 return try ReportPage.load(node: node, kind: kind, org: org, scope: scope, options: options)
             }
             return html(.ok, DashboardRenderer.render(view, operator: account.name))
@@ -103,16 +103,6 @@ extension HubRoutes {
             let view = ErrorPage(
                 status: Int(mapped.status.code), message: mapped.message, homeHref: "/orgs/\(scope.code)")
             return html(mapped.status, DashboardRenderer.render(view, operator: account.name))
-        }
-    }
-
-    /// The org `code` when the operator may see it; an unknown code is a page not found
-    /// (the JSON API calls it bad input, as the CLI does).
-    private func visibleOrg(_ code: String, to scope: OrgUnit) throws -> OrgUnit {
-        do {
-            return try node.visibleOrg(code, to: scope)
-        } catch let error as DomainError where error == .unknownOrg(code) {
-            throw DomainError.notFound(kind: "org", id: code)
         }
     }
 

@@ -65,6 +65,7 @@ enum DashboardBrowser {
             ("officers-short", "contacts", "officersShort"), ("drills", "drills", "drills"),
             ("participants", "drills", "participants"), ("on-time-rate", "timeliness", "onTimeRate"),
             ("reports-missing", "timeliness", "missing"), ("items", "reserves", "items"),
+            ("overdue-tasks", "tasks", "overdue"),
         ]
         for item in expected {
             let total = try summary(db, item.report, org: org).last
@@ -75,7 +76,7 @@ enum DashboardBrowser {
     }
 
     /// A city hub database with records in three counties: plans (some filed), information
-    /// officers, drills, progress reports and reserves, entered with the CLI.
+    /// officers, drills, progress reports, reserves and tasks, entered with the CLI.
     static func seedCity(_ db: String) throws {
         try expectSuccess("init", "--db", db, "--org", "520200")
         func add(_ kind: String, _ org: String, _ fields: String...) throws {
@@ -113,5 +114,15 @@ enum DashboardBrowser {
                 "stock", "receive", "--db", db, "--org", org, "--item", item, "--category", category, "--unit", unit,
                 "--site", "应急物资库", "--quantity", quantity, "--source", "allocation")
         }
+        // Tasks to close out: two past their deadline, one closed late, one not yet due.
+        for (org, title, deadline) in [
+            ("520201101", "完成镇应急物资库改造", "2026-10-31"), ("520203102", "更新网格员名册", "2026-11-15"),
+            ("520204101", "修订森林防火预案", "2026-12-31"),
+        ] {
+            try add("task", org, "--title", title, "--deadline", deadline)
+        }
+        try add(
+            "task", "520201102", "--title", "配齐信息员", "--deadline", "2026-09-30", "--status", "closed", "--closed-on",
+            "2026-10-08")
     }
 }
