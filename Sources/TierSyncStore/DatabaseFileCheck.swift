@@ -8,8 +8,9 @@ enum DatabaseFileCheck {
     enum Finding: Equatable {
         /// No file, or an empty one: a new database may be made there.
         case absent
-        /// A TierSync database whose schema this build can open (perhaps after migrating).
-        case tierSync(initialized: Bool)
+        /// A TierSync database whose schema this build can open (perhaps after migrating),
+        /// with its node once `init` has made one.
+        case tierSync(node: NodeIdentity?)
     }
 
     static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
@@ -53,7 +54,8 @@ enum DatabaseFileCheck {
                     path: path, fileVersion: SchemaMigrations.version(of: applied),
                     knownVersion: SchemaMigrations.knownVersion)
             }
-            return .tierSync(initialized: try NodeIdentity.fetchCount(db) > 0)
+            // The node row's columns are those of 0001, so it reads the same at any version.
+            return .tierSync(node: try NodeIdentity.fetchOne(db))
         }
     }
 }

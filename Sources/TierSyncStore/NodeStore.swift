@@ -50,9 +50,9 @@ public final class NodeStore: Sendable {
         switch try DatabaseFileCheck.inspect(path: path) {
         case .absent:
             throw StoreError.noDatabase(path: path)
-        case .tierSync(initialized: false):
+        case .tierSync(node: nil):
             throw StoreError.notInitialized(path: path)
-        case .tierSync(initialized: true):
+        case .tierSync:
             let queue = try openQueue(path: path, logger: logger)
             return try NodeStore(path: path, queue: queue, policies: policies, wallClock: wallClock, logger: logger)
         }
@@ -72,10 +72,9 @@ public final class NodeStore: Sendable {
         randomNumbers: inout some RandomNumberGenerator, nodeID: NodeID? = nil,
         seed: (Database) throws -> Void
     ) throws -> NodeStore {
-        if case .tierSync(initialized: true) = try DatabaseFileCheck.inspect(path: path) {
-            let existing = try open(path: path, policies: policies, wallClock: wallClock, logger: logger)
-            throw StoreError.alreadyInitialized(
-                path: path, org: existing.node.org, node: existing.node.id.rawValue)
+        // Refused from the read-only check, so the file is not migrated either.
+        if case .tierSync(let existing?) = try DatabaseFileCheck.inspect(path: path) {
+            throw StoreError.alreadyInitialized(path: path, org: existing.org, node: existing.id.rawValue)
         }
         let existedBefore = FileManager.default.fileExists(atPath: path)
         let identity = NodeIdentity(

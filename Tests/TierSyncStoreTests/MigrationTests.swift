@@ -119,6 +119,30 @@ import TierSyncSchema
         }
     }
 
+    @Test("init refused on an older node leaves the file unmigrated, byte for byte")
+    func refusedInitWritesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("old.db")
+        let old = try NodeStore.openQueue(path: path, logger: .init(label: "test"), migrationLimit: 1)
+        try old.write { db in
+            try TestStore.seed(db)
+            try NodeIdentity(id: .init("00000000000000aa")!, org: TestStore.org, createdAt: "2026-01-01T00:00:00.000Z")
+                .insert(db)
+        }
+        try old.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.alreadyInitialized(path: path, org: TestStore.org, node: "00000000000000aa")) {
+            try TestStore.create(path, seed: 2)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let applied = try DatabaseQueue(path: path, configuration: readOnly).read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        }
+        #expect(applied == [SchemaFiles.all[0].identifier])
+    }
+
     @Test("every .sql file of Schema/ is embedded, in order")
     func everyFileEmbedded() throws {
         let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schema")
