@@ -70,12 +70,10 @@ extension BenchmarkCommand {
         @Option(help: "Changes each client pushes.") var changes = 100
 
         func run() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tiersync-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let benchmark = FanInBenchmark(clients: clients, changes: changes, directory: directory)
-            benchmark.print(try await benchmark.run())
+            try await withTemporaryDirectory { directory in
+                let benchmark = FanInBenchmark(clients: clients, changes: changes, directory: directory)
+                benchmark.print(try await benchmark.run())
+            }
         }
     }
 
@@ -102,16 +100,13 @@ extension BenchmarkCommand {
         var keep: String?
 
         func run() throws {
-            if let keep {
-                try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
-                let benchmark = ReportsBenchmark(records: records, runs: runs, directory: URL(fileURLWithPath: keep))
-                benchmark.print(try benchmark.run())
-                return
-            }
-            try withTemporaryDirectory { directory in
+            func measure(in directory: URL) throws {
                 let benchmark = ReportsBenchmark(records: records, runs: runs, directory: directory)
                 benchmark.print(try benchmark.run())
             }
+            guard let keep else { return try withTemporaryDirectory(measure(in:)) }
+            try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            try measure(in: URL(fileURLWithPath: keep))
         }
     }
 
@@ -121,19 +116,29 @@ extension BenchmarkCommand {
         @Option(help: "Field edits to sync.") var edits = 10_000
 
         func run() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tiersync-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let benchmark = WireBytesBenchmark(edits: edits, directory: directory)
-            benchmark.print(try await benchmark.run())
+            try await withTemporaryDirectory { directory in
+                let benchmark = WireBytesBenchmark(edits: edits, directory: directory)
+                benchmark.print(try await benchmark.run())
+            }
         }
     }
 }
 
+/// Runs `body` in a new folder that is removed afterwards.
 func withTemporaryDirectory(_ body: (URL) throws -> Void) throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-bench-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try body(directory)
+}
+
+func withTemporaryDirectory(_ body: (URL) async throws -> Void) async throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try await body(directory)
+}
+
+private func makeTemporaryDirectory() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
 }

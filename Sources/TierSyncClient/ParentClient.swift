@@ -15,70 +15,50 @@ public struct ParentClient: Sendable {
     }
 
     public func enroll(_ body: EnrollRequest) async throws -> EnrollResponse {
-        try await call("POST", "v1/enroll", body: body)
+        let bytes = try await exchange("POST", "v1/enroll", encoded: Array(try JSONEncoder().encode(body)))
+        return try decode("v1/enroll", bytes) { try JSONDecoder().decode(EnrollResponse.self, from: Data($0)) }
     }
 
     public func push(_ body: PushRequest) async throws -> PushResponse {
         let bytes = try await exchange("POST", "v1/push", encoded: PushPageCodec.encode(body))
-        do {
-            return try JSONDecoder().decode(PushResponse.self, from: Data(bytes))
-        } catch {
-            throw ClientError.badResponse("v1/push: \(error)")
-        }
+        return try decode("v1/push", bytes) { try JSONDecoder().decode(PushResponse.self, from: Data($0)) }
     }
 
     public func pull(after: Int64, limit: Int) async throws -> PullResponse {
-        let bytes = try await exchange(
-            "GET", "v1/pull", query: "after=\(after)&limit=\(limit)", body: Optional<PushRequest>.none)
-        do {
-            return try PullPageCodec.decode(bytes)
-        } catch {
-            throw ClientError.badResponse("v1/pull: \(error)")
-        }
+        let bytes = try await exchange("GET", "v1/pull", query: "after=\(after)&limit=\(limit)")
+        return try decode("v1/pull", bytes, PullPageCodec.decode)
     }
 
     public func snapshot(after key: String?, limit: Int) async throws -> SnapshotResponse {
         var query = "limit=\(limit)"
         if let key {
-            query +=
-                "&after="
-                + (key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="]))
-                    ?? key)
+            let allowed = CharacterSet.urlQueryAllowed.subtracting(["&", "+", "="])
+            query += "&after=" + (key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)
         }
-        let bytes = try await exchange("GET", "v1/snapshot", query: query, body: Optional<PushRequest>.none)
-        do {
-            return try SnapshotPageCodec.decode(bytes)
-        } catch {
-            throw ClientError.badResponse("v1/snapshot: \(error)")
-        }
+        let bytes = try await exchange("GET", "v1/snapshot", query: query)
+        return try decode("v1/snapshot", bytes, SnapshotPageCodec.decode)
     }
 
     public func status() async throws -> StatusResponse {
-        try await call("GET", "v1/status", body: Optional<PushRequest>.none)
+        let bytes = try await exchange("GET", "v1/status")
+        return try decode("v1/status", bytes) { try JSONDecoder().decode(StatusResponse.self, from: Data($0)) }
     }
 
-    private func call<Body: Encodable, Answer: Decodable>(
-        _ method: String, _ path: String, query: String? = nil, body: Body?
-    ) async throws -> Answer {
-        let bytes = try await exchange(method, path, query: query, body: body)
+    /// A response body read by `reader`; anything unreadable is the hub's fault, named by path.
+    private func decode<Answer>(_ path: String, _ bytes: [UInt8], _ reader: ([UInt8]) throws -> Answer) throws
+        -> Answer
+    {
         do {
-            return try JSONDecoder().decode(Answer.self, from: Data(bytes))
+            return try reader(bytes)
         } catch {
             throw ClientError.badResponse("\(path): \(error)")
         }
     }
 
-    /// One request with a `Codable` body.
-    private func exchange<Body: Encodable>(
-        _ method: String, _ path: String, query: String? = nil, body: Body?
-    ) async throws -> [UInt8] {
-        try await exchange(method, path, query: query, encoded: try body.map { Array(try JSONEncoder().encode($0)) })
-    }
-
     /// One request with a JSON body already encoded; the response body's bytes (inflated)
     /// when the hub answered 200.
     private func exchange(
-        _ method: String, _ path: String, query: String? = nil, encoded body: [UInt8]?
+        _ method: String, _ path: String, query: String? = nil, encoded body: [UInt8]? = nil
     ) async throws -> [UInt8] {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = query

@@ -42,12 +42,11 @@ public struct DashboardData: Sendable {
     public static func load(node: TierSyncNode, org: OrgUnit, scope: OrgUnit, options: ReportOptions) throws
         -> DashboardData
     {
-        let (reports, units, trail) = try node.store.read { db -> ([ReportKind: Report], [OrgUnit], [OrgUnit]) in
-            var reports: [ReportKind: Report] = [:]
-            for kind in ReportKind.allCases {
-                reports[kind] = try Report.make(kind, org: org.code, options: options, db: db)
-            }
-            return (reports, try OrgUnit.subtree(of: org.code, in: db), try Self.trail(to: org, from: scope, db: db))
+        let (reports, units, trail) = try node.store.read { db in
+            (
+                try Report.make(ReportKind.allCases, org: org.code, options: options, db: db),
+                try OrgUnit.subtree(of: org.code, in: db), try Self.trail(to: org, from: scope, db: db)
+            )
         }
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
         let conflicts = try node.conflicts().filter { names[$0.recordOrg] != nil }

@@ -51,7 +51,7 @@ public struct RecordKind: Sendable {
 
     public static func named(_ name: String) -> RecordKind? { all.first { $0.name == name } }
 
-    /// The merge policies of every kind, as the store applies them (README, "Merge").
+    /// The merge policies of every kind, as the store applies them (README, "How edits merge").
     public static let mergePolicies = MergePolicies(
         tables: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.policy) }),
         fields: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.fieldPolicies) }))

@@ -1,4 +1,5 @@
 import GRDB
+import TierSyncStore
 
 /// How much of one material item one site of one org holds, derived from stock events.
 public struct StockBalance: Sendable, Hashable, Codable {
@@ -22,11 +23,11 @@ public struct StockBalance: Sendable, Hashable, Codable {
                 FROM (\(movements)) b
                 JOIN material_item i ON i.id = b.item
                 JOIN org_unit o ON o.code = b.org
-                WHERE o.path = ? OR o.path LIKE ?
+                WHERE \(OrgUnit.subtreeFilter("o"))
                 GROUP BY b.item, b.org, b.site
                 ORDER BY o.path, i.name, b.site
                 """,
-            arguments: [path, path + "/%"])
+            arguments: OrgUnit.subtreeArguments(path))
         return rows.map { row in
             StockBalance(
                 item: row["item"], itemName: row["name"] ?? "", category: row["category"] ?? "",

@@ -82,16 +82,19 @@ extension TierSyncNode {
         // Pass 2: apply in one transaction, a batch at a time.
         let again = try BundleReader(path: path)
         let report = try store.write { writer in
+            // The senders are registered once, and the directory read once for every batch.
+            for (node, org) in nodes where node != store.node.id { try writer.registerNode(node, org: org) }
+            let directory = try PeerDirectory(db: writer.db)
             var report = ApplyReport()
             var batch: [FieldChange] = []
             while let change = try again.next() {
                 batch.append(change)
                 if batch.count == 2_000 {
-                    report.add(try writer.apply(batch, nodes: nodes, skewBound: skewBound))
+                    report.add(try writer.apply(batch, skewBound: skewBound, directory: directory))
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            report.add(try writer.apply(batch, nodes: nodes, skewBound: skewBound))
+            report.add(try writer.apply(batch, skewBound: skewBound, directory: directory))
             try recordContact(
                 with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
             return report

@@ -44,10 +44,18 @@ extension TierSyncNode {
     public func outgoing(
         to peer: Peer, after seq: Int64, limit: Int = .max, _ body: (FieldChange) throws -> Void
     ) throws -> (upTo: Int64, senders: [NodeID: String]) {
-        let directory = try store.read { db in try PeerDirectory(db: db) }
+        try store.read { db in try outgoing(to: peer, after: seq, limit: limit, db: db, body) }
+    }
+
+    /// `outgoing(to:after:limit:_:)` in `db`: the directory and the log read in one
+    /// transaction.
+    func outgoing(
+        to peer: Peer, after seq: Int64, limit: Int, db: Database, _ body: (FieldChange) throws -> Void
+    ) throws -> (upTo: Int64, senders: [NodeID: String]) {
+        let directory = try PeerDirectory(db: db)
         var senders: [NodeID: String] = [:]
         var sent = 0
-        let upTo = try store.forEachChange(after: seq) { change in
+        let upTo = try store.forEachChange(after: seq, db: db) { change in
             guard sent < limit else { return false }
             guard let nodeOrg = directory.org(ofNode: change.node) else { return true }
             switch peer {
@@ -64,6 +72,23 @@ extension TierSyncNode {
             return true
         }
         return (upTo, senders)
+    }
+
+    /// A page of this node's log for an enrolled child, in one read: the child's scope after
+    /// `seq`, at most `limit` changes, with the log's end. Refused while this node's own
+    /// first sync is incomplete (see `requireBootstrapped`); records how far the child got.
+    public func pullPage(
+        for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void
+    ) throws -> (upTo: Int64, senders: [NodeID: String], last: Int64) {
+        let page = try store.read { db in
+            try requireBootstrapped(db: db)
+            let (upTo, senders) = try outgoing(
+                to: try relation(to: child.org, db: db), after: seq, limit: limit, db: db, body)
+            return (upTo, senders, try store.lastSequence(db: db))
+        }
+        // Asking from `seq` says the child has applied everything up to it.
+        try recordPulled(by: child, upTo: seq)
+        return page
     }
 
     /// Refuses a change `peer` may not send: a child writes only inside its subtree; a parent

@@ -18,8 +18,8 @@ extension TierSyncNode {
         public let receivedFromChild: Int64
         /// How far the child has pulled this hub's log.
         public let pulledByChild: Int64
-        /// Changes of the child's scope logged after what it pulled, made outside its subtree:
-        /// what its next pull brings.
+        /// Log entries of the child's scope after what it pulled, made outside its subtree: an
+        /// upper bound of what its next pull brings (entries superseded since are counted too).
         public let waitingForChild: Int
         /// Open conflicts on records of the child's subtree.
         public let openConflicts: Int
@@ -48,8 +48,8 @@ extension TierSyncNode {
             try ChildNode.order(Column("org"), Column("id")).fetchAll(db).map { child in
                 let unit = try orgUnit(child.org, db: db)
                 let cursor = try PeerCursor.find(db, org: child.org)
-                let subtree = "(SELECT code FROM org_unit WHERE path = ? OR path LIKE ?)"
-                let scope: StatementArguments = [unit.path, unit.path + "/%"]
+                let subtree = OrgUnit.subtreeCodes
+                let scope = OrgUnit.subtreeArguments(unit.path)
                 let waiting =
                     try Int.fetchOne(
                         db,
@@ -70,8 +70,8 @@ extension TierSyncNode {
     }
 
     /// Records that the child `org` has applied this node's log up to `seq` (it asked to pull
-    /// after it). Writes only when the cursor moves, so repeated pages cost a read.
-    public func recordPulled(by child: ChildNode, upTo seq: Int64) throws {
+    /// after it). Writes only when the cursor moves: a repeated page costs a read.
+    func recordPulled(by child: ChildNode, upTo seq: Int64) throws {
         guard try cursor(for: child.org).ackedSeq < seq else { return }
         try store.write { writer in
             try recordContact(

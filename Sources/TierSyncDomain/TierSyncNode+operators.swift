@@ -24,16 +24,16 @@ extension TierSyncNode {
         }
         var random = SystemRandomNumberGenerator()
         let id = "op-" + String(format: "%08llx", random.next() >> 32)
-        let secret = (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
+        let credential = Credential.issue(id: id)
         let scope = try store.write { writer in
             let unit = try writableOrg(orgCode ?? org.code, db: writer.db)
             try OperatorAccount(
-                id: id, name: name, org: unit.code, credentialHash: SHA256.hex(Array(secret.utf8)),
+                id: id, name: name, org: unit.code, credentialHash: credential.hash,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
             ).insert(writer.db)
             return unit.code
         }
-        return IssuedOperator(id: id, name: name, org: scope, credential: id + "." + secret)
+        return IssuedOperator(id: id, name: name, org: scope, credential: credential.text)
     }
 
     /// Every operator, revoked ones included.
@@ -55,22 +55,21 @@ extension TierSyncNode {
     /// The operator presenting `credential` (`op-ID.SECRET`), not revoked, with the org unit
     /// they see. Records when they were last seen, at most once a minute.
     public func authenticateOperator(credential: String) throws -> (account: OperatorAccount, scope: OrgUnit) {
-        let parts = credential.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, parts[0].hasPrefix("op-") else {
+        guard let presented = Credential(parsing: credential), presented.id.hasPrefix("op-") else {
             throw DomainError.unauthorized("an operator credential is op-ID.SECRET (from `tiersync operator add`)")
         }
         let found = try store.read { db -> (OperatorAccount, OrgUnit)? in
-            guard let account = try OperatorAccount.fetchOne(db, key: parts[0]) else { return nil }
+            guard let account = try OperatorAccount.fetchOne(db, key: presented.id) else { return nil }
             return (account, try orgUnit(account.org, db: db))
         }
-        guard let (account, scope) = found, account.credentialHash == SHA256.hex(Array(parts[1].utf8)) else {
+        guard let (account, scope) = found, presented.matches(hash: account.credentialHash) else {
             throw DomainError.unauthorized("unknown or wrong operator credential")
         }
         guard account.revokedAt == nil else {
             throw DomainError.unauthorized("operator \(account.id) was revoked at \(account.revokedAt!)")
         }
-        let now = store.wallClock.nowMilliseconds()
-        if account.lastSeen.map({ ISOTimestamp.format(milliseconds: now - 60_000) > $0 }) ?? true {
+        if isStale(account.lastSeen) {
+            let now = store.wallClock.nowMilliseconds()
             try store.write { writer in
                 try writer.db.execute(
                     sql: "UPDATE operator SET last_seen = ? WHERE id = ?",

@@ -27,9 +27,9 @@ extension TierSyncNode {
         guard case .child(let child) = peer else {
             throw DomainError.forbidden("a snapshot is served to a child only, not to \(peer.unit.code)")
         }
-        try requireBootstrapped()
         return try store.read { db in
-            let position = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
+            try requireBootstrapped(db: db)
+            let position = try store.lastSequence(db: db)
             let next = try store.forEachRecord(within: child.path, after: key, limit: limit, db: db, body)
             guard key == nil else { return SnapshotPage(nodes: [:], position: position, next: next) }
             return SnapshotPage(
@@ -89,7 +89,11 @@ extension TierSyncNode {
     /// complete: records copied from a snapshot are not in the log, so a child that read the
     /// log meanwhile would never receive them.
     public func requireBootstrapped() throws {
-        guard let link = try parentLink(), link.lastSync == nil else { return }
+        try store.read { db in try requireBootstrapped(db: db) }
+    }
+
+    func requireBootstrapped(db: Database) throws {
+        guard let link = try ParentLink.fetchOne(db), link.lastSync == nil else { return }
         throw DomainError.unavailable(
             "node \(org.code) \(org.name) has not finished its first sync with its parent \(link.org); "
                 + "its records are still arriving, so try again after its next sync")

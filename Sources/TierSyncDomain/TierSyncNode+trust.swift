@@ -64,51 +64,42 @@ extension TierSyncNode {
             guard try ChildNode.fetchOne(writer.db, key: node.rawValue) == nil else {
                 throw DomainError.invalidValue(field: "node", value: nodeID, allowed: "a node not enrolled yet")
             }
-            var random = SystemRandomNumberGenerator()
-            let secret = (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
+            let credential = Credential.issue(id: node.rawValue)
             let stamp = ISOTimestamp.format(milliseconds: now)
             try ChildNode(
-                id: node.rawValue, org: enrollment.org, credentialHash: SHA256.hex(Array(secret.utf8)),
+                id: node.rawValue, org: enrollment.org, credentialHash: credential.hash,
                 enrolledAt: stamp
             ).insert(writer.db)
             try writer.registerNode(node, org: enrollment.org)
             enrollment.usedAt = stamp
             enrollment.usedBy = node.rawValue
             try enrollment.update(writer.db)
-            return Enrolled(credential: node.rawValue + "." + secret, org: enrollment.org)
+            return Enrolled(credential: credential.text, org: enrollment.org)
         }
     }
 
     /// The enrolled, not revoked child presenting `credential` (`NODE.SECRET`); records its
     /// contact.
     public func authenticate(credential: String) throws -> ChildNode {
-        let parts = credential.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw DomainError.unauthorized("a node credential is NODE.SECRET") }
-        // A read checks the credential; the last contact is written at most once a minute, so
-        // that a busy hub does not add a write transaction to every request.
-        var child = try store.read { db in try ChildNode.fetchOne(db, key: parts[0]) }
-        guard let known = child, known.credentialHash == SHA256.hex(Array(parts[1].utf8)) else {
-            throw DomainError.unauthorized("unknown or wrong node credential")
+        guard let presented = Credential(parsing: credential) else {
+            throw DomainError.unauthorized("a node credential is NODE.SECRET")
         }
-        guard known.revokedAt == nil else {
-            throw DomainError.unauthorized("node \(known.id) was revoked at \(known.revokedAt!)")
+        // A read checks the credential; the last contact is written only when stale.
+        guard var child = try store.read({ db in try ChildNode.fetchOne(db, key: presented.id) }),
+            presented.matches(hash: child.credentialHash)
+        else { throw DomainError.unauthorized("unknown or wrong node credential") }
+        guard child.revokedAt == nil else {
+            throw DomainError.unauthorized("node \(child.id) was revoked at \(child.revokedAt!)")
         }
-        let now = store.wallClock.nowMilliseconds()
-        let stale = known.lastContact.map { ISOTimestamp.format(milliseconds: now - 60_000) > $0 } ?? true
-        if stale {
-            child?.lastContact = ISOTimestamp.format(milliseconds: now)
+        if isStale(child.lastContact) {
+            child.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
             try store.write { writer in
                 try writer.db.execute(
                     sql: "UPDATE child_node SET last_contact = ? WHERE id = ?",
-                    arguments: [child?.lastContact, known.id])
+                    arguments: [child.lastContact, child.id])
             }
         }
-        return child ?? known
-    }
-
-    /// Enrolled children, with their last contact.
-    public func children() throws -> [ChildNode] {
-        try store.read { db in try ChildNode.order(Column("org"), Column("id")).fetchAll(db) }
+        return child
     }
 
     /// Revokes a child's credential: its requests get 401 from now on.

@@ -137,10 +137,10 @@ public final class TierSyncNode: Sendable {
                 db,
                 sql: """
                     SELECT r.* FROM \(kind.table) r JOIN org_unit o ON o.code = r.org
-                    WHERE (o.path = ? OR o.path LIKE ?) \(includeDeleted ? "" : "AND r.deleted = 0")
+                    WHERE \(OrgUnit.subtreeFilter("o")) \(includeDeleted ? "" : "AND r.deleted = 0")
                     ORDER BY r.created, r.id
                     """,
-                arguments: [root.path, root.path + "/%"])
+                arguments: OrgUnit.subtreeArguments(root.path))
             return try rows.map { try StoredRecord(table: table, row: $0) }
         }
     }

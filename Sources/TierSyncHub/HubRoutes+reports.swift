@@ -59,10 +59,8 @@ extension HubRoutes {
     /// The operator presenting a credential, as `Authorization: Bearer op-…` or as the
     /// dashboard's cookie, with the org unit they see.
     func authenticateOperator(_ request: Request) async throws -> (account: OperatorAccount, scope: OrgUnit) {
-        var credential: String?
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            credential = String(header.dropFirst("Bearer ".count))
-        } else if let cookies = request.headers[.cookie] {
+        var credential = Self.bearerCredential(request)
+        if credential == nil, let cookies = request.headers[.cookie] {
             for pair in cookies.split(separator: ";") {
                 let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
                 if parts.count == 2, parts[0] == Self.operatorCookie { credential = String(parts[1]) }

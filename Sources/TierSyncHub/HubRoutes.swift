@@ -7,8 +7,9 @@ import TierSyncDomain
 import TierSyncProtocol
 import TierSyncStore
 
-/// The handlers of protocol v1. Each reads a gzip JSON body, calls the domain, and answers
-/// gzip JSON; errors become statuses in `HubError`.
+/// The handlers of protocol v1: each authenticates the child, reads its gzip JSON body when
+/// it has one, calls the domain, and answers gzip JSON; errors become statuses in `HubError`.
+/// Operators' reports and pages are in `HubRoutes+reports.swift` and `HubRoutes+dashboard.swift`.
 struct HubRoutes: Sendable {
     let node: TierSyncNode
     let logger: Logger
@@ -61,14 +62,10 @@ struct HubRoutes: Sendable {
                 throw HubError.badRequest("after must be a log position from 0 and limit from 1 to \(Self.pageLimit)")
             }
             return try await blocking {
-                try node.requireBootstrapped()
-                try node.recordPulled(by: child, upTo: after)
                 var changes: [WireChange] = []
-                let peer = try node.peer(child.org)
-                let (next, senders) = try node.outgoing(to: peer, after: after, limit: limit) {
+                let (next, senders, last) = try node.pullPage(for: child, after: after, limit: limit) {
                     changes.append(WireChange($0))
                 }
-                let last = try node.store.lastSequence()
                 return PullPageCodec.encode(
                     PullResponse(
                         changes: changes,
@@ -112,11 +109,16 @@ struct HubRoutes: Sendable {
     }
 
     private func authenticate(_ request: Request) async throws -> ChildNode {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let credential = Self.bearerCredential(request) else {
             throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
         }
-        let credential = String(header.dropFirst("Bearer ".count))
         return try await blocking { try node.authenticate(credential: credential) }
+    }
+
+    /// The credential of an `Authorization: Bearer …` header.
+    static func bearerCredential(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
     }
 
     private func decode<T: Decodable>(_ request: Request) async throws -> T {

@@ -43,10 +43,12 @@ public struct HubService: Sendable {
         let routes = HubRoutes(node: node, logger: logger)
         for route in Self.routes {
             let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
+            let respond: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+                try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
+            }
             switch route.audience {
-            case .nodes: sync.on(RouterPath(route.path), method: method) { try await route.handler(routes)($0, $1) }
-            case .operators:
-                router.on(RouterPath(route.path), method: method) { try await route.handler(routes)($0, $1) }
+            case .nodes: sync.on(RouterPath(route.path), method: method, use: respond)
+            case .operators: router.on(RouterPath(route.path), method: method, use: respond)
             }
         }
         return Application(
@@ -68,49 +70,39 @@ extension HubService {
         public let method: String
         public let path: String
         public let audience: Audience
-        let handler: @Sendable (HubRoutes) -> @Sendable (Request, BasicRequestContext) async throws -> Response
+        /// The handler, given the routes, the request and its path parameters by name.
+        let handler: @Sendable (HubRoutes, Request, (String) -> String) async throws -> Response
+
+        init(
+            _ method: String, _ path: String, _ audience: Audience,
+            _ handler: @escaping @Sendable (HubRoutes, Request, (String) -> String) async throws -> Response
+        ) {
+            (self.method, self.path, self.audience, self.handler) = (method, path, audience, handler)
+        }
+
+        init(
+            _ method: String, _ path: String, _ audience: Audience,
+            _ handler: @escaping @Sendable (HubRoutes, Request) async throws -> Response
+        ) {
+            self.init(method, path, audience) { routes, request, _ in try await handler(routes, request) }
+        }
     }
 
     public static let routes: [Route] = [
-        Route(method: "POST", path: "/v1/enroll", audience: .nodes) { routes in
-            { request, _ in try await routes.enroll(request) }
-        },
-        Route(method: "POST", path: "/v1/push", audience: .nodes) { routes in
-            { request, _ in try await routes.push(request) }
-        },
-        Route(method: "GET", path: "/v1/pull", audience: .nodes) { routes in
-            { request, _ in try await routes.pull(request) }
-        },
-        Route(method: "GET", path: "/v1/snapshot", audience: .nodes) { routes in
-            { request, _ in try await routes.snapshot(request) }
-        },
-        Route(method: "GET", path: "/v1/status", audience: .nodes) { routes in
-            { request, _ in try await routes.status(request) }
-        },
-        Route(method: "GET", path: "/v1/reports/{kind}", audience: .operators) { routes in
-            { try await routes.report($0, kind: $1.parameters.get("kind") ?? "") }
-        },
+        Route("POST", "/v1/enroll", .nodes) { try await $0.enroll($1) },
+        Route("POST", "/v1/push", .nodes) { try await $0.push($1) },
+        Route("GET", "/v1/pull", .nodes) { try await $0.pull($1) },
+        Route("GET", "/v1/snapshot", .nodes) { try await $0.snapshot($1) },
+        Route("GET", "/v1/status", .nodes) { try await $0.status($1) },
+        Route("GET", "/v1/reports/{kind}", .operators) { try await $0.report($1, kind: $2("kind")) },
         // The web dashboard (HubRoutes+dashboard.swift).
-        Route(method: "GET", path: "/", audience: .operators) { routes in
-            { request, _ in try await routes.home(request) }
-        },
-        Route(method: "GET", path: "/login", audience: .operators) { routes in
-            { request, _ in try await routes.loginForm(request) }
-        },
-        Route(method: "POST", path: "/login", audience: .operators) { routes in
-            { request, _ in try await routes.login(request) }
-        },
-        Route(method: "POST", path: "/logout", audience: .operators) { routes in
-            { request, _ in try await routes.logout(request) }
-        },
-        Route(method: "GET", path: "/orgs/{code}", audience: .operators) { routes in
-            { try await routes.orgPage($0, code: $1.parameters.get("code") ?? "") }
-        },
-        Route(method: "GET", path: "/orgs/{code}/{kind}", audience: .operators) { routes in
-            {
-                try await routes.reportPage(
-                    $0, code: $1.parameters.get("code") ?? "", kind: $1.parameters.get("kind") ?? "")
-            }
+        Route("GET", "/", .operators) { try await $0.home($1) },
+        Route("GET", "/login", .operators) { try await $0.loginForm($1) },
+        Route("POST", "/login", .operators) { try await $0.login($1) },
+        Route("POST", "/logout", .operators) { try await $0.logout($1) },
+        Route("GET", "/orgs/{code}", .operators) { try await $0.orgPage($1, code: $2("code")) },
+        Route("GET", "/orgs/{code}/{kind}", .operators) {
+            try await $0.reportPage($1, code: $2("code"), kind: $2("kind"))
         },
     ]
 }

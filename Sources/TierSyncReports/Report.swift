@@ -45,7 +45,23 @@ public struct Report: Sendable {
     ///
     /// - Throws: `ReportError.unknownOrg` when `org` is not in `db`'s org hierarchy.
     public static func make(_ kind: ReportKind, org: String, options: ReportOptions, db: Database) throws -> Report {
+        try make(kind, scope: try ReportScope(org: org, db: db), options: options, db: db)
+    }
+
+    /// Computes several reports of one org, loading its subtree once (the dashboard's
+    /// overview shows them all).
+    public static func make(
+        _ kinds: [ReportKind], org: String, options: ReportOptions, db: Database
+    ) throws -> [ReportKind: Report] {
         let scope = try ReportScope(org: org, db: db)
+        var reports: [ReportKind: Report] = [:]
+        for kind in kinds { reports[kind] = try make(kind, scope: scope, options: options, db: db) }
+        return reports
+    }
+
+    private static func make(_ kind: ReportKind, scope: ReportScope, options: ReportOptions, db: Database) throws
+        -> Report
+    {
         switch kind {
         case .coverage: return try CoverageReport(scope: scope, options: options, db: db).make()
         case .contacts: return try ContactsReport(scope: scope, options: options, db: db).make()

@@ -31,8 +31,8 @@ struct ReportScope {
         guard let root = try OrgUnit.fetchOne(db, key: org) else { throw ReportError.unknownOrg(org) }
         self.root = root
         units = try OrgUnit.fetchAll(
-            db, sql: "SELECT * FROM org_unit o WHERE \(Self.filter("o")) ORDER BY path",
-            arguments: Self.arguments(root))
+            db, sql: "SELECT * FROM org_unit o WHERE \(OrgUnit.subtreeFilter("o")) ORDER BY path",
+            arguments: OrgUnit.subtreeArguments(root.path))
         children = units.filter { $0.parent == root.code }.sorted { $0.code < $1.code }
         unitByCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
         pathOrder = Dictionary(uniqueKeysWithValues: units.enumerated().map { ($1.code, $0) })
@@ -69,20 +69,8 @@ struct ReportScope {
     /// The name of the org a detail row is about.
     func name(_ code: String) -> String { unitByCode[code]?.name ?? code }
 
-    /// SQL limiting `alias` (an `org_unit` alias) to the subtree: its path is the root's or
-    /// starts with the root's path and a slash. The range form (every such path sorts after
-    /// "root/" and before "root0", since '0' follows '/') lets SQLite use the index on `path`,
-    /// which `LIKE` would not.
-    static func filter(_ alias: String) -> String {
-        "(\(alias).path = ? OR (\(alias).path > ? AND \(alias).path < ?))"
-    }
-
-    static func arguments(_ root: OrgUnit) -> StatementArguments {
-        [root.path, root.path + "/", root.path + "0"]
-    }
-
-    /// The arguments of `filter` for this scope's root.
-    var sqlArguments: StatementArguments { Self.arguments(root) }
+    /// The arguments of `OrgUnit.subtreeFilter` for this scope's root.
+    var sqlArguments: StatementArguments { OrgUnit.subtreeArguments(root.path) }
 
     /// Live records of `table` (alias `r`) that a report reads: the FROM and WHERE every
     /// report query starts with, with `recordArguments`. Callers keep only rows whose org is
@@ -95,7 +83,7 @@ struct ReportScope {
     func records(_ table: String) -> String {
         scansWholeTables
             ? "\(table) r NOT INDEXED WHERE r.deleted = 0"
-            : "\(table) r WHERE r.deleted = 0 AND r.org IN (SELECT o.code FROM org_unit o WHERE \(Self.filter("o")))"
+            : "\(table) r WHERE r.deleted = 0 AND r.org IN \(OrgUnit.subtreeCodes)"
     }
 
     var recordArguments: StatementArguments { scansWholeTables ? [] : sqlArguments }

@@ -82,7 +82,7 @@ struct ReservesReport {
         // of `StockBalance.movements`, so no second pass over the events is needed.
         // A wide scope scans the table once; a narrow one reads its own events and those
         // transferred into it through the org and to_org indexes.
-        let subtree = "(SELECT o.code FROM org_unit o WHERE \(ReportScope.filter("o")))"
+        let subtree = OrgUnit.subtreeCodes
         let groups = try Row.fetchCursor(
             db,
             sql: """

@@ -248,7 +248,6 @@ extension SyncedTable.Field {
 extension ChangeWriter {
     /// Remembers the org of a node (an enrolled child, the parent).
     public func registerNode(_ peer: NodeID, org: String) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO peer_node (id, org) VALUES (?, ?)", arguments: [peer.rawValue, org])
+        try PeerDirectory.store(peer, org: org, in: db)
     }
 }

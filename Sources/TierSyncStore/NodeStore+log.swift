@@ -5,7 +5,12 @@ import TierSyncCore
 extension NodeStore {
     /// The log's newest sequence number (0 when empty).
     public func lastSequence() throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0 }
+        try read { db in try lastSequence(db: db) }
+    }
+
+    /// The log's newest sequence number, read in `db` (a caller's transaction).
+    public func lastSequence(db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
     }
 
     /// Streams the changes logged after `seq` that are still kept (the latest version of
@@ -16,18 +21,21 @@ extension NodeStore {
     ///   peer can take as its new cursor: superseded entries up to it need not be sent.
     @discardableResult
     public func forEachChange(after seq: Int64, _ body: (FieldChange) throws -> Bool) throws -> Int64 {
-        try read { db in
-            var kept = KeptVersions(db: db, tables: tables)
-            var last = seq
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
-            while let row = try rows.next() {
-                let entry = try ChangeLogEntry(row: row)
-                if try kept.isKept(entry.change), try !body(entry.change) { break }
-                last = entry.seq
-            }
-            return last
+        try read { db in try forEachChange(after: seq, db: db, body) }
+    }
+
+    /// `forEachChange(after:_:)` in `db`, a caller's read transaction.
+    @discardableResult
+    public func forEachChange(after seq: Int64, db: Database, _ body: (FieldChange) throws -> Bool) throws -> Int64 {
+        var kept = KeptVersions(db: db, tables: tables)
+        var last = seq
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
+        while let row = try rows.next() {
+            let entry = try ChangeLogEntry(row: row)
+            if try kept.isKept(entry.change), try !body(entry.change) { break }
+            last = entry.seq
         }
+        return last
     }
 
     /// Drops superseded log entries: what any peer receives from any cursor stays the same
@@ -38,7 +46,7 @@ extension NodeStore {
     @discardableResult
     public func compactLog() throws -> Int {
         try queue.write { db in
-            let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
+            let newest = try lastSequence(db: db)
             var kept = KeptVersions(db: db, tables: tables)
             var superseded: [Int64] = []
             let rows = try Row.fetchCursor(

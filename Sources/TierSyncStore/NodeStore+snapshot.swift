@@ -36,13 +36,10 @@ extension NodeStore {
         try tables.keys.reduce(0) { count, table in
             count
                 + (try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM \(table) WHERE org IN \(Self.subtreeOrgs)",
-                    arguments: [path, path + "/%"]) ?? 0)
+                    db, sql: "SELECT count(*) FROM \(table) WHERE org IN \(OrgUnit.subtreeCodes)",
+                    arguments: OrgUnit.subtreeArguments(path)) ?? 0)
         }
     }
-
-    /// The org codes of a subtree, by its path: `(?, ? || '/%')` arguments.
-    static let subtreeOrgs = "(SELECT code FROM org_unit WHERE path = ? OR path LIKE ?)"
 
     private func forEachRecord(
         of table: SyncedTable, within path: String, after id: String, limit: Int, db: Database,
@@ -52,8 +49,8 @@ extension NodeStore {
         // subtree's rows by id for every page.
         let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT * FROM \(table.name) WHERE id > ? AND +org IN \(Self.subtreeOrgs) ORDER BY id LIMIT ?"),
-            arguments: [id, path, path + "/%", limit])
+                sql: "SELECT * FROM \(table.name) WHERE id > ? AND +org IN \(OrgUnit.subtreeCodes) ORDER BY id LIMIT ?"),
+            arguments: [id] + OrgUnit.subtreeArguments(path) + [limit])
         let first = SyncedTable.bookkeepingColumns.count
         while let row = try rows.next() {
             let idText: String = row[0]

@@ -27,15 +27,38 @@ public struct OrgUnit: Codable, Sendable, Hashable, FetchableRecord, Persistable
     }
 
     /// True when `other` is this unit or below it.
-    public func contains(_ other: OrgUnit) -> Bool {
-        other.path == path || other.path.hasPrefix(path + "/")
+    public func contains(_ other: OrgUnit) -> Bool { Self.path(other.path, isWithin: path) }
+
+    /// True when the unit at `path` is the unit at `root` or below it.
+    public static func path(_ path: String, isWithin root: String) -> Bool {
+        path == root || path.hasPrefix(root + "/")
     }
 
     /// The unit with `code` and everything below it, in path order.
     public static func subtree(of code: String, in db: Database) throws -> [OrgUnit] {
         guard let root = try OrgUnit.fetchOne(db, key: code) else { return [] }
         return try OrgUnit.fetchAll(
-            db, sql: "SELECT * FROM org_unit WHERE path = ? OR path LIKE ? ORDER BY path",
-            arguments: [root.path, root.path + "/%"])
+            db, sql: "SELECT * FROM org_unit o WHERE \(subtreeFilter("o")) ORDER BY path",
+            arguments: subtreeArguments(root.path))
     }
+
+    /// SQL true when org unit `alias` is the subtree's root or below it, with
+    /// `subtreeArguments`. The range form (every path below sorts after "root/" and before
+    /// "root0", since '0' follows '/') lets SQLite use the index on `path`, which `LIKE` would
+    /// not.
+    ///
+    /// ```swift
+    /// "SELECT code FROM org_unit o WHERE \(OrgUnit.subtreeFilter("o"))"   // with subtreeArguments(path)
+    /// ```
+    public static func subtreeFilter(_ alias: String) -> String {
+        "(\(alias).path = ? OR (\(alias).path > ? AND \(alias).path < ?))"
+    }
+
+    /// The arguments of `subtreeFilter` for the subtree at `path`.
+    public static func subtreeArguments(_ path: String) -> StatementArguments {
+        [path, path + "/", path + "0"]
+    }
+
+    /// `(SELECT code …)`: the codes of the subtree's units, with `subtreeArguments`.
+    public static let subtreeCodes = "(SELECT o.code FROM org_unit o WHERE \(subtreeFilter("o")))"
 }

@@ -29,13 +29,18 @@ public struct PeerDirectory: Sendable {
     /// True when the org `code` is `root` or below it.
     public func org(_ code: String, isWithin root: OrgUnit) -> Bool {
         guard let path = orgPaths[code] else { return false }
-        return path == root.path || path.hasPrefix(root.path + "/")
+        return OrgUnit.path(path, isWithin: root.path)
     }
 
     /// Remembers that `node` belongs to `org` (from a bundle or an enrollment).
     mutating func register(_ node: NodeID, org: String, in db: Database) throws {
         guard nodeOrgs[node] != org else { return }
         nodeOrgs[node] = org
+        try Self.store(node, org: org, in: db)
+    }
+
+    /// Writes a node's org to `peer_node`.
+    static func store(_ node: NodeID, org: String, in db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO peer_node (id, org) VALUES (?, ?)", arguments: [node.rawValue, org])
     }

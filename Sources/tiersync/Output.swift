@@ -1,6 +1,7 @@
 import Foundation
 import TierSyncDomain
 import TierSyncReports
+import TierSyncStore
 
 /// Printing to standard output: buffered chunks for large exports, JSON, and tables whose
 /// columns line up with Chinese text (which takes two columns per character).
@@ -13,6 +14,12 @@ enum Output {
 
     static func json(_ value: some Encodable) throws {
         line(String(decoding: try RecordDocument.encoder(pretty: false).encode(value), as: UTF8.self))
+    }
+
+    /// A record just written: its whole JSON document, or its id alone (for scripts that
+    /// capture it with `$(…)`).
+    static func record(_ record: StoredRecord, json: Bool) throws {
+        line(json ? try RecordDocument(record).json() : record.id.rawValue)
     }
 
     /// A writer that collects small pieces and writes 64 KiB at a time.

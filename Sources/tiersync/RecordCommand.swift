@@ -45,7 +45,7 @@ struct AddRecord<Tag: KindTag>: ParsableCommand {
     func run() throws {
         let values = try FieldArguments.parseFlags(fieldArguments, kind: Tag.kind)
         let record = try TierSyncNode.open(path: node.db).add(Tag.kind, org: org, values: values)
-        if json { Output.line(try RecordDocument(record).json()) } else { Output.line(record.id.rawValue) }
+        try Output.record(record, json: json)
     }
 }
 

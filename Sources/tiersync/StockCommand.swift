@@ -31,7 +31,7 @@ struct MovementOptions: ParsableArguments {
 
     func record(_ movement: TierSyncNode.StockMovement, _ entry: TierSyncNode.StockEntry) throws {
         let event = try TierSyncNode.open(path: node.db).recordStock(movement, entry)
-        if json { Output.line(try RecordDocument(event).json()) } else { Output.line(event.id.rawValue) }
+        try Output.record(event, json: json)
     }
 }
 
@@ -123,7 +123,7 @@ struct StockReverse: ParsableCommand {
 
     func run() throws {
         let reversal = try TierSyncNode.open(path: node.db).reverseStock(eventID: event, note: note)
-        if json { Output.line(try RecordDocument(reversal).json()) } else { Output.line(reversal.id.rawValue) }
+        try Output.record(reversal, json: json)
     }
 }
 

@@ -96,6 +96,11 @@ import TierSyncStore
         #expect {
             try county.exportBundle(to: "520201101", path: directory.appendingPathComponent("b.tsb").path)
         } throws: { "\($0)".contains("has not finished its first sync") }
+        let township = ChildNode(
+            id: "00000000000000bb", org: "520201101", credentialHash: "x", enrolledAt: "2026-11-29")
+        #expect {
+            try county.pullPage(for: township, after: 0, limit: 10) { _ in }
+        } throws: { ($0 as? DomainError)?.kind == .unavailable }
         try county.recordSync(error: nil)
         #expect(try county.snapshot(for: try county.peer("520201101"), after: nil, limit: 10) { _ in }.next == nil)
     }
