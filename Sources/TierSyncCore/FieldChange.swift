@@ -38,6 +38,13 @@ public struct FieldChange: Hashable, Sendable {
         self.versionVector = versionVector
     }
 
+    /// The change that gives `field` of a record the value and version of `versioned`.
+    public init(_ table: String, _ record: RecordID, _ org: String, _ field: String, _ versioned: VersionedValue) {
+        self.init(
+            table: table, record: record, org: org, field: field, value: versioned.value, hlc: versioned.version.hlc,
+            node: versioned.version.node, versionVector: versioned.version.versionVector)
+    }
+
     /// The version this change carries, without its value.
     public var version: FieldVersion {
         FieldVersion(hlc: hlc, node: node, versionVector: versionVector)

@@ -11,7 +11,9 @@
 ///
 /// ```swift
 /// var versions = FieldVersions(initial: .first(hlc: stamp, node: me))
-/// versions["phone"] = versions.version(of: "phone", isSet: true)!.successor(hlc: later, node: me)
+/// versions["phone"] = FieldVersion.localEdit(
+///     onTopOf: [versions.version(of: "phone", isSet: true)!.versionVector],
+///     recordClock: versions.recordClock, hlc: later, node: me)
 /// FieldVersions(parsing: versions.encoded) == versions   // true
 /// ```
 public struct FieldVersions: Hashable, Sendable {

@@ -1,8 +1,9 @@
 /// A hybrid logical clock: issues stamps that never go backwards and that follow the
 /// wall clock when it is sane.
 ///
-/// The state is one stamp, the last issued or observed, so a store can persist it with
-/// every write and a restarted node never reissues a stamp, even if its PC clock stepped back.
+/// The state is one stamp, the last issued or observed. The store keeps the observed ones in
+/// the node row and reads the last issued one back from its change log, so a restarted node
+/// never reissues a stamp, even if its PC clock stepped back.
 ///
 /// ```swift
 /// var clock = HybridLogicalClock(last: .zero)

@@ -76,11 +76,7 @@ public struct RecordSnapshot: Hashable, Sendable {
         guard let parsed = FieldVersions(parsing: versions) else { return nil }
         var changes: [FieldChange] = []
         func append(_ field: String, _ versioned: VersionedValue) {
-            changes.append(
-                FieldChange(
-                    table: table, record: id, org: org, field: field, value: versioned.value,
-                    hlc: versioned.version.hlc, node: versioned.version.node,
-                    versionVector: versioned.version.versionVector))
+            changes.append(FieldChange(table, id, org, field, versioned))
         }
         let values = Dictionary(fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         var names = Set(values.keys).union(parsed.byField.keys)

@@ -39,11 +39,18 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
         return copy
     }
 
-    /// This vector with `node`'s count set to `count`.
+    /// This vector with `node`'s count set to `count` (0 removes it).
     public func setting(_ node: NodeID, to count: UInt64) -> VersionVector {
-        var counts = Dictionary(uniqueKeysWithValues: entries.map { ($0.node, $0.count) })
-        counts[node] = count
-        return VersionVector(counts)
+        var copy = self
+        let position = copy.entries.firstIndex { $0.node >= node } ?? copy.entries.endIndex
+        let present = position < copy.entries.endIndex && copy.entries[position].node == node
+        switch (present, count) {
+        case (true, 0): copy.entries.remove(at: position)
+        case (true, _): copy.entries[position].count = count
+        case (false, 0): break
+        case (false, _): copy.entries.insert((node, count), at: position)
+        }
+        return copy
     }
 
     /// True when every edit this vector has seen, `other` has seen too (equal or dominated).
@@ -54,9 +61,24 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
 
     /// The least vector that has seen everything both have seen.
     public func merged(with other: VersionVector) -> VersionVector {
-        var counts: [NodeID: UInt64] = [:]
-        for (node, count) in entries + other.entries { counts[node] = max(counts[node] ?? 0, count) }
-        return VersionVector(counts)
+        // Both are sorted by node: one pass, no dictionary (local writes merge on every edit).
+        var merged = VersionVector()
+        merged.entries.reserveCapacity(max(entries.count, other.entries.count))
+        var (i, j) = (entries.startIndex, other.entries.startIndex)
+        while i < entries.endIndex || j < other.entries.endIndex {
+            if j == other.entries.endIndex || (i < entries.endIndex && entries[i].node < other.entries[j].node) {
+                merged.entries.append(entries[i])
+                i += 1
+            } else if i == entries.endIndex || other.entries[j].node < entries[i].node {
+                merged.entries.append(other.entries[j])
+                j += 1
+            } else {
+                merged.entries.append((entries[i].node, max(entries[i].count, other.entries[j].count)))
+                i += 1
+                j += 1
+            }
+        }
+        return merged
     }
 
     public func compare(to other: VersionVector) -> Ordering {

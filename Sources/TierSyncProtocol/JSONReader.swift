@@ -1,14 +1,14 @@
 import TierSyncCore
 
-/// A small, strict JSON reader over UTF-8 bytes, for the hot paths of the protocol. It reads
-/// what it is asked for (objects, arrays, strings, numbers, booleans, null) and throws on
-/// anything else: input from the network never crashes it.
 /// Why a JSON document was refused.
 public struct JSONReaderFailure: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
 
+/// A small, strict JSON reader over UTF-8 bytes, for the hot paths of the protocol. It reads
+/// what it is asked for (objects, arrays, strings, numbers, booleans, null) and throws on
+/// anything else: input from the network never crashes it.
 struct JSONReader {
     typealias Failure = JSONReaderFailure
 

@@ -1,6 +1,6 @@
 import TierSyncCore
 
-/// A field change as it travels in bundles (and, later, HTTP batches): one compact JSON
+/// A field change as it travels in bundles and in HTTP push and pull pages: one compact JSON
 /// object per change.
 ///
 /// ```json

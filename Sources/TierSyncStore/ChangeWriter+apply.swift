@@ -162,18 +162,14 @@ extension ChangeWriter {
                             "unknown field '\(change.field)' for \(change.table); known: \(table.fieldNames.joined(separator: ", "))"
                     ))
             }
-            if let expected = known.mismatch(change.value) {
-                return .failure(.init(reason: "field \(change.field) holds \(expected), not '\(change.value)'"))
-            }
+            if let refusal = Self.valueRefusal(known, change.value) { return .failure(refusal) }
             field = known
         }
         guard change.versionVector[change.node] > 0 else {
             return .failure(
                 .init(reason: "its version vector \(change.versionVector) does not count its own node \(change.node)"))
         }
-        guard (1...32).contains(change.org.utf8.count), change.org.utf8.allSatisfy(Self.isCodeByte) else {
-            return .failure(.init(reason: "org '\(change.org)' is not an org code"))
-        }
+        if let refusal = Self.orgRefusal(change.org) { return .failure(refusal) }
         let skew = change.hlc.physical - now
         if skew > skewBound {
             return .failure(
@@ -185,9 +181,19 @@ extension ChangeWriter {
         return .success((table, field))
     }
 
-    /// ASCII letters and digits: what org codes are made of.
-    static func isCodeByte(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    /// Why `org` is not an org code (1 to 32 ASCII letters and digits); nil when it is.
+    static func orgRefusal(_ org: String) -> Refusal? {
+        let isCode =
+            (1...32).contains(org.utf8.count)
+            && org.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            }
+        return isCode ? nil : Refusal(reason: "org '\(org)' is not an org code")
+    }
+
+    /// Why `value` does not fit `field`; nil when it does.
+    static func valueRefusal(_ field: SyncedTable.Field, _ value: FieldValue) -> Refusal? {
+        field.mismatch(value).map { Refusal(reason: "field \(field.name) holds \($0), not '\(value)'") }
     }
 
     static func duration(_ milliseconds: Int64) -> String {
@@ -199,10 +205,10 @@ extension ChangeWriter {
     /// deleted, every field edit that the delete was not made on top of is listed for review
     /// ("deleted while edited"); rows that no longer hold are settled.
     func reviewDeletion(_ state: inout RecordState) throws {
+        guard let deletion = state.versions[FieldChange.deletedField] else { return }
         let open = try ConflictRow.kept(db, table: state.table.name, record: state.id).filter {
             $0.kind == .deletedWhileEdited
         }
-        guard let deletion = state.versions[FieldChange.deletedField] else { return }
         var contested: [String: VersionedValue] = [:]
         if state.deleted {
             for field in state.table.fields {

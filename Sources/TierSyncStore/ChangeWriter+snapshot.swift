@@ -92,9 +92,7 @@ extension ChangeWriter {
         guard let table = tables[record.table] else {
             return .failure(.init(reason: "unknown table '\(record.table)'"))
         }
-        guard (1...32).contains(record.org.utf8.count), record.org.utf8.allSatisfy(Self.isCodeByte) else {
-            return .failure(.init(reason: "org '\(record.org)' is not an org code"))
-        }
+        if let refusal = Self.orgRefusal(record.org) { return .failure(refusal) }
         guard let versions = FieldVersions(parsing: record.versions) else {
             return .failure(.init(reason: "its versions are malformed"))
         }
@@ -106,9 +104,7 @@ extension ChangeWriter {
             guard let field = table.field(named: name) else {
                 return .failure(.init(reason: "unknown field '\(name)' for \(table.name)"))
             }
-            if let expected = field.mismatch(value) {
-                return .failure(.init(reason: "field \(name) holds \(expected), not '\(value)'"))
-            }
+            if let refusal = Self.valueRefusal(field, value) { return .failure(refusal) }
             if !value.isNull, versions.version(of: name, isSet: true) == nil {
                 return .failure(.init(reason: "field \(name) has a value but no version"))
             }

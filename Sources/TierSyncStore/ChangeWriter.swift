@@ -53,9 +53,9 @@ public struct ChangeWriter {
         let versions = FieldVersions(initial: version)
         var changes: [FieldChange] = []
         var arguments: [FieldValue] = [
-            .text(id.rawValue), .text(org), .integer(stamp.rawValue), .integer(stamp.rawValue), .null,
+            .text(id.rawValue), .text(org), .integer(stamp.rawValue), .integer(stamp.rawValue), .integer(0), .null,
         ]
-        arguments.reserveCapacity(5 + table.fields.count)
+        arguments.reserveCapacity(arguments.count + table.fields.count)
         for field in table.fields {
             let value = values[field.name] ?? .null
             arguments.append(value)
@@ -65,7 +65,7 @@ public struct ChangeWriter {
         // A record is known to its peers only through its changes, so one with no value
         // would never sync.
         guard !changes.isEmpty else { throw StoreError.emptyRecord(table: name) }
-        arguments[4] = .text(versions.encoded)
+        arguments[5] = .text(versions.encoded)
         do {
             try db.cachedStatement(sql: table.insertSQL).execute(binding: arguments)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
@@ -95,12 +95,14 @@ public struct ChangeWriter {
         guard !changed.isEmpty else { return [] }
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         var versions = current.versions
+        // What the record has seen is the same for every field of this write: merged once.
+        let recordClock = current.versions.recordClock
         var changes: [FieldChange] = []
         for field in changed {
             let isSet = current.values[field.name].map { !$0.isNull } ?? false
             let version = try nextVersion(
-                of: field.name, table: name, id: id, versions: current.versions,
-                shown: current.versions.version(of: field.name, isSet: isSet), stamp: stamp, settlement: settlement)
+                of: field.name, table: name, id: id, versions: current.versions, recordClock: recordClock,
+                isSet: isSet, stamp: stamp, settlement: settlement)
             versions[field.name] = version
             changes.append(
                 FieldChange(
@@ -143,7 +145,9 @@ public struct ChangeWriter {
         let seen = current.versions.recordClock
         let version = FieldVersion.localEdit(onTopOf: [seen], recordClock: seen, hlc: stamp, node: node)
         if !current.versions.seenElsewhere.entries.isEmpty {
-            try settleKeptLosers(table: name, id: id, field: field, by: version, how: settlement)
+            for loser in try keptLosers(table: name, id: id, field: field) {
+                try ConflictRow.settle(db, id: loser.id!, by: version, how: settlement)
+            }
         }
         var state = RecordState(current, table: table)
         state.show(field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
@@ -157,9 +161,7 @@ public struct ChangeWriter {
 
     /// The record, deleted or not; nil when there is none.
     public func fetch(table name: String, id: RecordID) throws -> StoredRecord? {
-        let table = try table(named: name)
-        return try Row.fetchOne(db.cachedStatement(sql: table.selectSQL), arguments: [id.rawValue])
-            .map { try StoredRecord(table: table, row: $0) }
+        try table(named: name).record(id, in: db)
     }
 
     /// Folds a stamp received from another node into the clock and persists it, so that
@@ -174,31 +176,22 @@ public struct ChangeWriter {
     /// conflict loser kept for the field (which it settles), counting one more write by this
     /// node to the record.
     private func nextVersion(
-        of field: String, table: String, id: RecordID, versions: FieldVersions, shown: FieldVersion?,
-        stamp: HLCTimestamp, settlement: String
+        of field: String, table: String, id: RecordID, versions: FieldVersions, recordClock: VersionVector,
+        isSet: Bool, stamp: HLCTimestamp, settlement: String
     ) throws -> FieldVersion {
-        var seen = shown.map { [$0.versionVector] } ?? []
-        let hasLosers = !versions.seenElsewhere.entries.isEmpty
-        if hasLosers {
-            seen += try keptLosers(table: table, id: id, field: field).compactMap {
-                $0.versioned?.version.versionVector
-            }
-        }
-        let version = FieldVersion.localEdit(onTopOf: seen, recordClock: versions.recordClock, hlc: stamp, node: node)
-        if hasLosers { try settleKeptLosers(table: table, id: id, field: field, by: version, how: settlement) }
+        // Only a record that kept a loser (its versions note it) can have losers to settle.
+        let losers = versions.seenElsewhere.entries.isEmpty ? [] : try keptLosers(table: table, id: id, field: field)
+        let seen =
+            (versions.version(of: field, isSet: isSet).map { [$0.versionVector] } ?? [])
+            + losers.compactMap { $0.versioned?.version.versionVector }
+        let version = FieldVersion.localEdit(onTopOf: seen, recordClock: recordClock, hlc: stamp, node: node)
+        for loser in losers { try ConflictRow.settle(db, id: loser.id!, by: version, how: settlement) }
         return version
     }
 
     /// The conflict losers kept for a field.
     func keptLosers(table: String, id: RecordID, field: String) throws -> [ConflictRow] {
         try ConflictRow.kept(db, table: table, record: id, field: field).filter { $0.kind == .concurrent }
-    }
-
-    /// Settles every loser kept for a field: `version` was made on top of them.
-    func settleKeptLosers(table: String, id: RecordID, field: String, by version: FieldVersion, how: String) throws {
-        for loser in try keptLosers(table: table, id: id, field: field) {
-            try ConflictRow.settle(db, id: loser.id!, by: version, how: how)
-        }
     }
 
     func table(named name: String) throws -> SyncedTable {
@@ -266,13 +259,5 @@ public struct ChangeWriter {
     static func logInsertSQL(rows: Int) -> String {
         "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    }
-}
-
-extension FieldChange {
-    init(_ table: String, _ id: RecordID, _ org: String, _ field: String, _ versioned: VersionedValue) {
-        self.init(
-            table: table, record: id, org: org, field: field, value: versioned.value, hlc: versioned.version.hlc,
-            node: versioned.version.node, versionVector: versioned.version.versionVector)
     }
 }

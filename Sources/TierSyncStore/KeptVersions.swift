@@ -8,7 +8,10 @@ import TierSyncCore
 struct KeptVersions {
     private let db: Database
     private let tables: [String: SyncedTable]
-    private var records: [String: StoredRecord?] = [:]
+    /// Records read so far; emptied when large, so compacting a hub's whole log stays in
+    /// bounded memory (a record read again is merely read again).
+    private var records: [RecordKey: StoredRecord?] = [:]
+    private static let cacheLimit = 10_000
 
     init(db: Database, tables: [String: SyncedTable]) {
         self.db = db
@@ -16,18 +19,14 @@ struct KeptVersions {
     }
 
     mutating func isKept(_ change: FieldChange) throws -> Bool {
-        let key = change.table + "/" + change.record.rawValue
+        let key = RecordKey(table: change.table, id: change.record)
         if records[key] == nil {
             guard let table = tables[change.table] else { return false }
-            records[key] = try Row.fetchOne(
-                db.cachedStatement(sql: table.selectSQL), arguments: [change.record.rawValue]
-            )
-            .map { try StoredRecord(table: table, row: $0) }
+            if records.count >= Self.cacheLimit { records.removeAll(keepingCapacity: true) }
+            records[key] = try table.record(change.record, in: db)
         }
         guard let record = records[key] ?? nil else { return false }
-        let shown =
-            change.field == FieldChange.deletedField ? record.versions[change.field] : record.version(of: change.field)
-        if shown == change.version { return true }
+        if record.version(of: change.field) == change.version { return true }
         guard !record.versions.seenElsewhere.entries.isEmpty else { return false }
         return try Bool.fetchOne(
             db.cachedStatement(

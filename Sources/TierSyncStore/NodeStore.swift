@@ -6,9 +6,12 @@ import TierSyncCore
 /// One node's SQLite database: opening, migrations, and transactions with change capture.
 ///
 /// ```swift
-/// let store = try NodeStore.create(path: "town.db", org: "520201101", seed: { db in ... })
-/// let id = try store.write { writer in
-///     try writer.insert(table: "contact", org: "520201101", fields: ["name": .text("张三")])
+/// var random = SystemRandomNumberGenerator()
+/// let store = try NodeStore.create(
+///     path: "town.db", org: "520201101", randomNumbers: &random, seed: { db in ... })
+/// let changes = try store.write { writer in
+///     try writer.insert(table: "contact", id: RecordID.random(using: &random), org: "520201101",
+///                       fields: ["name": .text("张三")])
 /// }
 /// ```
 ///

@@ -81,12 +81,9 @@ struct RecordState {
             try db.cachedStatement(sql: table.insertSQL).execute(
                 binding: [
                     .text(id.rawValue), .text(org), .integer(created.rawValue), .integer(updated.rawValue),
-                    .text(versions.encoded),
+                    .integer(deleted ? 1 : 0), .text(versions.encoded),
                 ]
                     + fields)
-            if deleted {
-                try db.execute(sql: "UPDATE \(table.name) SET deleted = 1 WHERE id = ?", arguments: [id.rawValue])
-            }
             stored = true
         }
         dirty = false

@@ -5,7 +5,7 @@ import TierSyncSchema
 ///
 /// GRDB's migrator records applied identifiers in `grdb_migrations`, refuses nothing by
 /// itself, and tells whether a file has migrations this build does not know
-/// (`hasBeenSuperseded`), which `NodeStore` turns into a clear refusal.
+/// (`hasBeenSuperseded`), which `DatabaseFileCheck.inspect` turns into a clear refusal.
 enum SchemaMigrations {
     /// All migrations this build knows, or the first `limit` of them (to make older files
     /// in tests).

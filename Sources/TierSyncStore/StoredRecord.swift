@@ -15,7 +15,8 @@ public struct StoredRecord: Sendable, Hashable {
 
     public subscript(field: String) -> FieldValue { fields[field] ?? .null }
 
-    /// The version of a field's current value; nil for a field never set.
+    /// The version of a field's current value (of the delete mark for `_deleted`); nil for a
+    /// field never set.
     public func version(of field: String) -> FieldVersion? {
         versions.version(of: field, isSet: !self[field].isNull)
     }

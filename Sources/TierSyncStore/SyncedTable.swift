@@ -17,10 +17,11 @@ public final class SyncedTable: Sendable, Hashable {
     public let name: String
     /// Fields in schema order.
     public let fields: [Field]
-    /// `INSERT` of every column, bookkeeping first, then fields in schema order.
+    /// `INSERT` of every column, bookkeeping first (in `bookkeepingColumns` order), then
+    /// fields in schema order.
     let insertSQL: String
-    /// `INSERT` of every column, `deleted` included: a record copied whole from a snapshot;
-    /// it does nothing when a record with the id exists.
+    /// `insertSQL` that does nothing when a record with the id exists: a record copied whole
+    /// from a snapshot.
     let snapshotInsertSQL: String
     /// The row of one record by id.
     let selectSQL: String
@@ -31,14 +32,10 @@ public final class SyncedTable: Sendable, Hashable {
         self.name = name
         self.fields = fields
         insertSQL =
-            "INSERT INTO \(name) (id, org, created, updated, deleted, versions"
-            + fields.map { ", " + $0.name }.joined() + ") VALUES (?, ?, ?, ?, 0, ?"
-            + String(repeating: ", ?", count: fields.count) + ")"
-        snapshotInsertSQL =
             "INSERT INTO \(name) (" + (Self.bookkeepingColumns + fields.map(\.name)).joined(separator: ", ")
             + ") VALUES ("
-            + Array(repeating: "?", count: Self.bookkeepingColumns.count + fields.count).joined(
-                separator: ", ") + ") ON CONFLICT (id) DO NOTHING"
+            + Array(repeating: "?", count: Self.bookkeepingColumns.count + fields.count).joined(separator: ", ") + ")"
+        snapshotInsertSQL = insertSQL + " ON CONFLICT (id) DO NOTHING"
         selectSQL = "SELECT * FROM \(name) WHERE id = ?"
         updateAllSQL =
             "UPDATE \(name) SET created = ?, updated = ?, deleted = ?, versions = ?"
@@ -53,6 +50,12 @@ public final class SyncedTable: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     public func field(named name: String) -> Field? { fields.first { $0.name == name } }
+
+    /// The record with `id`, deleted or not; nil when there is none.
+    func record(_ id: RecordID, in db: Database) throws -> StoredRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [id.rawValue])
+            .map { try StoredRecord(table: self, row: $0) }
+    }
 
     /// Loads every table listed in `synced_table`.
     static func loadAll(_ db: Database) throws -> [String: SyncedTable] {
