@@ -7,7 +7,7 @@ import TierSyncStore
 /// downloads it as CSV from `GET /v1/reports/{kind}` (the sign-in cookie authenticates it).
 ///
 /// ```swift
-/// let page = ReportPage(report, breadcrumbs: overview.breadcrumbs)
+/// let page = ReportPage(report, org: overview.org, breadcrumbs: overview.breadcrumbs)
 /// page.tables[0].csvHref   // "/v1/reports/coverage?org=520200&format=csv&table=summary"
 /// ```
 public struct ReportPage: Sendable {
@@ -20,7 +20,12 @@ public struct ReportPage: Sendable {
     public let tables: [TableView]
     public let others: [OverviewPage.ReportLink]
 
-    public init(_ report: Report, org: OverviewPage.OrgLink, breadcrumbs: [OverviewPage.OrgLink]) {
+    /// - Parameter staleAfterDays: the threshold the page was made with, carried into its CSV
+    ///   links so that the download is the table on screen.
+    public init(
+        _ report: Report, org: OverviewPage.OrgLink, breadcrumbs: [OverviewPage.OrgLink],
+        staleAfterDays: Int = ReportOptions.defaultStaleAfterDays
+    ) {
         kind = report.kind.rawValue
         title = report.kind.title
         self.org = org
@@ -28,11 +33,12 @@ public struct ReportPage: Sendable {
         notes = report.notes
         self.breadcrumbs = breadcrumbs
         let base = "/v1/reports/\(report.kind.rawValue)?org=\(report.org.code)&format=csv"
+        let stale = staleAfterDays == ReportOptions.defaultStaleAfterDays ? "" : "&stale-days=\(staleAfterDays)"
         // A row about a unit below this org links to the same report of that unit.
         tables = report.tables.map { table in
             TableView(
                 table, link: { $0 == report.org.code ? nil : "/orgs/\($0)/\(report.kind.rawValue)" },
-                csvHref: base + "&table=\(table.key)&as-of=\(report.asOf)")
+                csvHref: base + "&table=\(table.key)&as-of=\(report.asOf)" + stale)
         }
         others = ReportKind.allCases.map { OverviewPage.ReportLink(kind: $0, org: report.org.code) }
     }
@@ -44,7 +50,8 @@ public struct ReportPage: Sendable {
         try node.store.read { db in
             ReportPage(
                 try Report.make(kind, org: org.code, options: options, db: db), org: OverviewPage.OrgLink(org),
-                breadcrumbs: try DashboardData.trail(to: org, from: scope, db: db).map(OverviewPage.OrgLink.init))
+                breadcrumbs: try DashboardData.trail(to: org, from: scope, db: db).map(OverviewPage.OrgLink.init),
+                staleAfterDays: options.staleAfterDays)
         }
     }
 }

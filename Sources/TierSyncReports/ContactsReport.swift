@@ -67,7 +67,7 @@ struct ContactsReport {
                         org: unit.code,
                         [.text(unit.code), .text(unit.name), .text(LevelName.of(unit.level)), .int(officerCount)]))
             }
-            for hazard in missing.sorted(by: categoryOrder) {
+            for hazard in inCategoryOrder(missing) {
                 uncovered.append(
                     .init(
                         org: unit.code,
@@ -118,9 +118,11 @@ struct ContactsReport {
         return result
     }
 
-    func categoryOrder(_ a: String, _ b: String) -> Bool {
-        let terms = scope.vocabulary.terms(of: "plan-category").map(\.key)
-        return (terms.firstIndex(of: a) ?? .max, a) < (terms.firstIndex(of: b) ?? .max, b)
+    /// Hazards in the vocabulary's order of plan categories (unknown keys last, by key).
+    func inCategoryOrder(_ hazards: some Sequence<String>) -> [String] {
+        let position = Dictionary(
+            uniqueKeysWithValues: scope.vocabulary.terms(of: "plan-category").enumerated().map { ($1.key, $0) })
+        return hazards.sorted { (position[$0] ?? .max, $0) < (position[$1] ?? .max, $1) }
     }
 
     /// The stale contacts themselves, in path order of their unit, oldest confirmation first.

@@ -97,8 +97,7 @@ struct CoverageReport {
     /// Special-plan categories covered per county: the counties of the subtree, or the
     /// requested org itself when it is below county level.
     func specialCategories() throws -> ReportTable {
-        let categories = try VocabularyTerm.fetchAll(
-            db, sql: "SELECT * FROM vocabulary WHERE kind = 'plan-category' ORDER BY position")
+        let categories = scope.vocabulary.terms(of: "plan-category")
         var counties = scope.units.filter { $0.level == .county }
         if counties.isEmpty { counties = [scope.root] }
         let countyIndex = Dictionary(uniqueKeysWithValues: counties.enumerated().map { ($1.code, $0) })

@@ -21,8 +21,12 @@ public struct ReportOptions: Sendable {
     /// At most this many rows in each detail table (nil: all); summary tables are never cut.
     public var detailLimit: Int?
 
+    /// Days after which a contact's confirmation is stale, unless told otherwise.
+    public static let defaultStaleAfterDays = 180
+
     public init(
-        asOf: CivilDate = ReportOptions.today(), staleAfterDays: Int = 180, months: ClosedRange<YearMonth>? = nil,
+        asOf: CivilDate = ReportOptions.today(), staleAfterDays: Int = defaultStaleAfterDays,
+        months: ClosedRange<YearMonth>? = nil,
         detailLimit: Int? = 1000
     ) {
         self.asOf = asOf

@@ -61,14 +61,15 @@ public enum ReportText {
         }
     }
 
-    static func truncate(_ text: String) -> String {
+    /// `text` on one line, cut with an ellipsis to at most `maxWidth` terminal columns.
+    public static func truncate(_ text: String, to maxWidth: Int = maxCellWidth) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
-        guard width(of: flat) > maxCellWidth else { return flat }
+        guard width(of: flat) > maxWidth else { return flat }
         var result = ""
         var used = 0
         for character in flat {
             let next = width(of: String(character))
-            if used + next > maxCellWidth - 1 { break }
+            if used + next > maxWidth - 1 { break }
             result.append(character)
             used += next
         }

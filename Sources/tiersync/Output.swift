@@ -37,7 +37,7 @@ enum Output {
 
     /// An aligned text table; cells longer than `maxWidth` columns are cut with an ellipsis.
     static func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 40) {
-        let cells = ([header] + rows).map { $0.map { truncate($0, to: maxWidth) } }
+        let cells = ([header] + rows).map { $0.map { ReportText.truncate($0, to: maxWidth) } }
         let widths = header.indices.map { column in cells.map { width(of: $0[column]) }.max() ?? 0 }
         for (index, row) in cells.enumerated() {
             line(
@@ -51,15 +51,4 @@ enum Output {
 
     /// Terminal columns: East Asian wide characters take two.
     static func width(of text: String) -> Int { ReportText.width(of: text) }
-
-    static func truncate(_ text: String, to maxWidth: Int) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ")
-        guard width(of: flat) > maxWidth else { return flat }
-        var result = ""
-        for character in flat {
-            if width(of: result + String(character)) > maxWidth - 1 { break }
-            result.append(character)
-        }
-        return result + "…"
-    }
 }

@@ -103,15 +103,7 @@ struct ListRecords<Tag: KindTag>: ParsableCommand {
     @Flag(help: "Include deleted records.") var deleted = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        let records = try opened.list(Tag.kind, under: org, includeDeleted: deleted)
-        if json {
-            try Output.json(["records": records.map { RecordDocument($0) }])
-        } else {
-            RecordPrinter(node: opened).table(Tag.kind, records)
-        }
-    }
+    func run() throws { try listKind(Tag.kind, node: node, org: org, includeDeleted: deleted, json: json) }
 }
 
 struct ShowRecord<Tag: KindTag>: ParsableCommand {

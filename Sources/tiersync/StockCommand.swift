@@ -174,9 +174,10 @@ struct StockEvents: ParsableCommand {
     func run() throws { try listKind(.stockEvent, node: node, org: org, json: json) }
 }
 
-func listKind(_ kind: RecordKind, node: NodeOptions, org: String?, json: Bool) throws {
+/// Lists records of `kind` under `org` as a table or JSON (`list` of every kind).
+func listKind(_ kind: RecordKind, node: NodeOptions, org: String?, includeDeleted: Bool = false, json: Bool) throws {
     let opened = try TierSyncNode.open(path: node.db)
-    let records = try opened.list(kind, under: org)
+    let records = try opened.list(kind, under: org, includeDeleted: includeDeleted)
     if json {
         try Output.json(["records": records.map { RecordDocument($0) }])
     } else {

@@ -8,7 +8,7 @@ import TierSyncReports
 import TierSyncStore
 
 /// A city node (六盘水市) on a temporary file with a few townships' plans, information
-/// officers, drills, progress reports and a reserve; removed with the value.
+/// officers, drills, progress reports, a reserve and an overdue task; removed with the value.
 final class DashboardFixture {
     let directory: URL
     let node: TierSyncNode
@@ -46,6 +46,7 @@ final class DashboardFixture {
             .init(
                 org: "520201101", item: "帐篷", site: "镇应急物资库", quantity: "40", source: "allocation",
                 newItem: ["category": "生活保障类", "unit": "顶"]))
+        try node.add(.task, org: "520203102", values: ["title": "修订预案", "deadline": "2026-10-31"])
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

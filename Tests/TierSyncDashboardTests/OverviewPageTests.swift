@@ -19,6 +19,7 @@ import TierSyncStore
             ("officers-short", .contacts, "officersShort"), ("drills", .drills, "drills"),
             ("participants", .drills, "participants"), ("on-time-rate", .timeliness, "onTimeRate"),
             ("reports-missing", .timeliness, "missing"), ("items", .reserves, "items"),
+            ("overdue-tasks", .tasks, "overdue"),
         ]
         for (figure, kind, column) in expected {
             let summary = try #require(try fixture.report(kind, org: "520200").table("summary"))
@@ -27,6 +28,7 @@ import TierSyncStore
         }
         #expect(page.figures.first { $0.key == "drills" }?.value == "2")
         #expect(page.figures.first { $0.key == "participants" }?.value == "150")
+        #expect(page.figures.first { $0.key == "overdue-tasks" }?.value == "1")
     }
 
     @Test("the per-child charts draw the summary column of each direct child")
@@ -72,6 +74,9 @@ import TierSyncStore
             page.tables.first?.csvHref == "/v1/reports/contacts?org=520201&format=csv&table=summary&as-of=2026-11-29")
         let summary = try #require(page.tables.first)
         #expect(summary.rows.first?.cells.first { $0.href != nil }?.href == "/orgs/520201011/contacts")
+        let strict = ReportPage(report, org: .init(try fixture.unit("520201")), breadcrumbs: [], staleAfterDays: 90)
+        #expect(
+            strict.tables.first?.csvHref?.hasSuffix("&as-of=2026-11-29&stale-days=90") == true, "the table on screen")
     }
 }
 
@@ -88,13 +93,10 @@ import TierSyncStore
             node: "00000000000000aa", org: "520203", orgName: "六枝特区", enrolledAt: "2026-11-01T08:00:00Z",
             lastContact: nil, revokedAt: "2026-11-20T08:00:00Z", receivedFromChild: 0, pulledByChild: 0,
             waitingForChild: 0, openConflicts: 0)
-        let loaded = try DashboardData.load(
-            node: fixture.node, org: try fixture.unit("520200"), scope: try fixture.unit("520200"),
-            options: DashboardFixture.options)
+        // Sync rows need no report: the page is built around an org with none.
+        let city = try fixture.unit("520200")
         let data = DashboardData(
-            org: loaded.org, trail: loaded.trail, reports: loaded.reports,
-            children: [active, revoked],
-            conflicts: [], names: loaded.names)
+            org: city, trail: [city], reports: [:], children: [active, revoked], conflicts: [], names: [:])
         let rows = OverviewPage(data).syncHealth
         #expect(rows.map(\.href) == ["/orgs/520201", "/orgs/520203"])
         #expect(

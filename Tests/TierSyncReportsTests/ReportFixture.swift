@@ -90,6 +90,14 @@ final class ReportFixture {
             ["period": period, "body": "进展", "submitted_at": submittedAt])
     }
 
+    func task(_ org: String, deadline: String, status: String = "open", closedOn: String? = nil, deleted: Bool = false)
+        throws
+    {
+        try record(
+            "task", org: org, deleted: deleted,
+            ["title": "任务", "deadline": deadline, "status": status, "closed_on": closedOn, "note": "进展"])
+    }
+
     func sql(_ statement: String, _ arguments: StatementArguments = []) throws {
         try node.store.write { writer in try writer.db.execute(sql: statement, arguments: arguments) }
     }

@@ -10,7 +10,16 @@ import TierSyncReports
     func scanAndIndexAgree(kind: ReportKind) throws {
         let f = try ReportFixture()
         try f.org("520201101201", under: "520201101", name: "示例村", level: .village)
+        // Stock reaches the townships by transfer from the county: read through `to_org`.
+        try f.node.recordStock(
+            .receive,
+            .init(
+                org: "520201", item: "帐篷", site: "县库", quantity: "100",
+                newItem: ["category": "生活保障类", "unit": "顶"]))
         for org in ["520201101", "520201101201", "520201102"] {
+            try f.node.recordStock(
+                .transfer, .init(org: "520201", item: "帐篷", site: "县库", quantity: "5", toSite: "镇库", toOrg: org))
+            try f.task(org, deadline: "2026-01-01")
             try f.plan(org, category: "forest-fire", deadline: "2026-01-01")
             try f.contact(org, confirmed: "2025-01-01")
             try f.contact(org, role: "commander", hazard: "flood-disaster")
@@ -25,5 +34,6 @@ import TierSyncReports
         let indexed = try f.report(kind, org: "520201101")
         #expect(scanned.tables.map(\.rows) == indexed.tables.map(\.rows))
         #expect(try #require(scanned.table("summary")).orgs.first == "520201101201", "a row per child: the village")
+        #expect(scanned.tables.contains { !$0.rows.isEmpty }, "the \(kind) report has something to compare")
     }
 }

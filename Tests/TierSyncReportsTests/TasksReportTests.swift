@@ -6,22 +6,14 @@ import TierSyncReports
     let f: ReportFixture
     init() throws { f = try ReportFixture() }
 
-    func task(_ org: String, deadline: String, status: String = "open", closedOn: String? = nil, deleted: Bool = false)
-        throws
-    {
-        try f.record(
-            "task", org: org, deleted: deleted,
-            ["title": "任务", "deadline": deadline, "status": status, "closed_on": closedOn, "note": "进展"])
-    }
-
     @Test("open tasks past their deadline are overdue; a task due on the as-of date is not; closed late counts apart")
     func overdue() throws {
-        try task("520201101", deadline: "2026-11-28")  // overdue by a day
-        try task("520201101", deadline: "2026-11-29")  // due today: not yet overdue
-        try task("520201102", deadline: "2026-10-31", status: "closed", closedOn: "2026-11-02")  // closed late
-        try task("520201102", deadline: "2026-12-31", status: "closed", closedOn: "2026-11-20")
-        try task("520203102", deadline: "2026-01-31", status: "cancelled")  // never late
-        try task("520203102", deadline: "2026-01-31", deleted: true)
+        try f.task("520201101", deadline: "2026-11-28")  // overdue by a day
+        try f.task("520201101", deadline: "2026-11-29")  // due today: not yet overdue
+        try f.task("520201102", deadline: "2026-10-31", status: "closed", closedOn: "2026-11-02")  // closed late
+        try f.task("520201102", deadline: "2026-12-31", status: "closed", closedOn: "2026-11-20")
+        try f.task("520203102", deadline: "2026-01-31", status: "cancelled")  // never late
+        try f.task("520203102", deadline: "2026-01-31", deleted: true)
         let report = try f.report(.tasks)
         let summary = try #require(report.table("summary"))
         #expect(summary.number("tasks", org: "520201") == 4)
@@ -37,8 +29,8 @@ import TierSyncReports
 
     @Test("a county's report counts its own townships only")
     func scope() throws {
-        try task("520201101", deadline: "2026-01-01")
-        try task("520203102", deadline: "2026-01-01")
+        try f.task("520201101", deadline: "2026-01-01")
+        try f.task("520203102", deadline: "2026-01-01")
         let summary = try #require(try f.report(.tasks, org: "520201").table("summary"))
         #expect(summary.number("overdue", org: nil) == 1 && summary.number("overdue", org: "520201101") == 1)
     }
