@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
@@ -34,17 +33,17 @@ enum SyncServer {
             }
             guard let db = configuration.db else { throw Failure("give --db FILE or a config file with \"db\"") }
             let listen = configuration.listen ?? "127.0.0.1:8080"
-            let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+            guard let address = HubService.Address(parsing: listen) else {
                 throw Failure("listen must be HOST:PORT, not '\(listen)'")
             }
             let node = try TierSyncNode.open(path: db)
             let logger = Logger(label: "tiersync.server")
-            let host = String(parts[0])
-            let upward: [any Service] =
-                try node.parentLink() == nil
-                ? [] : [UpwardSync(node: node, interval: configuration.syncInterval ?? 30, logger: logger)]
-            let app = HubService(node: node, logger: logger).application(host: host, port: port, services: upward) {
+            let host = address.host
+            let upward = try UpwardSync.services(
+                for: node, interval: configuration.syncInterval ?? 30, logger: logger)
+            let app = HubService(node: node, logger: logger).application(
+                host: host, port: address.port, services: upward
+            ) {
                 bound in
                 logger.info(
                     "listening",

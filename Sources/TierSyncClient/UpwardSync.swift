@@ -14,6 +14,12 @@ public struct UpwardSync: Service {
     /// How often the log is checked for new entries.
     let poll: Double
 
+    /// The upward loop a hub for `node` runs beside its server: one when the node has a
+    /// parent, none otherwise.
+    public static func services(for node: TierSyncNode, interval: Double, logger: Logger) throws -> [any Service] {
+        try node.parentLink() == nil ? [] : [UpwardSync(node: node, interval: interval, logger: logger)]
+    }
+
     public init(node: TierSyncNode, interval: Double, logger: Logger, poll: Double = 0.5) {
         self.node = node
         self.interval = interval

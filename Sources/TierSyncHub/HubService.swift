@@ -61,6 +61,26 @@ public struct HubService: Sendable {
 }
 
 extension HubService {
+    /// Where a hub listens: `HOST:PORT`, port 0 for any free one.
+    ///
+    /// ```swift
+    /// HubService.Address(parsing: "127.0.0.1:8080")?.port   // 8080
+    /// ```
+    public struct Address: Sendable, Equatable {
+        public let host: String
+        public let port: Int
+
+        public init?(parsing text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (0...65535).contains(port) else {
+                return nil
+            }
+            (host, self.port) = (String(parts[0]), port)
+        }
+    }
+}
+
+extension HubService {
     /// A route of protocol v1: what `SyncServer/openapi.yaml` documents (a test keeps the two
     /// in step).
     public struct Route: Sendable {

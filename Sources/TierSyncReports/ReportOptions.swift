@@ -56,17 +56,3 @@ public struct ReportOptions: Sendable {
         CivilDate(daysSinceEpoch: Int(((now.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)))
     }
 }
-
-extension CivilDate {
-    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil, the inverse of
-    /// `init(daysSinceEpoch:)`).
-    var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-}

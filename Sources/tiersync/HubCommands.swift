@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ServiceLifecycle
 import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
@@ -19,16 +18,17 @@ struct ServeCommand: AsyncParsableCommand {
     var syncInterval: Double = 30
 
     func run() async throws {
-        let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port), !parts[0].isEmpty else {
+        guard let address = HubService.Address(parsing: listen) else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
+        guard syncInterval > 0 else { throw ValidationError("--sync-interval must be a number of seconds above 0") }
         let opened = try TierSyncNode.open(path: node.db)
         let logger = Logger(label: "tiersync.hub")
-        let host = String(parts[0])
-        let upward: [any Service] =
-            try opened.parentLink() == nil ? [] : [UpwardSync(node: opened, interval: syncInterval, logger: logger)]
-        let app = HubService(node: opened, logger: logger).application(host: host, port: port, services: upward) {
+        let host = address.host
+        let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger)
+        let app = HubService(node: opened, logger: logger).application(
+            host: host, port: address.port, services: upward
+        ) {
             bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(opened.store.node.id) (\(opened.org.code) \(opened.org.name))"

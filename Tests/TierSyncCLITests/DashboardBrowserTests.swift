@@ -98,10 +98,7 @@ struct DashboardBrowserTests {
         let hub = try HubProcess(db: db, scratch: scratch)
         defer { hub.stop() }
         let county = scratch.path("county.db")
-        let code = try #require(
-            JSONValue.decode(try expectSuccess("enroll", "--db", db, "--org", "520201", "--json").stdout)["code"]?
-                .string)
-        try expectSuccess("join", "--db", county, "--parent", hub.url, "--code", code)
+        try joinNode(county, hub: hub, parentDB: db, org: "520201")
         // The same phone changed at the county and at the city before they sync: a conflict.
         try expectSuccess("contact", "set", "--db", county, id, "phone=13900000032")
         try expectSuccess("contact", "set", "--db", db, id, "phone=13900000033")

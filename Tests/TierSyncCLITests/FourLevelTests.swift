@@ -8,13 +8,8 @@ import Testing
     func hierarchy() throws {
         let scratch = try Scratch()
         func db(_ name: String) -> String { scratch.path("\(name).db") }
-        func code(_ parent: String, _ org: String) throws -> String {
-            try #require(
-                JSONValue.decode(try expectSuccess("enroll", "--db", db(parent), "--org", org, "--json").stdout)[
-                    "code"]?.string)
-        }
         func join(_ name: String, _ hub: HubProcess, _ parent: String, _ org: String) throws {
-            try expectSuccess("join", "--db", db(name), "--parent", hub.url, "--code", try code(parent, org))
+            try joinNode(db(name), hub: hub, parentDB: db(parent), org: org)
         }
         func contacts(_ name: String) throws -> [String: String] {
             let list = try JSONValue.decode(try expectSuccess("contact", "list", "--db", db(name), "--json").stdout)

@@ -7,11 +7,6 @@ import Testing
     let scratch: Scratch
     init() throws { scratch = try Scratch() }
 
-    func code(_ db: String, for org: String) throws -> String {
-        try #require(
-            JSONValue.decode(try expectSuccess("enroll", "--db", db, "--org", org, "--json").stdout)["code"]?.string)
-    }
-
     func join(_ db: String, _ hub: HubProcess, _ code: String) throws {
         try expectSuccess("join", "--db", db, "--parent", hub.url, "--code", code)
     }
@@ -31,10 +26,10 @@ import Testing
         let township = scratch.path("town.db"), sibling = scratch.path("sibling.db")
         _ = try initNode(city, org: "520200")
         let cityHub = try HubProcess(db: city, scratch: scratch)
-        try join(county, cityHub, try code(city, for: "520201"))
+        try join(county, cityHub, try enrollmentCode(city, org: "520201"))
         let countyHub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.5)
-        try join(township, countyHub, try code(county, for: "520201101"))
-        try join(sibling, countyHub, try code(county, for: "520201102"))
+        try join(township, countyHub, try enrollmentCode(county, org: "520201101"))
+        try join(sibling, countyHub, try enrollmentCode(county, org: "520201102"))
 
         // Offline entry at the township, then sync: the county's loop forwards it to the city.
         let id = try expectSuccess(
@@ -76,17 +71,14 @@ import Testing
         let city = scratch.path("city.db")
         _ = try initNode(city, org: "520200")
         let hub = try HubProcess(db: city, scratch: scratch)
-        let used = try code(city, for: "520201")
+        let used = try enrollmentCode(city, org: "520201")
         try join(scratch.path("a.db"), hub, used)
         for (name, code) in [("b.db", used), ("c.db", "AAAA-BBBB-CCCC")] {
             let run = try tiersync("join", "--db", scratch.path(name), "--parent", hub.url, "--code", code)
             #expect(!run.succeeded && run.errorLines.count == 1 && run.stderr.contains("HTTP 401"), "\(run.summary)")
             #expect(!FileManager.default.fileExists(atPath: scratch.path(name)))
         }
-        let expired = try #require(
-            JSONValue.decode(
-                try expectSuccess("enroll", "--db", city, "--org", "520203", "--hours", "0.0002", "--json").stdout)[
-                    "code"]?.string)
+        let expired = try enrollmentCode(city, org: "520203", hours: "0.0002")
         Thread.sleep(forTimeInterval: 1.2)
         let run = try tiersync("join", "--db", scratch.path("d.db"), "--parent", hub.url, "--code", expired)
         #expect(!run.succeeded && run.stderr.contains("expired"), "\(run.summary)")
@@ -97,7 +89,7 @@ import Testing
         let city = scratch.path("city.db"), county = scratch.path("county.db")
         _ = try initNode(city, org: "520200")
         let hub = try HubProcess(db: city, scratch: scratch)
-        try join(county, hub, try code(city, for: "520201"))
+        try join(county, hub, try enrollmentCode(city, org: "520201"))
         try expectSuccess("contact", "add", "--db", county, "--role", "信息员", "--name", "示例", "--phone", "13900000001")
         let node = try #require(
             JSONValue.decode(try expectSuccess("nodes", "--db", city, "--json").stdout).array?.first?["node"]?.string)
@@ -118,7 +110,7 @@ import Testing
         let city = scratch.path("city.db"), county = scratch.path("county.db")
         _ = try initNode(city, org: "520200")
         let cityHub = try HubProcess(db: city, scratch: scratch)
-        try join(county, cityHub, try code(city, for: "520201"))
+        try join(county, cityHub, try enrollmentCode(city, org: "520201"))
         let countyHub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2)
         Thread.sleep(forTimeInterval: 0.5)
         countyHub.process.terminate()

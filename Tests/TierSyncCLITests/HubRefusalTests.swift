@@ -18,10 +18,7 @@ import Testing
         let city = scratch.path("city.db"), county = scratch.path("county.db")
         _ = try initNode(city, org: "520200")
         hub = try HubProcess(db: city, scratch: scratch)
-        let code = try #require(
-            JSONValue.decode(try expectSuccess("enroll", "--db", city, "--org", "520201", "--json").stdout)["code"]?
-                .string)
-        try expectSuccess("join", "--db", county, "--parent", hub.url, "--code", code)
+        try joinNode(county, hub: hub, parentDB: city, org: "520201")
         credential = try SQLiteShell.run(county, "SELECT credential FROM parent_link")
     }
 

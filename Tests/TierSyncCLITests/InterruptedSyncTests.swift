@@ -18,10 +18,7 @@ import TierSyncStore
         _ = try initNode(city, org: "520200")
         var hub = try HubProcess(db: city, scratch: scratch)
         let port = try #require(hub.url.split(separator: ":").last.map(String.init))
-        let code = try #require(
-            JSONValue.decode(try expectSuccess("enroll", "--db", city, "--org", "520201", "--json").stdout)["code"]?
-                .string)
-        try expectSuccess("join", "--db", county, "--parent", hub.url, "--code", code)
+        try joinNode(county, hub: hub, parentDB: city, org: "520201")
         // Many offline entries at the county: several push pages.
         let records = 12_000
         try fill(county, contacts: records)

@@ -48,6 +48,24 @@ func expectSuccess(_ arguments: String..., sourceLocation: SourceLocation = #_so
 
 /// Makes a node for `org` at `db`; returns its node id.
 @discardableResult
+/// A one-time enrollment code the hub node at `db` issues for its child org `org`.
+func enrollmentCode(
+    _ db: String, org: String, hours: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> String {
+    let result = try expectSuccess(
+        ["enroll", "--db", db, "--org", org, "--json"] + (hours.map { ["--hours", $0] } ?? []),
+        sourceLocation: sourceLocation)
+    return try #require(JSONValue.decode(result.stdout)["code"]?.string, sourceLocation: sourceLocation)
+}
+
+/// Makes the node `db` by joining `hub` with a code its node issues for `org`.
+func joinNode(
+    _ db: String, hub: HubProcess, parentDB: String, org: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let code = try enrollmentCode(parentDB, org: org, sourceLocation: sourceLocation)
+    try expectSuccess(["join", "--db", db, "--parent", hub.url, "--code", code], sourceLocation: sourceLocation)
+}
+
 func initNode(_ db: String, org: String, sourceLocation: SourceLocation = #_sourceLocation) throws
     -> String
 {

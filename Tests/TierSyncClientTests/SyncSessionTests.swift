@@ -11,7 +11,7 @@ import TierSyncStore
 
 /// The sync session against a real hub on loopback, through a transport that drops requests
 /// on demand: what a cut link does to a push or a pull.
-@Suite struct SyncSessionTests {
+@Suite final class SyncSessionTests {
     /// Passes requests to URLSession, failing the ones whose number is in `failing`.
     final class FlakyTransport: SyncTransport, @unchecked Sendable {
         private let inner = URLSessionTransport()
@@ -50,6 +50,11 @@ import TierSyncStore
         server = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+    }
+
+    deinit {
+        server.cancel()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     func joinCounty(_ transport: FlakyTransport) async throws -> TierSyncNode {

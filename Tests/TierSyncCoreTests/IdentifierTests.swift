@@ -50,5 +50,8 @@ import Testing
         }
         #expect(CivilDate(daysSinceEpoch: 0).description == "1970-01-01")
         #expect(CivilDate(daysSinceEpoch: 20_513).description == "2026-03-01")
+        for days in stride(from: -800_000, through: 800_000, by: 997) {
+            #expect(CivilDate(daysSinceEpoch: days).daysSinceEpoch == days, "day \(days)")
+        }
     }
 }

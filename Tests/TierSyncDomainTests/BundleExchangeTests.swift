@@ -8,7 +8,7 @@ import TierSyncStore
 
 /// Sync by file between a township, its county and the city: scope, acknowledgement,
 /// refusal of bad bundles, and convergence in any order.
-@Suite struct BundleExchangeTests {
+@Suite final class BundleExchangeTests {
     let directory: URL
     let township: TierSyncNode
     let county: TierSyncNode
@@ -23,14 +23,14 @@ import TierSyncStore
         city = try TierSyncNode.create(path: directory.appendingPathComponent("city.db").path, org: "520200")
     }
 
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     func file(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Exports from `from` to `to` and imports it there.
     @discardableResult
     func send(_ from: TierSyncNode, _ to: TierSyncNode, name: String = UUID().uuidString) throws -> ApplyReport {
-        let path = file(name + ".tsb")
-        try from.exportBundle(to: to.org.code, path: path)
-        return try to.importBundle(path: path).report
+        try sendBundle(from, to, in: directory, name: name)
     }
 
     func contact(_ phone: String) -> [String: String] { ["role": "信息员", "name": "示例·王一", "phone": phone] }

@@ -7,7 +7,7 @@ import TierSyncStore
 
 /// Conflict review as a county officer does it: what is listed, which policy flags review,
 /// and each way of resolving.
-@Suite struct ConflictReviewTests {
+@Suite final class ConflictReviewTests {
     let directory: URL
     let township: TierSyncNode
     let county: TierSyncNode
@@ -20,12 +20,10 @@ import TierSyncStore
         county = try TierSyncNode.create(path: directory.appendingPathComponent("c.db").path, org: "520201")
     }
 
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     func exchange() throws {
-        for (from, to) in [(township, county), (county, township)] {
-            let path = directory.appendingPathComponent(UUID().uuidString).path
-            try from.exportBundle(to: to.org.code, path: path)
-            _ = try to.importBundle(path: path)
-        }
+        for (from, to) in [(township, county), (county, township)] { try sendBundle(from, to, in: directory) }
     }
 
     /// A record of `kind` made at the township, known at the county, then edited at both.

@@ -7,7 +7,7 @@ import TierSyncStore
 
 /// Bootstrapping a new child from a snapshot: scope, forwarding what was copied, and the
 /// rule that a node serves its children only once its own bootstrap is complete.
-@Suite struct SnapshotExchangeTests {
+@Suite final class SnapshotExchangeTests {
     let directory: URL
     let city: TierSyncNode
     let county: TierSyncNode
@@ -21,6 +21,8 @@ import TierSyncStore
         county = try TierSyncNode.create(path: directory.appendingPathComponent("c.db").path, org: "520201")
         township = try TierSyncNode.create(path: directory.appendingPathComponent("t.db").path, org: "520201101")
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func contact(_ name: String) -> [String: String] { ["role": "信息员", "name": name, "phone": "13900000001"] }
 

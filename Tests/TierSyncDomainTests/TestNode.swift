@@ -42,3 +42,13 @@ final class TestNode {
         return (message, try snapshot() == before)
     }
 }
+
+/// Exports a bundle from `from` for `to` into `directory` and imports it there.
+@discardableResult
+func sendBundle(
+    _ from: TierSyncNode, _ to: TierSyncNode, in directory: URL, name: String = UUID().uuidString
+) throws -> ApplyReport {
+    let path = directory.appendingPathComponent(name + ".tsb").path
+    try from.exportBundle(to: to.org.code, path: path)
+    return try to.importBundle(path: path).report
+}

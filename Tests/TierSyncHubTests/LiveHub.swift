@@ -4,14 +4,16 @@ import Logging
 import TierSyncDomain
 import TierSyncHub
 
-/// A hub for a new city node, served on a free loopback port for the length of a test.
-struct LiveHub {
+/// A hub for a new city node, served on a free loopback port for the length of a test; its
+/// folder is removed with it.
+final class LiveHub {
+    let directory: URL
     let city: TierSyncNode
     let url: URL
     let server: Task<Void, any Error>
 
     init() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tiersync-hub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -27,4 +29,9 @@ struct LiveHub {
     }
 
     func stop() { server.cancel() }
+
+    deinit {
+        server.cancel()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }

@@ -5,7 +5,7 @@ import TierSyncCore
 
 @testable import TierSyncProtocol
 
-@Suite struct BundleTests {
+@Suite final class BundleTests {
     let directory: URL
     let node = NodeID("00000000000000aa")!
 
@@ -14,6 +14,8 @@ import TierSyncCore
             "tiersync-bundle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
