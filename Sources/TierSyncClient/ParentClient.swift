@@ -79,7 +79,13 @@ public struct ParentClient: Sendable {
         }
         var bytes = Array(response.body)
         // URLSession may already have inflated the body; gzip data starts with 1f 8b.
-        if bytes.starts(with: [0x1F, 0x8B]) { bytes = try Gzip.decompress(bytes) }
+        if bytes.starts(with: [0x1F, 0x8B]) {
+            do {
+                bytes = try Gzip.decompress(bytes)
+            } catch {
+                throw ClientError.badResponse("\(path): \(error)")
+            }
+        }
         guard response.status == 200 else {
             let message =
                 (try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)).error)

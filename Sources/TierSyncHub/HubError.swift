@@ -33,7 +33,8 @@ struct HubError: HTTPResponseError {
             }
         case let error as ReportError:
             self.init(status: error.isNotFound ? .notFound : .badRequest, message: error.description)
-        case let error as BundleError: self.init(status: .badRequest, message: error.description)
+        case let error as GzipError:
+            self.init(status: .badRequest, message: "the request body is not readable gzip: \(error)")
         case is DecodingError, is JSONReaderFailure:
             self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes: \(error)")
         default: self.init(status: .internalServerError, message: "internal error: \(error)")

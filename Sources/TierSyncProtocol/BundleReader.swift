@@ -38,7 +38,7 @@ public final class BundleReader {
             throw BundleError.unsupported(version: header.version)
         }
         self.header = header
-        update(first + [0x0A])
+        update(line: first)
     }
 
     /// The next change, or nil after the verified trailer.
@@ -62,7 +62,7 @@ public final class BundleReader {
             self.trailer = trailer
             return nil
         }
-        update(line + [0x0A])
+        update(line: line)
         count += 1
         do {
             // The same strict hand-written reader as pull pages: a bundle can hold millions.
@@ -80,7 +80,10 @@ public final class BundleReader {
         }
     }
 
-    private func update(_ bytes: [UInt8]) {
-        crc = bytes.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
+    /// Adds a line and its newline to the checksum (CRC-32 runs on, so no copy with the
+    /// newline appended is made).
+    private func update(line: [UInt8]) {
+        crc = line.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
+        crc = withUnsafeBytes(of: UInt8(0x0A)) { crc32(crc, $0.bindMemory(to: UInt8.self).baseAddress, 1) }
     }
 }

@@ -25,11 +25,11 @@ public final class BundleWriter {
         self.gzip = try GzipFileWriter(path: partial)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try emit(Array(try encoder.encode(header)) + [0x0A])
+        try emit(Array(try encoder.encode(header)) + [0x0A])  // once per file
     }
 
     public func append(_ change: FieldChange) throws {
-        try emit(Array(WireChange.jsonLine(change).utf8))
+        try emit(WireChange.jsonLine(change).utf8)
         count += 1
     }
 
@@ -49,9 +49,11 @@ public final class BundleWriter {
         return trailer
     }
 
-    private func emit(_ bytes: [UInt8]) throws {
-        crc = bytes.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
-        buffer += bytes
+    /// Appends bytes to the buffer and the checksum, without an intermediate array per line.
+    private func emit(_ bytes: some Collection<UInt8>) throws {
+        let start = buffer.count
+        buffer.append(contentsOf: bytes)
+        crc = buffer.withUnsafeBufferPointer { crc32(crc, $0.baseAddress! + start, uInt($0.count - start)) }
         if buffer.count >= 1 << 16 { try flush() }
     }
 

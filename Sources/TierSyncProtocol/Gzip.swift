@@ -31,7 +31,7 @@ public enum Gzip {
     public static func decompress(_ bytes: [UInt8], limit: Int = SyncProtocol.maxBody * 4) throws -> [UInt8] {
         var stream = z_stream()
         guard tiersync_inflate_init_gzip(&stream) == Z_OK else {
-            throw BundleError.corrupt(reason: "zlib failed to start")
+            throw GzipError("zlib failed to start")
         }
         defer { inflateEnd(&stream) }
         var input = bytes
@@ -49,14 +49,20 @@ public enum Gzip {
                     return outBuffer.count - Int(stream.avail_out)
                 }
                 guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && produced > 0) else {
-                    throw BundleError.corrupt(reason: "the gzip body is damaged or truncated")
+                    throw GzipError("the gzip data is damaged or truncated")
                 }
                 output += chunk.prefix(produced)
                 guard output.count <= limit else {
-                    throw BundleError.corrupt(reason: "the body inflates beyond \(limit) bytes")
+                    throw GzipError("the gzip data inflates beyond \(limit) bytes")
                 }
             } while status != Z_STREAM_END
         }
         return output
     }
+}
+
+/// Why in-memory gzip data (an HTTP body) could not be inflated.
+public struct GzipError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -8,6 +8,8 @@ public final class GzipFileReader {
     private let handle: FileHandle
     private var input = [UInt8]()
     private var pending = [UInt8]()
+    /// Inflated bytes of one step, reused: allocated once per file, not per 64 KiB.
+    private var output = [UInt8](repeating: 0, count: 1 << 16)
     private var pendingStart = 0
     private var ended = false
     private let path: String
@@ -56,7 +58,6 @@ public final class GzipFileReader {
             input = Array(chunk)
             stream.avail_in = uInt(input.count)
         }
-        var output = [UInt8](repeating: 0, count: 1 << 16)
         let consumedFrom = input.count - Int(stream.avail_in)
         let (status, produced) = input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer -> (Int32, Int) in

@@ -15,7 +15,7 @@ public final class GzipFileWriter {
     private var output = [UInt8](repeating: 0, count: 1 << 16)
     private var finished = false
 
-    public init(path: String, level: Int32 = 6) throws {
+    public init(path: String, level: Int32 = Gzip.defaultLevel) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw BundleError.cannotWrite(path: path)
         }
