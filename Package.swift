@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TierSyncClient", targets: ["TierSyncClient"]),
         .library(name: "TierSyncReports", targets: ["TierSyncReports"]),
         .library(name: "TierSyncDashboard", targets: ["TierSyncDashboard"]),
+        .library(name: "TierSyncWorkbench", targets: ["TierSyncWorkbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
     ],
     targets: [
         .target(name: "TierSyncCore"),
@@ -50,6 +52,7 @@ let package = Package(
                 .embedInCode("0005_snapshot.sql"),
                 .embedInCode("0006_operators.sql"),
                 .embedInCode("0007_tasks.sql"),
+                .embedInCode("0008_people.sql"),
             ]
         ),
         .target(
@@ -77,6 +80,7 @@ let package = Package(
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncSeeds", "TierSyncProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
         .target(
@@ -125,10 +129,36 @@ let package = Package(
                 .embedInCode("Templates/dashboard.css"),
             ]
         ),
+        .target(
+            name: "TierSyncWorkbench",
+            dependencies: [
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncReports", "TierSyncDashboard",
+                "TierSyncHub", "TierSyncClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Templates/README.md"],
+            resources: [
+                .embedInCode("Templates/records.mustache"),
+                .embedInCode("Templates/list.mustache"),
+                .embedInCode("Templates/form.mustache"),
+                .embedInCode("Templates/confirm.mustache"),
+                .embedInCode("Templates/stock.mustache"),
+                .embedInCode("Templates/stock-item.mustache"),
+                .embedInCode("Templates/sync.mustache"),
+                .embedInCode("Templates/conflicts.mustache"),
+                .embedInCode("Templates/accounts.mustache"),
+                .embedInCode("Templates/fields.mustache"),
+            ]
+        ),
         .executableTarget(
             name: "SyncServer",
             dependencies: [
-                "TierSyncDomain", "TierSyncHub", "TierSyncClient",
+                "TierSyncDomain", "TierSyncHub", "TierSyncClient", "TierSyncWorkbench",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -140,6 +170,7 @@ let package = Package(
             name: "tiersync",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient", "TierSyncReports",
+                "TierSyncWorkbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -148,7 +179,7 @@ let package = Package(
             name: "TierSyncBenchmarks",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
-                "TierSyncReports", "TierSyncDashboard",
+                "TierSyncReports", "TierSyncDashboard", "TierSyncWorkbench",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -185,6 +216,13 @@ let package = Package(
             dependencies: [
                 "TierSyncDashboard", "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "TierSyncWorkbenchTests",
+            dependencies: [
+                "TierSyncWorkbench", "TierSyncHub", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),

@@ -3,6 +3,7 @@ import Logging
 import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
+import TierSyncWorkbench
 
 /// `SyncServer`: the long-running node service for deployment. The same service as
 /// `tiersync serve`, configured from a JSON file (see `config/`) or flags:
@@ -41,7 +42,7 @@ enum SyncServer {
             let host = address.host
             let upward = try UpwardSync.services(
                 for: node, interval: configuration.syncInterval ?? 30, logger: logger)
-            let app = HubService(node: node, logger: logger).application(
+            let app = Site(node: node, logger: logger).application(
                 host: host, port: address.port, services: upward
             ) {
                 bound in

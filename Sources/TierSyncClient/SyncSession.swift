@@ -37,6 +37,10 @@ public struct SyncSession: Sendable {
         public var conflicts = 0
         public var refused: [String] = []
         public init() {}
+
+        var counts: TierSyncNode.SyncCounts {
+            .init(pushed: pushed, pulled: pulled, copied: copied, conflicts: conflicts, refused: refused)
+        }
     }
 
     public init(node: TierSyncNode, transport: any SyncTransport = URLSessionTransport()) throws {
@@ -52,9 +56,9 @@ public struct SyncSession: Sendable {
         do {
             try await push(into: &summary, progress: progress)
             try await pull(into: &summary, progress: progress)
-            try node.recordSync(error: nil)
+            try node.recordSync(error: nil, counts: summary.counts)
         } catch {
-            try? node.recordSync(error: "\(error)")
+            try? node.recordSync(error: "\(error)", counts: summary.counts)
             throw error
         }
         return summary

@@ -7,8 +7,8 @@
 /// ```
 public struct DomainError: Error, Equatable, CustomStringConvertible {
     private enum Code: Equatable {
-        case invalidValue(field: String, value: String, allowed: String)
-        case missingField(field: String, kind: String, hint: String)
+        /// Bad or missing values of fields, every one found (at least one).
+        case fields([FieldIssue])
         case unknownField(field: String, kind: String, allowed: [String])
         case unknownOrg(code: String)
         case outsideSubtree(org: String, nodeOrg: String)
@@ -19,10 +19,11 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case unauthorized(reason: String)
         case forbidden(reason: String)
         case unavailable(reason: String)
+        case tooManyAttempts(retryAfterSeconds: Int)
     }
 
     /// What kind of refusal this is, for an edge that maps errors (HTTP status codes).
-    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden, unavailable }
+    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden, unavailable, throttled }
 
     public var kind: Kind {
         switch code {
@@ -30,17 +31,50 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case .unauthorized: return .unauthorized
         case .forbidden, .outsideSubtree: return .forbidden
         case .unavailable: return .unavailable
+        case .tooManyAttempts: return .throttled
         default: return .badInput
         }
     }
 
     private let code: Code
 
-    public static func invalidValue(field: String, value: String, allowed: String) -> DomainError {
-        .init(code: .invalidValue(field: field, value: value, allowed: allowed))
+    public static func invalidValue(
+        field: String, value: String, allowed: String, rule: FieldIssue.Rule = .other(chinese: nil)
+    ) -> DomainError {
+        .init(code: .fields([FieldIssue(field: field, value: value, rule: rule, allowed: allowed)]))
     }
-    public static func missingField(_ field: String, kind: String, hint: String = "") -> DomainError {
-        .init(code: .missingField(field: field, kind: kind, hint: hint))
+    public static func missingField(_ field: String, kind: String, hint: String = "", because: String? = nil)
+        -> DomainError
+    {
+        .init(code: .fields([.missing(field, kind: kind, hint: hint, because: because)]))
+    }
+    /// Every issue found in a form; the CLI prints the first.
+    public static func invalid(_ issues: [FieldIssue]) -> DomainError {
+        precondition(!issues.isEmpty, "a refusal names at least one issue")
+        return .init(code: .fields(issues))
+    }
+
+    /// The field issues of a refusal of bad values (none for other refusals).
+    public var issues: [FieldIssue] {
+        if case .fields(let issues) = code { return issues }
+        if case .insufficientStock(let item, let site, let held, let requested) = code {
+            return [
+                FieldIssue(
+                    field: "quantity", value: requested, rule: .insufficientStock(held: held),
+                    allowed: "at most \(held) (the stock of \(item) at site '\(site)')", english: description)
+            ]
+        }
+        if case .unknownOrg(let code) = code {
+            return [FieldIssue(field: "org", value: code, rule: .unknownOrg, allowed: "an org code", english: description)]
+        }
+        if case .outsideSubtree(let org, let nodeOrg) = code {
+            return [
+                FieldIssue(
+                    field: "org", value: org, rule: .outsideSubtree(scope: nodeOrg), allowed: "an org of \(nodeOrg)",
+                    english: description)
+            ]
+        }
+        return []
     }
     public static func unknownField(_ field: String, kind: String, allowed: [String]) -> DomainError {
         .init(code: .unknownField(field: field, kind: kind, allowed: allowed))
@@ -60,16 +94,23 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
     public static func forbidden(_ reason: String) -> DomainError { .init(code: .forbidden(reason: reason)) }
     /// Not possible yet, but later: the caller should retry.
     public static func unavailable(_ reason: String) -> DomainError { .init(code: .unavailable(reason: reason)) }
+    /// Too many wrong passwords in a row: the next try is possible after a wait.
+    public static func tooManyAttempts(retryAfterSeconds: Int) -> DomainError {
+        .init(code: .tooManyAttempts(retryAfterSeconds: retryAfterSeconds))
+    }
+    /// Seconds to wait before trying again, for a refusal of too many attempts.
+    public var retryAfterSeconds: Int? {
+        if case .tooManyAttempts(let seconds) = code { return seconds }
+        return nil
+    }
     public static func badSeeds(file: String, line: Int, reason: String) -> DomainError {
         .init(code: .badSeeds(file: file, line: line, reason: reason))
     }
 
     public var description: String {
         switch code {
-        case .invalidValue(let field, let value, let allowed):
-            return "invalid \(field) '\(value)': expected \(allowed)"
-        case .missingField(let field, let kind, let hint):
-            return "missing \(field) for \(kind)" + (hint.isEmpty ? "" : ": \(hint)")
+        case .fields(let issues):
+            return issues[0].english
         case .unknownField(let field, let kind, let allowed):
             return "unknown field '\(field)' for \(kind); allowed: \(allowed.joined(separator: ", "))"
         case .unknownOrg(let code):
@@ -89,6 +130,8 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
             return "forbidden: \(reason)"
         case .unavailable(let reason):
             return "not available yet: \(reason)"
+        case .tooManyAttempts(let seconds):
+            return "too many wrong passwords: try again in \(seconds) s"
         case .badSeeds(let file, let line, let reason):
             return "seeds file \(file), line \(line): \(reason)"
         }

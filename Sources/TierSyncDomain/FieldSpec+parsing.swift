@@ -8,7 +8,8 @@ extension FieldSpec {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
             if required {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a value (\(summary)); it is required")
+                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a value (\(summary)); it is required",
+                    rule: .required(because: nil))
             }
             return .null
         }
@@ -16,7 +17,8 @@ extension FieldSpec {
         case .text(let maxLength):
             guard text.count <= maxLength else {
                 throw DomainError.invalidValue(
-                    field: flag, value: String(text.prefix(40)) + "…", allowed: "at most \(maxLength) characters")
+                    field: flag, value: String(text.prefix(40)) + "…", allowed: "at most \(maxLength) characters",
+                    rule: .tooLong(max: maxLength))
             }
             return .text(text)
         case .term(let kind):
@@ -31,14 +33,16 @@ extension FieldSpec {
             return .text(keys.joined(separator: ","))
         case .date:
             guard let date = CivilDate(parsing: text) else {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a date YYYY-MM-DD, e.g. 2026-03-15")
+                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a date YYYY-MM-DD, e.g. 2026-03-15",
+                    rule: .date)
             }
             return .text(date.description)
         case .dateTime:
             guard let date = DateTimeText.parse(text) else {
                 throw DomainError.invalidValue(
                     field: flag, value: raw,
-                    allowed: "a date and time, e.g. 2026-03-15T09:30 (China time) or 2026-03-15T01:30:00Z")
+                    allowed: "a date and time, e.g. 2026-03-15T09:30 (China time) or 2026-03-15T01:30:00Z",
+                    rule: .dateTime)
             }
             return .text(DateTimeText.format(date))
         case .phone:
@@ -47,15 +51,23 @@ extension FieldSpec {
             guard Self.isWeChatID(text) else {
                 throw DomainError.invalidValue(
                     field: flag, value: raw,
-                    allowed: "a WeChat id of 6 to 20 letters, digits, '_' or '-', starting with a letter")
+                    allowed: "a WeChat id of 6 to 20 letters, digits, '_' or '-', starting with a letter",
+                    rule: .wechat)
             }
             return .text(text)
         case .org:
-            guard try context.orgExists(text) else { throw DomainError.unknownOrg(text) }
+            guard try context.orgExists(text) else {
+                throw DomainError.invalid([
+                    FieldIssue(
+                        field: flag, value: text, rule: .unknownOrg, allowed: "the code of an org unit this node knows",
+                        english: DomainError.unknownOrg(text).description)
+                ])
+            }
             return .text(text)
         case .count:
             guard let count = Int64(text), count >= 0, count <= 10_000_000 else {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a whole number from 0 to 10000000")
+                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a whole number from 0 to 10000000",
+                    rule: .count)
             }
             return .integer(count)
         case .quantity(let allowsZero):
@@ -65,7 +77,8 @@ extension FieldSpec {
             else {
                 throw DomainError.invalidValue(
                     field: flag, value: raw,
-                    allowed: allowsZero ? "a number from 0, e.g. 0, 20 or 2.5" : "a positive number, e.g. 20 or 2.5")
+                    allowed: allowsZero ? "a number from 0, e.g. 0, 20 or 2.5" : "a positive number, e.g. 20 or 2.5",
+                    rule: .quantity(allowsZero: allowsZero))
             }
             return .real(quantity)
         case .period:
@@ -73,14 +86,15 @@ extension FieldSpec {
                 throw DomainError.invalidValue(
                     field: flag, value: raw,
                     allowed:
-                        "YYYY-MM-H1 (first half, due by the 15th) or YYYY-MM-H2 (second half, due by the month's last day)"
-                )
+                        "YYYY-MM-H1 (first half, due by the 15th) or YYYY-MM-H2 (second half, due by the month's last day)",
+                    rule: .period)
             }
             return .text(period.description)
         case .reference(let table):
             guard let id = RecordID(text), try context.liveRecordExists(table: table, id: id) else {
                 throw DomainError.invalidValue(
-                    field: flag, value: raw, allowed: "the id of an existing \(table) record")
+                    field: flag, value: raw, allowed: "the id of an existing \(table) record",
+                    rule: .reference(table: table))
             }
             return .text(id.rawValue)
         }
@@ -107,8 +121,8 @@ extension FieldSpec {
         throw DomainError.invalidValue(
             field: field, value: text,
             allowed:
-                "a mobile number of 11 digits starting 13–19 (e.g. 13900001111) or a landline with area code (e.g. 0858-8221234)"
-        )
+                "a mobile number of 11 digits starting 13–19 (e.g. 13900001111) or a landline with area code (e.g. 0858-8221234)",
+            rule: .phone)
     }
 
     static func isWeChatID(_ text: String) -> Bool {

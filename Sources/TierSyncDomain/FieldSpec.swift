@@ -40,10 +40,14 @@ public struct FieldSpec: Sendable {
     public let type: ValueType
     public let required: Bool
     public let summary: String
+    /// The Chinese label a web form shows (`电话`).
+    public let label: String
 
     public init(
-        _ field: String, _ type: ValueType, required: Bool = false, aliases: [String] = [], summary: String
+        _ field: String, _ type: ValueType, required: Bool = false, aliases: [String] = [], label: String? = nil,
+        summary: String
     ) {
+        self.label = label ?? Self.labels[field] ?? field
         self.field = field
         self.flag = field.replacingOccurrences(of: "_", with: "-")
         self.aliases = aliases
@@ -51,6 +55,19 @@ public struct FieldSpec: Sendable {
         self.required = required
         self.summary = summary
     }
+
+    /// Chinese labels by field key, shared by the kinds that have the field.
+    public static let labels = [
+        "title": "标题", "level": "预案级别", "category": "类别", "status": "状态", "version": "版本",
+        "revision_deadline": "修订期限", "documents": "配套文件", "filed_with": "备案单位", "filed_on": "备案日期",
+        "filing_verdict": "备案结论", "role": "角色", "hazard": "灾种", "name": "姓名", "post": "职务",
+        "phone": "电话", "wechat": "微信号", "last_confirmed": "最近核实日期", "kind": "形式", "held_on": "演练日期",
+        "plan": "对应预案", "participants": "参演人数", "evaluation": "演练评估", "period": "报告期次",
+        "body": "报告内容", "submitted_at": "报送时间", "deadline": "完成期限", "closed_on": "销号日期",
+        "note": "备注", "unit": "计量单位", "reserve_kind": "储备方式", "custodian": "保管人", "item": "物资",
+        "site": "库点", "quantity": "数量", "to_org": "调入单位", "to_site": "调入库点", "source": "来源",
+        "occurred_on": "日期", "org": "所属单位",
+    ]
 
     /// True when `name` is this field's CLI name, column name or an alias.
     public func isNamed(_ name: String) -> Bool {

@@ -55,7 +55,7 @@ extension TierSyncNode {
     /// field; returns the record after it.
     @discardableResult
     public func resolveConflict(_ id: Int64, _ resolution: Resolution) throws -> StoredRecord {
-        try store.write { writer in
+        try write { writer in
             guard let row = try ConflictRow.fetchOne(writer.db, key: id) else {
                 throw DomainError.notFound(kind: "conflict", id: String(id))
             }
@@ -68,7 +68,7 @@ extension TierSyncNode {
                 let record = try fetch(kind, recordID, db: writer.db)
             else { throw DomainError.notFound(kind: "record", id: row.record) }
             _ = try writableOrg(record.org, db: writer.db)
-            let who = "by node \(writer.node)"
+            let who = author.map { "by \($0.name) (\($0.login)) on node \(writer.node)" } ?? "by node \(writer.node)"
             switch (row.kind, resolution) {
             case (.deletedWhileEdited, .keepCurrent):
                 try writer.setDeleted(

@@ -31,18 +31,44 @@ extension TierSyncNode {
         }
     }
 
-    /// Records the end of a sync with the parent: its time when it succeeded, its error when not.
-    public func recordSync(error: String?) throws {
+    /// What one sync attempt moved, for its record in `sync_attempt`.
+    public struct SyncCounts: Sendable, Equatable {
+        public var pushed = 0, pulled = 0, copied = 0, conflicts = 0
+        public var refused: [String] = []
+        public init(pushed: Int = 0, pulled: Int = 0, copied: Int = 0, conflicts: Int = 0, refused: [String] = []) {
+            (self.pushed, self.pulled, self.copied, self.conflicts, self.refused) =
+                (pushed, pulled, copied, conflicts, refused)
+        }
+    }
+
+    /// Records the end of a sync with the parent: its time when it succeeded, its error when
+    /// not, and what it moved; the last 200 attempts are kept for the sync page.
+    public func recordSync(error: String?, counts: SyncCounts = SyncCounts()) throws {
         try store.write { writer in
             guard var link = try ParentLink.fetchOne(writer.db) else { return }
+            let now = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
             if let error {
                 link.lastError = error
             } else {
-                link.lastSync = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
+                link.lastSync = now
                 link.lastError = nil
             }
             try link.update(writer.db)
+            var attempt = SyncAttempt(at: now, ok: error == nil)
+            (attempt.pushed, attempt.pulled, attempt.copied, attempt.conflicts) =
+                (counts.pushed, counts.pulled, counts.copied, counts.conflicts)
+            attempt.refused = counts.refused.count
+            attempt.refusals = counts.refused.isEmpty ? nil : counts.refused.prefix(50).joined(separator: "\n")
+            attempt.error = error
+            try attempt.insert(writer.db)
+            try writer.db.execute(
+                sql: "DELETE FROM sync_attempt WHERE id <= ?", arguments: [(attempt.id ?? 0) - 200])
         }
+    }
+
+    /// The latest sync attempts, newest first.
+    public func syncAttempts(limit: Int = 20) throws -> [SyncAttempt] {
+        try store.read { db in try SyncAttempt.order(Column("id").desc).limit(limit).fetchAll(db) }
     }
 
     /// Records that the peer `org` confirmed this node's log up to `upTo`.
@@ -66,6 +92,11 @@ extension TierSyncNode {
         /// Changes made in this node's subtree that the parent has not acknowledged.
         public let waiting: Int
         public let openConflicts: Int
+        /// Changes the parent refused in the latest sync attempt.
+        public let refused: Int
+        /// When the latest attempt ended, and whether it reached the parent and completed.
+        public let lastAttempt: String?
+        public let lastAttemptOK: Bool?
     }
 
     public func syncStatus() throws -> SyncStatus {
@@ -74,9 +105,11 @@ extension TierSyncNode {
         if let link {
             try outgoing(to: try peer(link.org), after: try cursor(for: link.org).ackedSeq) { _ in waiting += 1 }
         }
+        let latest = try syncAttempts(limit: 1).first
         return SyncStatus(
             node: store.node.id.rawValue, org: org.code, parent: link.map { "\($0.url) (\($0.org))" },
             lastSync: link?.lastSync,
-            lastError: link?.lastError, waiting: waiting, openConflicts: try conflicts().count)
+            lastError: link?.lastError, waiting: waiting, openConflicts: try conflicts().count,
+            refused: latest?.refused ?? 0, lastAttempt: latest?.at, lastAttemptOK: latest?.ok)
     }
 }

@@ -53,7 +53,7 @@ extension TierSyncNode {
     /// the site holds is refused; a count records the difference to the counted balance.
     @discardableResult
     public func recordStock(_ movement: StockMovement, _ entry: StockEntry) throws -> StoredRecord {
-        try store.write { writer in
+        try write { writer in
             let context = context(writer.db)
             let org = try writableOrg(entry.org ?? self.org.code, db: writer.db).code
             let item = try resolveItem(entry, org: org, createIfMissing: movement == .receive, writer: &writer)
@@ -108,7 +108,7 @@ extension TierSyncNode {
     /// already reversed or when undoing it would leave a site with negative stock.
     @discardableResult
     public func reverseStock(eventID: String, note: String? = nil) throws -> StoredRecord {
-        try store.write { writer in
+        try write { writer in
             let original = try liveRecord(.stockEvent, id: eventID, db: writer.db)
             _ = try writableOrg(original.org, db: writer.db)
             guard original["kind"] != .text("reversal") else {

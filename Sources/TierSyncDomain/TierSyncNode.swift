@@ -17,15 +17,23 @@ public final class TierSyncNode: Sendable {
     public let vocabulary: Vocabulary
     /// The node's own org unit; it writes only inside this unit's subtree.
     public let org: OrgUnit
+    /// The person whose edits this handle writes, when it writes for one
+    /// (`node.acting(as:)`); their name goes beside the edits in the record's history.
+    public let author: Author?
 
     init(store: NodeStore) throws {
         self.store = store
+        self.author = nil
         (self.vocabulary, self.org) = try store.read { db in
             guard let org = try OrgUnit.fetchOne(db, key: store.node.org) else {
                 throw DomainError.unknownOrg(store.node.org)
             }
             return (try Vocabulary.load(db), org)
         }
+    }
+
+    init(store: NodeStore, vocabulary: Vocabulary, org: OrgUnit, author: Author?) {
+        (self.store, self.vocabulary, self.org, self.author) = (store, vocabulary, org, author)
     }
 
     /// Makes a new node for org unit `org` at `path`, loaded with `seeds`.
@@ -59,17 +67,15 @@ public final class TierSyncNode: Sendable {
 
     /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style
     /// `values` (field name → text as typed).
+    ///
+    /// - Throws: `DomainError` with every field issue found (`issues`), in the kind's field
+    ///   order; nothing is written then.
     @discardableResult
     public func add(_ kind: RecordKind, org: String? = nil, values: [String: String]) throws -> StoredRecord {
-        try store.write { writer in
+        try write { writer in
             let context = context(writer.db)
             let owner = try writableOrg(org ?? self.org.code, db: writer.db)
-            var record = kind.defaults(context)
-            for (name, raw) in values {
-                let spec = try kind.field(named: name)
-                record[spec.field] = try spec.parse(raw, in: context)
-            }
-            try checkComplete(kind, record)
+            let record = try parse(kind, values, over: kind.defaults(context), context: context)
             var random = SystemRandomNumberGenerator()
             let id = RecordID.random(using: &random)
             try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
@@ -87,19 +93,35 @@ public final class TierSyncNode: Sendable {
             throw DomainError.immutable(
                 kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
         }
-        return try store.write { writer in
+        return try write { writer in
             let current = try liveRecord(kind, id: id, db: writer.db)
             _ = try writableOrg(current.org, db: writer.db)
-            let context = context(writer.db)
-            var updates: [String: FieldValue] = [:]
-            for (name, raw) in values {
-                let spec = try kind.field(named: name)
-                updates[spec.field] = try spec.parse(raw, in: context)
-            }
-            try checkComplete(kind, current.fields.merging(updates) { $1 })
+            let record = try parse(kind, values, over: current.fields, context: context(writer.db))
+            let named = Set(try values.keys.map { try kind.field(named: $0).field })
+            let updates = record.filter { named.contains($0.key) }
             let changes = try writer.update(table: kind.table, id: current.id, fields: updates)
             return (try writer.fetch(table: kind.table, id: current.id)!, changes)
         }
+    }
+
+    /// What a new record of `kind` holds before anyone types (status 起草, confirmed today…),
+    /// as text a form shows.
+    public func defaults(_ kind: RecordKind) throws -> [String: String] {
+        try store.read { db in kind.defaults(context(db)).mapValues(\.description) }
+    }
+
+    /// Warnings about a record that do not stop a save: a contact not confirmed for a year.
+    public func warnings(_ kind: RecordKind, _ record: StoredRecord) -> [FieldIssue] {
+        guard kind.name == "contact", let confirmed = record["last_confirmed"].textValue.flatMap(CivilDate.init(parsing:)),
+            let today = CivilDate(parsing: DateTimeText.chinaDate(milliseconds: store.wallClock.nowMilliseconds()))
+        else { return [] }
+        let days = today.daysSinceEpoch - confirmed.daysSinceEpoch
+        guard days > 365 else { return [] }
+        return [
+            FieldIssue(
+                field: "last_confirmed", value: confirmed.description, rule: .notConfirmedFor(days: days),
+                allowed: "details confirmed within a year")
+        ]
     }
 
     /// Deletes a record: it stays as a tombstone, so the deletion syncs like any edit.
@@ -108,7 +130,7 @@ public final class TierSyncNode: Sendable {
             throw DomainError.immutable(
                 kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
         }
-        try store.write { writer in
+        try write { writer in
             let current = try liveRecord(kind, id: id, db: writer.db)
             _ = try writableOrg(current.org, db: writer.db)
             try writer.delete(table: kind.table, id: current.id)
@@ -183,6 +205,31 @@ public final class TierSyncNode: Sendable {
             throw DomainError.notFound(kind: kind.name, id: id)
         }
         if record.deleted { throw StoreError.recordDeleted(table: kind.table, id: id) }
+        return record
+    }
+
+    /// `values` (field name → text as typed) parsed over `base`, required fields present,
+    /// then the kind's rules across fields.
+    ///
+    /// - Throws: `DomainError.invalid` with every issue found, in the kind's field order.
+    func parse(
+        _ kind: RecordKind, _ values: [String: String], over base: [String: FieldValue], context: ValidationContext
+    ) throws -> [String: FieldValue] {
+        var record = base
+        var issues: [String: FieldIssue] = [:]
+        for (name, raw) in values {
+            let spec = try kind.field(named: name)
+            do {
+                record[spec.field] = try spec.parse(raw, in: context)
+            } catch let error as DomainError where !error.issues.isEmpty {
+                issues[spec.field] = error.issues[0]
+            }
+        }
+        for spec in kind.fields where spec.required && issues[spec.field] == nil && (record[spec.field] ?? .null) == .null {
+            issues[spec.field] = .missing("--\(spec.flag)", kind: kind.name, hint: spec.summary)
+        }
+        guard issues.isEmpty else { throw DomainError.invalid(kind.fields.compactMap { issues[$0.field] }) }
+        try kind.check(record)
         return record
     }
 

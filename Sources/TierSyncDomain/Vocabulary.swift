@@ -29,7 +29,8 @@ public struct Vocabulary: Sendable {
         if let term = terms(of: kind).first(where: { $0.key == trimmed.lowercased() || $0.name == trimmed }) {
             return term.key
         }
-        throw DomainError.invalidValue(field: field, value: input, allowed: "one of " + allowedList(kind))
+        throw DomainError.invalidValue(
+            field: field, value: input, allowed: "one of " + allowedList(kind), rule: .term(kind: kind))
     }
 
     /// The Chinese name of a key, or the key itself when unknown.

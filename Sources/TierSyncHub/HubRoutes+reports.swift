@@ -7,12 +7,9 @@ import TierSyncStore
 
 /// The consolidated reports as JSON or CSV for operators: `GET /v1/reports/{kind}`.
 extension HubRoutes {
-    /// The operator credential's cookie, set by the dashboard's sign-in form.
-    static let operatorCookie = "tiersync_operator"
-
     func report(_ request: Request, kind name: String) async throws -> Response {
         do {
-            let (_, scope) = try await authenticateOperator(request)
+            let scope = try await authenticateReader(request)
             let query = request.uri.queryParameters
             func text(_ key: String) -> String? { query.get(key).map { String($0) } }
             guard let kind = ReportKind(rawValue: name) else {
@@ -56,20 +53,17 @@ extension HubRoutes {
         }
     }
 
-    /// The operator presenting a credential, as `Authorization: Bearer op-…` or as the
-    /// dashboard's cookie, with the org unit they see.
-    func authenticateOperator(_ request: Request) async throws -> (account: OperatorAccount, scope: OrgUnit) {
-        var credential = Self.bearerCredential(request)
-        if credential == nil, let cookies = request.headers[.cookie] {
-            for pair in cookies.split(separator: ";") {
-                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == Self.operatorCookie { credential = String(parts[1]) }
-            }
+    /// The subtree the caller may read: an operator's, from `Authorization: Bearer op-…`
+    /// (scripts), or a signed-in person's, from the site's session cookie (the dashboard's
+    /// CSV links).
+    func authenticateReader(_ request: Request) async throws -> OrgUnit {
+        if let credential = Self.bearerCredential(request) {
+            return try await blocking { try node.authenticateOperator(credential: credential).scope }
         }
-        guard let credential else {
-            throw HubError.unauthorized(
-                "send an operator credential (from `tiersync operator add`) as Authorization: Bearer op-ID.SECRET")
+        if let session = HubService.cookie(HubService.sessionCookie, in: request) {
+            return try await blocking { try node.session(session).scope }
         }
-        return try await blocking { try node.authenticateOperator(credential: credential) }
+        throw HubError.unauthorized(
+            "send an operator credential (from `tiersync operator add`) as Authorization: Bearer op-ID.SECRET")
     }
 }

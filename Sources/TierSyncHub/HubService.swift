@@ -36,14 +36,21 @@ public struct HubService: Sendable {
         host: String, port: Int, services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router()
-        // Sync requests must speak this hub's protocol version; operators' reports and pages
-        // are read by people, with curl or a browser, and need no header.
+        let router = Router(context: HubRequestContext.self)
+        register(on: router)
+        return Self.application(
+            router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)
+    }
+
+    /// Adds the routes of protocol v1 and the operators' reports to `router`.
+    public func register(on router: Router<HubRequestContext>) {
+        // Sync requests must speak this hub's protocol version; operators' reports are read
+        // by people and scripts, with curl or a browser, and need no header.
         let sync = router.group().add(middleware: ProtocolVersionMiddleware())
         let routes = HubRoutes(node: node, logger: logger)
         for route in Self.routes {
             let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
-            let respond: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+            let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in
                 try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
             }
             switch route.audience {
@@ -51,12 +58,33 @@ public struct HubService: Sendable {
             case .operators: router.on(RouterPath(route.path), method: method, use: respond)
             }
         }
-        return Application(
+    }
+
+    /// The server for `router` on `host:port`.
+    public static func application(
+        router: Router<HubRequestContext>, host: String, port: Int, services: [any Service], logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) -> some ApplicationProtocol {
+        Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "TierSync"),
             services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
+    }
+
+    /// The cookie that holds a browser's session id (never a credential).
+    public static let sessionCookie = "tiersync_session"
+
+    /// The value of cookie `name` of `request`.
+    public static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == name { return String(parts[1]) }
+            }
+        }
+        return nil
     }
 }
 
@@ -115,19 +143,10 @@ extension HubService {
         Route("GET", "/v1/snapshot", .nodes) { try await $0.snapshot($1) },
         Route("GET", "/v1/status", .nodes) { try await $0.status($1) },
         Route("GET", "/v1/reports/{kind}", .operators) { try await $0.report($1, kind: $2("kind")) },
-        // The web dashboard (HubRoutes+dashboard.swift).
-        Route("GET", "/", .operators) { try await $0.home($1) },
-        Route("GET", "/login", .operators) { try await $0.loginForm($1) },
-        Route("POST", "/login", .operators) { try await $0.login($1) },
-        Route("POST", "/logout", .operators) { try await $0.logout($1) },
-        Route("GET", "/orgs/{code}", .operators) { try await $0.orgPage($1, code: $2("code")) },
-        Route("GET", "/orgs/{code}/{kind}", .operators) {
-            try await $0.reportPage($1, code: $2("code"), kind: $2("kind"))
-        },
     ]
 }
 
 /// Runs blocking database work off the event loops.
-func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive(work)
 }

@@ -5,30 +5,35 @@ import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
 import TierSyncStore
+import TierSyncWorkbench
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve this node's children over HTTP (protocol v1), and sync with its own parent in the background.")
+        abstract:
+            "Serve this node's site (the staff's web pages, and protocol v1 for its children), and sync with its parent in the background."
+    )
 
     @OptionGroup var node: NodeOptions
     @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free port.", valueName: "host:port"))
     var listen: String = "127.0.0.1:8080"
     @Option(help: ArgumentHelp("Seconds between syncs with the parent, when the node has one.", valueName: "seconds"))
     var syncInterval: Double = 30
+    @Option(help: ArgumentHelp("Minutes a browser session lives without a request.", valueName: "minutes"))
+    var sessionIdleMinutes: Double = 120
 
     func run() async throws {
         guard let address = HubService.Address(parsing: listen) else {
             throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be a number of seconds above 0") }
+        guard sessionIdleMinutes > 0 else { throw ValidationError("--session-idle-minutes must be above 0") }
         let opened = try TierSyncNode.open(path: node.db)
         let logger = Logger(label: "tiersync.hub")
         let host = address.host
         let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger)
-        let app = HubService(node: opened, logger: logger).application(
-            host: host, port: address.port, services: upward
-        ) {
+        let site = Site(node: opened, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger)
+        let app = site.application(host: host, port: address.port, services: upward) {
             bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(opened.store.node.id) (\(opened.org.code) \(opened.org.name))"

@@ -21,6 +21,7 @@ struct TierSyncCommand: AsyncParsableCommand {
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, OrgsCommand.self,
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
             SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,
+            UserCommand.self,
         ])
 
     static func main() async {

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// Browser sessions: the cookie holds a random id (only its hash is stored, so sessions
+/// survive a restart but not a stolen copy of the database), each with the CSRF token its
+/// forms carry. A session ends at sign-out, or after `idleLimit` without a request.
+extension TierSyncNode {
+    /// Who a session belongs to.
+    public enum SessionSubject: Sendable, Equatable {
+        case user(UserAccount)
+        case `operator`(OperatorAccount)
+    }
+
+    /// A live session.
+    public struct Session: Sendable, Equatable {
+        public let subject: SessionSubject
+        public let csrf: String
+        /// The org whose subtree the signed-in person works in or sees.
+        public let scope: OrgUnit
+    }
+
+    /// How long a session lives without a request, by default.
+    public static let defaultIdleLimit: Int64 = 2 * 3_600_000
+
+    /// Starts a session for `subject` (`user:LOGIN` or `operator:ID`); returns the cookie's id.
+    public func startSession(subject: String) throws -> String {
+        let now = store.wallClock.nowMilliseconds()
+        let id = Self.randomToken()
+        try store.write { writer in
+            // Sessions idle past any limit are of no use to anyone: drop them as new ones start.
+            try writer.db.execute(
+                sql: "DELETE FROM web_session WHERE last_seen < ?", arguments: [now - 30 * 86_400_000])
+            try WebSession(
+                idHash: SHA256.hex(Array(id.utf8)), subject: subject, csrf: Self.randomToken(), createdAt: now,
+                lastSeen: now
+            ).insert(writer.db)
+        }
+        return id
+    }
+
+    /// The live session of cookie id `id`, refreshed; unauthorized when unknown, ended,
+    /// idle past `idleLimit` milliseconds, or its account was disabled or revoked.
+    public func session(_ id: String, idleLimit: Int64 = defaultIdleLimit) throws -> Session {
+        let now = store.wallClock.nowMilliseconds()
+        let hash = SHA256.hex(Array(id.utf8))
+        let found = try store.read { db -> (WebSession, SessionSubject, OrgUnit)? in
+            guard let row = try WebSession.fetchOne(db, key: hash) else { return nil }
+            let parts = row.subject.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return nil }
+            if parts[0] == "user", let user = try UserAccount.fetchOne(db, key: parts[1]), user.disabledAt == nil {
+                return (row, .user(user), try orgUnit(user.org, db: db))
+            }
+            if parts[0] == "operator", let account = try OperatorAccount.fetchOne(db, key: parts[1]),
+                account.revokedAt == nil
+            {
+                return (row, .operator(account), try orgUnit(account.org, db: db))
+            }
+            return nil
+        }
+        guard let (row, subject, scope) = found else { throw DomainError.unauthorized("no such session") }
+        guard now - row.lastSeen <= idleLimit else {
+            try endSession(id)
+            throw DomainError.unauthorized("the session expired after \(idleLimit / 60_000) minutes without use")
+        }
+        // Refreshed at most once a minute: a page view should not always cost a write.
+        if now - row.lastSeen > 60_000 {
+            try store.write { writer in
+                try writer.db.execute(
+                    sql: "UPDATE web_session SET last_seen = ? WHERE id_hash = ?", arguments: [now, hash])
+            }
+        }
+        return Session(subject: subject, csrf: row.csrf, scope: scope)
+    }
+
+    public func endSession(_ id: String) throws {
+        try store.write { writer in
+            try writer.db.execute(
+                sql: "DELETE FROM web_session WHERE id_hash = ?", arguments: [SHA256.hex(Array(id.utf8))])
+        }
+    }
+
+    /// 256 random bits as hex.
+    static func randomToken() -> String {
+        var random = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
+    }
+}

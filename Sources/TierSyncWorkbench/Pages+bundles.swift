@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TierSyncDomain
+import TierSyncHub
+
+/// Bundles from the sync page, for the no-network path: a download of what the parent has
+/// not acknowledged (for a USB stick), and an upload of a bundle from the parent. Both stream
+/// through temporary files: a bundle is never held whole in memory.
+extension Pages {
+    /// The largest bundle an upload takes.
+    static let maxBundle = 2 * 1024 * 1024 * 1024
+
+    func exportBundle(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            guard let parent = node.org.parent else {
+                return errorPage(400, "本级没有上级单位，无需导出数据包。", visitor)
+            }
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-\(UUID().uuidString).bundle").path
+            let summary = try await blocking { [node] in try node.exportBundle(to: parent, path: path) }
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw DomainError.unavailable("the bundle file could not be read back")
+            }
+            let name = "tiersync-\(node.org.code)-to-\(parent)-\(summary.upTo).bundle"
+            let body = ResponseBody { writer in
+                defer {
+                    try? handle.close()
+                    try? FileManager.default.removeItem(atPath: path)
+                }
+                while let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\"",
+                    .cacheControl: "no-store",
+                ],
+                body: body)
+        }
+    }
+
+    /// A multipart upload of one file (the CSRF token is in the form's action URL, so the
+    /// token is checked before the body is read).
+    func importBundle(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-upload-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let upload = folder.appendingPathComponent("body")
+            let bundle = folder.appendingPathComponent("import.bundle")
+            guard let type = page.request.headers[.contentType], let boundary = Multipart.boundary(type) else {
+                return await syncView(visitor, error: "请选择要导入的数据包文件后再提交。", status: .badRequest)
+            }
+            FileManager.default.createFile(atPath: upload.path, contents: nil)
+            let output = try FileHandle(forWritingTo: upload)
+            var size = 0
+            do {
+                for try await buffer in page.request.body {
+                    size += buffer.readableBytes
+                    guard size <= Self.maxBundle else { throw DomainError.invalidValue(field: "bundle", value: "\(size)", allowed: "at most 2 GiB") }
+                    try output.write(contentsOf: Data(buffer.readableBytesView))
+                }
+                try output.close()
+            } catch {
+                try? output.close()
+                throw error
+            }
+            guard try Multipart.extractFirstFile(from: upload.path, boundary: boundary, to: bundle.path) else {
+                return await syncView(visitor, error: "上传的内容不是一个文件，请重新选择数据包。", status: .badRequest)
+            }
+            do {
+                let result = try await blocking { [node] in try node.acting(as: visitor.author!).importBundle(path: bundle.path) }
+                return await syncView(
+                    visitor,
+                    notice: "已导入来自 \(result.fromOrg) 的数据包：生效 \(result.report.applied) 项，冲突 \(result.report.conflicts) 个，拒收 \(result.report.refused.count) 项。")
+            } catch let error as DomainError {
+                return await syncView(visitor, error: "数据包未导入（未写入任何内容）：" + Wording.chinese(error), status: .badRequest)
+            } catch {
+                return await syncView(visitor, error: "数据包已损坏或不完整，未写入任何内容。请重新拷贝后再导入。（\(error)）", status: .badRequest)
+            }
+        }
+    }
+}
+
+/// Just enough of `multipart/form-data` for one uploaded file, read from a file on disk.
+enum Multipart {
+    static func boundary(_ contentType: String) -> String? {
+        guard contentType.lowercased().hasPrefix("multipart/form-data"),
+            let range = contentType.range(of: "boundary=")
+        else { return nil }
+        let value = contentType[range.upperBound...].split(separator: ";")[0]
+        return String(value).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+    }
+
+    /// Copies the content of the first file part of the body at `path` to `destination`;
+    /// false when the body holds no file part.
+    static func extractFirstFile(from path: String, boundary: String, to destination: String) throws -> Bool {
+        guard let input = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? input.close() }
+        let head = try input.read(upToCount: 16 * 1024) ?? Data()
+        let delimiter = Data("--\(boundary)".utf8)
+        var searchFrom = head.startIndex
+        // Parts before the file (none from our form, but a browser may add some) are skipped.
+        while let start = head.range(of: delimiter, in: searchFrom..<head.endIndex),
+            let headersEnd = head.range(of: Data("\r\n\r\n".utf8), in: start.upperBound..<head.endIndex)
+        {
+            let headers = String(decoding: head[start.upperBound..<headersEnd.lowerBound], as: UTF8.self)
+            guard headers.contains("filename=") else {
+                searchFrom = headersEnd.upperBound
+                continue
+            }
+            let total = try input.seekToEnd()
+            let tailLength = min(total, 4096)
+            try input.seek(toOffset: total - tailLength)
+            let tail = try input.read(upToCount: Int(tailLength)) ?? Data()
+            guard let closing = tail.range(of: Data("\r\n--\(boundary)".utf8), options: .backwards) else { return false }
+            let end = total - tailLength + UInt64(closing.lowerBound - tail.startIndex)
+            var offset = UInt64(headersEnd.upperBound - head.startIndex)
+            guard end >= offset else { return false }
+            FileManager.default.createFile(atPath: destination, contents: nil)
+            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: destination))
+            defer { try? output.close() }
+            try input.seek(toOffset: offset)
+            while offset < end {
+                let chunk = try input.read(upToCount: Int(min(1 << 20, end - offset))) ?? Data()
+                guard !chunk.isEmpty else { break }
+                try output.write(contentsOf: chunk)
+                offset += UInt64(chunk.count)
+            }
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import Hummingbird
+import TierSyncCore
+import TierSyncDomain
+import TierSyncHub
+import TierSyncStore
+
+/// Record pages: `/records/KIND` (list), `/records/KIND/new`, `/records/KIND/ID` (view, edit,
+/// history) and `/records/KIND/ID/delete`, KIND as in the CLI. A person works inside their
+/// org's subtree; every save is one transaction, refused whole while any field is wrong.
+extension Pages {
+    func recordsIndex(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            let scope = visitor.scope.code
+            let counts = try await blocking { [node] in
+                try RecordKind.editableKinds.map { ($0, try node.records($0, RecordQuery(org: scope, limit: 1)).total) }
+            }
+            let view = RecordsIndexView(
+                scopeName: visitor.scope.name,
+                kinds: counts.map { .init(href: "/records/\($0.0.name)", label: $0.0.displayName, count: $0.1) })
+            return await render("records", view, title: "录入", visitor: visitor, section: "records")
+        }
+    }
+
+    func list(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            let kind = try editableKind(page)
+            let view = try await blocking { [self] in try ListView.load(self, kind: kind, page: page, visitor: visitor) }
+            return await render("list", view, title: kind.displayName, visitor: visitor, section: "records")
+        }
+    }
+
+    func newForm(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            let kind = try editableKind(page)
+            let defaults = try await blocking { [node] in try node.defaults(kind) }
+            let values = defaults.merging([("org", visitor.scope.code)]) { $1 }
+            return try await formPage(kind, values: values, issues: [], visitor: visitor, record: nil)
+        }
+    }
+
+    func create(_ page: PageRequest) async throws -> Response {
+        let form = try await page.form()
+        return try await signedIn(page, .enter, form: form) { visitor in
+            let kind = try editableKind(page)
+            let values = Self.values(of: kind, in: form, keepEmpty: false)
+            let org = form["org"] ?? visitor.scope.code
+            do {
+                let record = try await blocking { [node] in
+                    try Self.checkScope(org, visitor: visitor, node: node)
+                    return try node.acting(as: visitor.author!).add(kind, org: org, values: values)
+                }
+                return redirect("/records/\(kind.name)/\(record.id.rawValue)?saved=1")
+            } catch let error as DomainError where !error.issues.isEmpty {
+                var typed = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, Self.typed($0, form)) })
+                typed["org"] = org
+                return try await formPage(
+                    kind, values: typed, issues: error.issues, visitor: visitor, record: nil,
+                    status: error.kind == .forbidden ? .forbidden : .badRequest)
+            }
+        }
+    }
+
+    func view(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            let kind = try editableKind(page)
+            let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
+            var values = Dictionary(
+                uniqueKeysWithValues: kind.fields.map { ($0.field, ValueText.input(record[$0.field], $0)) })
+            values["org"] = record.org
+            return try await formPage(
+                kind, values: values, issues: [], visitor: visitor, record: record, saved: page.query("saved") != nil)
+        }
+    }
+
+    func update(_ page: PageRequest) async throws -> Response {
+        let form = try await page.form()
+        return try await signedIn(page, .enter, form: form) { visitor in
+            let kind = try editableKind(page)
+            let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
+            let values = Self.values(of: kind, in: form, keepEmpty: true)
+            do {
+                _ = try await blocking { [node] in
+                    try node.acting(as: visitor.author!).set(kind, id: record.id.rawValue, values: values)
+                }
+                return redirect("/records/\(kind.name)/\(record.id.rawValue)?saved=1")
+            } catch let error as DomainError where !error.issues.isEmpty {
+                var typed = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, Self.typed($0, form)) })
+                typed["org"] = record.org
+                return try await formPage(
+                    kind, values: typed, issues: error.issues, visitor: visitor, record: record, status: .badRequest)
+            }
+        }
+    }
+
+    func confirmDelete(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .enter) { visitor in
+            let kind = try editableKind(page)
+            let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
+            let view = ConfirmView(
+                title: "确认删除\(kind.displayName)", name: record[kind.titleField].description,
+                message: "删除后记录保留为“已删除”标记并同步到上级，可在历史中查到。确定删除吗？",
+                action: "/records/\(kind.name)/\(record.id.rawValue)/delete", csrf: visitor.csrf,
+                cancelHref: "/records/\(kind.name)/\(record.id.rawValue)")
+            return await render("confirm", view, title: view.title, visitor: visitor, section: "records")
+        }
+    }
+
+    func delete(_ page: PageRequest) async throws -> Response {
+        let form = try await page.form()
+        return try await signedIn(page, .enter, form: form) { visitor in
+            let kind = try editableKind(page)
+            let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
+            try await blocking { [node] in try node.acting(as: visitor.author!).delete(kind, id: record.id.rawValue) }
+            return redirect("/records/\(kind.name)?deleted=1")
+        }
+    }
+
+    // MARK: helpers
+
+    func editableKind(_ page: PageRequest) throws -> RecordKind {
+        let name = page.parameter("kind")
+        guard let kind = RecordKind.editableKinds.first(where: { $0.name == name }) else {
+            throw DomainError.notFound(kind: "record kind", id: name)
+        }
+        return kind
+    }
+
+    /// The record, when it is inside the visitor's subtree (403 otherwise).
+    func visibleRecord(_ kind: RecordKind, _ id: String, visitor: Visitor) async throws -> StoredRecord {
+        try await blocking { [node] in
+            let record = try node.show(kind, id: id)
+            try Self.checkScope(record.org, visitor: visitor, node: node)
+            return record
+        }
+    }
+
+    static func checkScope(_ org: String, visitor: Visitor, node: TierSyncNode) throws {
+        guard let unit = try node.store.read({ db in try OrgUnit.fetchOne(db, key: org) }) else {
+            throw DomainError.invalid([
+                FieldIssue(field: "org", value: org, rule: .unknownOrg, allowed: "an org code")
+            ])
+        }
+        guard visitor.scope.contains(unit) else {
+            throw DomainError.outsideSubtree(org: org, nodeOrg: visitor.scope.code)
+        }
+    }
+
+    /// The form's values for the domain: checkboxes joined with commas; on `add`, empty
+    /// fields are left out (defaults apply), on `set` they clear the field.
+    static func values(of kind: RecordKind, in form: Form, keepEmpty: Bool) -> [String: String] {
+        var values: [String: String] = [:]
+        for spec in kind.fields {
+            let text = typed(spec, form)
+            if keepEmpty || !text.trimmingCharacters(in: .whitespaces).isEmpty { values[spec.field] = text }
+        }
+        return values
+    }
+
+    static func typed(_ spec: FieldSpec, _ form: Form) -> String {
+        form.all(spec.field).joined(separator: ",")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import TierSyncDashboard
+import TierSyncDomain
+import TierSyncHub
+
+/// Signing in and out. The cookie holds only a random session id (HttpOnly, SameSite=Strict,
+/// Secure behind the TLS proxy); the session lives on the server and survives a restart.
+extension Pages {
+    /// `/`: a person's records, an operator's consolidated view.
+    func home(_ page: PageRequest) async throws -> Response {
+        try await signedIn(page, .read) { visitor in
+            redirect(visitor.role == nil ? "/orgs/\(visitor.scope.code)" : "/records")
+        }
+    }
+
+    func loginForm(_ page: PageRequest) async throws -> Response {
+        let notice = page.query("expired") != nil ? "登录已过期或已退出，请重新登录。" : nil
+        return html(.ok, DashboardRenderer.render(LoginPage(error: notice)))
+    }
+
+    /// Checks `login` and `password` (or an operator credential as the password) and starts
+    /// a session.
+    func login(_ page: PageRequest) async throws -> Response {
+        let form = try await page.form()
+        let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"] ?? ""
+        let address = page.address
+        do {
+            let subject: String = try await blocking { [node] in
+                if password.hasPrefix("op-"), password.contains("."), login.isEmpty || password.hasPrefix(login + ".") {
+                    return "operator:" + (try node.authenticateOperator(credential: password).account.id)
+                }
+                return "user:" + (try node.checkPassword(login: login, password: password, address: address).login)
+            }
+            let id = try await blocking { [node] in try node.startSession(subject: subject) }
+            logger.info("signed in", metadata: ["subject": "\(subject)"])
+            let secure = page.isHTTPS ? "; Secure" : ""
+            return redirect(
+                "/", cookie: "\(HubService.sessionCookie)=\(id); HttpOnly; SameSite=Strict; Path=/\(secure)")
+        } catch let error as DomainError {
+            let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : .unauthorized
+            return html(status, DashboardRenderer.render(LoginPage(error: Wording.chinese(error), login: login)))
+        }
+    }
+
+    /// Ends the session and clears the cookie.
+    func logout(_ page: PageRequest) async throws -> Response {
+        let form = try await page.form()
+        return try await signedIn(page, .read, form: form) { visitor in
+            try await blocking { [node] in try node.endSession(visitor.sessionID) }
+            return redirect(
+                "/login", cookie: "\(HubService.sessionCookie)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+        }
+    }
+}

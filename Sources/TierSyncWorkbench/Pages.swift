@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TierSyncDashboard
+import TierSyncDomain
+import TierSyncHub
+import TierSyncStore
+
+/// The handlers of the site's pages. Each resolves the visitor from the session cookie,
+/// checks what the page needs (role, CSRF token), calls the domain off the event loops, and
+/// renders HTML; a refusal is a page in Chinese, never a stack trace or a JSON body.
+struct Pages: Sendable {
+    let node: TierSyncNode
+    let logger: Logger
+    let idleLimit: Int64
+    /// True when the node has units below it, so that 汇总 has something to show.
+    let hasSubtree: Bool
+
+    /// Runs `body` for a signed-in visitor who has `need`; for a POST, only with the
+    /// session's CSRF token (`csrf` in the form, or in the query for an upload). Without a
+    /// live session, GET and POST alike go to the sign-in form and nothing is done.
+    func signedIn(
+        _ page: PageRequest, _ need: Visitor.Need, form: Form? = nil,
+        _ body: (Visitor) async throws -> Response
+    ) async throws -> Response {
+        guard let id = page.sessionID,
+            let session = try? await blocking({ [node, idleLimit] in try node.session(id, idleLimit: idleLimit) })
+        else {
+            let expired = page.sessionID != nil
+            return redirect("/login" + (expired ? "?expired=1" : ""))
+        }
+        let visitor = Visitor(session: session, sessionID: id)
+        if let reason = visitor.refusal(for: need) { return errorPage(403, reason, visitor) }
+        if page.request.method == .post {
+            let token = form?["csrf"] ?? page.query("csrf")
+            guard let token, Self.constantTimeEqual(token, session.csrf) else {
+                logger.warning("form without a valid CSRF token refused", metadata: ["path": "\(page.request.uri.path)"])
+                return errorPage(403, "表单校验码无效或缺失（可能来自其他网站，或页面已过期）。请回到页面刷新后重新提交，未保存任何内容。", visitor)
+            }
+        }
+        do {
+            return try await body(visitor)
+        } catch {
+            return failure(error, visitor)
+        }
+    }
+
+    /// A refusal as a page: the domain's errors worded in Chinese where they have a form.
+    func failure(_ error: any Error, _ visitor: Visitor?) -> Response {
+        if let domain = error as? DomainError {
+            switch domain.kind {
+            case .notFound: return errorPage(404, "未找到：\(domain.description)", visitor)
+            case .forbidden: return errorPage(403, Wording.chinese(domain), visitor)
+            case .unauthorized: return errorPage(401, Wording.chinese(domain), visitor)
+            case .unavailable: return errorPage(503, Wording.chinese(domain), visitor)
+            case .throttled, .badInput: return errorPage(400, Wording.chinese(domain), visitor)
+            }
+        }
+        logger.error("page failed", metadata: ["error": "\(error)"])
+        return errorPage(500, "出错了：\(error)", visitor)
+    }
+
+    // MARK: responses
+
+    func render(_ template: String, _ view: Any, title: String, visitor: Visitor?, section: String, status: HTTPResponse.Status = .ok) async -> Response {
+        let chrome = await self.chrome(visitor, section: section)
+        let content = WorkbenchTemplates.render(view, template)
+        return html(status, DashboardRenderer.layout(title: title, chrome: chrome, content: content))
+    }
+
+    func errorPage(_ status: Int, _ message: String, _ visitor: Visitor?) -> Response {
+        let view = ErrorPage(status: status, message: message, homeHref: "/")
+        let chrome = SiteChrome(userName: visitor?.name, roleName: visitor?.role?.chineseName, csrf: visitor?.csrf)
+        return html(HTTPResponse.Status(code: status), DashboardRenderer.render(view, chrome: chrome))
+    }
+
+    func redirect(_ location: String, cookie: String? = nil) -> Response {
+        var headers: HTTPFields = [.location: location]
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                // Pages hold contact details: never cached, never framed; no script runs.
+                .cacheControl: "no-store",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+                .init("X-Content-Type-Options")!: "nosniff",
+                .init("X-UA-Compatible")!: "IE=edge",
+                .init("Referrer-Policy")!: "no-referrer",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+

@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TierSyncDomain
+import TierSyncHub
+
+/// The one site every node serves (`tiersync serve`): protocol v1 for its children, and for
+/// its staff the workbench (录入, 同步, 冲突, 账号) and, where it has a subtree, the consolidated
+/// view (汇总). Pages are rendered on the server and work without JavaScript.
+///
+/// ```swift
+/// let app = Site(node: node).application(host: "127.0.0.1", port: 0) { port in print(port) }
+/// try await app.runService()
+/// ```
+public struct Site: Sendable {
+    public let node: TierSyncNode
+    let logger: Logger
+    /// How long a browser session lives without a request, in milliseconds.
+    let idleLimit: Int64
+
+    public init(
+        node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
+        logger: Logger = Logger(label: "tiersync.site")
+    ) {
+        self.node = node
+        self.idleLimit = idleLimit
+        self.logger = logger
+    }
+
+    /// The server on `host:port` (port 0: any free one, reported to `onListening`).
+    public func application(
+        host: String, port: Int, services: [any Service] = [],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: HubRequestContext.self)
+        HubService(node: node, logger: logger).register(on: router)
+        let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
+        let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)
+        for route in Self.routes {
+            let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
+            router.on(RouterPath(route.path), method: method) { request, context in
+                try await route.handler(pages, PageRequest(request: request, context: context))
+            }
+        }
+        return HubService.application(
+            router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)
+    }
+}
+
+extension Site {
+    /// A page route: what `SyncServer/openapi.yaml` documents beside protocol v1.
+    public struct Route: Sendable {
+        public let method: String
+        public let path: String
+        let handler: @Sendable (Pages, PageRequest) async throws -> Response
+
+        init(_ method: String, _ path: String, _ handler: @escaping @Sendable (Pages, PageRequest) async throws -> Response) {
+            (self.method, self.path, self.handler) = (method, path, handler)
+        }
+    }
+
+    public static let routes: [Route] = [
+        Route("GET", "/") { try await $0.home($1) },
+        Route("GET", "/login") { try await $0.loginForm($1) },
+        Route("POST", "/login") { try await $0.login($1) },
+        Route("POST", "/logout") { try await $0.logout($1) },
+        Route("GET", "/records") { try await $0.recordsIndex($1) },
+        Route("GET", "/records/{kind}") { try await $0.list($1) },
+        Route("GET", "/records/{kind}/new") { try await $0.newForm($1) },
+        Route("POST", "/records/{kind}/new") { try await $0.create($1) },
+        Route("GET", "/records/{kind}/{id}") { try await $0.view($1) },
+        Route("POST", "/records/{kind}/{id}") { try await $0.update($1) },
+        Route("GET", "/records/{kind}/{id}/delete") { try await $0.confirmDelete($1) },
+        Route("POST", "/records/{kind}/{id}/delete") { try await $0.delete($1) },
+        Route("GET", "/stock") { try await $0.stock($1) },
+        Route("GET", "/stock/items/{id}") { try await $0.stockItem($1) },
+        Route("GET", "/stock/{movement}") { try await $0.movementForm($1) },
+        Route("POST", "/stock/{movement}") { try await $0.recordMovement($1) },
+        Route("POST", "/stock/events/{id}/reverse") { try await $0.reverse($1) },
+        Route("GET", "/sync") { try await $0.syncPage($1) },
+        Route("POST", "/sync/now") { try await $0.syncNow($1) },
+        Route("POST", "/sync/join") { try await $0.join($1) },
+        Route("POST", "/sync/enroll") { try await $0.enroll($1) },
+        Route("GET", "/sync/bundle") { try await $0.exportBundle($1) },
+        Route("POST", "/sync/bundle") { try await $0.importBundle($1) },
+        Route("GET", "/conflicts") { try await $0.conflicts($1) },
+        Route("POST", "/conflicts/{id}") { try await $0.settle($1) },
+        Route("GET", "/accounts") { try await $0.accounts($1) },
+        Route("POST", "/accounts") { try await $0.addAccount($1) },
+        Route("POST", "/accounts/{login}") { try await $0.changeAccount($1) },
+        Route("GET", "/orgs/{code}") { try await $0.orgPage($1) },
+        Route("GET", "/orgs/{code}/{kind}") { try await $0.reportPage($1) },
+    ]
+}
