@@ -82,7 +82,11 @@ extension TierSyncNode {
     public func checkPassword(login: String, password: String, address: String) throws -> UserAccount {
         let now = store.wallClock.nowMilliseconds()
         let keys = ["login:" + login, "address:" + address]
-        let wait = try store.read { db in try keys.map { try SignInThrottle.wait(key: $0, now: now, db: db) }.max() ?? 0 }
+        let wait = try store.read { db in
+            max(
+                try SignInThrottle.wait(key: keys[0], free: SignInThrottle.freePerLogin, now: now, db: db),
+                try SignInThrottle.wait(key: keys[1], free: SignInThrottle.freePerAddress, now: now, db: db))
+        }
         guard wait == 0 else { throw DomainError.tooManyAttempts(retryAfterSeconds: Int((wait + 999) / 1000)) }
         let account = try store.read { db in try UserAccount.fetchOne(db, key: login) }
         // An unknown login costs the same bcrypt check, so timing does not tell which logins exist.
@@ -125,14 +129,16 @@ extension TierSyncNode {
     }
 }
 
-/// The slow-down after wrong passwords: from the third in a row, each attempt waits twice as
-/// long as the last (1 s, 2 s, 4 s … at most 5 minutes); fifteen quiet minutes forgive them.
+/// The slow-down after wrong passwords: past the free ones (2 per login; 10 per address, an
+/// office's PCs share one), each attempt waits twice as long as the last (1 s, 2 s, 4 s … at
+/// most 5 minutes); fifteen quiet minutes forgive them.
 enum SignInThrottle {
-    static let free = 2
+    static let freePerLogin = 2
+    static let freePerAddress = 10
     static let forgiveAfter: Int64 = 15 * 60_000
 
     /// Milliseconds still to wait before `key` may try again (0: now).
-    static func wait(key: String, now: Int64, db: Database) throws -> Int64 {
+    static func wait(key: String, free: Int, now: Int64, db: Database) throws -> Int64 {
         guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_at FROM sign_in_failure WHERE key = ?", arguments: [key])
         else { return 0 }
         let failures: Int = row["failures"]

@@ -5,8 +5,8 @@
 
 Each STEP is a path to open ("/", "/orgs/520200") or "follow-child", which clicks the first
 child's link in the children table of the page on screen (the drill-down, as a person does).
-The operator credential is set as the dashboard's cookie with the DevTools protocol
-(Network.setCookie), so it never appears in a URL. Prints a JSON array, one object per step:
+The operator credential is typed into the sign-in form's password field; the browser then
+holds only the session cookie the hub sets, so the credential never appears in a URL. Prints a JSON array, one object per step:
 the HTTP status of the page, its path after redirects, its text, the headline figures, the
 children table, the chart bars and the breadcrumbs, all read from the rendered DOM.
 --screenshot saves a full-page PNG of the first step.
@@ -133,9 +133,18 @@ def main():
     args = parser.parse_args()
     browser = DevTools(args.chromium)
     try:
-        browser.call(
-            "Network.setCookie", name="tiersync_operator", value=args.cookie, url=args.base + "/",
-            httpOnly=True, sameSite="Strict")
+        # Sign in through the form, as a person does: the credential goes in the password
+        # field, and the browser keeps only the session cookie the hub sets.
+        browser.events.clear()
+        started = time.time()
+        browser.call("Page.navigate", url=args.base + "/login")
+        browser.wait_for_load(started)
+        browser.events.clear()
+        started = time.time()
+        browser.evaluate(
+            "document.querySelector('[name=password]').value = " + json.dumps(args.cookie)
+            + "; document.querySelector('form[action=\"/login\"]').submit()")
+        browser.wait_for_load(started)
         pages = []
         for index, step in enumerate(args.steps):
             browser.events.clear()

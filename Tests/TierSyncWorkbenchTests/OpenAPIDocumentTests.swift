@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import TierSyncHub
+import TierSyncHub
+import TierSyncWorkbench
 
 /// The OpenAPI document in the repository describes exactly the routes the hub serves.
 @Suite struct OpenAPIDocumentTests {
@@ -30,9 +31,9 @@ import Testing
         return routes
     }
 
-    @Test("every route the hub serves is documented, and every documented route is served")
+    @Test("every route the site serves (protocol v1 and the pages) is documented, and every documented route is served")
     func matchesRoutes() throws {
-        let served = Set(HubService.routes.map { "\($0.method) \($0.path)" })
+        let served = Set(HubService.routes.map { "\($0.method) \($0.path)" } + Site.routes.map { "\($0.method) \($0.path)" })
         #expect(try Self.documentedRoutes() == served)
         #expect(
             served.isSuperset(of: [

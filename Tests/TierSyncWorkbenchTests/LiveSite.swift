@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import TierSyncDomain
+import TierSyncWorkbench
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A node's site on a free loopback port for the length of a test (a county, 钟山区, with
+/// an admin and a clerk of one of its townships); its folder is removed with it.
+final class LiveSite: @unchecked Sendable {
+    /// Hands back redirects instead of following them, to look at the answer itself.
+    final class NoRedirects: NSObject, URLSessionTaskDelegate {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) { completionHandler(nil) }
+    }
+
+    let directory: URL
+    let node: TierSyncNode
+    private(set) var url: URL
+    private var server: Task<Void, any Error>
+    let http = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+    static let password = "示例密码-2026"
+
+    init(idleLimit: Int64 = TierSyncNode.defaultIdleLimit) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-site-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        node = try TierSyncNode.create(path: directory.appendingPathComponent("county.db").path, org: "520201", logger: Self.silent)
+        try node.addUser(login: "admin", name: "示例·管理员", role: .admin, password: Self.password)
+        try node.addUser(login: "clerk", name: "示例·填报员", role: .clerk, org: "520201101", password: Self.password)
+        (server, url) = try await Self.start(node, idleLimit: idleLimit)
+    }
+
+    static let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func start(_ node: TierSyncNode, idleLimit: Int64) async throws -> (Task<Void, any Error>, URL) {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Site(node: node, idleLimit: idleLimit, logger: silent).application(host: "127.0.0.1", port: 0) {
+            continuation.yield($0)
+        }
+        let server = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        return (server, URL(string: "http://127.0.0.1:\(await iterator.next()!)")!)
+    }
+
+    /// Stops the server and starts another on the same database (a restart).
+    func restart() async throws {
+        server.cancel()
+        _ = try? await server.value
+        (server, url) = try await Self.start(TierSyncNode.open(path: node.store.path, logger: Self.silent), idleLimit: TierSyncNode.defaultIdleLimit)
+    }
+
+    func stop() { server.cancel() }
+
+    deinit {
+        server.cancel()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    // MARK: requests
+
+    struct Answer {
+        let status: Int
+        let headers: [String: String]
+        let body: String
+        var location: String? { headers["Location"] }
+    }
+
+    func get(_ path: String, session: String? = nil) async throws -> Answer {
+        var request = URLRequest(url: URL(string: url.absoluteString + path)!)
+        if let session { request.setValue("tiersync_session=\(session)", forHTTPHeaderField: "Cookie") }
+        return try await send(request)
+    }
+
+    func post(_ path: String, _ fields: [(String, String)], session: String? = nil) async throws -> Answer {
+        var request = URLRequest(url: URL(string: url.absoluteString + path)!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        if let session { request.setValue("tiersync_session=\(session)", forHTTPHeaderField: "Cookie") }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._")
+        request.httpBody = Data(
+            fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
+        return try await send(request)
+    }
+
+    private func send(_ request: URLRequest) async throws -> Answer {
+        let (data, response) = try await http.data(for: request)
+        let http = response as! HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (key, value) in http.allHeaderFields { headers["\(key)"] = "\(value)" }
+        return Answer(status: http.statusCode, headers: headers, body: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Signs in and returns the session id from the cookie.
+    func signIn(_ login: String, password: String = LiveSite.password) async throws -> String? {
+        let answer = try await post("/login", [("login", login), ("password", password)])
+        guard answer.status == 303, let cookie = answer.headers["Set-Cookie"],
+            let value = cookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last
+        else { return nil }
+        return String(value)
+    }
+
+    /// The CSRF token of the forms on `path`.
+    func csrf(_ path: String, session: String) async throws -> String {
+        let page = try await get(path, session: session).body
+        guard let range = page.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return "" }
+        return String(page[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+    }
+}

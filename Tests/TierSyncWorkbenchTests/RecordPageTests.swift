@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TierSyncDomain
+
+/// The record pages on a live site: errors in Chinese beside the field with the typed value
+/// kept, nothing half-saved, a clerk's org, history with who made each change.
+@Suite struct RecordPageTests {
+    @Test("a bad phone: the Chinese error stands beside the field, every value typed is kept, nothing is saved")
+    func validation() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        let session = try #require(try await site.signIn("clerk"))
+        let token = try await site.csrf("/records/contact/new", session: session)
+        let answer = try await site.post(
+            "/records/contact/new",
+            [("csrf", token), ("org", "520201101"), ("role", "information-officer"), ("name", "示例·吴九"), ("phone", "139000011"),
+             ("wechat", "x")],
+            session: session)
+        #expect(answer.status == 400)
+        #expect(answer.body.contains(#"data-error="phone">电话“139000011”格式不对"#))
+        #expect(answer.body.contains(#"data-error="wechat">"#), "every wrong field is named at once")
+        #expect(answer.body.contains(#"name="name" value="示例·吴九""#) && answer.body.contains(#"value="139000011""#))
+        #expect(!answer.body.contains("--phone"), "a clerk never sees a flag name")
+        #expect(try site.node.list(.contact).isEmpty)
+    }
+
+    @Test("a clerk is refused outside their org, and sees only their subtree")
+    func clerkScope() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        let sibling = try site.node.add(.contact, org: "520201102", values: ["role": "信息员", "name": "示例·邻镇", "phone": "13900000012"])
+        let session = try #require(try await site.signIn("clerk"))
+        #expect(try await site.get("/records/contact/\(sibling.id.rawValue)", session: session).status == 403)
+        let token = try await site.csrf("/records/contact/new", session: session)
+        let outside = try await site.post(
+            "/records/contact/new",
+            [("csrf", token), ("org", "520201102"), ("role", "information-officer"), ("name", "示例·越权"), ("phone", "13900000013")],
+            session: session)
+        #expect(outside.status == 403)
+        #expect(try site.node.list(.contact).count == 1)
+        let list = try await site.get("/records/contact", session: session)
+        #expect(!list.body.contains("示例·邻镇"))
+        let accounts = try await site.post("/accounts", [("csrf", token), ("login", "x1"), ("name", "x"), ("password", "12345678")], session: session)
+        #expect(accounts.status == 403, "only admins manage accounts")
+    }
+
+    @Test("a record's page shows its history: who, on which node, old → new; delete leaves a tombstone")
+    func historyAndDelete() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        let session = try #require(try await site.signIn("admin"))
+        let token = try await site.csrf("/records/contact/new", session: session)
+        let created = try await site.post(
+            "/records/contact/new",
+            [("csrf", token), ("org", "520201"), ("role", "liaison"), ("name", "示例·郑十"), ("phone", "13900000010")], session: session)
+        let path = try #require(created.location?.split(separator: "?").first.map(String.init))
+        let record = try site.node.list(.contact)[0]
+        var fields = [("csrf", token)]
+        for spec in RecordKind.contact.fields {
+            fields.append((spec.field, spec.field == "phone" ? "13900000020" : record[spec.field].description))
+        }
+        #expect(try await site.post(path, fields, session: session).status == 303)
+        let page = try await site.get(path, session: session).body
+        #expect(page.contains("<td>13900000010</td><td>13900000020</td><td data-key=\"author\">示例·管理员</td>"))
+        #expect(page.contains(site.node.store.node.id.rawValue))
+        #expect(try await site.get(path + "/delete", session: session).body.contains("确认删除"))
+        #expect(try await site.post(path + "/delete", [("csrf", token)], session: session).status == 303)
+        #expect(try site.node.list(.contact, includeDeleted: true).map(\.deleted) == [true])
+    }
+
+    @Test("an issue of more stock than the site holds is refused beside the quantity")
+    func stock() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        let session = try #require(try await site.signIn("admin"))
+        let token = try await site.csrf("/stock/receive", session: session)
+        let received = try await site.post(
+            "/stock/receive",
+            [("csrf", token), ("org", "520201"), ("item", "帐篷"), ("category", "life-support"), ("unit", "顶"), ("site", "区物资库"),
+             ("quantity", "10")], session: session)
+        #expect(received.status == 303)
+        let issued = try await site.post(
+            "/stock/issue", [("csrf", token), ("org", "520201"), ("item", "帐篷"), ("site", "区物资库"), ("quantity", "12")],
+            session: session)
+        #expect(issued.status == 400 && issued.body.contains(#"data-error="quantity">库存不足：该库点现有 10"#))
+        #expect(try site.node.stockBalances().map(\.quantity) == [10])
+    }
+}
+
