@@ -65,7 +65,9 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
             ]
         }
         if case .unknownOrg(let code) = code {
-            return [FieldIssue(field: "org", value: code, rule: .unknownOrg, allowed: "an org code", english: description)]
+            return [
+                FieldIssue(field: "org", value: code, rule: .unknownOrg, allowed: "an org code", english: description)
+            ]
         }
         if case .outsideSubtree(let org, let nodeOrg) = code {
             return [

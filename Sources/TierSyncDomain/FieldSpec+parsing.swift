@@ -8,7 +8,8 @@ extension FieldSpec {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
             if required {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a value (\(summary)); it is required",
+                throw DomainError.invalidValue(
+                    field: flag, value: raw, allowed: "a value (\(summary)); it is required",
                     rule: .required(because: nil))
             }
             return .null
@@ -33,7 +34,8 @@ extension FieldSpec {
             return .text(keys.joined(separator: ","))
         case .date:
             guard let date = CivilDate(parsing: text) else {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a date YYYY-MM-DD, e.g. 2026-03-15",
+                throw DomainError.invalidValue(
+                    field: flag, value: raw, allowed: "a date YYYY-MM-DD, e.g. 2026-03-15",
                     rule: .date)
             }
             return .text(date.description)
@@ -66,7 +68,8 @@ extension FieldSpec {
             return .text(text)
         case .count:
             guard let count = Int64(text), count >= 0, count <= 10_000_000 else {
-                throw DomainError.invalidValue(field: flag, value: raw, allowed: "a whole number from 0 to 10000000",
+                throw DomainError.invalidValue(
+                    field: flag, value: raw, allowed: "a whole number from 0 to 10000000",
                     rule: .count)
             }
             return .integer(count)

@@ -29,7 +29,8 @@ extension TierSyncNode {
         return try store.read { db in
             let directory = try PeerDirectory(db: db)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, field, value, hlc, node FROM change_log WHERE record = ? AND tbl = ? ORDER BY seq",
+                db,
+                sql: "SELECT seq, field, value, hlc, node FROM change_log WHERE record = ? AND tbl = ? ORDER BY seq",
                 arguments: [recordID.rawValue, kind.table])
             var last: [String: FieldValue] = [:]
             return try rows.map { row in

@@ -17,10 +17,14 @@ extension TierSyncNode {
             conditions.append("r.\(spec.field) = ?")
             arguments.append(value)
         }
-        if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty, !kind.searchFields.isEmpty {
-            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\")
+        if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty, !kind.searchFields.isEmpty
+        {
+            let pattern =
+                "%"
+                + search.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            conditions.append("(" + kind.searchFields.map { "r.\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
+            conditions.append(
+                "(" + kind.searchFields.map { "r.\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
             arguments += kind.searchFields.map { _ in pattern }
         }
         let sortColumn: String

@@ -17,7 +17,8 @@ extension TierSyncNode {
         throws -> UserAccount
     {
         let login = login.trimmingCharacters(in: .whitespaces)
-        guard (2...32).contains(login.count), login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+        guard (2...32).contains(login.count),
+            login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
         else {
             throw DomainError.invalidValue(
                 field: "login", value: login, allowed: "2 to 32 letters, digits, '.', '_' or '-'",
@@ -139,7 +140,9 @@ enum SignInThrottle {
 
     /// Milliseconds still to wait before `key` may try again (0: now).
     static func wait(key: String, free: Int, now: Int64, db: Database) throws -> Int64 {
-        guard let row = try Row.fetchOne(db, sql: "SELECT failures, last_at FROM sign_in_failure WHERE key = ?", arguments: [key])
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT failures, last_at FROM sign_in_failure WHERE key = ?", arguments: [key])
         else { return 0 }
         let failures: Int = row["failures"]
         let last: Int64 = row["last_at"]

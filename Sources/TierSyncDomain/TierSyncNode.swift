@@ -112,7 +112,8 @@ public final class TierSyncNode: Sendable {
 
     /// Warnings about a record that do not stop a save: a contact not confirmed for a year.
     public func warnings(_ kind: RecordKind, _ record: StoredRecord) -> [FieldIssue] {
-        guard kind.name == "contact", let confirmed = record["last_confirmed"].textValue.flatMap(CivilDate.init(parsing:)),
+        guard kind.name == "contact",
+            let confirmed = record["last_confirmed"].textValue.flatMap(CivilDate.init(parsing:)),
             let today = CivilDate(parsing: DateTimeText.chinaDate(milliseconds: store.wallClock.nowMilliseconds()))
         else { return [] }
         let days = today.daysSinceEpoch - confirmed.daysSinceEpoch
@@ -225,7 +226,8 @@ public final class TierSyncNode: Sendable {
                 issues[spec.field] = error.issues[0]
             }
         }
-        for spec in kind.fields where spec.required && issues[spec.field] == nil && (record[spec.field] ?? .null) == .null {
+        for spec in kind.fields
+        where spec.required && issues[spec.field] == nil && (record[spec.field] ?? .null) == .null {
             issues[spec.field] = .missing("--\(spec.flag)", kind: kind.name, hint: spec.summary)
         }
         guard issues.isEmpty else { throw DomainError.invalid(kind.fields.compactMap { issues[$0.field] }) }

@@ -36,7 +36,9 @@ struct ListView: Sendable {
         let org = page.query("org").flatMap { code in orgs.contains { $0.code == code } ? code : nil } ?? scope.code
         var filters: [String: String] = [:]
         for spec in kind.filterFields { filters[spec.field] = page.query(spec.field) }
-        let sort = page.query("sort").flatMap { key in (kind.listColumns + ["org", "updated"]).contains(key) ? key : nil }
+        let sort = page.query("sort").flatMap { key in
+            (kind.listColumns + ["org", "updated"]).contains(key) ? key : nil
+        }
         let descending = page.query("dir").map { $0 != "asc" } ?? (sort == nil)
         let number = max(1, Int(page.query("page") ?? "") ?? 1)
         let query = RecordQuery(
@@ -47,8 +49,10 @@ struct ListView: Sendable {
             vocabulary: node.vocabulary, orgNames: Dictionary(uniqueKeysWithValues: orgs.map { ($0.code, $0.name) }),
             planTitles: [:])
         func link(_ changes: [String: String?]) -> String {
-            var items: [String: String] = ["q": page.query("q") ?? "", "org": org == scope.code ? "" : org, "sort": sort ?? "",
-                "dir": sort == nil ? "" : (descending ? "desc" : "asc"), "page": number > 1 ? String(number) : ""]
+            var items: [String: String] = [
+                "q": page.query("q") ?? "", "org": org == scope.code ? "" : org, "sort": sort ?? "",
+                "dir": sort == nil ? "" : (descending ? "desc" : "asc"), "page": number > 1 ? String(number) : "",
+            ]
             for (key, value) in filters { items[key] = value }
             for (key, value) in changes { items[key] = value ?? "" }
             let query = items.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
@@ -79,14 +83,20 @@ struct ListView: Sendable {
         let last = min(result.total, number * pageSize)
         return ListView(
             kind: kind.name, kindName: kind.displayName,
-            tabs: RecordKind.editableKinds.map { Tab(href: "/records/\($0.name)", label: $0.displayName, current: $0.name == kind.name) }
+            tabs: RecordKind.editableKinds.map {
+                Tab(href: "/records/\($0.name)", label: $0.displayName, current: $0.name == kind.name)
+            }
                 + [Tab(href: "/stock", label: "物资台账", current: false)],
             search: page.query("q") ?? "",
             filters: kind.filterFields.map { spec in
-                guard case .term(let vocabulary) = spec.type else { return Filter(key: spec.field, label: spec.label, options: []) }
+                guard case .term(let vocabulary) = spec.type else {
+                    return Filter(key: spec.field, label: spec.label, options: [])
+                }
                 return Filter(
                     key: spec.field, label: spec.label,
-                    options: [FieldView.Option(value: "", label: "全部\(spec.label)", selected: filters[spec.field] == nil)]
+                    options: [
+                        FieldView.Option(value: "", label: "全部\(spec.label)", selected: filters[spec.field] == nil)
+                    ]
                         + node.vocabulary.terms(of: vocabulary).map {
                             FieldView.Option(value: $0.key, label: $0.name, selected: filters[spec.field] == $0.key)
                         })

@@ -8,7 +8,10 @@ import TierSyncStore
 /// enables them and sets passwords; everyone changes their own password.
 extension Pages {
     struct AccountsView: Sendable {
-        struct Account: Sendable { let login: String; let name: String; let role: String; let org: String; let state: String; let lastSignIn: String; let disabled: Bool; let isSelf: Bool }
+        struct Account: Sendable {
+            let login: String; let name: String; let role: String; let org: String; let state: String;
+            let lastSignIn: String; let disabled: Bool; let isSelf: Bool
+        }
         let accounts: [Account]
         let isAdmin: Bool
         let csrf: String
@@ -35,11 +38,14 @@ extension Pages {
                 _ = try await blocking { [node] in
                     try Self.checkScope(org, visitor: visitor, node: node)
                     return try node.addUser(
-                        login: form["login"] ?? "", name: form["name"] ?? "", role: role, org: org, password: form["password"] ?? "")
+                        login: form["login"] ?? "", name: form["name"] ?? "", role: role, org: org,
+                        password: form["password"] ?? "")
                 }
                 return redirect("/accounts?done=1")
             } catch let error as DomainError {
-                return await accountsPage(visitor, error: Wording.chinese(error), typed: (form["login"] ?? "", form["name"] ?? ""), status: .badRequest)
+                return await accountsPage(
+                    visitor, error: Wording.chinese(error), typed: (form["login"] ?? "", form["name"] ?? ""),
+                    status: .badRequest)
             }
         }
     }
@@ -72,7 +78,10 @@ extension Pages {
         }
     }
 
-    func accountsPage(_ visitor: Visitor, notice: String? = nil, error: String? = nil, typed: (String, String) = ("", ""), status: HTTPResponse.Status = .ok) async -> Response {
+    func accountsPage(
+        _ visitor: Visitor, notice: String? = nil, error: String? = nil, typed: (String, String) = ("", ""),
+        status: HTTPResponse.Status = .ok
+    ) async -> Response {
         let scope = visitor.scope
         let loaded = try? await blocking { [node] in (try node.users(), try node.orgs(under: scope.code)) }
         let (users, orgs) = loaded ?? ([], [])
@@ -88,8 +97,12 @@ extension Pages {
                     lastSignIn: $0.lastSignIn.map(ChinaTime.display) ?? "从未", disabled: $0.disabledAt != nil,
                     isSelf: $0.login == visitor.user?.login)
             }, isAdmin: isAdmin, csrf: visitor.csrf,
-            roles: UserRole.allCases.map { FieldView.Option(value: $0.rawValue, label: $0.chineseName, selected: $0 == .clerk) },
-            orgs: orgs.map { FieldView.Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == scope.code) },
+            roles: UserRole.allCases.map {
+                FieldView.Option(value: $0.rawValue, label: $0.chineseName, selected: $0 == .clerk)
+            },
+            orgs: orgs.map {
+                FieldView.Option(value: $0.code, label: "\($0.code) \($0.name)", selected: $0.code == scope.code)
+            },
             notice: notice, error: error, login: typed.0, name: typed.1)
         return await render("accounts", view, title: "账号", visitor: visitor, section: "accounts", status: status)
     }

@@ -17,7 +17,9 @@ extension Pages {
             guard let parent = node.org.parent else {
                 return errorPage(400, "本级没有上级单位，无需导出数据包。", visitor)
             }
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-\(UUID().uuidString).bundle").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tiersync-\(UUID().uuidString).bundle"
+            ).path
             let summary = try await blocking { [node] in try node.exportBundle(to: parent, path: path) }
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw DomainError.unavailable("the bundle file could not be read back")
@@ -47,7 +49,8 @@ extension Pages {
     /// token is checked before the body is read).
     func importBundle(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-upload-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tiersync-upload-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let upload = folder.appendingPathComponent("body")
@@ -61,7 +64,9 @@ extension Pages {
             do {
                 for try await buffer in page.request.body {
                     size += buffer.readableBytes
-                    guard size <= Self.maxBundle else { throw DomainError.invalidValue(field: "bundle", value: "\(size)", allowed: "at most 2 GiB") }
+                    guard size <= Self.maxBundle else {
+                        throw DomainError.invalidValue(field: "bundle", value: "\(size)", allowed: "at most 2 GiB")
+                    }
                     try output.write(contentsOf: Data(buffer.readableBytesView))
                 }
                 try output.close()
@@ -73,10 +78,14 @@ extension Pages {
                 return await syncView(visitor, error: "上传的内容不是一个文件，请重新选择数据包。", status: .badRequest)
             }
             do {
-                let result = try await blocking { [node] in try node.acting(as: visitor.author!).importBundle(path: bundle.path) }
+                let result = try await blocking { [node] in
+                    try node.acting(as: visitor.author!).importBundle(path: bundle.path)
+                }
                 return await syncView(
                     visitor,
-                    notice: "已导入来自 \(result.fromOrg) 的数据包：生效 \(result.report.applied) 项，冲突 \(result.report.conflicts) 个，拒收 \(result.report.refused.count) 项。")
+                    notice:
+                        "已导入来自 \(result.fromOrg) 的数据包：生效 \(result.report.applied) 项，冲突 \(result.report.conflicts) 个，拒收 \(result.report.refused.count) 项。"
+                )
             } catch let error as DomainError {
                 return await syncView(visitor, error: "数据包未导入（未写入任何内容）：" + Wording.chinese(error), status: .badRequest)
             } catch {
@@ -117,7 +126,9 @@ enum Multipart {
             let tailLength = min(total, 4096)
             try input.seek(toOffset: total - tailLength)
             let tail = try input.read(upToCount: Int(tailLength)) ?? Data()
-            guard let closing = tail.range(of: Data("\r\n--\(boundary)".utf8), options: .backwards) else { return false }
+            guard let closing = tail.range(of: Data("\r\n--\(boundary)".utf8), options: .backwards) else {
+                return false
+            }
             let end = total - tailLength + UInt64(closing.lowerBound - tail.startIndex)
             var offset = UInt64(headersEnd.upperBound - head.startIndex)
             guard end >= offset else { return false }

@@ -9,7 +9,9 @@ import TierSyncStore
 /// each, and when), settled by keeping one or typing a new value; settled ones below.
 extension Pages {
     struct ConflictsView: Sendable {
-        struct Side: Sendable { let value: String; let org: String; let node: String; let person: String; let time: String }
+        struct Side: Sendable {
+            let value: String; let org: String; let node: String; let person: String; let time: String
+        }
         struct Item: Sendable {
             let id: Int64
             let record: String
@@ -33,7 +35,9 @@ extension Pages {
 
     func conflicts(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
-            let view = try await blocking { [self] in try conflictsView(visitor, notice: page.query("settled").map { _ in "冲突已处理，结果将同步到其他节点。" }) }
+            let view = try await blocking { [self] in
+                try conflictsView(visitor, notice: page.query("settled").map { _ in "冲突已处理，结果将同步到其他节点。" })
+            }
             return await render("conflicts", view, title: "冲突", visitor: visitor, section: "conflicts")
         }
     }
@@ -41,7 +45,9 @@ extension Pages {
     func settle(_ page: PageRequest) async throws -> Response {
         let form = try await page.form()
         return try await signedIn(page, .review, form: form) { visitor in
-            guard let id = Int64(page.parameter("id")) else { throw DomainError.notFound(kind: "conflict", id: page.parameter("id")) }
+            guard let id = Int64(page.parameter("id")) else {
+                throw DomainError.notFound(kind: "conflict", id: page.parameter("id"))
+            }
             let resolution: TierSyncNode.Resolution
             switch form["keep"] {
             case "current": resolution = .keepCurrent
@@ -79,7 +85,8 @@ extension Pages {
             let record = try kind.map { try node.show($0, id: conflict.record) }
             return ConflictsView.Item(
                 id: conflict.id,
-                record: "\(kind?.displayName ?? conflict.table)：\(record.map { $0[kind!.titleField].description } ?? conflict.record)（\(text.orgName(conflict.recordOrg))）",
+                record:
+                    "\(kind?.displayName ?? conflict.table)：\(record.map { $0[kind!.titleField].description } ?? conflict.record)（\(text.orgName(conflict.recordOrg))）",
                 recordHref: kind.map { "/records/\($0.name)/\(conflict.record)" } ?? "#",
                 field: isDelete ? "删除" : spec?.label ?? conflict.field, fieldKey: conflict.field,
                 current: try side(conflict.current), other: try side(conflict.other), isDelete: isDelete,

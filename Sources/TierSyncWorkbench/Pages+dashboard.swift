@@ -14,7 +14,8 @@ extension Pages {
             let code = page.parameter("code")
             let view = try await blocking { [node] in
                 let org = try node.visibleOrg(code, to: visitor.scope)
-                return OverviewPage(try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options))
+                return OverviewPage(
+                    try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options))
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
         }
@@ -36,6 +37,7 @@ extension Pages {
 
     /// The report options a page takes from its query: `as-of` and `stale-days`.
     private func dashboardOptions(_ page: PageRequest) throws -> ReportOptions {
-        try ReportOptions(asOf: page.query("as-of"), staleDays: page.query("stale-days"), from: nil, through: nil, limit: nil)
+        try ReportOptions(
+            asOf: page.query("as-of"), staleDays: page.query("stale-days"), from: nil, through: nil, limit: nil)
     }
 }

@@ -26,7 +26,8 @@ extension Pages {
     func list(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
             let kind = try editableKind(page)
-            let view = try await blocking { [self] in try ListView.load(self, kind: kind, page: page, visitor: visitor) }
+            let view = try await blocking { [self] in try ListView.load(self, kind: kind, page: page, visitor: visitor)
+            }
             return await render("list", view, title: kind.displayName, visitor: visitor, section: "records")
         }
     }

@@ -10,14 +10,20 @@ import TierSyncStore
 /// correction is a reversing event.
 extension Pages {
     struct StockView: Sendable {
-        struct Balance: Sendable { let org: String; let site: String; let item: String; let itemHref: String; let quantity: String; let unit: String; let category: String }
+        struct Balance: Sendable {
+            let org: String; let site: String; let item: String; let itemHref: String; let quantity: String;
+            let unit: String; let category: String
+        }
         let scopeName: String
         let balances: [Balance]
         let empty: Bool
     }
 
     struct MovementView: Sendable {
-        struct Event: Sendable { let id: String; let date: String; let kind: String; let site: String; let delta: String; let note: String; let reversible: Bool }
+        struct Event: Sendable {
+            let id: String; let date: String; let kind: String; let site: String; let delta: String; let note: String;
+            let reversible: Bool
+        }
         let heading: String
         let action: String
         let csrf: String
@@ -52,7 +58,9 @@ extension Pages {
     func movementForm(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
             let movement = try Self.movement(page)
-            return await movementPage(movement, typed: ["org": visitor.scope.code, "item": page.query("item") ?? ""], issues: [], visitor: visitor)
+            return await movementPage(
+                movement, typed: ["org": visitor.scope.code, "item": page.query("item") ?? ""], issues: [],
+                visitor: visitor)
         }
     }
 
@@ -63,7 +71,8 @@ extension Pages {
             let typed = Dictionary(Self.stockKeys.map { ($0, form[$0] ?? "") }) { first, _ in first }
             func text(_ key: String) -> String? { typed[key].flatMap { $0.isEmpty ? nil : $0 } }
             let entry = TierSyncNode.StockEntry(
-                org: text("org"), item: typed["item"] ?? "", site: typed["site"] ?? "", quantity: typed["quantity"] ?? "",
+                org: text("org"), item: typed["item"] ?? "", site: typed["site"] ?? "",
+                quantity: typed["quantity"] ?? "",
                 date: text("occurred_on"), note: text("note"), source: text("source"),
                 newItem: ["category", "unit", "reserve_kind"].reduce(into: [:]) { $0[$1] = text($1) },
                 toSite: text("to_site"), toOrg: text("to_org"))
@@ -85,17 +94,23 @@ extension Pages {
         try await signedIn(page, .enter) { visitor in
             let item = try await visibleRecord(.materialItem, page.parameter("id"), visitor: visitor)
             let events = try await blocking { [node] in
-                try node.records(.stockEvent, RecordQuery(org: visitor.scope.code, filters: ["item": item.id.rawValue], sort: "occurred_on", limit: 500)).records
+                try node.records(
+                    .stockEvent,
+                    RecordQuery(
+                        org: visitor.scope.code, filters: ["item": item.id.rawValue], sort: "occurred_on", limit: 500)
+                ).records
             }
             let reversed = Set(events.compactMap { $0["reverses"].textValue })
             let view = MovementView(
-                heading: "\(item["name"].description)（\(item["unit"].description)）的出入库记录", action: "", csrf: visitor.csrf,
+                heading: "\(item["name"].description)（\(item["unit"].description)）的出入库记录", action: "",
+                csrf: visitor.csrf,
                 fields: [], hasErrors: false, saved: page.query("saved") != nil,
                 events: events.map {
                     .init(
                         id: $0.id.rawValue, date: $0["occurred_on"].description,
                         kind: Self.eventNames[$0["kind"].description] ?? $0["kind"].description,
-                        site: $0["site"].description + ($0["to_site"] == .null ? "" : " → \($0["to_site"].description)"),
+                        site: $0["site"].description
+                            + ($0["to_site"] == .null ? "" : " → \($0["to_site"].description)"),
                         delta: FieldValue.real($0["delta"].doubleValue ?? 0).description, note: $0["note"].description,
                         reversible: $0["kind"] != .text("reversal") && !reversed.contains($0.id.rawValue))
                 }, isItem: true)
@@ -115,7 +130,10 @@ extension Pages {
         }
     }
 
-    static let stockKeys = ["org", "item", "category", "unit", "reserve_kind", "site", "quantity", "source", "to_org", "to_site", "occurred_on", "note"]
+    static let stockKeys = [
+        "org", "item", "category", "unit", "reserve_kind", "site", "quantity", "source", "to_org", "to_site",
+        "occurred_on", "note",
+    ]
 
     static func movement(_ page: PageRequest) throws -> TierSyncNode.StockMovement {
         guard let movement = TierSyncNode.StockMovement(rawValue: page.parameter("movement")) else {
@@ -124,11 +142,16 @@ extension Pages {
         return movement
     }
 
-    func movementPage(_ movement: TierSyncNode.StockMovement, typed: [String: String], issues: [FieldIssue], visitor: Visitor) async -> Response {
+    func movementPage(
+        _ movement: TierSyncNode.StockMovement, typed: [String: String], issues: [FieldIssue], visitor: Visitor
+    ) async -> Response {
         let orgs = (try? node.orgs(under: visitor.scope.code)) ?? []
         let orgOptions = orgs.map { ($0.code, $0.name) }
         let byField = Dictionary(issues.map { ($0.field, $0) }) { first, _ in first }
-        func field(_ key: String, _ label: String, _ type: FieldSpec.ValueType?, required: Bool = false, options: [(String, String)] = []) -> FieldView {
+        func field(
+            _ key: String, _ label: String, _ type: FieldSpec.ValueType?, required: Bool = false,
+            options: [(String, String)] = []
+        ) -> FieldView {
             FieldView(
                 key: key, label: label, required: required, value: typed[key] ?? "", type: type, options: options,
                 error: byField[key].map { $0.chinese(label: label, vocabulary: node.vocabulary) })
@@ -139,28 +162,42 @@ extension Pages {
         ]
         if movement == .receive {
             fields += [
-                field("category", "物资类别（新物资）", .term(kind: "material-category"), options: node.vocabulary.terms(of: "material-category").map { ($0.key, $0.name) }),
+                field(
+                    "category", "物资类别（新物资）", .term(kind: "material-category"),
+                    options: node.vocabulary.terms(of: "material-category").map { ($0.key, $0.name) }),
                 field("unit", "计量单位（新物资）", .text(maxLength: 20)),
-                field("source", "来源", .term(kind: "stock-source"), options: node.vocabulary.terms(of: "stock-source").map { ($0.key, $0.name) }),
+                field(
+                    "source", "来源", .term(kind: "stock-source"),
+                    options: node.vocabulary.terms(of: "stock-source").map { ($0.key, $0.name) }),
             ]
         }
         fields += [
             field("site", movement == .transfer ? "调出库点" : "库点", .text(maxLength: 100), required: true),
-            field("quantity", movement == .count ? "盘点数量" : "数量", .quantity(allowsZero: movement == .count), required: true),
+            field(
+                "quantity", movement == .count ? "盘点数量" : "数量", .quantity(allowsZero: movement == .count),
+                required: true),
         ]
         if movement == .transfer {
-            fields += [field("to_org", "调入单位", .org, options: orgOptions), field("to_site", "调入库点", .text(maxLength: 100), required: true)]
+            fields += [
+                field("to_org", "调入单位", .org, options: orgOptions),
+                field("to_site", "调入库点", .text(maxLength: 100), required: true),
+            ]
         }
         fields += [field("occurred_on", "日期", .date), field("note", "备注", .text(maxLength: 500))]
         let known = Set(fields.map(\.key))
         var view = MovementView(
-            heading: Self.movementNames[movement] ?? movement.rawValue, action: "/stock/\(movement.rawValue)", csrf: visitor.csrf,
+            heading: Self.movementNames[movement] ?? movement.rawValue, action: "/stock/\(movement.rawValue)",
+            csrf: visitor.csrf,
             fields: fields, hasErrors: !issues.isEmpty, saved: false, events: [], isItem: false)
         let general = issues.filter { !known.contains($0.field) }
         if let first = general.first {
             view = MovementView(
                 heading: view.heading, action: view.action, csrf: view.csrf,
-                fields: fields + [FieldView(key: "general", label: "", required: false, value: "", type: nil, error: first.chinese(label: first.field, vocabulary: node.vocabulary))],
+                fields: fields + [
+                    FieldView(
+                        key: "general", label: "", required: false, value: "", type: nil,
+                        error: first.chinese(label: first.field, vocabulary: node.vocabulary))
+                ],
                 hasErrors: true, saved: false, events: [], isItem: false)
         }
         return await render("stock-item", view, title: view.heading, visitor: visitor, section: "records")

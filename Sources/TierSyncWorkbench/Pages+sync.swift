@@ -12,7 +12,9 @@ import TierSyncStore
 extension Pages {
     struct SyncView: Sendable {
         struct Attempt: Sendable { let at: String; let ok: Bool; let moved: String; let error: String? }
-        struct Child: Sendable { let org: String; let lastContact: String; let waiting: Int; let conflicts: Int; let state: String }
+        struct Child: Sendable {
+            let org: String; let lastContact: String; let waiting: Int; let conflicts: Int; let state: String
+        }
         let parent: String?
         let parentOrg: String?
         let joined: Bool
@@ -55,11 +57,14 @@ extension Pages {
         return try await signedIn(page, .admin, form: form) { visitor in
             let text = (form["parent"] ?? "").trimmingCharacters(in: .whitespaces)
             guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                return await syncView(visitor, error: "上级地址应为 http:// 或 https:// 开头的网址，例如 http://192.168.1.10:8080。", status: .badRequest)
+                return await syncView(
+                    visitor, error: "上级地址应为 http:// 或 https:// 开头的网址，例如 http://192.168.1.10:8080。", status: .badRequest)
             }
             do {
-                let summary = try await Enrollment.join(node: node, parent: url, code: (form["code"] ?? "").trimmingCharacters(in: .whitespaces))
-                return await syncView(visitor, notice: "已加入上级节点 \(text)：复制记录 \(summary.copied) 条，上传 \(summary.pushed) 项。")
+                let summary = try await Enrollment.join(
+                    node: node, parent: url, code: (form["code"] ?? "").trimmingCharacters(in: .whitespaces))
+                return await syncView(
+                    visitor, notice: "已加入上级节点 \(text)：复制记录 \(summary.copied) 条，上传 \(summary.pushed) 项。")
             } catch let error as DomainError {
                 return await syncView(visitor, error: Wording.chinese(error), status: .badRequest)
             } catch {
@@ -73,14 +78,22 @@ extension Pages {
         return try await signedIn(page, .admin, form: form) { visitor in
             let org = form["org"] ?? ""
             let issued = try await blocking { [node] in try node.issueEnrollment(for: org) }
-            return await syncView(visitor, notice: "已为 \(issued.org) 生成注册码（\(ChinaTime.display(issued.expiresAt)) 前有效，只能使用一次）：", code: issued.code)
+            return await syncView(
+                visitor, notice: "已为 \(issued.org) 生成注册码（\(ChinaTime.display(issued.expiresAt)) 前有效，只能使用一次）：",
+                code: issued.code)
         }
     }
 
-    func syncView(_ visitor: Visitor, notice: String? = nil, error: String? = nil, code: String? = nil, status: HTTPResponse.Status = .ok) async -> Response {
-        let loaded = try? await blocking { [node] () -> (ParentLink?, [SyncAttempt], [TierSyncNode.ChildHealth], [OrgUnit]) in
-            (try node.parentLink(), try node.syncAttempts(), try node.childHealth(),
-             try node.orgs(under: node.org.code).filter { $0.parent == node.org.code })
+    func syncView(
+        _ visitor: Visitor, notice: String? = nil, error: String? = nil, code: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async -> Response {
+        let loaded = try? await blocking {
+            [node] () -> (ParentLink?, [SyncAttempt], [TierSyncNode.ChildHealth], [OrgUnit]) in
+            (
+                try node.parentLink(), try node.syncAttempts(), try node.childHealth(),
+                try node.orgs(under: node.org.code).filter { $0.parent == node.org.code }
+            )
         }
         let (link, attempts, children, childOrgs) = loaded ?? (nil, [], [], [])
         let view = SyncView(
@@ -99,7 +112,9 @@ extension Pages {
                     org: "\($0.org) \($0.orgName)", lastContact: $0.lastContact.map(ChinaTime.display) ?? "从未",
                     waiting: $0.waitingForChild, conflicts: $0.openConflicts, state: $0.revokedAt == nil ? "正常" : "已吊销")
             }, hasChildren: !children.isEmpty,
-            childOrgs: childOrgs.map { FieldView.Option(value: $0.code, label: "\($0.code) \($0.name)", selected: false) },
+            childOrgs: childOrgs.map {
+                FieldView.Option(value: $0.code, label: "\($0.code) \($0.name)", selected: false)
+            },
             code: code)
         return await render("sync", view, title: "同步", visitor: visitor, section: "sync", status: status)
     }

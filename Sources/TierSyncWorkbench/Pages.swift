@@ -35,7 +35,8 @@ struct Pages: Sendable {
         if page.request.method == .post {
             let token = form?["csrf"] ?? page.query("csrf")
             guard let token, Self.constantTimeEqual(token, session.csrf) else {
-                logger.warning("form without a valid CSRF token refused", metadata: ["path": "\(page.request.uri.path)"])
+                logger.warning(
+                    "form without a valid CSRF token refused", metadata: ["path": "\(page.request.uri.path)"])
                 return errorPage(403, "表单校验码无效或缺失（可能来自其他网站，或页面已过期）。请回到页面刷新后重新提交，未保存任何内容。", visitor)
             }
         }
@@ -63,7 +64,10 @@ struct Pages: Sendable {
 
     // MARK: responses
 
-    func render(_ template: String, _ view: Any, title: String, visitor: Visitor?, section: String, status: HTTPResponse.Status = .ok) async -> Response {
+    func render(
+        _ template: String, _ view: Any, title: String, visitor: Visitor?, section: String,
+        status: HTTPResponse.Status = .ok
+    ) async -> Response {
         let chrome = await self.chrome(visitor, section: section)
         let content = WorkbenchTemplates.render(view, template)
         return html(status, DashboardRenderer.layout(title: title, chrome: chrome, content: content))
@@ -103,4 +107,3 @@ struct Pages: Sendable {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
-

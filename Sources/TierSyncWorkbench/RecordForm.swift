@@ -46,18 +46,32 @@ extension Pages {
         let scope = visitor.scope
         let (view, _) = try await blocking { [node] () -> (RecordFormView, Int) in
             let orgs = try node.orgs(under: scope.code)
-            let plans = try node.records(.plan, RecordQuery(org: scope.code, sort: "title", descending: false, limit: 500))
+            let plans = try node.records(
+                .plan, RecordQuery(org: scope.code, sort: "title", descending: false, limit: 500))
             let text = ValueText(
                 vocabulary: node.vocabulary,
                 orgNames: Dictionary(uniqueKeysWithValues: try node.orgs().map { ($0.code, $0.name) }),
-                planTitles: Dictionary(uniqueKeysWithValues: plans.records.map { ($0.id.rawValue, $0["title"].description) }))
+                planTitles: Dictionary(
+                    uniqueKeysWithValues: plans.records.map { ($0.id.rawValue, $0["title"].description) }))
             let byField = Dictionary(issues.map { ($0.field, $0) }) { first, _ in first }
             let warnings = record.map { node.warnings(kind, $0) } ?? []
             let warningByField = Dictionary(warnings.map { ($0.field, $0) }) { first, _ in first }
             func message(_ issue: FieldIssue?) -> String? {
-                issue.map { $0.chinese(label: (try? kind.field(named: $0.field).label) ?? FieldSpec.labels[$0.field] ?? $0.field, vocabulary: node.vocabulary) }
+                issue.map {
+                    $0.chinese(
+                        label: (try? kind.field(named: $0.field).label) ?? FieldSpec.labels[$0.field] ?? $0.field,
+                        vocabulary: node.vocabulary)
+                }
             }
-            let orgOptions = orgs.map { ($0.code, String(repeating: "　", count: max(0, $0.path.split(separator: "/").count - scope.path.split(separator: "/").count)) + $0.name) }
+            let orgOptions = orgs.map {
+                (
+                    $0.code,
+                    String(
+                        repeating: "　",
+                        count: max(0, $0.path.split(separator: "/").count - scope.path.split(separator: "/").count))
+                        + $0.name
+                )
+            }
             var fields: [FieldView] = []
             if record == nil {
                 fields.append(
@@ -94,9 +108,11 @@ extension Pages {
             let id = record?.id.rawValue
             let view = RecordFormView(
                 kindName: kind.displayName,
-                heading: record.map { "\(kind.displayName)：\($0[kind.titleField].description)" } ?? "新增\(kind.displayName)",
+                heading: record.map { "\(kind.displayName)：\($0[kind.titleField].description)" }
+                    ?? "新增\(kind.displayName)",
                 action: id.map { "/records/\(kind.name)/\($0)" } ?? "/records/\(kind.name)/new", csrf: visitor.csrf,
-                fields: fields, errors: general, hasErrors: !issues.isEmpty, warnings: [], saved: saved && issues.isEmpty,
+                fields: fields, errors: general, hasErrors: !issues.isEmpty, warnings: [],
+                saved: saved && issues.isEmpty,
                 isEdit: record != nil, deleted: record?.deleted ?? false,
                 deleteHref: id.map { "/records/\(kind.name)/\($0)/delete" }, listHref: "/records/\(kind.name)",
                 history: rows, hasHistory: !rows.isEmpty,

@@ -56,7 +56,10 @@ extension Site {
         public let path: String
         let handler: @Sendable (Pages, PageRequest) async throws -> Response
 
-        init(_ method: String, _ path: String, _ handler: @escaping @Sendable (Pages, PageRequest) async throws -> Response) {
+        init(
+            _ method: String, _ path: String,
+            _ handler: @escaping @Sendable (Pages, PageRequest) async throws -> Response
+        ) {
             (self.method, self.path, self.handler) = (method, path, handler)
         }
     }

@@ -7,7 +7,8 @@ import TierSyncDomain
 enum Wording {
     static func chinese(_ error: DomainError, labels: [String: String] = [:], vocabulary: Vocabulary? = nil) -> String {
         if let issue = error.issues.first {
-            return issue.chinese(label: labels[issue.field] ?? FieldSpec.labels[issue.field] ?? issue.field, vocabulary: vocabulary)
+            return issue.chinese(
+                label: labels[issue.field] ?? FieldSpec.labels[issue.field] ?? issue.field, vocabulary: vocabulary)
         }
         if let seconds = error.retryAfterSeconds {
             return "密码错误次数过多，请 \(seconds) 秒后再试。"

@@ -11,14 +11,14 @@ final class HubProcess {
     let url: String
     private let output: URL
 
-    init(db: String, scratch: Scratch, syncInterval: Double = 1, port: Int = 0) throws {
+    init(db: String, scratch: Scratch, syncInterval: Double = 1, port: Int = 0, extra: [String] = []) throws {
         output = scratch.directory.appendingPathComponent("serve-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.executableURL = try TierSyncProcess.binary.get()
         process.arguments = [
             "serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--sync-interval", String(syncInterval),
-        ]
+        ] + extra
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

@@ -31,11 +31,12 @@ import TierSyncStore
         #expect(!svg.contains("<script") && svg.contains("<svg"))
     }
 
-    @Test("the sign-in page shows the error and posts the credential to /login")
+    @Test("the sign-in page shows the error, keeps the login and posts login and password to /login")
     func loginPage() {
-        let html = DashboardRenderer.render(LoginPage(error: "凭据无效"))
+        let html = DashboardRenderer.render(LoginPage(error: "凭据无效", login: "wang"))
         #expect(html.contains(#"<form method="post" action="/login">"#))
-        #expect(html.contains(#"name="credential" type="password""#))
+        #expect(html.contains(#"name="login" type="text" autocomplete="username" value="wang""#))
+        #expect(html.contains(#"name="password" type="password""#))
         #expect(html.contains("凭据无效"))
         #expect(!DashboardRenderer.render(LoginPage()).contains(#"class="error""#))
     }

@@ -24,11 +24,12 @@ import TierSyncReports
         try city.add(.plan, org: "520203", values: ["title": "示例县预案", "level": "overall", "status": "drafting"])
     }
 
+    /// `credential` as a Bearer header, or, with `cookie`, a session id as the site's cookie.
     func get(_ path: String, credential: String?, cookie: Bool = false) async throws -> (Int, String, String?) {
         var request = URLRequest(url: URL(string: path, relativeTo: url)!)
         if let credential {
             if cookie {
-                request.setValue("tiersync_operator=\(credential)", forHTTPHeaderField: "Cookie")
+                request.setValue("tiersync_session=\(credential)", forHTTPHeaderField: "Cookie")
             } else {
                 request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
             }
@@ -50,8 +51,8 @@ import TierSyncReports
         #expect(body == String(decoding: try ReportJSON.encode(expected), as: UTF8.self))
 
         let (csvStatus, csv, csvType) = try await get(
-            "/v1/reports/coverage?format=csv&table=summary&as-of=2026-11-29", credential: officer.credential,
-            cookie: true)
+            "/v1/reports/coverage?format=csv&table=summary&as-of=2026-11-29",
+            credential: try city.startSession(subject: "operator:" + officer.id), cookie: true)
         #expect(csvStatus == 200 && csvType?.hasPrefix("text/csv") == true)
         #expect(csv == ReportCSV.table(expected.table("summary")!))
     }

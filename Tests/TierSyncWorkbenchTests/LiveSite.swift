@@ -28,7 +28,8 @@ final class LiveSite: @unchecked Sendable {
     init(idleLimit: Int64 = TierSyncNode.defaultIdleLimit) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-site-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        node = try TierSyncNode.create(path: directory.appendingPathComponent("county.db").path, org: "520201", logger: Self.silent)
+        node = try TierSyncNode.create(
+            path: directory.appendingPathComponent("county.db").path, org: "520201", logger: Self.silent)
         try node.addUser(login: "admin", name: "示例·管理员", role: .admin, password: Self.password)
         try node.addUser(login: "clerk", name: "示例·填报员", role: .clerk, org: "520201101", password: Self.password)
         (server, url) = try await Self.start(node, idleLimit: idleLimit)
@@ -50,7 +51,8 @@ final class LiveSite: @unchecked Sendable {
     func restart() async throws {
         server.cancel()
         _ = try? await server.value
-        (server, url) = try await Self.start(TierSyncNode.open(path: node.store.path, logger: Self.silent), idleLimit: TierSyncNode.defaultIdleLimit)
+        (server, url) = try await Self.start(
+            TierSyncNode.open(path: node.store.path, logger: Self.silent), idleLimit: TierSyncNode.defaultIdleLimit)
     }
 
     func stop() { server.cancel() }
@@ -83,7 +85,9 @@ final class LiveSite: @unchecked Sendable {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._")
         request.httpBody = Data(
-            fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
+            fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(
+                separator: "&"
+            ).utf8)
         return try await send(request)
     }
 
@@ -107,7 +111,9 @@ final class LiveSite: @unchecked Sendable {
     /// The CSRF token of the forms on `path`.
     func csrf(_ path: String, session: String) async throws -> String {
         let page = try await get(path, session: session).body
-        guard let range = page.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else { return "" }
+        guard let range = page.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else {
+            return ""
+        }
         return String(page[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
     }
 }

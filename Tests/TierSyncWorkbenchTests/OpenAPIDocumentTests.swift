@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-
 import TierSyncHub
 import TierSyncWorkbench
 
@@ -33,7 +32,8 @@ import TierSyncWorkbench
 
     @Test("every route the site serves (protocol v1 and the pages) is documented, and every documented route is served")
     func matchesRoutes() throws {
-        let served = Set(HubService.routes.map { "\($0.method) \($0.path)" } + Site.routes.map { "\($0.method) \($0.path)" })
+        let served = Set(
+            HubService.routes.map { "\($0.method) \($0.path)" } + Site.routes.map { "\($0.method) \($0.path)" })
         #expect(try Self.documentedRoutes() == served)
         #expect(
             served.isSuperset(of: [

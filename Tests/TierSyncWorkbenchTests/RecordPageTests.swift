@@ -13,8 +13,11 @@ import TierSyncDomain
         let token = try await site.csrf("/records/contact/new", session: session)
         let answer = try await site.post(
             "/records/contact/new",
-            [("csrf", token), ("org", "520201101"), ("role", "information-officer"), ("name", "示例·吴九"), ("phone", "139000011"),
-             ("wechat", "x")],
+            [
+                ("csrf", token), ("org", "520201101"), ("role", "information-officer"), ("name", "示例·吴九"),
+                ("phone", "139000011"),
+                ("wechat", "x"),
+            ],
             session: session)
         #expect(answer.status == 400)
         #expect(answer.body.contains(#"data-error="phone">电话“139000011”格式不对"#))
@@ -28,19 +31,24 @@ import TierSyncDomain
     func clerkScope() async throws {
         let site = try await LiveSite()
         defer { site.stop() }
-        let sibling = try site.node.add(.contact, org: "520201102", values: ["role": "信息员", "name": "示例·邻镇", "phone": "13900000012"])
+        let sibling = try site.node.add(
+            .contact, org: "520201102", values: ["role": "信息员", "name": "示例·邻镇", "phone": "13900000012"])
         let session = try #require(try await site.signIn("clerk"))
         #expect(try await site.get("/records/contact/\(sibling.id.rawValue)", session: session).status == 403)
         let token = try await site.csrf("/records/contact/new", session: session)
         let outside = try await site.post(
             "/records/contact/new",
-            [("csrf", token), ("org", "520201102"), ("role", "information-officer"), ("name", "示例·越权"), ("phone", "13900000013")],
+            [
+                ("csrf", token), ("org", "520201102"), ("role", "information-officer"), ("name", "示例·越权"),
+                ("phone", "13900000013"),
+            ],
             session: session)
         #expect(outside.status == 403)
         #expect(try site.node.list(.contact).count == 1)
         let list = try await site.get("/records/contact", session: session)
         #expect(!list.body.contains("示例·邻镇"))
-        let accounts = try await site.post("/accounts", [("csrf", token), ("login", "x1"), ("name", "x"), ("password", "12345678")], session: session)
+        let accounts = try await site.post(
+            "/accounts", [("csrf", token), ("login", "x1"), ("name", "x"), ("password", "12345678")], session: session)
         #expect(accounts.status == 403, "only admins manage accounts")
     }
 
@@ -52,7 +60,8 @@ import TierSyncDomain
         let token = try await site.csrf("/records/contact/new", session: session)
         let created = try await site.post(
             "/records/contact/new",
-            [("csrf", token), ("org", "520201"), ("role", "liaison"), ("name", "示例·郑十"), ("phone", "13900000010")], session: session)
+            [("csrf", token), ("org", "520201"), ("role", "liaison"), ("name", "示例·郑十"), ("phone", "13900000010")],
+            session: session)
         let path = try #require(created.location?.split(separator: "?").first.map(String.init))
         let record = try site.node.list(.contact)[0]
         var fields = [("csrf", token)]
@@ -76,8 +85,11 @@ import TierSyncDomain
         let token = try await site.csrf("/stock/receive", session: session)
         let received = try await site.post(
             "/stock/receive",
-            [("csrf", token), ("org", "520201"), ("item", "帐篷"), ("category", "life-support"), ("unit", "顶"), ("site", "区物资库"),
-             ("quantity", "10")], session: session)
+            [
+                ("csrf", token), ("org", "520201"), ("item", "帐篷"), ("category", "life-support"), ("unit", "顶"),
+                ("site", "区物资库"),
+                ("quantity", "10"),
+            ], session: session)
         #expect(received.status == 303)
         let issued = try await site.post(
             "/stock/issue", [("csrf", token), ("org", "520201"), ("item", "帐篷"), ("site", "区物资库"), ("quantity", "12")],
@@ -86,4 +98,3 @@ import TierSyncDomain
         #expect(try site.node.stockBalances().map(\.quantity) == [10])
     }
 }
-
