@@ -43,8 +43,9 @@ CREATE TABLE change_author (
     name       TEXT NOT NULL
 );
 
--- A record's history is read from the log by record id.
-CREATE INDEX change_log_record ON change_log(record);
+-- A record's history is read from the log by scanning it: an index on change_log(record)
+-- made local writes 2-3x slower (random UUID keys in a second B-tree), for a page opened now
+-- and then (see BENCHMARKS.md, the workbench's record page).
 
 -- Each sync attempt with the parent, newest last: what moved, and the error of a failed one.
 CREATE TABLE sync_attempt (

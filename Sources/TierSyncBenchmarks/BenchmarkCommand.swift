@@ -13,7 +13,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tiersync-bench",
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
-        subcommands: [LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self])
+        subcommands: [
+            LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
+        ])
 
     static func main() async {
         // Only warnings and errors: the tables go to standard output.
@@ -107,6 +109,20 @@ extension BenchmarkCommand {
             guard let keep else { return try withTemporaryDirectory(measure(in:)) }
             try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
             try measure(in: URL(fileURLWithPath: keep))
+        }
+    }
+
+    struct ListPage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list-page", abstract: "The workbench's contact list over HTTP vs its plain SQL queries.")
+        @Option(help: "Contacts in the county.") var contacts = 20_000
+        @Option(help: "Requests per scenario; p50 and p95 are reported.") var requests = 50
+
+        func run() async throws {
+            try await withTemporaryDirectory { directory in
+                let benchmark = ListPageBenchmark(contacts: contacts, requests: requests, directory: directory)
+                benchmark.print(try await benchmark.run())
+            }
         }
     }
 

@@ -18,13 +18,26 @@ public enum Enrollment {
         }
         var random = SystemRandomNumberGenerator()
         let nodeID = NodeID.random(using: &random)
-        let answer = try await ParentClient(baseURL: parent, credential: nil, transport: transport)
-            .enroll(EnrollRequest(code: code, node: nodeID.rawValue))
+        let answer = try await enroll(nodeID, parent: parent, code: code, transport: transport)
         let node = try TierSyncNode.create(path: path, org: answer.org, nodeID: nodeID)
+        return (node, try await link(node, to: parent, answer, transport: transport, progress: progress))
+    }
+
+    private static func enroll(_ node: NodeID, parent: URL, code: String, transport: any SyncTransport) async throws
+        -> EnrollResponse
+    {
+        try await ParentClient(baseURL: parent, credential: nil, transport: transport)
+            .enroll(EnrollRequest(code: code, node: node.rawValue))
+    }
+
+    /// Records the parent's answer as the node's parent link, then syncs (the bootstrap).
+    private static func link(
+        _ node: TierSyncNode, to parent: URL, _ answer: EnrollResponse, transport: any SyncTransport,
+        progress: (SyncSession.Progress) -> Void
+    ) async throws -> SyncSession.Summary {
         try node.link(
             to: parent.absoluteString, org: answer.parentOrg, node: answer.parentNode, credential: answer.credential)
-        let summary = try await SyncSession(node: node, transport: transport).run(progress: progress)
-        return (node, summary)
+        return try await SyncSession(node: node, transport: transport).run(progress: progress)
     }
 }
 
@@ -33,22 +46,23 @@ extension Enrollment {
     /// with records entered offline) with the hub at `parent`, then syncs: its records go up
     /// and its scope comes down. The code must have been issued for this node's org.
     public static func join(
-        node: TierSyncNode, parent: URL, code: String, transport: any SyncTransport = URLSessionTransport()
+        node: TierSyncNode, parent: URL, code: String, transport: any SyncTransport = URLSessionTransport(),
+        progress: (SyncSession.Progress) -> Void = { _ in }
     ) async throws -> SyncSession.Summary {
         guard try node.parentLink() == nil else {
             throw DomainError.invalidValue(
                 field: "parent", value: parent.absoluteString, allowed: "a node that has not joined a parent yet",
                 rule: .other(chinese: "本节点已加入上级节点，无需再次加入。"))
         }
-        let answer = try await ParentClient(baseURL: parent, credential: nil, transport: transport)
-            .enroll(EnrollRequest(code: code, node: node.store.node.id.rawValue))
+        // The hub names the code's org only in its answer, so a code for another org is spent
+        // by the time it is refused here: the refusal says so, and which code to ask for.
+        let answer = try await enroll(node.store.node.id, parent: parent, code: code, transport: transport)
         guard answer.org == node.org.code else {
             throw DomainError.invalidValue(
                 field: "code", value: code, allowed: "a code issued for this node's org \(node.org.code)",
-                rule: .other(chinese: "此注册码是为单位 \(answer.org) 签发的，而本节点是 \(node.org.code) \(node.org.name)。请向上级索取本单位的注册码。"))
+                rule: .other(
+                    chinese: "此注册码是为单位 \(answer.org) 签发的，而本节点是 \(node.org.code) \(node.org.name)。此码已作废，请向上级索取本单位的注册码。"))
         }
-        try node.link(
-            to: parent.absoluteString, org: answer.parentOrg, node: answer.parentNode, credential: answer.credential)
-        return try await SyncSession(node: node, transport: transport).run()
+        return try await link(node, to: parent, answer, transport: transport, progress: progress)
     }
 }

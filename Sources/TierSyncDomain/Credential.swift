@@ -19,14 +19,20 @@ struct Credential {
 
     /// A new credential for `id` with a 256-bit random secret, and the hash to store.
     static func issue(id: String) -> (text: String, hash: String) {
-        var random = SystemRandomNumberGenerator()
-        let secret = (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
+        let secret = randomSecret()
         return (id + "." + secret, hash(secret))
+    }
+
+    /// 256 random bits as hex: a credential's secret, a session id, a CSRF token.
+    static func randomSecret() -> String {
+        var random = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
     }
 
     func matches(hash stored: String) -> Bool { Self.hash(secret) == stored }
 
-    private static func hash(_ secret: String) -> String { SHA256.hex(Array(secret.utf8)) }
+    /// What is stored of a secret: its SHA-256, in hex.
+    static func hash(_ secret: String) -> String { SHA256.hex(Array(secret.utf8)) }
 }
 
 extension TierSyncNode {

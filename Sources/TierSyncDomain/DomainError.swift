@@ -100,6 +100,11 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
     public static func tooManyAttempts(retryAfterSeconds: Int) -> DomainError {
         .init(code: .tooManyAttempts(retryAfterSeconds: retryAfterSeconds))
     }
+    /// What was not found (the kind and the id asked for), for a refusal of that kind.
+    public var missing: (kind: String, id: String)? {
+        if case .notFound(let kind, let id) = code { return (kind, id) }
+        return nil
+    }
     /// Seconds to wait before trying again, for a refusal of too many attempts.
     public var retryAfterSeconds: Int? {
         if case .tooManyAttempts(let seconds) = code { return seconds }

@@ -31,7 +31,7 @@ extension FieldIssue {
         case .outsideSubtree(let scope):
             return "单位 \(value) 不在可填报的范围（\(scope) 及其下级单位）内。"
         case .reference(let table):
-            return "\(label)\(typed)不存在或已删除，请选择一条已有的\(Self.tableNames[table] ?? "记录")。"
+            return "\(label)\(typed)不存在或已删除，请选择一条已有的\(RecordKind.forTable(table)?.displayName ?? "记录")。"
         case .insufficientStock(let held):
             return "库存不足：该库点现有 \(held)，不能发出或调出 \(value)。"
         case .notConfirmedFor(let days):
@@ -40,9 +40,4 @@ extension FieldIssue {
             return chinese ?? "\(label)\(typed)不符合要求：\(allowed)"
         }
     }
-
-    static let tableNames = [
-        "plan": "应急预案", "contact": "联系人", "drill": "演练", "progress_report": "进展报告", "task": "任务",
-        "material_item": "物资", "stock_event": "出入库记录",
-    ]
 }

@@ -44,10 +44,9 @@ public struct FieldSpec: Sendable {
     public let label: String
 
     public init(
-        _ field: String, _ type: ValueType, required: Bool = false, aliases: [String] = [], label: String? = nil,
-        summary: String
+        _ field: String, _ type: ValueType, required: Bool = false, aliases: [String] = [], summary: String
     ) {
-        self.label = label ?? Self.labels[field] ?? field
+        self.label = Self.labels[field] ?? field
         self.field = field
         self.flag = field.replacingOccurrences(of: "_", with: "-")
         self.aliases = aliases

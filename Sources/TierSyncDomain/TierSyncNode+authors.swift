@@ -16,23 +16,26 @@ public struct Author: Sendable, Equatable, Codable {
 }
 
 extension TierSyncNode {
-    /// The same node, writing for `author`: every record it adds, edits, deletes or settles
-    /// is attributed to them.
+    /// The same node, writing for `author` inside `scope` (their org's subtree, at or below
+    /// the node's): every record it adds, edits, deletes or settles is attributed to them,
+    /// and a write outside `scope` is refused like one outside the node.
     ///
     /// ```swift
-    /// try node.acting(as: Author(login: "wang", name: "示例·王一")).add(.contact, values: values)
+    /// try node.acting(as: Author(login: "wang", name: "示例·王一"), within: township).add(.contact, values: values)
     /// ```
-    public func acting(as author: Author) -> TierSyncNode {
-        TierSyncNode(store: store, vocabulary: vocabulary, org: org, author: author)
+    public func acting(as author: Author, within scope: OrgUnit) -> TierSyncNode {
+        TierSyncNode(
+            store: store, vocabulary: vocabulary, org: org, author: author,
+            writeScope: org.contains(scope) ? scope : org)
     }
 
     /// One write transaction; the log entries it adds are attributed to `author`, if any.
     func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
         try store.write { writer in
             guard let author else { return try body(&writer) }
-            let before = try Self.logEnd(writer.db)
+            let before = try store.lastSequence(db: writer.db)
             let result = try body(&writer)
-            let after = try Self.logEnd(writer.db)
+            let after = try store.lastSequence(db: writer.db)
             if after > before {
                 try writer.db.execute(
                     sql: "INSERT INTO change_author (first_seq, last_seq, login, name) VALUES (?, ?, ?, ?)",
@@ -40,10 +43,6 @@ extension TierSyncNode {
             }
             return result
         }
-    }
-
-    static func logEnd(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
     }
 
     /// The person who made the local edit logged at `seq`, when one was recorded.

@@ -20,30 +20,43 @@ extension TierSyncNode {
         public let org: String?
         /// The person, for edits made on this node's web interface.
         public let author: Author?
+        /// True for a version kept in an open conflict and not shown (the other side won for now).
+        public let inConflict: Bool
     }
 
-    /// The changes of record `id` of `kind`, oldest first. Compaction drops the superseded
-    /// entries of fields changed since, so an old record shows its newest changes.
+    /// The changes of record `id` of `kind`, oldest first, with their authors, in one query.
+    /// Compaction drops the superseded entries of fields changed since, so an old record shows
+    /// its newest changes.
     public func history(_ kind: RecordKind, id: String) throws -> [HistoryEntry] {
         guard let recordID = RecordID(id) else { throw DomainError.notFound(kind: kind.name, id: id) }
         return try store.read { db in
             let directory = try PeerDirectory(db: db)
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT seq, field, value, hlc, node FROM change_log WHERE record = ? AND tbl = ? ORDER BY seq",
+                sql: """
+                    SELECT c.seq, c.field, c.value, c.hlc, c.node, a.login, a.name,
+                        EXISTS (SELECT 1 FROM conflict k WHERE k.settled_hlc IS NULL AND k.kind = 'concurrent'
+                            AND k.tbl = c.tbl AND k.record = c.record AND k.field = c.field AND k.node = c.node
+                            AND k.hlc = c.hlc) AS losing
+                    FROM change_log c
+                    LEFT JOIN change_author a
+                        ON a.first_seq = (SELECT max(first_seq) FROM change_author WHERE first_seq <= c.seq)
+                        AND a.last_seq >= c.seq
+                    WHERE c.record = ? AND c.tbl = ? ORDER BY c.seq
+                    """,
                 arguments: [recordID.rawValue, kind.table])
             var last: [String: FieldValue] = [:]
-            return try rows.map { row in
+            return rows.map { row in
                 let field: String = row["field"]
                 let value = FieldValue.fromDatabaseValue(row["value"]) ?? .null
                 let node: String = row["node"]
-                let seq: Int64 = row["seq"]
+                let login: String? = row["login"]
                 defer { last[field] = value }
                 return HistoryEntry(
-                    seq: seq, field: field, old: last[field], new: value,
+                    seq: row["seq"], field: field, old: last[field], new: value,
                     time: HLCTimestamp(rawValue: row["hlc"]).isoTime, node: node,
                     org: NodeID(node).flatMap(directory.org(ofNode:)),
-                    author: node == store.node.id.rawValue ? try Self.author(ofSeq: seq, db: db) : nil)
+                    author: login.map { Author(login: $0, name: row["name"]) }, inConflict: row["losing"])
             }
         }
     }

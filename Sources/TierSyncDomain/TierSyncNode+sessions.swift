@@ -27,13 +27,13 @@ extension TierSyncNode {
     /// Starts a session for `subject` (`user:LOGIN` or `operator:ID`); returns the cookie's id.
     public func startSession(subject: String) throws -> String {
         let now = store.wallClock.nowMilliseconds()
-        let id = Self.randomToken()
+        let id = Credential.randomSecret()
         try store.write { writer in
             // Sessions idle past any limit are of no use to anyone: drop them as new ones start.
             try writer.db.execute(
                 sql: "DELETE FROM web_session WHERE last_seen < ?", arguments: [now - 30 * 86_400_000])
             try WebSession(
-                idHash: SHA256.hex(Array(id.utf8)), subject: subject, csrf: Self.randomToken(), createdAt: now,
+                idHash: Credential.hash(id), subject: subject, csrf: Credential.randomSecret(), createdAt: now,
                 lastSeen: now
             ).insert(writer.db)
         }
@@ -44,7 +44,7 @@ extension TierSyncNode {
     /// idle past `idleLimit` milliseconds, or its account was disabled or revoked.
     public func session(_ id: String, idleLimit: Int64 = defaultIdleLimit) throws -> Session {
         let now = store.wallClock.nowMilliseconds()
-        let hash = SHA256.hex(Array(id.utf8))
+        let hash = Credential.hash(id)
         let found = try store.read { db -> (WebSession, SessionSubject, OrgUnit)? in
             guard let row = try WebSession.fetchOne(db, key: hash) else { return nil }
             let parts = row.subject.split(separator: ":", maxSplits: 1).map(String.init)
@@ -77,13 +77,7 @@ extension TierSyncNode {
     public func endSession(_ id: String) throws {
         try store.write { writer in
             try writer.db.execute(
-                sql: "DELETE FROM web_session WHERE id_hash = ?", arguments: [SHA256.hex(Array(id.utf8))])
+                sql: "DELETE FROM web_session WHERE id_hash = ?", arguments: [Credential.hash(id)])
         }
-    }
-
-    /// 256 random bits as hex.
-    static func randomToken() -> String {
-        var random = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
     }
 }

@@ -80,32 +80,48 @@ extension TierSyncNode {
 
     /// The account whose password this is. Refused, without checking the password, while
     /// the login or the address is slowed down by earlier wrong passwords.
+    ///
+    /// The attempt is counted as a failure before the (slow) check and taken back when the
+    /// password is right, in the same transaction as the wait is read: parallel guesses
+    /// cannot all slip through while the first is being checked.
     public func checkPassword(login: String, password: String, address: String) throws -> UserAccount {
         let now = store.wallClock.nowMilliseconds()
-        let keys = ["login:" + login, "address:" + address]
-        let wait = try store.read { db in
-            max(
-                try SignInThrottle.wait(key: keys[0], free: SignInThrottle.freePerLogin, now: now, db: db),
-                try SignInThrottle.wait(key: keys[1], free: SignInThrottle.freePerAddress, now: now, db: db))
+        let keys = [
+            ("login:" + login, SignInThrottle.freePerLogin), ("address:" + address, SignInThrottle.freePerAddress),
+        ]
+        let account = try store.write { writer -> UserAccount? in
+            let wait =
+                try keys.map { try SignInThrottle.wait(key: $0.0, free: $0.1, now: now, db: writer.db) }.max() ?? 0
+            guard wait == 0 else { throw DomainError.tooManyAttempts(retryAfterSeconds: Int((wait + 999) / 1000)) }
+            for (key, _) in keys { try SignInThrottle.fail(key: key, now: now, db: writer.db) }
+            return try UserAccount.fetchOne(writer.db, key: login)
         }
-        guard wait == 0 else { throw DomainError.tooManyAttempts(retryAfterSeconds: Int((wait + 999) / 1000)) }
-        let account = try store.read { db in try UserAccount.fetchOne(db, key: login) }
         // An unknown login costs the same bcrypt check, so timing does not tell which logins exist.
         let matches = Bcrypt.verify(password, hash: account?.passwordHash ?? Self.unknownLoginHash)
         guard let account, matches, account.disabledAt == nil else {
-            try store.write { writer in for key in keys { try SignInThrottle.fail(key: key, now: now, db: writer.db) } }
             if let account, matches, let disabled = account.disabledAt {
                 throw DomainError.unauthorized("account \(login) was disabled at \(disabled)")
             }
             throw DomainError.unauthorized("unknown login or wrong password")
         }
         try store.write { writer in
-            try SignInThrottle.clear(key: keys[0], db: writer.db)
+            try SignInThrottle.succeed(login: keys[0].0, address: keys[1].0, db: writer.db)
             try writer.db.execute(
                 sql: "UPDATE user_account SET last_sign_in = ? WHERE login = ?",
                 arguments: [ISOTimestamp.format(milliseconds: now), login])
         }
         return account
+    }
+
+    /// A person's own password change: refused unless `current` is their password now.
+    public func changeOwnPassword(login: String, current: String, new password: String) throws {
+        let account = try user(login)
+        guard Bcrypt.verify(current, hash: account.passwordHash) else {
+            throw DomainError.invalidValue(
+                field: "current", value: "…", allowed: "your current password",
+                rule: .other(chinese: "当前密码不正确，密码未修改。"))
+        }
+        try setPassword(login: login, password: password)
     }
 
     static let unknownLoginHash = Bcrypt.hash("not a password of anyone", cost: bcryptCost)
@@ -151,7 +167,10 @@ enum SignInThrottle {
         return max(0, last + delay - now)
     }
 
+    /// Counts a failure for `key`; rows quiet for longer than `forgiveAfter` go at the same
+    /// time, so the table holds only recent guesses.
     static func fail(key: String, now: Int64, db: Database) throws {
+        try db.execute(sql: "DELETE FROM sign_in_failure WHERE last_at < ?", arguments: [now - forgiveAfter])
         try db.execute(
             sql: """
                 INSERT INTO sign_in_failure (key, failures, last_at) VALUES (?, 1, ?)
@@ -161,7 +180,9 @@ enum SignInThrottle {
             arguments: [key, now, now, forgiveAfter])
     }
 
-    static func clear(key: String, db: Database) throws {
-        try db.execute(sql: "DELETE FROM sign_in_failure WHERE key = ?", arguments: [key])
+    /// A right password: the login starts afresh, and the address's count is what it was before.
+    static func succeed(login: String, address: String, db: Database) throws {
+        try db.execute(sql: "DELETE FROM sign_in_failure WHERE key = ?", arguments: [login])
+        try db.execute(sql: "UPDATE sign_in_failure SET failures = failures - 1 WHERE key = ?", arguments: [address])
     }
 }

@@ -20,6 +20,9 @@ public final class TierSyncNode: Sendable {
     /// The person whose edits this handle writes, when it writes for one
     /// (`node.acting(as:)`); their name goes beside the edits in the record's history.
     public let author: Author?
+    /// Where this handle may write: the node's own subtree, or the narrower one of the person
+    /// it writes for.
+    let writeScope: OrgUnit
 
     init(store: NodeStore) throws {
         self.store = store
@@ -30,10 +33,13 @@ public final class TierSyncNode: Sendable {
             }
             return (try Vocabulary.load(db), org)
         }
+        writeScope = org
     }
 
-    init(store: NodeStore, vocabulary: Vocabulary, org: OrgUnit, author: Author?) {
-        (self.store, self.vocabulary, self.org, self.author) = (store, vocabulary, org, author)
+    init(store: NodeStore, vocabulary: Vocabulary, org: OrgUnit, author: Author?, writeScope: OrgUnit) {
+        (self.store, self.vocabulary, self.org, self.author, self.writeScope) = (
+            store, vocabulary, org, author, writeScope
+        )
     }
 
     /// Makes a new node for org unit `org` at `path`, loaded with `seeds`.
@@ -188,10 +194,13 @@ public final class TierSyncNode: Sendable {
         return unit
     }
 
-    /// `code`'s unit, when it is inside this node's subtree.
+    /// `code`'s unit, when it is inside the subtree this handle writes in (the node's, or
+    /// that of the person it acts for).
     func writableOrg(_ code: String, db: Database) throws -> OrgUnit {
         let unit = try orgUnit(code, db: db)
-        guard org.contains(unit) else { throw DomainError.outsideSubtree(org: code, nodeOrg: org.code) }
+        guard writeScope.contains(unit) else {
+            throw DomainError.outsideSubtree(org: code, nodeOrg: writeScope.code)
+        }
         return unit
     }
 

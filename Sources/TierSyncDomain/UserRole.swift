@@ -11,9 +11,12 @@ public enum UserRole: String, Codable, Sendable, CaseIterable {
     /// Also manages accounts, enrollment codes and the parent link.
     case admin
 
+    /// A role by its key (`clerk`) or its Chinese name (`填报员`).
     public init?(parsing text: String) {
-        self.init(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased())
-        if let match = Self.allCases.first(where: { $0.chineseName == text }) { self = match }
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard let role = Self(rawValue: text.lowercased()) ?? Self.allCases.first(where: { $0.chineseName == text })
+        else { return nil }
+        self = role
     }
 
     public var chineseName: String {

@@ -49,3 +49,9 @@ struct HubError: HTTPResponseError {
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
+
+extension HubService {
+    /// The HTTP status code an error answers with, for an edge that words the message itself
+    /// (the site's pages): the same mapping as the API's.
+    public static func statusCode(of error: any Error) -> Int { Int(HubError(error).status.code) }
+}

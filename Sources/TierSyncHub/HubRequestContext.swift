@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -14,4 +15,15 @@ public struct HubRequestContext: RequestContext, RemoteAddressRequestContext {
 
     /// The peer's IP address as text (`127.0.0.1`), or `unknown`.
     public var peerAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The address of the browser behind a request: the peer's, or, when the peer is a
+    /// reverse proxy on this machine (SyncServer/deploy), the last address it forwarded for.
+    /// Only a loopback peer is trusted with `X-Forwarded-For`: from anywhere else it could be forged.
+    public func clientAddress(_ request: Request) -> String {
+        let peer = peerAddress
+        guard peer == "127.0.0.1" || peer == "::1",
+            let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?.split(separator: ",").last
+        else { return peer }
+        return forwarded.trimmingCharacters(in: .whitespaces)
+    }
 }

@@ -61,7 +61,7 @@ extension HubRoutes {
             return try await blocking { try node.authenticateOperator(credential: credential).scope }
         }
         if let session = HubService.cookie(HubService.sessionCookie, in: request) {
-            return try await blocking { try node.session(session).scope }
+            return try await blocking { [idleLimit] in try node.session(session, idleLimit: idleLimit).scope }
         }
         throw HubError.unauthorized(
             "send an operator credential (from `tiersync operator add`) as Authorization: Bearer op-ID.SECRET")

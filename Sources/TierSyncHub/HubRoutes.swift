@@ -13,6 +13,7 @@ import TierSyncStore
 struct HubRoutes: Sendable {
     let node: TierSyncNode
     let logger: Logger
+    let idleLimit: Int64
 
     /// The most changes one pull page carries.
     static let pageLimit = 5_000

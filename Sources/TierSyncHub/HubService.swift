@@ -23,8 +23,16 @@ public struct HubService: Sendable {
     public let node: TierSyncNode
     let logger: Logger
 
-    public init(node: TierSyncNode, logger: Logger = Logger(label: "tiersync.hub")) {
+    /// How long a browser session lives without a request, for the reports a signed-in
+    /// person downloads (the dashboard's CSV links).
+    let idleLimit: Int64
+
+    public init(
+        node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
+        logger: Logger = Logger(label: "tiersync.hub")
+    ) {
         self.node = node
+        self.idleLimit = idleLimit
         self.logger = logger
     }
 
@@ -47,7 +55,7 @@ public struct HubService: Sendable {
         // Sync requests must speak this hub's protocol version; operators' reports are read
         // by people and scripts, with curl or a browser, and need no header.
         let sync = router.group().add(middleware: ProtocolVersionMiddleware())
-        let routes = HubRoutes(node: node, logger: logger)
+        let routes = HubRoutes(node: node, logger: logger, idleLimit: idleLimit)
         for route in Self.routes {
             let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in

@@ -20,15 +20,22 @@ struct FieldView: Sendable {
     let isSelect: Bool
     let isChecks: Bool
     let isDate: Bool
+    let isPassword: Bool
     let options: [Option]
     let error: String?
     let warning: String?
     let invalid: Bool
+    /// The value the input was loaded with, sent back as `was.KEY`: a save changes only the
+    /// fields whose value differs from it, so it never undoes an edit made meanwhile.
+    let original: String?
 
     init(
         key: String, label: String, required: Bool, value: String, type: FieldSpec.ValueType?,
-        options: [(String, String)] = [], error: String? = nil, warning: String? = nil
+        options: [(String, String)] = [], error: String? = nil, warning: String? = nil, original: String? = nil,
+        password: Bool = false
     ) {
+        self.original = original
+        isPassword = password
         self.key = key
         self.label = label
         self.required = required
@@ -45,7 +52,7 @@ struct FieldView: Sendable {
         default: break
         }
         (isSelect, isChecks, isDate, isTextarea) = (select, checks, date, textarea)
-        isText = !(select || checks || date || textarea)
+        isText = !(select || checks || date || textarea || password)
         let chosen = checks ? Set(value.split(separator: ",").map(String.init)) : [value]
         self.options =
             (select && !required ? [Option(value: "", label: "—（不填）", selected: value.isEmpty)] : [])

@@ -19,7 +19,6 @@ struct ListView: Sendable {
     let orgs: [FieldView.Option]
     let columns: [Column]
     let rows: [Row]
-    let total: Int
     let range: String
     let previous: String?
     let next: String?
@@ -32,21 +31,24 @@ struct ListView: Sendable {
     static func load(_ pages: Pages, kind: RecordKind, page: PageRequest, visitor: Visitor) throws -> ListView {
         let node = pages.node
         let scope = visitor.scope
-        let orgs = try node.orgs(under: scope.code)
-        let org = page.query("org").flatMap { code in orgs.contains { $0.code == code } ? code : nil } ?? scope.code
+        let choices = try OrgChoices(node: node, scope: scope)
+        let org =
+            page.query("org").flatMap { code in choices.subtree.contains { $0.code == code } ? code : nil }
+            ?? scope.code
         var filters: [String: String] = [:]
         for spec in kind.filterFields { filters[spec.field] = page.query(spec.field) }
         let sort = page.query("sort").flatMap { key in
             (kind.listColumns + ["org", "updated"]).contains(key) ? key : nil
         }
         let descending = page.query("dir").map { $0 != "asc" } ?? (sort == nil)
-        let number = max(1, Int(page.query("page") ?? "") ?? 1)
+        // Clamped, so that no page number from a URL overflows the offset.
+        let number = min(max(1, Int(page.query("page") ?? "") ?? 1), 1_000_000)
         let query = RecordQuery(
             org: org, search: page.query("q"), filters: filters, sort: sort, descending: descending,
             offset: (number - 1) * pageSize, limit: pageSize)
         let result = try node.records(kind, query)
         let text = ValueText(
-            vocabulary: node.vocabulary, orgNames: Dictionary(uniqueKeysWithValues: orgs.map { ($0.code, $0.name) }),
+            vocabulary: node.vocabulary, orgNames: choices.names,
             planTitles: [:])
         func link(_ changes: [String: String?]) -> String {
             var items: [String: String] = [
@@ -88,10 +90,8 @@ struct ListView: Sendable {
             }
                 + [Tab(href: "/stock", label: "物资台账", current: false)],
             search: page.query("q") ?? "",
-            filters: kind.filterFields.map { spec in
-                guard case .term(let vocabulary) = spec.type else {
-                    return Filter(key: spec.field, label: spec.label, options: [])
-                }
+            filters: kind.filterFields.compactMap { spec in
+                guard case .term(let vocabulary) = spec.type else { return nil }
                 return Filter(
                     key: spec.field, label: spec.label,
                     options: [
@@ -101,8 +101,9 @@ struct ListView: Sendable {
                             FieldView.Option(value: $0.key, label: $0.name, selected: filters[spec.field] == $0.key)
                         })
             },
-            orgs: orgs.map { FieldView.Option(value: $0.code, label: $0.name, selected: $0.code == org) },
-            columns: columns, rows: rows, total: result.total, range: "第 \(first)–\(last) 条，共 \(result.total) 条",
+            orgs: choices.options().map { FieldView.Option(value: $0.0, label: $0.1, selected: $0.0 == org) },
+            columns: columns, rows: rows,
+            range: result.total == 0 ? "共 0 条" : "第 \(first)–\(last) 条，共 \(result.total) 条",
             previous: number > 1 ? link(["page": String(number - 1)]) : nil,
             next: last < result.total ? link(["page": String(number + 1)]) : nil,
             newHref: "/records/\(kind.name)/new", deleted: page.query("deleted") != nil, empty: rows.isEmpty)

@@ -21,7 +21,7 @@ struct PageRequest: Sendable {
 
     var sessionID: String? { HubService.cookie(HubService.sessionCookie, in: request) }
 
-    var address: String { context.peerAddress }
+    var address: String { context.clientAddress(request) }
 
     /// Behind the TLS proxy (SyncServer/deploy), which says so in X-Forwarded-Proto.
     var isHTTPS: Bool { request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" }

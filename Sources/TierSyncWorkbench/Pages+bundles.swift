@@ -14,8 +14,9 @@ extension Pages {
 
     func exportBundle(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
+            if let reason = visitor.refusalOfWholeNode(node) { return await errorPage(403, reason, visitor) }
             guard let parent = node.org.parent else {
-                return errorPage(400, "本级没有上级单位，无需导出数据包。", visitor)
+                return await errorPage(400, "本级没有上级单位，无需导出数据包。", visitor)
             }
             let path = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "tiersync-\(UUID().uuidString).bundle"
@@ -49,6 +50,7 @@ extension Pages {
     /// token is checked before the body is read).
     func importBundle(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
+            if let reason = visitor.refusalOfWholeNode(node) { return await errorPage(403, reason, visitor) }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "tiersync-upload-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -56,9 +58,9 @@ extension Pages {
             let upload = folder.appendingPathComponent("body")
             let bundle = folder.appendingPathComponent("import.bundle")
             guard let type = page.request.headers[.contentType], let boundary = Multipart.boundary(type) else {
-                return await syncView(visitor, error: "请选择要导入的数据包文件后再提交。", status: .badRequest)
+                return try await syncView(visitor, error: "请选择要导入的数据包文件后再提交。", status: .badRequest)
             }
-            FileManager.default.createFile(atPath: upload.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: upload.path, contents: nil)
             let output = try FileHandle(forWritingTo: upload)
             var size = 0
             do {
@@ -74,22 +76,27 @@ extension Pages {
                 try? output.close()
                 throw error
             }
-            guard try Multipart.extractFirstFile(from: upload.path, boundary: boundary, to: bundle.path) else {
-                return await syncView(visitor, error: "上传的内容不是一个文件，请重新选择数据包。", status: .badRequest)
+            let extracted = try await blocking {
+                try Multipart.extractFirstFile(from: upload.path, boundary: boundary, to: bundle.path)
+            }
+            guard extracted else {
+                return try await syncView(visitor, error: "上传的内容不是一个文件，请重新选择数据包。", status: .badRequest)
             }
             do {
                 let result = try await blocking { [node] in
-                    try node.acting(as: visitor.author!).importBundle(path: bundle.path)
+                    try node.importBundle(path: bundle.path)
                 }
-                return await syncView(
+                return try await syncView(
                     visitor,
                     notice:
                         "已导入来自 \(result.fromOrg) 的数据包：生效 \(result.report.applied) 项，冲突 \(result.report.conflicts) 个，拒收 \(result.report.refused.count) 项。"
                 )
             } catch let error as DomainError {
-                return await syncView(visitor, error: "数据包未导入（未写入任何内容）：" + Wording.chinese(error), status: .badRequest)
+                return try await syncView(
+                    visitor, error: "数据包未导入（未写入任何内容）：" + Wording.chinese(error), status: .badRequest)
             } catch {
-                return await syncView(visitor, error: "数据包已损坏或不完整，未写入任何内容。请重新拷贝后再导入。（\(error)）", status: .badRequest)
+                logger.warning("bundle upload refused", metadata: ["error": "\(error)"])
+                return try await syncView(visitor, error: "数据包已损坏或不完整，未写入任何内容。请重新拷贝后再导入。", status: .badRequest)
             }
         }
     }
@@ -101,8 +108,10 @@ enum Multipart {
         guard contentType.lowercased().hasPrefix("multipart/form-data"),
             let range = contentType.range(of: "boundary=")
         else { return nil }
-        let value = contentType[range.upperBound...].split(separator: ";")[0]
-        return String(value).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        let value = contentType[range.upperBound...].split(separator: ";").first.map(String.init) ?? ""
+        let boundary = value.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        // RFC 2046: 1 to 70 characters.
+        return (1...70).contains(boundary.count) ? boundary : nil
     }
 
     /// Copies the content of the first file part of the body at `path` to `destination`;
@@ -118,7 +127,7 @@ enum Multipart {
             let headersEnd = head.range(of: Data("\r\n\r\n".utf8), in: start.upperBound..<head.endIndex)
         {
             let headers = String(decoding: head[start.upperBound..<headersEnd.lowerBound], as: UTF8.self)
-            guard headers.contains("filename=") else {
+            guard headers.contains("filename="), !headers.contains("filename=\"\"") else {
                 searchFrom = headersEnd.upperBound
                 continue
             }
@@ -132,7 +141,7 @@ enum Multipart {
             let end = total - tailLength + UInt64(closing.lowerBound - tail.startIndex)
             var offset = UInt64(headersEnd.upperBound - head.startIndex)
             guard end >= offset else { return false }
-            FileManager.default.createFile(atPath: destination, contents: nil)
+            _ = FileManager.default.createFile(atPath: destination, contents: nil)
             let output = try FileHandle(forWritingTo: URL(fileURLWithPath: destination))
             defer { try? output.close() }
             try input.seek(toOffset: offset)

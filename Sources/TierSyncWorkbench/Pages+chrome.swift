@@ -14,7 +14,8 @@ extension Pages {
         if visitor.role != nil {
             items += [("sync", "/sync", "同步"), ("conflicts", "/conflicts", "冲突"), ("accounts", "/accounts", "账号")]
         }
-        let status = try? await blocking { [node] in try node.syncStatus() }
+        // The status bar is about this node's own sync, which operators (readers of 汇总) do not run.
+        let status = visitor.role == nil ? nil : try? await blocking { [node] in try node.syncStatus() }
         return SiteChrome(
             userName: visitor.name, roleName: visitor.role?.chineseName ?? "操作员", csrf: visitor.csrf,
             nav: items.map { SiteChrome.NavItem(href: $0.1, label: $0.2, current: $0.0 == section) },
@@ -25,13 +26,15 @@ extension Pages {
         let (link, label): (String, String)
         if status.parent == nil {
             (link, label) = node.org.parent == nil ? ("top", "本级为最高层级，无需上传") : ("never-joined", "尚未加入上级节点")
+        } else if status.lastAttempt == nil {
+            (link, label) = ("never-joined", "已加入上级，尚未同步")
         } else if status.lastAttemptOK == false {
             (link, label) = ("offline", "离线：上次同步未成功")
         } else {
             (link, label) = ("online", "在线")
         }
         return SiteChrome.StatusBar(
-            link: link, linkLabel: label, lastSync: status.lastSync.map(ChinaTime.display),
+            link: link, linkLabel: label, lastSync: status.lastSync.map { ChinaTime.display($0) },
             ago: status.lastSync.map { ChinaTime.ago($0, now: node.store.wallClock.nowMilliseconds()) },
             waiting: status.waiting, conflicts: status.openConflicts, refused: status.refused)
     }
@@ -41,13 +44,13 @@ extension Pages {
 enum ChinaTime {
     static let zone = TimeZone(secondsFromGMT: 8 * 3600)!
 
-    /// `2026-12-02T07:13:47Z` → `2026-12-02 15:13`.
-    static func display(_ iso: String) -> String {
+    /// `2026-12-02T07:13:47Z` → `2026-12-02 15:13` (with `seconds`, `15:13:47`).
+    static func display(_ iso: String, seconds: Bool = false) -> String {
         guard let date = parse(iso) else { return iso }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        formatter.dateFormat = seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm"
         return formatter.string(from: date)
     }
 

@@ -17,11 +17,9 @@ extension Pages {
             let record: String
             let recordHref: String
             let field: String
-            let fieldKey: String
             let current: Side
             let other: Side
             let isDelete: Bool
-            let needsReview: Bool
             let settled: String?
         }
         let open: [Item]
@@ -54,50 +52,63 @@ extension Pages {
             case "other": resolution = .keepOther
             default: resolution = .value(form["value"] ?? "")
             }
-            _ = try await blocking { [node] in
-                guard let conflict = try node.conflicts().first(where: { $0.id == id }) else {
-                    throw DomainError.notFound(kind: "conflict", id: String(id))
-                }
-                try Self.checkScope(conflict.recordOrg, visitor: visitor, node: node)
-                return try node.acting(as: visitor.author!).resolveConflict(id, resolution)
-            }
+            _ = try await blocking { [node] in try visitor.writer(node).resolveConflict(id, resolution) }
             return redirect("/conflicts?settled=1")
         }
     }
 
     func conflictsView(_ visitor: Visitor, notice: String?) throws -> ConflictsView {
-        let all = try node.conflicts(includeSettled: true)
-        let orgNames = Dictionary(uniqueKeysWithValues: try node.orgs().map { ($0.code, $0.name) })
-        let text = ValueText(vocabulary: node.vocabulary, orgNames: orgNames, planTitles: [:])
-        let visible = try node.orgs(under: visitor.scope.code).map(\.code)
-        let scope = Set(visible)
-        func item(_ conflict: ConflictView) throws -> ConflictsView.Item {
-            let kind = RecordKind.forTable(conflict.table)
-            let spec = try? kind?.field(named: conflict.field)
-            let isDelete = conflict.kind == "deleted-while-edited" || conflict.field == FieldChange.deletedField
-            func side(_ side: ConflictView.Side) throws -> ConflictsView.Side {
-                let value = isDelete ? (side.value == .integer(1) ? "已删除" : "保留") : text.text(side.value, spec)
-                let person = try node.author(ofRecord: conflict.record, field: conflict.field, node: side.node)
-                return .init(
-                    value: value, org: side.org.map(text.orgName) ?? "", node: side.node, person: person?.name ?? "—",
-                    time: ChinaTime.display(side.time))
-            }
-            let record = try kind.map { try node.show($0, id: conflict.record) }
-            return ConflictsView.Item(
-                id: conflict.id,
-                record:
-                    "\(kind?.displayName ?? conflict.table)：\(record.map { $0[kind!.titleField].description } ?? conflict.record)（\(text.orgName(conflict.recordOrg))）",
-                recordHref: kind.map { "/records/\($0.name)/\(conflict.record)" } ?? "#",
-                field: isDelete ? "删除" : spec?.label ?? conflict.field, fieldKey: conflict.field,
-                current: try side(conflict.current), other: try side(conflict.other), isDelete: isDelete,
-                needsReview: conflict.needsReview,
-                settled: conflict.settled.map { "\(ChinaTime.display($0.time)) \($0.how)" })
-        }
-        let mine = all.filter { scope.contains($0.recordOrg) }
+        let orgs = try OrgChoices(node: node, scope: visitor.scope)
+        let text = ValueText(vocabulary: node.vocabulary, orgNames: orgs.names, planTitles: [:])
+        let scope = Set(orgs.subtree.map(\.code))
+        let mine = try node.conflicts(includeSettled: true).filter { scope.contains($0.recordOrg) }
+        let open = mine.filter { $0.settled == nil }
+        let settled = mine.filter { $0.settled != nil }.suffix(50).reversed()
         return ConflictsView(
-            open: try mine.filter { $0.settled == nil }.map(item),
-            settled: try mine.filter { $0.settled != nil }.suffix(50).reversed().map(item),
-            hasOpen: mine.contains { $0.settled == nil }, hasSettled: mine.contains { $0.settled != nil },
+            open: try open.map { try item($0, text) }, settled: try settled.map { try item($0, text) },
+            hasOpen: !open.isEmpty, hasSettled: !settled.isEmpty,
             maySettle: visitor.role?.maySettleConflicts == true, csrf: visitor.csrf, notice: notice)
+    }
+
+    private func item(_ conflict: ConflictView, _ text: ValueText) throws -> ConflictsView.Item {
+        let kind = RecordKind.forTable(conflict.table)
+        let spec = try? kind?.field(named: conflict.field)
+        let isDelete = conflict.kind == "deleted-while-edited" || conflict.field == FieldChange.deletedField
+        func side(_ side: ConflictView.Side) throws -> ConflictsView.Side {
+            let value = isDelete ? (side.value == .integer(1) ? "已删除" : "未删除") : text.text(side.value, spec)
+            let person = try node.author(ofRecord: conflict.record, field: conflict.field, node: side.node)
+            return .init(
+                value: value, org: side.org.map(text.orgName) ?? "", node: side.node, person: person?.name ?? "—",
+                time: ChinaTime.display(side.time))
+        }
+        let title = try kind.map { try node.show($0, id: conflict.record)[$0.titleField].description }
+        return ConflictsView.Item(
+            id: conflict.id,
+            record:
+                "\(kind?.displayName ?? conflict.table)：\(title ?? conflict.record)（\(text.orgName(conflict.recordOrg))）",
+            recordHref: kind.map { "/records/\($0.name)/\(conflict.record)" } ?? "#",
+            field: isDelete ? "删除" : spec?.label ?? conflict.field,
+            current: try side(conflict.current), other: try side(conflict.other), isDelete: isDelete,
+            settled: conflict.settled.map { "\(ChinaTime.display($0.time)) \(Self.settlement($0))" })
+    }
+
+    /// How a conflict was settled, in Chinese (the domain records it in English for the CLI).
+    static func settlement(_ settled: ConflictView.Settlement) -> String {
+        let how = settled.how
+        let person = how.range(of: #"by (.+?) \(([^)]+)\) on node"#, options: .regularExpression).map {
+            range -> String in
+            let inner = how[range].dropFirst(3)
+            return String(inner[..<(inner.range(of: " (")?.lowerBound ?? inner.endIndex)])
+        }
+        let outcome: String
+        switch true {
+        case how.hasSuffix("kept current"): outcome = "保留当前值"
+        case how.hasSuffix("kept other"): outcome = "改用另一个值"
+        case how.hasSuffix("new value"): outcome = "填写了新值"
+        case how.hasSuffix("kept deleted"): outcome = "保持删除"
+        case how.hasSuffix("record restored"): outcome = "恢复了记录"
+        default: outcome = "已处理"
+        }
+        return "\(person ?? "节点 \(settled.node)")\(outcome)" + (settled.org.map { "（\($0)）" } ?? "")
     }
 }

@@ -45,20 +45,9 @@ extension Pages {
         let form = try await page.form()
         return try await signedIn(page, .enter, form: form) { visitor in
             let kind = try editableKind(page)
-            let values = Self.values(of: kind, in: form, keepEmpty: false)
             let org = form["org"] ?? visitor.scope.code
-            do {
-                let record = try await blocking { [node] in
-                    try Self.checkScope(org, visitor: visitor, node: node)
-                    return try node.acting(as: visitor.author!).add(kind, org: org, values: values)
-                }
-                return redirect("/records/\(kind.name)/\(record.id.rawValue)?saved=1")
-            } catch let error as DomainError where !error.issues.isEmpty {
-                var typed = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, Self.typed($0, form)) })
-                typed["org"] = org
-                return try await formPage(
-                    kind, values: typed, issues: error.issues, visitor: visitor, record: nil,
-                    status: error.kind == .forbidden ? .forbidden : .badRequest)
+            return try await save(kind, form: form, visitor: visitor, record: nil, org: org) { [node] in
+                try visitor.writer(node).add(kind, org: org, values: Self.values(of: kind, in: form, keepEmpty: false))
             }
         }
     }
@@ -67,9 +56,8 @@ extension Pages {
         try await signedIn(page, .enter) { visitor in
             let kind = try editableKind(page)
             let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
-            var values = Dictionary(
+            let values = Dictionary(
                 uniqueKeysWithValues: kind.fields.map { ($0.field, ValueText.input(record[$0.field], $0)) })
-            values["org"] = record.org
             return try await formPage(
                 kind, values: values, issues: [], visitor: visitor, record: record, saved: page.query("saved") != nil)
         }
@@ -80,18 +68,28 @@ extension Pages {
         return try await signedIn(page, .enter, form: form) { visitor in
             let kind = try editableKind(page)
             let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
-            let values = Self.values(of: kind, in: form, keepEmpty: true)
-            do {
-                _ = try await blocking { [node] in
-                    try node.acting(as: visitor.author!).set(kind, id: record.id.rawValue, values: values)
-                }
-                return redirect("/records/\(kind.name)/\(record.id.rawValue)?saved=1")
-            } catch let error as DomainError where !error.issues.isEmpty {
-                var typed = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, Self.typed($0, form)) })
-                typed["org"] = record.org
-                return try await formPage(
-                    kind, values: typed, issues: error.issues, visitor: visitor, record: record, status: .badRequest)
+            return try await save(kind, form: form, visitor: visitor, record: record, org: record.org) { [node] in
+                try visitor.writer(node).set(kind, id: record.id.rawValue, values: Self.changes(of: kind, in: form)).0
             }
+        }
+    }
+
+    /// Runs `write` and goes to the record's page; when a field is refused, renders the form
+    /// again with what was typed and every issue beside its field (403 when the unit is
+    /// outside the person's subtree).
+    private func save(
+        _ kind: RecordKind, form: Form, visitor: Visitor, record: StoredRecord?, org: String,
+        _ write: @escaping @Sendable () throws -> StoredRecord
+    ) async throws -> Response {
+        do {
+            let saved = try await blocking(write)
+            return redirect("/records/\(kind.name)/\(saved.id.rawValue)?saved=1")
+        } catch let error as DomainError where !error.issues.isEmpty {
+            var typed = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, Self.typed($0, form)) })
+            typed["org"] = org
+            return try await formPage(
+                kind, values: typed, issues: error.issues, visitor: visitor, record: record,
+                status: error.kind == .forbidden ? .forbidden : .badRequest)
         }
     }
 
@@ -113,7 +111,7 @@ extension Pages {
         return try await signedIn(page, .enter, form: form) { visitor in
             let kind = try editableKind(page)
             let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
-            try await blocking { [node] in try node.acting(as: visitor.author!).delete(kind, id: record.id.rawValue) }
+            try await blocking { [node] in try visitor.writer(node).delete(kind, id: record.id.rawValue) }
             return redirect("/records/\(kind.name)?deleted=1")
         }
     }
@@ -157,6 +155,12 @@ extension Pages {
             if keepEmpty || !text.trimmingCharacters(in: .whitespaces).isEmpty { values[spec.field] = text }
         }
         return values
+    }
+
+    /// On `set`: the fields whose value differs from the one the form was loaded with
+    /// (`was.KEY`), so that a save never writes back a value someone else has changed since.
+    static func changes(of kind: RecordKind, in form: Form) -> [String: String] {
+        values(of: kind, in: form, keepEmpty: true).filter { key, value in form["was." + key] != value }
     }
 
     static func typed(_ spec: FieldSpec, _ form: Form) -> String {

@@ -31,35 +31,28 @@ struct Pages: Sendable {
             return redirect("/login" + (expired ? "?expired=1" : ""))
         }
         let visitor = Visitor(session: session, sessionID: id)
-        if let reason = visitor.refusal(for: need) { return errorPage(403, reason, visitor) }
+        if let reason = visitor.refusal(for: need) { return await errorPage(403, reason, visitor) }
         if page.request.method == .post {
             let token = form?["csrf"] ?? page.query("csrf")
             guard let token, Self.constantTimeEqual(token, session.csrf) else {
                 logger.warning(
                     "form without a valid CSRF token refused", metadata: ["path": "\(page.request.uri.path)"])
-                return errorPage(403, "表单校验码无效或缺失（可能来自其他网站，或页面已过期）。请回到页面刷新后重新提交，未保存任何内容。", visitor)
+                return await errorPage(403, "表单校验码无效或缺失（可能来自其他网站，或页面已过期）。请回到页面刷新后重新提交，未保存任何内容。", visitor)
             }
         }
         do {
             return try await body(visitor)
         } catch {
-            return failure(error, visitor)
+            return await failure(error, visitor)
         }
     }
 
-    /// A refusal as a page: the domain's errors worded in Chinese where they have a form.
-    func failure(_ error: any Error, _ visitor: Visitor?) -> Response {
-        if let domain = error as? DomainError {
-            switch domain.kind {
-            case .notFound: return errorPage(404, "未找到：\(domain.description)", visitor)
-            case .forbidden: return errorPage(403, Wording.chinese(domain), visitor)
-            case .unauthorized: return errorPage(401, Wording.chinese(domain), visitor)
-            case .unavailable: return errorPage(503, Wording.chinese(domain), visitor)
-            case .throttled, .badInput: return errorPage(400, Wording.chinese(domain), visitor)
-            }
-        }
-        logger.error("page failed", metadata: ["error": "\(error)"])
-        return errorPage(500, "出错了：\(error)", visitor)
+    /// A refusal as a page, with the status the API gives the same error (`HubService.statusCode`) and
+    /// its Chinese wording.
+    func failure(_ error: any Error, _ visitor: Visitor?) async -> Response {
+        let status = HubService.statusCode(of: error)
+        if status == 500 { logger.error("page failed", metadata: ["error": "\(error)"]) }
+        return await errorPage(status, Wording.chinese(error), visitor)
     }
 
     // MARK: responses
@@ -73,10 +66,12 @@ struct Pages: Sendable {
         return html(status, DashboardRenderer.layout(title: title, chrome: chrome, content: content))
     }
 
-    func errorPage(_ status: Int, _ message: String, _ visitor: Visitor?) -> Response {
+    /// A page that says why a request was refused, in the site's frame (navigation and status bar).
+    func errorPage(_ status: Int, _ message: String, _ visitor: Visitor?) async -> Response {
         let view = ErrorPage(status: status, message: message, homeHref: "/")
-        let chrome = SiteChrome(userName: visitor?.name, roleName: visitor?.role?.chineseName, csrf: visitor?.csrf)
-        return html(HTTPResponse.Status(code: status), DashboardRenderer.render(view, chrome: chrome))
+        return html(
+            HTTPResponse.Status(code: status),
+            DashboardRenderer.render(view, chrome: await chrome(visitor, section: "")))
     }
 
     func redirect(_ location: String, cookie: String? = nil) -> Response {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import TierSyncCore
 import TierSyncDomain
@@ -17,6 +16,7 @@ struct RecordFormView: Sendable {
         let node: String
         let org: String
         let author: String
+        let note: String
     }
 
     let kindName: String
@@ -26,9 +26,7 @@ struct RecordFormView: Sendable {
     let fields: [FieldView]
     let errors: [String]
     let hasErrors: Bool
-    let warnings: [String]
     let saved: Bool
-    let isEdit: Bool
     let deleted: Bool
     let deleteHref: String?
     let listHref: String
@@ -38,89 +36,116 @@ struct RecordFormView: Sendable {
 }
 
 extension Pages {
-    /// Renders the form of `kind` with `values` as typed, each issue beside its field.
+    /// Renders the form of `kind` with `values` as typed, each issue beside its field; an
+    /// existing record's inputs also carry the values they were loaded with (`was.KEY`), so a
+    /// save changes only what the person changed.
     func formPage(
         _ kind: RecordKind, values: [String: String], issues: [FieldIssue], visitor: Visitor, record: StoredRecord?,
         saved: Bool = false, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let scope = visitor.scope
-        let (view, _) = try await blocking { [node] () -> (RecordFormView, Int) in
-            let orgs = try node.orgs(under: scope.code)
-            let plans = try node.records(
-                .plan, RecordQuery(org: scope.code, sort: "title", descending: false, limit: 500))
+        let view = try await blocking { [node] () -> RecordFormView in
+            let orgs = try OrgChoices(node: node, scope: visitor.scope)
+            let needsPlans = kind.fields.contains { $0.type == .reference(table: "plan") }
+            let plans =
+                needsPlans
+                ? try node.records(
+                    .plan, RecordQuery(org: visitor.scope.code, sort: "title", descending: false, limit: 500)
+                ).records : []
             let text = ValueText(
-                vocabulary: node.vocabulary,
-                orgNames: Dictionary(uniqueKeysWithValues: try node.orgs().map { ($0.code, $0.name) }),
-                planTitles: Dictionary(
-                    uniqueKeysWithValues: plans.records.map { ($0.id.rawValue, $0["title"].description) }))
-            let byField = Dictionary(issues.map { ($0.field, $0) }) { first, _ in first }
-            let warnings = record.map { node.warnings(kind, $0) } ?? []
-            let warningByField = Dictionary(warnings.map { ($0.field, $0) }) { first, _ in first }
-            func message(_ issue: FieldIssue?) -> String? {
-                issue.map {
-                    $0.chinese(
-                        label: (try? kind.field(named: $0.field).label) ?? FieldSpec.labels[$0.field] ?? $0.field,
-                        vocabulary: node.vocabulary)
-                }
-            }
-            let orgOptions = orgs.map {
-                (
-                    $0.code,
-                    String(
-                        repeating: "　",
-                        count: max(0, $0.path.split(separator: "/").count - scope.path.split(separator: "/").count))
-                        + $0.name
-                )
-            }
-            var fields: [FieldView] = []
-            if record == nil {
-                fields.append(
-                    FieldView(
-                        key: "org", label: "所属单位", required: true, value: values["org"] ?? scope.code, type: .org,
-                        options: orgOptions, error: message(byField["org"])))
-            }
-            for spec in kind.fields {
-                var options: [(String, String)] = []
-                switch spec.type {
-                case .term(let vocabulary), .terms(let vocabulary):
-                    options = node.vocabulary.terms(of: vocabulary).map { ($0.key, $0.name) }
-                case .org: options = orgOptions
-                case .reference: options = plans.records.map { ($0.id.rawValue, $0["title"].description) }
-                default: break
-                }
-                fields.append(
-                    FieldView(
-                        key: spec.field, label: spec.label, required: spec.required, value: values[spec.field] ?? "",
-                        type: spec.type, options: options, error: message(byField[spec.field]),
-                        warning: message(warningByField[spec.field])))
-            }
-            let known = Set(fields.map(\.key))
-            let general = issues.filter { !known.contains($0.field) }.compactMap(message)
+                vocabulary: node.vocabulary, orgNames: orgs.names,
+                planTitles: Dictionary(plans.map { ($0.id.rawValue, $0["title"].description) }) { first, _ in first })
+            let form = RecordFieldViews(
+                kind: kind, vocabulary: node.vocabulary, orgs: orgs, plans: plans, issues: issues,
+                warnings: record.map { node.warnings(kind, $0) } ?? [])
+            let fields = form.fields(
+                values: values, loaded: record, includeOrg: record == nil, scope: visitor.scope.code)
             let history = try record.map { try node.history(kind, id: $0.id.rawValue) } ?? []
-            let rows = history.reversed().map { entry in
-                let spec = try? kind.field(named: entry.field)
-                let label = entry.field == FieldChange.deletedField ? "删除标记" : spec?.label ?? entry.field
-                return RecordFormView.HistoryRow(
-                    field: label, old: entry.old.map { text.text($0, spec) } ?? "（无）", new: text.text(entry.new, spec),
-                    time: ChinaTime.display(entry.time), node: entry.node,
-                    org: entry.org.map(text.orgName) ?? "", author: entry.author?.name ?? "—")
-            }
             let id = record?.id.rawValue
-            let view = RecordFormView(
+            return RecordFormView(
                 kindName: kind.displayName,
                 heading: record.map { "\(kind.displayName)：\($0[kind.titleField].description)" }
                     ?? "新增\(kind.displayName)",
                 action: id.map { "/records/\(kind.name)/\($0)" } ?? "/records/\(kind.name)/new", csrf: visitor.csrf,
-                fields: fields, errors: general, hasErrors: !issues.isEmpty, warnings: [],
+                fields: fields, errors: form.unplaced(fields), hasErrors: !issues.isEmpty,
                 saved: saved && issues.isEmpty,
-                isEdit: record != nil, deleted: record?.deleted ?? false,
-                deleteHref: id.map { "/records/\(kind.name)/\($0)/delete" }, listHref: "/records/\(kind.name)",
-                history: rows, hasHistory: !rows.isEmpty,
-                meta: record.map { "所属单位：\(text.orgName($0.org))　记录编号：\($0.id.rawValue)" })
-            return (view, 0)
+                deleted: record?.deleted ?? false, deleteHref: id.map { "/records/\(kind.name)/\($0)/delete" },
+                listHref: "/records/\(kind.name)", history: history.reversed().map { Self.historyRow($0, kind, text) },
+                hasHistory: !history.isEmpty,
+                meta: record.map { "所属单位：\(orgs.name($0.org))　记录编号：\($0.id.rawValue)" })
         }
         var response = await render("form", view, title: view.heading, visitor: visitor, section: "records")
         response.status = status
         return response
+    }
+
+    static func historyRow(_ entry: TierSyncNode.HistoryEntry, _ kind: RecordKind, _ text: ValueText)
+        -> RecordFormView.HistoryRow
+    {
+        let spec = try? kind.field(named: entry.field)
+        let deletion = entry.field == FieldChange.deletedField
+        func shown(_ value: FieldValue) -> String {
+            deletion ? (value == .integer(1) ? "已删除" : "未删除") : text.text(value, spec)
+        }
+        return RecordFormView.HistoryRow(
+            field: deletion ? "删除标记" : spec?.label ?? entry.field, old: entry.old.map(shown) ?? "（无）",
+            new: shown(entry.new), time: ChinaTime.display(entry.time), node: entry.node,
+            org: entry.org.map(text.orgName) ?? "", author: entry.author?.name ?? "—",
+            note: entry.inConflict ? "冲突中，未采用（见冲突页）" : "")
+    }
+}
+
+/// The inputs of a record kind's form: options from the vocabulary and the units, the value
+/// typed or loaded, the Chinese issue or warning beside each.
+struct RecordFieldViews {
+    let kind: RecordKind
+    let vocabulary: Vocabulary
+    let orgs: OrgChoices
+    let plans: [StoredRecord]
+    let issues: [FieldIssue]
+    let warnings: [FieldIssue]
+
+    func fields(values: [String: String], loaded: StoredRecord?, includeOrg: Bool, scope: String) -> [FieldView] {
+        var fields: [FieldView] = []
+        if includeOrg {
+            fields.append(
+                FieldView(
+                    key: "org", label: "所属单位", required: true, value: values["org"] ?? scope, type: .org,
+                    options: orgs.options(current: values["org"]), error: message(issue("org"))))
+        }
+        for spec in kind.fields {
+            let value = values[spec.field] ?? ""
+            var options: [(String, String)] = []
+            switch spec.type {
+            case .term(let terms), .terms(let terms): options = vocabulary.terms(of: terms).map { ($0.key, $0.name) }
+            case .org: options = orgs.options(upward: true, current: value)
+            case .reference:
+                options = plans.map { ($0.id.rawValue, $0["title"].description) }
+                if !value.isEmpty, !options.contains(where: { $0.0 == value }) { options.insert((value, value), at: 0) }
+            default: break
+            }
+            fields.append(
+                FieldView(
+                    key: spec.field, label: spec.label, required: spec.required, value: value, type: spec.type,
+                    options: options, error: message(issue(spec.field)),
+                    warning: message(warnings.first { $0.field == spec.field }),
+                    original: loaded.map { ValueText.input($0[spec.field], spec) }))
+        }
+        return fields
+    }
+
+    /// Issues of no input on the form (none expected; shown above it rather than lost).
+    func unplaced(_ fields: [FieldView]) -> [String] {
+        let keys = Set(fields.map(\.key))
+        return issues.filter { !keys.contains($0.field) }.compactMap(message)
+    }
+
+    private func issue(_ key: String) -> FieldIssue? { issues.first { $0.field == key } }
+
+    private func message(_ issue: FieldIssue?) -> String? {
+        issue.map {
+            $0.chinese(
+                label: (try? kind.field(named: $0.field).label) ?? FieldSpec.labels[$0.field] ?? $0.field,
+                vocabulary: vocabulary)
+        }
     }
 }

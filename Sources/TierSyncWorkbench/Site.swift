@@ -35,7 +35,7 @@ public struct Site: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
-        HubService(node: node, logger: logger).register(on: router)
+        HubService(node: node, idleLimit: idleLimit, logger: logger).register(on: router)
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)
         for route in Self.routes {

@@ -28,11 +28,12 @@ struct ValueText: Sendable {
         }
     }
 
-    func orgName(_ code: String) -> String { orgNames[code].map { "\($0)" } ?? code }
+    func orgName(_ code: String) -> String { orgNames[code] ?? code }
 
     /// What a form's input holds for a stored value (keys stay keys: the options carry names).
+    /// Times keep their seconds, so that saving a form unchanged changes nothing.
     static func input(_ value: FieldValue, _ spec: FieldSpec) -> String {
-        if spec.type == .dateTime, value != .null { return ChinaTime.display(value.description) }
+        if spec.type == .dateTime, value != .null { return ChinaTime.display(value.description, seconds: true) }
         return value.description
     }
 }
@@ -50,6 +51,9 @@ extension RecordKind {
         }
     }
 
-    /// The field whose value names a record in links and titles.
-    var titleField: String { fields.contains { $0.field == "title" } ? "title" : fields[0].field }
+    /// The field whose value names a record in links and titles: a title, a person's name, a
+    /// report's period.
+    var titleField: String {
+        ["title", "name", "period"].first { key in fields.contains { $0.field == key } } ?? fields[0].field
+    }
 }

@@ -25,7 +25,12 @@ struct Visitor: Sendable {
         }
     }
 
-    var author: Author? { user.map { Author(login: $0.login, name: $0.name) } }
+    /// The node, writing for this person inside their subtree (their edits named in the
+    /// history, a write outside refused by the domain).
+    func writer(_ node: TierSyncNode) throws -> TierSyncNode {
+        guard let user else { throw DomainError.forbidden("an operator credential only reads the consolidated view") }
+        return node.acting(as: Author(login: user.login, name: user.name), within: scope)
+    }
 
     /// What a page needs of its visitor.
     enum Need: Sendable {
@@ -37,6 +42,12 @@ struct Visitor: Sendable {
         case review
         /// An admin (accounts, enrollment codes, the parent link).
         case admin
+    }
+
+    /// Nil when the visitor works for the node's own unit, as what concerns the whole node
+    /// needs (its parent link, enrollment codes, bundles); otherwise the Chinese reason.
+    func refusalOfWholeNode(_ node: TierSyncNode) -> String? {
+        scope.code == node.org.code ? nil : "此操作涉及整个节点（\(node.org.name)），需要本级单位的账号；您的账号只管\(scope.name)。"
     }
 
     /// Nil when allowed; otherwise the Chinese reason for the 403 page.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loads pages of a TierSync hub's dashboard in headless Chromium and prints what they show.
 
-    dashboard_page.py --base http://127.0.0.1:PORT --cookie op-ID.SECRET [--screenshot FILE] STEP...
+    dashboard_page.py --base http://127.0.0.1:PORT --credential op-ID.SECRET [--screenshot FILE] STEP...
 
 Each STEP is a path to open ("/", "/orgs/520200") or "follow-child", which clicks the first
 child's link in the children table of the page on screen (the drill-down, as a person does).
@@ -126,7 +126,7 @@ class DevTools:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True)
-    parser.add_argument("--cookie", required=True)
+    parser.add_argument("--credential", required=True)
     parser.add_argument("--screenshot")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     parser.add_argument("steps", nargs="+")
@@ -142,7 +142,7 @@ def main():
         browser.events.clear()
         started = time.time()
         browser.evaluate(
-            "document.querySelector('[name=password]').value = " + json.dumps(args.cookie)
+            "document.querySelector('[name=password]').value = " + json.dumps(args.credential)
             + "; document.querySelector('form[action=\"/login\"]').submit()")
         browser.wait_for_load(started)
         pages = []

@@ -19,13 +19,13 @@ enum DashboardBrowser {
         return probe?.succeeded ?? false
     }()
 
-    /// Opens `steps` (paths, or `follow-child`) signed in with `cookie`; one JSON object per
+    /// Opens `steps` (paths, or `follow-child`) signed in with the operator `credential`; one JSON object per
     /// step, as `dashboard_page.py` describes.
-    static func load(_ base: String, cookie: String, _ steps: [String], screenshot: String? = nil) throws
+    static func load(_ base: String, credential: String, _ steps: [String], screenshot: String? = nil) throws
         -> [JSONValue]
     {
         let arguments =
-            [script, "--base", base, "--cookie", cookie] + (screenshot.map { ["--screenshot", $0] } ?? []) + steps
+            [script, "--base", base, "--credential", credential] + (screenshot.map { ["--screenshot", $0] } ?? []) + steps
         let result = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, timeout: 120)
         try #require(result.succeeded, "\(result.summary)")
         return try #require(try JSONValue.decode(result.stdout).array)

@@ -3,7 +3,7 @@ import Testing
 
 /// The dashboard in a real browser: a seeded city hub runs as `tiersync serve`, headless
 /// Chromium loads its pages (driven over the DevTools protocol by `Tests/Browser/
-/// dashboard_page.py`, signed in with the operator cookie), and what the rendered pages show
+/// dashboard_page.py`, signed in through the form with an operator credential), and what the rendered pages show
 /// is checked against `tiersync report --format json` on the same database.
 ///
 /// Needs Debian's `chromium` and Python's `websocket-client` (`.ci/run` installs both); on a
@@ -26,7 +26,7 @@ struct DashboardBrowserTests {
         defer { hub.stop() }
         let screenshot = scratch.path("dashboard.png")
         let pages = try DashboardBrowser.load(
-            hub.url, cookie: credential, ["/", "follow-child", "/orgs/520201/coverage"], screenshot: screenshot)
+            hub.url, credential: credential, ["/", "follow-child", "/orgs/520201/coverage"], screenshot: screenshot)
         try #require(pages.count == 3)
 
         let city = pages[0]
@@ -76,7 +76,7 @@ struct DashboardBrowserTests {
         let hub = try HubProcess(db: db, scratch: scratch)
         defer { hub.stop() }
         let pages = try DashboardBrowser.load(
-            hub.url, cookie: credential, ["/orgs/520200", "/", "/orgs/520201101", "/orgs/529999"])
+            hub.url, credential: credential, ["/orgs/520200", "/", "/orgs/520201101", "/orgs/529999"])
         try #require(pages.count == 4)
         #expect(pages[0]["status"]?.number == 403)
         #expect(pages[0]["text"]?.string?.contains("无权查看") == true)
@@ -104,7 +104,7 @@ struct DashboardBrowserTests {
         try expectSuccess("contact", "set", "--db", db, id, "phone=13900000033")
         try expectSuccess("sync", "--db", county)
 
-        let pages = try DashboardBrowser.load(hub.url, cookie: credential, ["/orgs/520200"])
+        let pages = try DashboardBrowser.load(hub.url, credential: credential, ["/orgs/520200"])
         let page = try #require(pages.first)
         let health = try JSONValue.decode(try expectSuccess("nodes", "--db", db, "--json").stdout)
         let sync = try #require(page["sync"]?.array)
@@ -124,7 +124,7 @@ struct DashboardBrowserTests {
     func signInRequired() throws {
         let hub = try HubProcess(db: db, scratch: scratch)
         defer { hub.stop() }
-        let pages = try DashboardBrowser.load(hub.url, cookie: "op-00000000.wrong", ["/orgs/520200"])
+        let pages = try DashboardBrowser.load(hub.url, credential: "op-00000000.wrong", ["/orgs/520200"])
         #expect(pages.first?["path"]?.string == "/login")
         #expect(pages.first?["text"]?.string?.contains("操作员凭据") == true)
     }

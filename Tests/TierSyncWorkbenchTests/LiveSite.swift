@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import Synchronization
+import Testing
+import TierSyncCore
 import TierSyncDomain
 import TierSyncWorkbench
 
@@ -18,18 +21,36 @@ final class LiveSite: @unchecked Sendable {
         ) { completionHandler(nil) }
     }
 
+    /// A clock that stands still at the moment the site was made until a test moves it on
+    /// (`advance`): idle limits and sign-in waits are passed without sleeping, whatever the
+    /// machine's speed.
+    final class MovableClock: WallClock {
+        private let now = Atomic<Int64>(SystemWallClock().nowMilliseconds())
+        func nowMilliseconds() -> Int64 { now.load(ordering: .relaxed) }
+        func advance(milliseconds: Int64) { now.add(milliseconds, ordering: .relaxed) }
+    }
+
     let directory: URL
+    let clock = MovableClock()
     let node: TierSyncNode
     private(set) var url: URL
     private var server: Task<Void, any Error>
-    let http = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+    /// No redirects followed and no cookies kept: each request carries exactly the session it names.
+    let http: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpCookieStorage = nil
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
     static let password = "示例密码-2026"
 
     init(idleLimit: Int64 = TierSyncNode.defaultIdleLimit) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-site-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         node = try TierSyncNode.create(
-            path: directory.appendingPathComponent("county.db").path, org: "520201", logger: Self.silent)
+            path: directory.appendingPathComponent("county.db").path, org: "520201", wallClock: clock,
+            logger: Self.silent)
         try node.addUser(login: "admin", name: "示例·管理员", role: .admin, password: Self.password)
         try node.addUser(login: "clerk", name: "示例·填报员", role: .clerk, org: "520201101", password: Self.password)
         (server, url) = try await Self.start(node, idleLimit: idleLimit)
@@ -52,7 +73,8 @@ final class LiveSite: @unchecked Sendable {
         server.cancel()
         _ = try? await server.value
         (server, url) = try await Self.start(
-            TierSyncNode.open(path: node.store.path, logger: Self.silent), idleLimit: TierSyncNode.defaultIdleLimit)
+            TierSyncNode.open(path: node.store.path, wallClock: clock, logger: Self.silent),
+            idleLimit: TierSyncNode.defaultIdleLimit)
     }
 
     func stop() { server.cancel() }
@@ -77,10 +99,13 @@ final class LiveSite: @unchecked Sendable {
         return try await send(request)
     }
 
-    func post(_ path: String, _ fields: [(String, String)], session: String? = nil) async throws -> Answer {
+    func post(
+        _ path: String, _ fields: [(String, String)], session: String? = nil, headers: [String: String] = [:]
+    ) async throws -> Answer {
         var request = URLRequest(url: URL(string: url.absoluteString + path)!)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let session { request.setValue("tiersync_session=\(session)", forHTTPHeaderField: "Cookie") }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._")
@@ -111,9 +136,9 @@ final class LiveSite: @unchecked Sendable {
     /// The CSRF token of the forms on `path`.
     func csrf(_ path: String, session: String) async throws -> String {
         let page = try await get(path, session: session).body
-        guard let range = page.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression) else {
-            return ""
-        }
+        // A refusal must come from the check under test, never from a token not found.
+        let range = try #require(
+            page.range(of: #"name="csrf" value="[0-9a-f]+""#, options: .regularExpression), "no CSRF token on \(path)")
         return String(page[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
     }
 }

@@ -43,13 +43,13 @@ import TierSyncDomain
                 ("phone", "13900000013"),
             ],
             session: session)
-        #expect(outside.status == 403)
+        #expect(outside.status == 403 && outside.body.contains("不在可填报的范围"))
         #expect(try site.node.list(.contact).count == 1)
         let list = try await site.get("/records/contact", session: session)
         #expect(!list.body.contains("示例·邻镇"))
         let accounts = try await site.post(
             "/accounts", [("csrf", token), ("login", "x1"), ("name", "x"), ("password", "12345678")], session: session)
-        #expect(accounts.status == 403, "only admins manage accounts")
+        #expect(accounts.status == 403 && accounts.body.contains("需要管理员账号"), "only admins manage accounts")
     }
 
     @Test("a record's page shows its history: who, on which node, old → new; delete leaves a tombstone")
@@ -96,5 +96,81 @@ import TierSyncDomain
             session: session)
         #expect(issued.status == 400 && issued.body.contains(#"data-error="quantity">库存不足：该库点现有 10"#))
         #expect(try site.node.stockBalances().map(\.quantity) == [10])
+    }
+
+    @Test(
+        "a clerk cannot move stock out of their unit, nor settle a conflict; an admin of a township cannot enroll for the node"
+    )
+    func clerkLimits() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        try site.node.recordStock(
+            .receive,
+            .init(
+                org: "520201101", item: "帐篷", site: "镇库", quantity: "10", newItem: ["category": "生活保障类", "unit": "顶"]))
+        let session = try #require(try await site.signIn("clerk"))
+        let token = try await site.csrf("/stock/transfer", session: session)
+        let transfer = try await site.post(
+            "/stock/transfer",
+            [
+                ("csrf", token), ("org", "520201101"), ("item", "帐篷"), ("site", "镇库"), ("quantity", "2"),
+                ("to_org", "520201102"),
+                ("to_site", "邻镇库"),
+            ], session: session)
+        #expect(transfer.status == 403 && transfer.body.contains("不在可填报的范围"))
+        #expect(try site.node.stockBalances().map(\.quantity) == [10])
+        #expect(
+            try await site.post("/conflicts/1", [("csrf", token), ("keep", "current")], session: session).status == 403)
+        try site.node.addUser(
+            login: "townadmin", name: "示例·镇管理员", role: .admin, org: "520201101", password: LiveSite.password)
+        let townAdmin = try #require(try await site.signIn("townadmin"))
+        let adminToken = try await site.csrf("/sync", session: townAdmin)
+        let enroll = try await site.post(
+            "/sync/enroll", [("csrf", adminToken), ("org", "520201102")], session: townAdmin)
+        #expect(enroll.status == 403 && enroll.body.contains("涉及整个节点"))
+        #expect(try await site.get("/sync/bundle", session: townAdmin).status == 403)
+        let add = try await site.post(
+            "/accounts",
+            [
+                ("csrf", adminToken), ("login", "x2"), ("name", "示例"), ("role", "clerk"), ("org", "520201102"),
+                ("password", "12345678"),
+            ], session: townAdmin)
+        #expect(
+            add.status == 403 && add.body.contains(#"data-error="org""#),
+            "an account outside their unit, refused beside the field")
+    }
+
+    @Test("a list searches, filters, sorts and pages in the person's subtree; a huge page number is only the last page")
+    func list() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        for index in 0..<60 {
+            try site.node.add(
+                .contact, org: index % 2 == 0 ? "520201101" : "520201102",
+                values: [
+                    "role": index % 3 == 0 ? "信息员" : "联络员", "name": "示例·\(index)号",
+                    "phone": "139000001\(String(format: "%02d", index))",
+                ])
+        }
+        let session = try #require(try await site.signIn("admin"))
+        let first = try await site.get("/records/contact", session: session)
+        #expect(first.body.contains("第 1–50 条，共 60 条") && first.body.contains(#"rel="next""#))
+        let second = try await site.get("/records/contact?page=2", session: session)
+        #expect(second.body.contains("第 51–60 条，共 60 条") && !second.body.contains(#"rel="next""#))
+        let filtered = try await site.get("/records/contact?role=information-officer&org=520201101", session: session)
+        #expect(filtered.body.contains("共 10 条"), "every sixth contact: officers of 大河镇")
+        let searched = try await site.get("/records/contact?q=%E7%A4%BA%E4%BE%8B%C2%B75%E5%8F%B7", session: session)
+        #expect(searched.body.contains("共 1 条") && searched.body.contains("示例·5号"))
+        let sorted = try await site.get("/records/contact?sort=phone&dir=asc", session: session)
+        let phones = sorted.body.ranges(of: #"data-key="phone">139"#).count
+        #expect(
+            phones == 50
+                && sorted.body.range(of: "13900000100")!.lowerBound < sorted.body.range(of: "13900000101")!.lowerBound)
+        let huge = try await site.get("/records/contact?page=999999999999999999999", session: session)
+        #expect(huge.status == 200 && huge.body.contains("共 60 条"))
+        let clerk = try #require(try await site.signIn("clerk"))
+        #expect(
+            try await site.get("/records/contact", session: clerk).body.contains("共 30 条"),
+            "a clerk lists their township only")
     }
 }
