@@ -149,7 +149,6 @@ let package = Package(
                 .embedInCode("Templates/confirm.mustache"),
                 .embedInCode("Templates/stock.mustache"),
                 .embedInCode("Templates/stock-item.mustache"),
-                .embedInCode("Templates/movement.mustache"),
                 .embedInCode("Templates/sync.mustache"),
                 .embedInCode("Templates/conflicts.mustache"),
                 .embedInCode("Templates/accounts.mustache"),

@@ -6,8 +6,10 @@ public struct ErrorPage: Sendable {
     public let message: String
     /// Where the operator can go from here (their own scope's overview).
     public let homeHref: String
+    public let homeLabel: String
 
-    public init(status: Int, message: String, homeHref: String = "/") {
+    public init(status: Int, message: String, homeHref: String = "/", homeLabel: String = "返回本辖区概览") {
+        self.homeLabel = homeLabel
         self.status = status
         switch status {
         case 403: title = "无权查看"

@@ -19,15 +19,6 @@ extension Pages {
         let empty: Bool
     }
 
-    struct MovementFormView: Sendable {
-        let heading: String
-        let action: String
-        let csrf: String
-        let fields: [FieldView]
-        let errors: [String]
-        let hasErrors: Bool
-    }
-
     struct StockItemView: Sendable {
         struct Event: Sendable {
             let id: String, date: String, kind: String, site: String, delta: String, note: String, reversible: Bool
@@ -182,13 +173,13 @@ extension Pages {
         }
         fields += [field("occurred_on", "日期", .date), field("note", "备注", .text(maxLength: 500))]
         let shown = Set(fields.map(\.key))
-        let view = MovementFormView(
+        let view = RecordFormView(
             heading: Self.movementNames[movement] ?? movement.rawValue, action: "/stock/\(movement.rawValue)",
             csrf: visitor.csrf, fields: fields,
             errors: issues.filter { !shown.contains($0.field) }.map {
                 message($0, FieldSpec.labels[$0.field] ?? $0.field)
             },
-            hasErrors: !issues.isEmpty)
-        return await render("movement", view, title: view.heading, visitor: visitor, section: "records")
+            refused: !issues.isEmpty, listName: "物资台账", listHref: "/stock")
+        return await render("form", view, title: view.heading, visitor: visitor, section: "records")
     }
 }

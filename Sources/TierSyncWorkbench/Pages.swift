@@ -68,7 +68,7 @@ struct Pages: Sendable {
 
     /// A page that says why a request was refused, in the site's frame (navigation and status bar).
     func errorPage(_ status: Int, _ message: String, _ visitor: Visitor?) async -> Response {
-        let view = ErrorPage(status: status, message: message, homeHref: "/")
+        let view = ErrorPage(status: status, message: message, homeHref: "/", homeLabel: "返回首页")
         return html(
             HTTPResponse.Status(code: status),
             DashboardRenderer.render(view, chrome: await chrome(visitor, section: "")))

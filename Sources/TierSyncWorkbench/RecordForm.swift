@@ -19,7 +19,8 @@ struct RecordFormView: Sendable {
         let note: String
     }
 
-    let kindName: String
+    /// Where the back link goes, as it reads: `联系人列表`, `物资台账`.
+    let listName: String
     let heading: String
     let action: String
     let csrf: String
@@ -33,6 +34,19 @@ struct RecordFormView: Sendable {
     let history: [HistoryRow]
     let hasHistory: Bool
     let meta: String?
+}
+
+extension RecordFormView {
+    /// A form that makes something new (a stock movement), back to `listHref` under `listName`.
+    init(
+        heading: String, action: String, csrf: String, fields: [FieldView], errors: [String], refused: Bool,
+        listName: String, listHref: String
+    ) {
+        self.init(
+            listName: listName, heading: heading, action: action, csrf: csrf, fields: fields, errors: errors,
+            hasErrors: refused, saved: false, deleted: false, deleteHref: nil, listHref: listHref, history: [],
+            hasHistory: false, meta: nil)
+    }
 }
 
 extension Pages {
@@ -62,7 +76,7 @@ extension Pages {
             let history = try record.map { try node.history(kind, id: $0.id.rawValue) } ?? []
             let id = record?.id.rawValue
             return RecordFormView(
-                kindName: kind.displayName,
+                listName: kind.displayName + "列表",
                 heading: record.map { "\(kind.displayName)：\($0[kind.titleField].description)" }
                     ?? "新增\(kind.displayName)",
                 action: id.map { "/records/\(kind.name)/\($0)" } ?? "/records/\(kind.name)/new", csrf: visitor.csrf,

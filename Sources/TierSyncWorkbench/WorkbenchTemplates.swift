@@ -10,7 +10,6 @@ enum WorkbenchTemplates {
         ("confirm", text(PackageResources.confirm_mustache)),
         ("stock", text(PackageResources.stock_mustache)),
         ("stock-item", text(PackageResources.stock_item_mustache)),
-        ("movement", text(PackageResources.movement_mustache)),
         ("sync", text(PackageResources.sync_mustache)),
         ("conflicts", text(PackageResources.conflicts_mustache)),
         ("accounts", text(PackageResources.accounts_mustache)),
