@@ -90,6 +90,7 @@ final class LiveSite: @unchecked Sendable {
         let status: Int
         let headers: [String: String]
         let body: String
+        let data: Data
         var location: String? { headers["Location"] }
     }
 
@@ -116,12 +117,23 @@ final class LiveSite: @unchecked Sendable {
         return try await send(request)
     }
 
+    /// A POST of `body` as it is (an upload).
+    func postRaw(_ path: String, _ body: Data, contentType: String, session: String) async throws -> Answer {
+        var request = URLRequest(url: URL(string: url.absoluteString + path)!)
+        request.httpMethod = "POST"
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.setValue("tiersync_session=\(session)", forHTTPHeaderField: "Cookie")
+        request.httpBody = body
+        return try await send(request)
+    }
+
     private func send(_ request: URLRequest) async throws -> Answer {
         let (data, response) = try await http.data(for: request)
         let http = response as! HTTPURLResponse
         var headers: [String: String] = [:]
         for (key, value) in http.allHeaderFields { headers["\(key)"] = "\(value)" }
-        return Answer(status: http.statusCode, headers: headers, body: String(decoding: data, as: UTF8.self))
+        return Answer(
+            status: http.statusCode, headers: headers, body: String(decoding: data, as: UTF8.self), data: data)
     }
 
     /// Signs in and returns the session id from the cookie.

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TierSyncDomain
+
+/// The sync page's no-network path on a live site: a bundle downloaded for the parent, and a
+/// bundle from the parent uploaded as a browser posts a file (multipart).
+@Suite struct SyncPageTests {
+    @Test("the bundle download carries the node's records to its parent; an upload from the parent is imported whole")
+    func bundles() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        let city = try TierSyncNode.create(path: site.directory.appendingPathComponent("city.db").path, org: "520200")
+        try site.node.add(.contact, values: ["role": "信息员", "name": "示例·区信息员", "phone": "13900000061"])
+        try city.add(.task, org: "520201", values: ["title": "示例·市里下达的任务", "deadline": "2026-12-31"])
+        let session = try #require(try await site.signIn("admin"))
+
+        let download = try await site.get("/sync/bundle", session: session)
+        #expect(download.status == 200 && download.headers["Content-Disposition"]?.contains("520201-to-520200") == true)
+        let upward = site.directory.appendingPathComponent("up.bundle")
+        try download.data.write(to: upward)
+        _ = try city.importBundle(path: upward.path)
+        #expect(try city.list(.contact).map { $0["name"].description } == ["示例·区信息员"])
+
+        let downward = site.directory.appendingPathComponent("down.bundle")
+        try city.exportBundle(to: "520201", path: downward.path)
+        let token = try await site.csrf("/sync", session: session)
+        let boundary = "----tiersync\(UUID().uuidString)"
+        var body = Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"down.bundle\"\r\n".utf8)
+        body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + (try Data(contentsOf: downward))
+        body += Data("\r\n--\(boundary)--\r\n".utf8)
+        let upload = try await site.postRaw(
+            "/sync/bundle?csrf=\(token)", body, contentType: "multipart/form-data; boundary=\(boundary)",
+            session: session)
+        #expect(upload.status == 200 && upload.body.contains("已导入来自 520200 的数据包"), "\(upload.body.prefix(300))")
+        #expect(try site.node.list(.task).map { $0["title"].description } == ["示例·市里下达的任务"])
+
+        let forged = try await site.postRaw(
+            "/sync/bundle", body, contentType: "multipart/form-data; boundary=\(boundary)", session: session)
+        #expect(forged.status == 403, "an upload without the token is refused before it is read")
+        let broken = try await site.postRaw(
+            "/sync/bundle?csrf=\(token)", Data("not a form".utf8), contentType: "multipart/form-data; boundary=",
+            session: session)
+        #expect(broken.status == 400, "an empty boundary is refused, not a crash")
+    }
+}
