@@ -35,13 +35,26 @@ CREATE TABLE sign_in_failure (
     last_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Who made the local edits logged from `first_seq` to `last_seq` (one write transaction).
-CREATE TABLE change_author (
-    first_seq  INTEGER NOT NULL PRIMARY KEY,
-    last_seq   INTEGER NOT NULL,
-    login      TEXT NOT NULL,
-    name       TEXT NOT NULL
+-- Who made an edit: one row per write made for a person on a web page, naming the node and
+-- the range of clock stamps of that write's log entries. It is a synced table like the
+-- records (same bookkeeping columns as 0002), owned by the org of the record written, so the
+-- name reaches every node that sees the record (its parents, and the node itself after a
+-- restore) through the same protocol, with no new field on the wire.
+CREATE TABLE edit_author (
+    id         TEXT NOT NULL PRIMARY KEY,
+    org        TEXT NOT NULL,
+    created    INTEGER NOT NULL,
+    updated    INTEGER NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0,
+    versions   TEXT NOT NULL DEFAULT '',
+    node       TEXT,
+    first_hlc  INTEGER,
+    last_hlc   INTEGER,
+    login      TEXT,
+    name       TEXT
 );
+CREATE INDEX edit_author_node ON edit_author(node, first_hlc);
+INSERT INTO synced_table (name) VALUES ('edit_author');
 
 -- A record's history is read from the log by scanning it: an index on change_log(record)
 -- made local writes 2-3x slower (random UUID keys in a second B-tree), for a page opened now

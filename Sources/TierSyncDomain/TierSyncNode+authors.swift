@@ -29,31 +29,47 @@ extension TierSyncNode {
             writeScope: org.contains(scope) ? scope : org)
     }
 
-    /// One write transaction; the log entries it adds are attributed to `author`, if any.
+    /// One write transaction; the log entries it adds are attributed to `author`, if any,
+    /// by an `edit_author` record in the same transaction, which syncs like the records.
     func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
         try store.write { writer in
             guard let author else { return try body(&writer) }
             let before = try store.lastSequence(db: writer.db)
             let result = try body(&writer)
-            let after = try store.lastSequence(db: writer.db)
-            if after > before {
-                try writer.db.execute(
-                    sql: "INSERT INTO change_author (first_seq, last_seq, login, name) VALUES (?, ?, ?, ?)",
-                    arguments: [before + 1, after, author.login, author.name])
-            }
+            guard
+                let row = try Row.fetchOne(
+                    writer.db,
+                    sql: """
+                        SELECT min(hlc) AS first, max(hlc) AS last,
+                            (SELECT org FROM change_log WHERE seq > ? ORDER BY seq LIMIT 1) AS org
+                        FROM change_log WHERE seq > ?
+                        """,
+                    arguments: [before, before]),
+                let first: Int64 = row["first"], let last: Int64 = row["last"], let org: String = row["org"]
+            else { return result }
+            var random = SystemRandomNumberGenerator()
+            try writer.insert(
+                table: Self.authorTable, id: RecordID.random(using: &random), org: org,
+                fields: [
+                    "node": .text(store.node.id.rawValue), "first_hlc": .integer(first), "last_hlc": .integer(last),
+                    "login": .text(author.login), "name": .text(author.name),
+                ])
             return result
         }
     }
 
-    /// The person who made the local edit logged at `seq`, when one was recorded.
-    static func author(ofSeq seq: Int64, db: Database) throws -> Author? {
+    static let authorTable = "edit_author"
+
+    /// The person who made `node`'s edit stamped `hlc`, when it was made for one.
+    static func author(node: String, hlc: Int64, db: Database) throws -> Author? {
         try Row.fetchOne(
             db,
             sql: """
-                SELECT login, name FROM change_author
-                WHERE first_seq = (SELECT max(first_seq) FROM change_author WHERE first_seq <= ?) AND last_seq >= ?
+                SELECT login, name FROM edit_author
+                WHERE node = ? AND first_hlc <= ? AND last_hlc >= ? AND deleted = 0
+                ORDER BY first_hlc DESC LIMIT 1
                 """,
-            arguments: [seq, seq]
+            arguments: [node, hlc, hlc]
         ).map { Author(login: $0["login"], name: $0["name"]) }
     }
 }

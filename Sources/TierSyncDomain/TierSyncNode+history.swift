@@ -39,9 +39,8 @@ extension TierSyncNode {
                             AND k.tbl = c.tbl AND k.record = c.record AND k.field = c.field AND k.node = c.node
                             AND k.hlc = c.hlc) AS losing
                     FROM change_log c
-                    LEFT JOIN change_author a
-                        ON a.first_seq = (SELECT max(first_seq) FROM change_author WHERE first_seq <= c.seq)
-                        AND a.last_seq >= c.seq
+                    LEFT JOIN edit_author a
+                        ON a.node = c.node AND a.first_hlc <= c.hlc AND a.last_hlc >= c.hlc AND a.deleted = 0
                     WHERE c.record = ? AND c.tbl = ? ORDER BY c.seq
                     """,
                 arguments: [recordID.rawValue, kind.table])
@@ -64,16 +63,17 @@ extension TierSyncNode {
 
 extension TierSyncNode {
     /// The person who made `node`'s newest logged edit of `field` of `record`, when it was
-    /// made on this node's web interface.
+    /// made for one on a web page (here or on the node that made it).
     public func author(ofRecord record: String, field: String, node: String) throws -> Author? {
-        guard node == store.node.id.rawValue else { return nil }
-        return try store.read { db in
+        try store.read { db in
             guard
-                let seq = try Int64.fetchOne(
-                    db, sql: "SELECT max(seq) FROM change_log WHERE record = ? AND field = ? AND node = ?",
+                let hlc = try Int64.fetchOne(
+                    db,
+                    sql:
+                        "SELECT hlc FROM change_log WHERE record = ? AND field = ? AND node = ? ORDER BY seq DESC LIMIT 1",
                     arguments: [record, field, node])
             else { return nil }
-            return try Self.author(ofSeq: seq, db: db)
+            return try Self.author(node: node, hlc: hlc, db: db)
         }
     }
 }

@@ -20,7 +20,7 @@ import TierSyncSchema
         }
         #expect(
             store.tables.keys.sorted() == [
-                "contact", "drill", "material_item", "plan", "progress_report", "stock_event", "task",
+                "contact", "drill", "edit_author", "material_item", "plan", "progress_report", "stock_event", "task",
             ])
         #expect(
             store.tables["contact"]!.fieldNames == [

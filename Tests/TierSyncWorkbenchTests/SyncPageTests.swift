@@ -5,14 +5,22 @@ import TierSyncDomain
 /// The sync page's no-network path on a live site: a bundle downloaded for the parent, and a
 /// bundle from the parent uploaded as a browser posts a file (multipart).
 @Suite struct SyncPageTests {
-    @Test("the bundle download carries the node's records to its parent; an upload from the parent is imported whole")
+    @Test(
+        "the bundle download carries the node's records, and who made them, to its parent; an upload from the parent is imported whole"
+    )
     func bundles() async throws {
         let site = try await LiveSite()
         defer { site.stop() }
         let city = try TierSyncNode.create(path: site.directory.appendingPathComponent("city.db").path, org: "520200")
-        try site.node.add(.contact, values: ["role": "信息员", "name": "示例·区信息员", "phone": "13900000061"])
         try city.add(.task, org: "520201", values: ["title": "示例·市里下达的任务", "deadline": "2026-12-31"])
         let session = try #require(try await site.signIn("admin"))
+        let created = try await site.post(
+            "/records/contact/new",
+            [
+                ("csrf", try await site.csrf("/records/contact/new", session: session)), ("org", "520201"),
+                ("role", "information-officer"), ("name", "示例·区信息员"), ("phone", "13900000061"),
+            ], session: session)
+        #expect(created.status == 303)
 
         let download = try await site.get("/sync/bundle", session: session)
         #expect(download.status == 200 && download.headers["Content-Disposition"]?.contains("520201-to-520200") == true)
@@ -20,6 +28,12 @@ import TierSyncDomain
         try download.data.write(to: upward)
         _ = try city.importBundle(path: upward.path)
         #expect(try city.list(.contact).map { $0["name"].description } == ["示例·区信息员"])
+        let contact = try #require(try city.list(.contact).first)
+        #expect(
+            try city.history(.contact, id: contact.id.rawValue).map { $0.author?.name } == [
+                "示例·管理员", "示例·管理员", "示例·管理员", "示例·管理员",
+            ],
+            "who made an edit travels with it to the parent")
 
         let downward = site.directory.appendingPathComponent("down.bundle")
         try city.exportBundle(to: "520201", path: downward.path)
