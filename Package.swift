@@ -53,6 +53,7 @@ let package = Package(
                 .embedInCode("0006_operators.sql"),
                 .embedInCode("0007_tasks.sql"),
                 .embedInCode("0008_people.sql"),
+                .embedInCode("0009_procedures.sql"),
             ]
         ),
         .target(

@@ -20,6 +20,11 @@ public enum FieldValue: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    public var integerValue: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
     /// The value as a number, for integer and real fields alike.
     public var doubleValue: Double? {
         switch self {

@@ -50,19 +50,40 @@ public struct MergePolicy: Hashable, Sendable, CustomStringConvertible {
     public var description: String { winner.rawValue + (needsReview ? " (review)" : "") }
 }
 
-/// The merge policies of every synced table: a policy per table and overrides per field.
+/// The merge policies of every synced table: a policy per table and overrides per field,
+/// and the tables whose records an upper level can lock by approving them.
 public struct MergePolicies: Sendable {
     public var tables: [String: MergePolicy]
     public var fields: [String: [String: MergePolicy]]
     public var fallback: MergePolicy
+    /// Per table, the field that holds the approving org of an approved record (see
+    /// `RecordLock`) and the fields the approval does not lock (its own).
+    public var locks: [String: LockedFields]
+
+    /// Which field of a table holds its approval, and which fields the approval leaves open.
+    public struct LockedFields: Sendable, Hashable {
+        /// Holds the approving org's code while the record is approved, null otherwise.
+        public var lockField: String
+        /// Fields that stay writable from above under the lock: the approval's own.
+        public var open: Set<String>
+
+        public init(lockField: String, open: Set<String>) {
+            self.lockField = lockField
+            self.open = open.union([lockField])
+        }
+
+        /// True when the approval locks `field` (`_deleted` included).
+        public func locks(_ field: String) -> Bool { !open.contains(field) }
+    }
 
     public init(
         tables: [String: MergePolicy] = [:], fields: [String: [String: MergePolicy]] = [:],
-        fallback: MergePolicy = .lastWriterWins
+        fallback: MergePolicy = .lastWriterWins, locks: [String: LockedFields] = [:]
     ) {
         self.tables = tables
         self.fields = fields
         self.fallback = fallback
+        self.locks = locks
     }
 
     public func policy(table: String, field: String) -> MergePolicy {

@@ -20,6 +20,9 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case forbidden(reason: String)
         case unavailable(reason: String)
         case tooManyAttempts(retryAfterSeconds: Int)
+        /// A procedure's rule (a lock, an approval order, who records a verdict), worded for
+        /// the CLI and for a clerk.
+        case procedure(english: String, chinese: String, forbidden: Bool)
     }
 
     /// What kind of refusal this is, for an edge that maps errors (HTTP status codes).
@@ -30,6 +33,7 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case .notFound: return .notFound
         case .unauthorized: return .unauthorized
         case .forbidden, .outsideSubtree: return .forbidden
+        case .procedure(_, _, let forbidden): return forbidden ? .forbidden : .badInput
         case .unavailable: return .unavailable
         case .tooManyAttempts: return .throttled
         default: return .badInput
@@ -100,6 +104,16 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
     public static func tooManyAttempts(retryAfterSeconds: Int) -> DomainError {
         .init(code: .tooManyAttempts(retryAfterSeconds: retryAfterSeconds))
     }
+    /// A refusal by a procedure's rule: `english` for the CLI and logs, `chinese` for a page.
+    /// `forbidden` when the person or node may not do it at all (a lock), not a fixable input.
+    public static func procedure(_ english: String, chinese: String, forbidden: Bool = true) -> DomainError {
+        .init(code: .procedure(english: english, chinese: chinese, forbidden: forbidden))
+    }
+    /// The Chinese sentence of a procedure's refusal, which names units and people.
+    public var chinese: String? {
+        if case .procedure(_, let chinese, _) = code { return chinese }
+        return nil
+    }
     /// What was not found (the kind and the id asked for), for a refusal of that kind.
     public var missing: (kind: String, id: String)? {
         if case .notFound(let kind, let id) = code { return (kind, id) }
@@ -141,6 +155,8 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
             return "too many wrong passwords: try again in \(seconds) s"
         case .badSeeds(let file, let line, let reason):
             return "seeds file \(file), line \(line): \(reason)"
+        case .procedure(let english, _, _):
+            return english
         }
     }
 }

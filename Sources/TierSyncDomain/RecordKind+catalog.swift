@@ -19,13 +19,13 @@ extension RecordKind {
             FieldSpec("filed_on", .date, summary: "filing date"),
             FieldSpec(
                 "filing_verdict", .term(kind: "filing-verdict"),
-                summary: "reviewer's verdict: pending, approved or returned"),
+                summary: "the filing org's verdict: pending, accepted or returned (tiersync plan verdict)"),
         ],
         // The unit that owns a plan decides its content; the filing (备案) is recorded by the
         // unit it is filed with, above it.
         policy: MergePolicy(.ownerWins),
         fieldPolicies: Dictionary(
-            uniqueKeysWithValues: ["filed_with", "filed_on", "filing_verdict"].map {
+            uniqueKeysWithValues: ["filed_with", "filed_on", "filing_verdict", "filing_note"].map {
                 ($0, MergePolicy(.upperLevelWins))
             }),
         defaults: { _ in ["status": .text("drafting")] },
@@ -96,7 +96,7 @@ extension RecordKind {
             FieldSpec("deadline", .date, required: true, summary: "date it must be closed out by"),
             FieldSpec(
                 "status", .term(kind: "task-status"), required: true,
-                summary: "open, closed (销号) or cancelled (default: open)"),
+                summary: "open, close-requested (申请销号), closed (销号) or cancelled (default: open)"),
             FieldSpec("closed_on", .date, summary: "date it was closed out"),
             FieldSpec("note", .text(maxLength: 2000), summary: "progress or close-out note"),
         ],

@@ -51,9 +51,26 @@ public struct RecordKind: Sendable {
 
     public static func named(_ name: String) -> RecordKind? { all.first { $0.name == name } }
 
-    /// The merge policies of every kind, as the store applies them (README, "How edits merge").
+    /// The kinds an upper level approves (a filed plan, a period's report, a task's close-out).
+    public static let approvable: [RecordKind] = [.plan, .report, .task]
+    public var isApprovable: Bool { Self.approvable.contains { $0.table == table } }
+
+    /// The merge policies of every kind, as the store applies them (README, "How edits merge"):
+    /// an approval's fields are the approving level's, and lock the rest of the record.
     public static let mergePolicies = MergePolicies(
         tables: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.policy) }),
-        fields: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.fieldPolicies) }))
+        fields: Dictionary(
+            uniqueKeysWithValues: all.map { kind in
+                (
+                    kind.table,
+                    kind.fieldPolicies.merging(
+                        kind.isApprovable ? Approval.fields.map { ($0, MergePolicy(.upperLevelWins)) } : [],
+                        uniquingKeysWith: { a, _ in a })
+                )
+            }),
+        locks: Dictionary(
+            uniqueKeysWithValues: approvable.map {
+                ($0.table, MergePolicies.LockedFields(lockField: Approval.lockField, open: Set(Approval.fields)))
+            }))
     public static func forTable(_ table: String) -> RecordKind? { all.first { $0.table == table } }
 }

@@ -90,15 +90,25 @@ extension TierSyncNode {
             while let change = try again.next() {
                 batch.append(change)
                 if batch.count == 2_000 {
-                    report.add(try writer.apply(batch, skewBound: skewBound, directory: directory))
+                    report.add(try apply(batch, writer: &writer, skewBound: skewBound, directory: directory))
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            report.add(try writer.apply(batch, skewBound: skewBound, directory: directory))
+            report.add(try apply(batch, writer: &writer, skewBound: skewBound, directory: directory))
             try recordContact(
                 with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
             return report
         }
         return BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)
+    }
+
+    /// Applies a batch of a bundle, less the changes a peer may not make.
+    private func apply(
+        _ batch: [FieldChange], writer: inout ChangeWriter, skewBound: Int64, directory: PeerDirectory
+    ) throws -> ApplyReport {
+        let screened = screenDecidedAbove(batch, nodes: [:], directory: directory)
+        var report = try writer.apply(screened.allowed, skewBound: skewBound, directory: directory)
+        report.refused += screened.refused
+        return report
     }
 }

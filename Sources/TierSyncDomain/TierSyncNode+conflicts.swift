@@ -32,6 +32,8 @@ extension TierSyncNode {
                 else { continue }
                 let current = try currentSide(of: row, record: record, directory: directory)
                 if row.settledHlc == nil, row.kind == .concurrent, current.value == row.value { continue }
+                // Listed with the amendments, which the approving level decides.
+                if row.settledHlc == nil, isPendingAmendment(row, record: record, directory: directory) { continue }
                 views.append(
                     ConflictView(
                         id: row.id!, kind: row.kind.rawValue, table: row.tbl, record: row.record, recordOrg: row.org,
@@ -55,7 +57,14 @@ extension TierSyncNode {
     /// field; returns the record after it.
     @discardableResult
     public func resolveConflict(_ id: Int64, _ resolution: Resolution) throws -> StoredRecord {
-        try write { writer in
+        try write { writer in try resolve(id, resolution, writer: &writer).record }
+    }
+
+    /// `resolveConflict` in `writer`'s transaction; returns the row settled and the record.
+    func resolve(_ id: Int64, _ resolution: Resolution, writer: inout ChangeWriter) throws
+        -> (row: ConflictRow, record: StoredRecord)
+    {
+        do {
             guard let row = try ConflictRow.fetchOne(writer.db, key: id) else {
                 throw DomainError.notFound(kind: "conflict", id: String(id))
             }
@@ -68,6 +77,7 @@ extension TierSyncNode {
                 let record = try fetch(kind, recordID, db: writer.db)
             else { throw DomainError.notFound(kind: "record", id: row.record) }
             _ = try writableOrg(record.org, db: writer.db)
+            try requireUnlocked(kind, record, db: writer.db)
             let who = author.map { "by \($0.name) (\($0.login)) on node \(writer.node)" } ?? "by node \(writer.node)"
             switch (row.kind, resolution) {
             case (.deletedWhileEdited, .keepCurrent):
@@ -103,7 +113,7 @@ extension TierSyncNode {
                     table: row.tbl, id: recordID, fields: [row.field: value], rewrite: [row.field],
                     settlement: "resolved \(who): new value")
             }
-            return try writer.fetch(table: row.tbl, id: recordID)!
+            return (row, try writer.fetch(table: row.tbl, id: recordID)!)
         }
     }
 

@@ -131,7 +131,10 @@ extension TierSyncNode {
             let directory = try PeerDirectory(db: writer.db)
             for change in changes { try checkScope(change, from: peer, directory: directory) }
             let senders = try senders(nodes, from: peer, directory: directory)
-            let report = try writer.apply(changes, nodes: senders, skewBound: skewBound, directory: directory)
+            let screened = screenDecidedAbove(changes, nodes: senders, directory: directory)
+            var report = try writer.apply(
+                screened.allowed, nodes: senders, skewBound: skewBound, directory: directory)
+            report.refused += screened.refused
             try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)
             return report
         }

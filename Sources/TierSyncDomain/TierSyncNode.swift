@@ -82,6 +82,8 @@ public final class TierSyncNode: Sendable {
             let context = context(writer.db)
             let owner = try writableOrg(org ?? self.org.code, db: writer.db)
             let record = try parse(kind, values, over: kind.defaults(context), context: context)
+            let named = Set(try values.keys.map { try kind.field(named: $0).field })
+            try checkDecidedAbove(kind, named: named, record: record, owner: owner.code, db: writer.db)
             var random = SystemRandomNumberGenerator()
             let id = RecordID.random(using: &random)
             try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
@@ -102,8 +104,10 @@ public final class TierSyncNode: Sendable {
         return try write { writer in
             let current = try liveRecord(kind, id: id, db: writer.db)
             _ = try writableOrg(current.org, db: writer.db)
+            try requireUnlocked(kind, current, db: writer.db)
             let record = try parse(kind, values, over: current.fields, context: context(writer.db))
             let named = Set(try values.keys.map { try kind.field(named: $0).field })
+            try checkDecidedAbove(kind, named: named, record: record, owner: current.org, db: writer.db)
             let updates = record.filter { named.contains($0.key) }
             let changes = try writer.update(table: kind.table, id: current.id, fields: updates)
             return (try writer.fetch(table: kind.table, id: current.id)!, changes)
@@ -140,6 +144,7 @@ public final class TierSyncNode: Sendable {
         try write { writer in
             let current = try liveRecord(kind, id: id, db: writer.db)
             _ = try writableOrg(current.org, db: writer.db)
+            try requireUnlocked(kind, current, db: writer.db)
             try writer.delete(table: kind.table, id: current.id)
         }
     }

@@ -29,6 +29,9 @@ extension ChangeWriter {
         var current: RecordState?
         var others: [RecordKey: RecordState] = [:]
         var pendingLog: [FieldChange] = []
+        // Records whose approval changed in this batch: their fields are ranked again at the
+        // end, whatever order the approval and the edits arrived in.
+        var relocked: Set<RecordKey> = []
         let now = max(wallClock.nowMilliseconds(), clock.last.physical)
         var newest = HLCTimestamp.zero
         for var change in changes {
@@ -67,6 +70,9 @@ extension ChangeWriter {
             case .applied(let conflict):
                 report.applied += 1
                 if conflict { report.conflicts += 1 }
+                if policies.locks[change.table]?.lockField == change.field {
+                    relocked.insert(RecordKey(table: change.table, id: change.record))
+                }
                 pendingLog.append(change)
                 newest = max(newest, change.hlc)
             case .refused(let reason): report.refused.append(.init(change, reason: reason))
@@ -80,6 +86,7 @@ extension ChangeWriter {
         if let record = current { others[RecordKey(table: record.table.name, id: record.id)] = record }
         for key in others.keys.sorted(by: { ($0.table, $0.id) < ($1.table, $1.id) }) {
             var state = others.removeValue(forKey: key)!
+            if relocked.contains(key) { try rerank(&state, directory: directory) }
             try state.flush(db)
             if state.versions[FieldChange.deletedField] != nil { try reviewDeletion(&state) }
         }
@@ -103,10 +110,14 @@ extension ChangeWriter {
             kept += loserRows.compactMap(\.versioned)
         }
         let incoming = VersionedValue(change)
-        let owner = directory.path(ofOrg: state.org)
-        let outcome = FieldMerge.merge(kept: kept, incoming: incoming) { version in
-            policy.rank(origin: directory.path(ofNode: version.node), owner: owner)
+        let lock = lock(of: state, field: field, directory: directory)
+        if let lock, lock.isForbidden(incoming.version, originPath: directory.path(ofNode: change.node)) {
+            return .refused(
+                "the record is approved by org \(state.value(of: policies.locks[change.table]!.lockField)); an edit from below made after the approval is refused (the approving unit unapproves it first)"
+            )
         }
+        let outcome = FieldMerge.merge(
+            kept: kept, incoming: incoming, rank: rank(field: field, of: state, lock: lock, directory: directory))
         if outcome.isKnown { return .known }
         if policy.winner == .appendOnly && !kept.isEmpty {
             return .refused(
@@ -129,7 +140,9 @@ extension ChangeWriter {
             let row = ConflictRow(
                 kind: .concurrent, table: change.table, record: change.record, org: state.org, field: field,
                 kept: loser,
-                detectedAt: wallClock.nowMilliseconds(), needsReview: policy.needsReview)
+                detectedAt: wallClock.nowMilliseconds(),
+                needsReview: policy.needsReview
+                    || lock?.isAmendment(loser.version, originPath: directory.path(ofNode: loser.version.node)) == true)
             try row.insert(db)
             state.versions.noteSeen(loser.version.versionVector)
             state.dirty = true

@@ -82,10 +82,13 @@ public struct ChangeWriter {
     ///   - rewrite: fields to write even when the value is unchanged (resolving a conflict
     ///     in favour of the shown value is a new edit of that same value).
     ///   - settlement: how conflicts this edit ends are described in their history.
+    ///   - onTopOfRecord: fields whose new version is made on top of everything the record
+    ///     has seen, not only of the field's own versions: an approval, which must tell the
+    ///     edits it saw from those it did not.
     @discardableResult
     public mutating func update(
         table name: String, id: RecordID, fields: [String: FieldValue], rewrite: Set<String> = [],
-        settlement: String = "superseded by an edit made on top of it"
+        settlement: String = "superseded by an edit made on top of it", onTopOfRecord: Bool = false
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
@@ -102,7 +105,7 @@ public struct ChangeWriter {
             let isSet = current.values[field.name].map { !$0.isNull } ?? false
             let version = try nextVersion(
                 of: field.name, table: name, id: id, versions: current.versions, recordClock: recordClock,
-                isSet: isSet, stamp: stamp, settlement: settlement)
+                isSet: isSet, stamp: stamp, settlement: settlement, onTopOfRecord: onTopOfRecord)
             versions[field.name] = version
             changes.append(
                 FieldChange(
@@ -177,13 +180,13 @@ public struct ChangeWriter {
     /// node to the record.
     private func nextVersion(
         of field: String, table: String, id: RecordID, versions: FieldVersions, recordClock: VersionVector,
-        isSet: Bool, stamp: HLCTimestamp, settlement: String
+        isSet: Bool, stamp: HLCTimestamp, settlement: String, onTopOfRecord: Bool
     ) throws -> FieldVersion {
         // Only a record that kept a loser (its versions note it) can have losers to settle.
         let losers = versions.seenElsewhere.entries.isEmpty ? [] : try keptLosers(table: table, id: id, field: field)
         let seen =
             (versions.version(of: field, isSet: isSet).map { [$0.versionVector] } ?? [])
-            + losers.compactMap { $0.versioned?.version.versionVector }
+            + losers.compactMap { $0.versioned?.version.versionVector } + (onTopOfRecord ? [recordClock] : [])
         let version = FieldVersion.localEdit(onTopOf: seen, recordClock: recordClock, hlc: stamp, node: node)
         for loser in losers { try ConflictRow.settle(db, id: loser.id!, by: version, how: settlement) }
         return version

@@ -15,6 +15,7 @@ enum Wording {
         if let issue = error.issues.first {
             return issue.chinese(label: FieldSpec.labels[issue.field] ?? issue.field)
         }
+        if let chinese = error.chinese { return chinese }
         if let seconds = error.retryAfterSeconds { return "密码错误次数过多，请 \(seconds) 秒后再试。" }
         if let (kind, id) = error.missing {
             return "没有找到\(thingNames[kind] ?? RecordKind.named(kind)?.displayName ?? "所要的内容")（\(id)）：可能编号有误，或已不在本节点。"

@@ -3,12 +3,23 @@ import TierSyncDomain
 
 /// Names a record kind at the type level, so one generic command serves plan, contact,
 /// drill and report.
-protocol KindTag { static var kind: RecordKind { get } }
-enum PlanKind: KindTag { static var kind: RecordKind { .plan } }
+protocol KindTag {
+    static var kind: RecordKind { get }
+    /// The kind's procedures beside add, set, delete, list and show (`plan file`).
+    static var procedures: [any ParsableCommand.Type] { get }
+}
+extension KindTag { static var procedures: [any ParsableCommand.Type] { [] } }
+enum PlanKind: KindTag {
+    static var kind: RecordKind { .plan }
+    static var procedures: [any ParsableCommand.Type] { [FilePlan.self, PlanVerdict.self] }
+}
 enum ContactKind: KindTag { static var kind: RecordKind { .contact } }
 enum DrillKind: KindTag { static var kind: RecordKind { .drill } }
 enum ReportKind: KindTag { static var kind: RecordKind { .report } }
-enum TaskKind: KindTag { static var kind: RecordKind { .task } }
+enum TaskKind: KindTag {
+    static var kind: RecordKind { .task }
+    static var procedures: [any ParsableCommand.Type] { [RequestCloseout.self, ReturnTask.self] }
+}
 
 /// `tiersync KIND add|set|delete|list|show`.
 struct RecordCommand<Tag: KindTag>: ParsableCommand {
@@ -19,7 +30,7 @@ struct RecordCommand<Tag: KindTag>: ParsableCommand {
             subcommands: [
                 AddRecord<Tag>.self, SetRecord<Tag>.self, DeleteRecord<Tag>.self, ListRecords<Tag>.self,
                 ShowRecord<Tag>.self,
-            ])
+            ] + Tag.procedures)
     }
 }
 

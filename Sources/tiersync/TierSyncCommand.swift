@@ -21,7 +21,8 @@ struct TierSyncCommand: AsyncParsableCommand {
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, OrgsCommand.self,
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
             SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,
-            UserCommand.self,
+            UserCommand.self, ApproveCommand.self, UnapproveCommand.self, ApprovalRuleCommand.self,
+            AmendmentsCommand.self, FilingsCommand.self,
         ])
 
     static func main() async {
