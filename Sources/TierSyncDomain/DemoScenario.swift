@@ -23,7 +23,7 @@ public enum DemoScenario {
             values: [
                 "title": "大河镇地质灾害应急预案", "level": "grassroots", "category": "地质灾害", "status": "published",
                 "version": "2026版", "documents": "工作手册,处置明白卡", "filed-with": "520201", "filed-on": "2026-03-10",
-                "filing-verdict": "approved", "revision-deadline": "2029-03-10",
+                "filing-verdict": "pending", "revision-deadline": "2029-03-10",
             ])
         try node.add(
             .plan, values: ["title": "大河镇森林防灭火应急预案", "level": "grassroots", "category": "森林火灾", "status": "revising"])

@@ -1,5 +1,6 @@
 import GRDB
 import TierSyncCore
+import TierSyncDomain
 import TierSyncStore
 
 /// Plan coverage: which townships, villages and enterprises have no plan, or an unfiled or
@@ -7,7 +8,9 @@ import TierSyncStore
 ///
 /// Rules: every township, village and enterprise unit must have at least one live plan; a
 /// plan is unfiled without a filing record (`filed_with` and `filed_on`); overdue when its
-/// `revision_deadline` is before the as-of date. A county covers a special-plan category when
+/// `revision_deadline` is before the as-of date. A filed plan's state is pending until the
+/// org it is filed with records a verdict (returned or accepted); each plan's state is listed.
+/// `approved` counts plans an upper level approved (locked). A county covers a special-plan category when
 /// a live plan of level `special` with that category is owned in its subtree.
 struct CoverageReport {
     let scope: ReportScope
@@ -16,14 +19,24 @@ struct CoverageReport {
 
     struct Counts: SummaryCounts {
         var required = 0, covered = 0, plans = 0, unfiled = 0, overdue = 0
+        var filing = UnitPlans()
         mutating func add(_ other: Counts) {
             (required, covered, plans) = (required + other.required, covered + other.covered, plans + other.plans)
             (unfiled, overdue) = (unfiled + other.unfiled, overdue + other.overdue)
+            filing.add(other.filing)
         }
     }
 
     /// One unit's plans, from the aggregate query.
-    struct UnitPlans { var plans = 0, unfiled = 0, overdue = 0 }
+    struct UnitPlans: Equatable {
+        var plans = 0, unfiled = 0, overdue = 0, pending = 0, returned = 0, accepted = 0, approved = 0
+        mutating func add(_ o: UnitPlans) {
+            (plans, unfiled, overdue) = (plans + o.plans, unfiled + o.unfiled, overdue + o.overdue)
+            (pending, returned, accepted, approved) = (
+                pending + o.pending, returned + o.returned, accepted + o.accepted, approved + o.approved
+            )
+        }
+    }
 
     func make() throws -> Report {
         var plansByUnit: [String: UnitPlans] = [:]
@@ -32,12 +45,18 @@ struct CoverageReport {
             sql: """
                 SELECT r.org, count(*) AS plans,
                        sum(r.filed_with IS NULL OR r.filed_on IS NULL) AS unfiled,
-                       sum(r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue
+                       sum(r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue,
+                       sum(r.filed_with IS NOT NULL AND coalesce(r.filing_verdict, 'pending') = 'pending') AS pending,
+                       sum(r.filed_with IS NOT NULL AND r.filing_verdict = 'returned') AS returned,
+                       sum(r.filed_with IS NOT NULL AND r.filing_verdict IN ('accepted', 'approved')) AS accepted,
+                       count(r.approved_by) AS approved
                 FROM \(scope.records("plan")) GROUP BY r.org
                 """,
             arguments: [options.asOf.description] + scope.recordArguments)
         while let row = try rows.next() {
-            plansByUnit[row[0]] = UnitPlans(plans: row[1], unfiled: row[2], overdue: row[3])
+            plansByUnit[row[0]] = UnitPlans(
+                plans: row[1], unfiled: row[2], overdue: row[3], pending: row[4], returned: row[5], accepted: row[6],
+                approved: row[7])
         }
 
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
@@ -49,7 +68,7 @@ struct CoverageReport {
             counts[bucket].add(
                 Counts(
                     required: required ? 1 : 0, covered: required && plans.plans > 0 ? 1 : 0, plans: plans.plans,
-                    unfiled: plans.unfiled, overdue: plans.overdue))
+                    unfiled: plans.unfiled, overdue: plans.overdue, filing: plans))
             var issues: [String] = []
             if required && plans.plans == 0 { issues.append("无预案") }
             if plans.unfiled > 0 { issues.append("未备案\(plans.unfiled)件") }
@@ -69,13 +88,15 @@ struct CoverageReport {
             columns: [
                 .number("required", "应有预案单位"), .number("covered", "已有预案单位"), .number("coverage", "覆盖率(%)"),
                 .number("missing", "无预案单位"), .number("plans", "预案数"), .number("unfiled", "未备案预案"),
-                .number("overdue", "逾期未修订预案"),
+                .number("overdue", "逾期未修订预案"), .number("pending", "备案待审查"), .number("returned", "备案退回"),
+                .number("accepted", "备案审查通过"), .number("approved", "上级已审核"),
             ],
             counts: counts
         ) { c in
             [
                 .int(c.required), .int(c.covered), percent(c.covered, of: c.required), .int(c.required - c.covered),
-                .int(c.plans), .int(c.unfiled), .int(c.overdue),
+                .int(c.plans), .int(c.unfiled), .int(c.overdue), .int(c.filing.pending), .int(c.filing.returned),
+                .int(c.filing.accepted), .int(c.filing.approved),
             ]
         }
         let detail = scope.detailTable(
@@ -91,7 +112,38 @@ struct CoverageReport {
                 "应有预案单位：辖区内的乡镇（街道）、村（社区）和企业",
                 "未备案：无备案单位或备案日期；逾期未修订：修订期限早于 \(options.asOf)",
             ],
-            tables: [summary, try specialCategories(), detail])
+            tables: [summary, try specialCategories(), detail, try planStates()])
+    }
+
+    /// Every live plan of the subtree with its filing state and approval.
+    func planStates() throws -> ReportTable {
+        var rows: [ReportTable.Row] = []
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT r.org, r.title, r.filed_with, r.filed_on, r.filing_verdict, r.approved_by
+                FROM \(scope.records("plan")) ORDER BY r.org, r.title, r.id
+                """,
+            arguments: scope.recordArguments)
+        while let row = try cursor.next() {
+            let org: String = row[0]
+            let filedWith: String? = row[2]
+            let approvedBy: String? = row[5]
+            let state = TierSyncNode.FilingState(filedWith: filedWith, verdict: row[4])
+            let cells: [ReportTable.Value] = [
+                .text(org), .text(scope.unit(org)?.name ?? org), .text(row[1] ?? ""), .text(state.chinese),
+                .text(filedWith.map { scope.unit($0)?.name ?? $0 } ?? ""), .text(row[3] ?? ""),
+                .text(approvedBy.map { scope.unit($0)?.name ?? $0 } ?? ""),
+            ]
+            rows.append(.init(org: org, cells))
+        }
+        return scope.detailTable(
+            key: "plans", title: "各预案备案与审核状态",
+            columns: [
+                .text("org", "代码"), .text("name", "单位"), .text("title", "预案"), .text("state", "备案状态"),
+                .text("filedWith", "备案单位"), .text("filedOn", "备案日期"), .text("approvedBy", "审核单位"),
+            ],
+            rows: rows, limit: options.detailLimit)
     }
 
     /// Special-plan categories covered per county: the counties of the subtree, or the

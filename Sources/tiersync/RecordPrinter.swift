@@ -39,6 +39,15 @@ struct RecordPrinter {
             let shown = cell(spec, value)
             rows.append((spec.flag, shown == value.description || value.isNull ? shown : "\(shown) (\(value))"))
         }
+        if case .text(let note) = record["filing_note"] { rows.append(("filing-note", note)) }
+        if let approval = Approval(record) {
+            rows.append(
+                (
+                    "approved",
+                    "\(orgNames[approval.org] ?? approval.org) (\(approval.approver), \(approval.at))"
+                        + (approval.note.map { ": \($0)" } ?? "")
+                ))
+        }
         let width = rows.map { Output.width(of: $0.0) }.max() ?? 0
         for (name, value) in rows {
             Output.line(name + ":" + String(repeating: " ", count: width - Output.width(of: name) + 1) + value)

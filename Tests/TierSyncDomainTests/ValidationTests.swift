@@ -73,9 +73,13 @@ import TierSyncCore
             .plan,
             values: [
                 "title": "地质灾害应急预案", "level": "专项应急预案", "category": "地质灾害", "documents": "工作手册、处置明白卡",
-                "filed-with": "520200", "filed-on": "2026-03-01", "filing-verdict": "approved",
+                "filed-with": "520200", "filed-on": "2026-03-01", "filing-verdict": "pending",
                 "revision-deadline": "2027-03-01",
             ])
+        let ownVerdict = try t.refusal { try t.node.set(.plan, id: plan.id.rawValue, values: ["filing-verdict": "accepted"]) }
+        #expect(
+            ownVerdict.unchanged && ownVerdict.message.contains("recorded by the org the plan is filed with"),
+            "\(ownVerdict.message)")
         #expect(plan["documents"] == .text("work-manual,response-card"))
         #expect(plan["status"] == .text("drafting"))
         let unset = try t.refusal { try t.node.set(.plan, id: plan.id.rawValue, values: ["category": ""]) }

@@ -20,7 +20,8 @@ import TierSyncSchema
         }
         #expect(
             store.tables.keys.sorted() == [
-                "contact", "drill", "edit_author", "material_item", "plan", "progress_report", "stock_event", "task",
+                "amendment_review", "contact", "drill", "edit_author", "material_item", "plan", "progress_report",
+                "stock_event", "task",
             ])
         #expect(
             store.tables["contact"]!.fieldNames == [
