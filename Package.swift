@@ -154,6 +154,8 @@ let package = Package(
                 .embedInCode("Templates/conflicts.mustache"),
                 .embedInCode("Templates/accounts.mustache"),
                 .embedInCode("Templates/fields.mustache"),
+                .embedInCode("Templates/procedures.mustache"),
+                .embedInCode("Templates/review.mustache"),
             ]
         ),
         .executableTarget(

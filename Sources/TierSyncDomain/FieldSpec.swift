@@ -65,7 +65,8 @@ public struct FieldSpec: Sendable {
         "body": "报告内容", "submitted_at": "报送时间", "deadline": "完成期限", "closed_on": "销号日期",
         "note": "备注", "unit": "计量单位", "reserve_kind": "储备方式", "custodian": "保管人", "item": "物资",
         "site": "库点", "quantity": "数量", "to_org": "调入单位", "to_site": "调入库点", "source": "来源",
-        "occurred_on": "日期", "org": "所属单位",
+        "occurred_on": "日期", "org": "所属单位", "approved_by": "审核单位", "approved_at": "审核时间",
+        "approver": "审核人", "approved_note": "审核意见", "filing_note": "审查意见",
     ]
 
     /// True when `name` is this field's CLI name, column name or an alias.

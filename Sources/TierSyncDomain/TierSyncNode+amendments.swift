@@ -24,7 +24,8 @@ extension TierSyncNode {
                     """)
             for row in rows {
                 guard let kind = RecordKind.forTable(row.tbl), let id = RecordID(row.record),
-                    let record = try fetch(kind, id, db: db), isPendingAmendment(row, record: record, directory: directory)
+                    let record = try fetch(kind, id, db: db),
+                    isPendingAmendment(row, record: record, directory: directory)
                 else { continue }
                 views.append(
                     AmendmentView(

@@ -105,7 +105,8 @@ extension TierSyncNode {
     /// approved (DHIS2's approval levels); off unless set.
     public func approvalRule(_ kind: RecordKind) throws -> Bool {
         try store.read { db in
-            try Bool.fetchOne(db, sql: "SELECT children_first FROM approval_rule WHERE kind = ?", arguments: [kind.name])
+            try Bool.fetchOne(
+                db, sql: "SELECT children_first FROM approval_rule WHERE kind = ?", arguments: [kind.name])
                 ?? false
         }
     }
@@ -126,7 +127,8 @@ extension TierSyncNode {
         throws
     {
         guard
-            try Bool.fetchOne(db, sql: "SELECT children_first FROM approval_rule WHERE kind = ?", arguments: [kind.name])
+            try Bool.fetchOne(
+                db, sql: "SELECT children_first FROM approval_rule WHERE kind = ?", arguments: [kind.name])
                 == true
         else { return }
         let children = try OrgUnit.filter(Column("parent") == owner.code).order(Column("code")).fetchAll(db)
@@ -135,13 +137,14 @@ extension TierSyncNode {
         for child in children {
             var arguments: StatementArguments = [child.code]
             if !samePeriod.isEmpty { arguments += [record["period"].textValue ?? ""] }
-            let (count, approved) = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*), count(approved_by) FROM \(kind.table)
-                    WHERE org = ? AND deleted = 0\(samePeriod)
-                    """, arguments: arguments
-            ).map { ($0[0] as Int, $0[1] as Int) } ?? (0, 0)
+            let (count, approved) =
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*), count(approved_by) FROM \(kind.table)
+                        WHERE org = ? AND deleted = 0\(samePeriod)
+                        """, arguments: arguments
+                ).map { ($0[0] as Int, $0[1] as Int) } ?? (0, 0)
             if count == 0 || approved < count { waiting.append(child) }
         }
         guard !waiting.isEmpty else { return }

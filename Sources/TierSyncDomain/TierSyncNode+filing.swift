@@ -90,7 +90,9 @@ extension TierSyncNode {
     /// Plans filed with this node's unit, oldest filing first.
     public func filings() throws -> [StoredRecord] {
         try list(.plan).filter { $0["filed_with"] == .text(org.code) }
-            .sorted { ($0["filed_on"].textValue ?? "", $0.id.rawValue) < ($1["filed_on"].textValue ?? "", $1.id.rawValue) }
+            .sorted {
+                ($0["filed_on"].textValue ?? "", $0.id.rawValue) < ($1["filed_on"].textValue ?? "", $1.id.rawValue)
+            }
     }
 
     /// Refuses fields that only a unit above the owner decides, when this node is not it: a
@@ -119,7 +121,8 @@ extension TierSyncNode {
             decidedAbove = change.value != .null && change.value != .text("pending")
         case RecordKind.plan.table where change.field == "filing_note": decidedAbove = true
         default:
-            decidedAbove = Approval.fields.contains(change.field) && RecordKind.forTable(change.table)?.isApprovable == true
+            decidedAbove =
+                Approval.fields.contains(change.field) && RecordKind.forTable(change.table)?.isApprovable == true
         }
         guard decidedAbove else { return nil }
         if let nodeOrg, let nodePath = directory.path(ofOrg: nodeOrg), let owner = directory.path(ofOrg: change.org),
@@ -127,7 +130,8 @@ extension TierSyncNode {
         {
             return nil
         }
-        return "\(change.field) of \(change.table) is decided by a unit above the record's org \(change.org); node \(change.node) of org \(nodeOrg ?? "unknown") is not above it"
+        return
+            "\(change.field) of \(change.table) is decided by a unit above the record's org \(change.org); node \(change.node) of org \(nodeOrg ?? "unknown") is not above it"
     }
 
     /// `changes` less those that write decided-above fields without being made above, which

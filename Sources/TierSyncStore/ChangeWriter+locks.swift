@@ -41,7 +41,8 @@ extension ChangeWriter {
             let losers = rows.filter { $0.field == field }
             let kept = [shown] + losers.compactMap(\.versioned)
             let lock = lock(of: state, field: field, directory: directory)
-            let best = FieldMerge.ordered(kept, rank: rank(field: field, of: state, lock: lock, directory: directory))[0]
+            let best = FieldMerge.ordered(kept, rank: rank(field: field, of: state, lock: lock, directory: directory))[
+                0]
             guard best != shown, let promoted = losers.first(where: { $0.versioned == best }) else { continue }
             try db.cachedStatement(sql: "DELETE FROM conflict WHERE id = ?").execute(arguments: [promoted.id])
             try ConflictRow(

@@ -12,7 +12,10 @@ extension Pages {
         if visitor.role != nil { items.append(("records", "/records", "录入")) }
         if hasSubtree || visitor.role == nil { items.append(("orgs", "/orgs/\(visitor.scope.code)", "汇总")) }
         if visitor.role != nil {
-            items += [("sync", "/sync", "同步"), ("conflicts", "/conflicts", "冲突"), ("accounts", "/accounts", "账号")]
+            items += [
+                ("review", "/review", "审核"), ("sync", "/sync", "同步"), ("conflicts", "/conflicts", "冲突"),
+                ("accounts", "/accounts", "账号"),
+            ]
         }
         // The status bar is about this node's own sync, which operators (readers of 汇总) do not run.
         let status = visitor.role == nil ? nil : try? await blocking { [node] in try node.syncStatus() }

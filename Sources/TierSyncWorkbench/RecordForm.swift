@@ -34,6 +34,11 @@ struct RecordFormView: Sendable {
     let history: [HistoryRow]
     let hasHistory: Bool
     let meta: String?
+    /// Approval, filing and close-out of a plan, report or task; nil for other kinds.
+    var procedure: ProcedureView? = nil
+    /// True when an upper level's approval locks the record here: the form is read-only.
+    /// (Stored: templates read stored properties only.)
+    var locked = false
 }
 
 extension RecordFormView {
@@ -75,7 +80,7 @@ extension Pages {
                 values: values, loaded: record, includeOrg: record == nil, scope: visitor.scope.code)
             let history = try record.map { try node.history(kind, id: $0.id.rawValue) } ?? []
             let id = record?.id.rawValue
-            return RecordFormView(
+            var view = RecordFormView(
                 listName: kind.displayName + "列表",
                 heading: record.map { "\(kind.displayName)：\($0[kind.titleField].description)" }
                     ?? "新增\(kind.displayName)",
@@ -83,9 +88,15 @@ extension Pages {
                 fields: fields, errors: form.unplaced(fields), hasErrors: !issues.isEmpty,
                 saved: saved && issues.isEmpty,
                 deleted: record?.deleted ?? false, deleteHref: id.map { "/records/\(kind.name)/\($0)/delete" },
-                listHref: "/records/\(kind.name)", history: history.reversed().map { Self.historyRow($0, kind, text) },
+                listHref: "/records/\(kind.name)",
+                history: history.reversed().filter(Self.readable).map { Self.historyRow($0, kind, text) },
                 hasHistory: !history.isEmpty,
                 meta: record.map { "所属单位：\(orgs.name($0.org))　记录编号：\($0.id.rawValue)" })
+            view.procedure = try record.flatMap {
+                try ProcedureView(kind, $0, node: node, visitor: visitor, orgs: orgs, text: text)
+            }
+            view.locked = view.procedure?.locked ?? false
+            return view
         }
         var response = await render("form", view, title: view.heading, visitor: visitor, section: "records")
         response.status = status
@@ -98,13 +109,28 @@ extension Pages {
         let spec = try? kind.field(named: entry.field)
         let deletion = entry.field == FieldChange.deletedField
         func shown(_ value: FieldValue) -> String {
-            deletion ? (value == .integer(1) ? "已删除" : "未删除") : text.text(value, spec)
+            if deletion { return value == .integer(1) ? "已删除" : "未删除" }
+            switch (entry.field, value) {
+            case ("approved_by", .text(let org)): return text.orgName(org)
+            case ("approved_at", .text(let time)): return ChinaTime.display(time)
+            default: return text.text(value, spec)
+            }
         }
+        let label = deletion ? "删除标记" : spec?.label ?? FieldSpec.labels[entry.field] ?? entry.field
+        let note =
+            entry.inConflict
+            ? "冲突中或待审核，未采用（见冲突页或审核页）" : entry.old == entry.new ? "确认原值（审核或处理冲突时）" : ""
         return RecordFormView.HistoryRow(
-            field: deletion ? "删除标记" : spec?.label ?? entry.field, old: entry.old.map(shown) ?? "（无）",
-            new: shown(entry.new), time: ChinaTime.display(entry.time), node: entry.node,
-            org: entry.org.map(text.orgName) ?? "", author: entry.author?.name ?? "—",
-            note: entry.inConflict ? "冲突中，未采用（见冲突页）" : "")
+            field: label, old: entry.old.map(shown) ?? "（无）", new: shown(entry.new),
+            time: ChinaTime.display(entry.time), node: entry.node, org: entry.org.map(text.orgName) ?? "",
+            author: entry.author?.name ?? "—", note: note)
+    }
+
+    /// History entries a person reads: a record's first "not deleted" mark (written when an
+    /// approval restates the record) says nothing and is left out.
+    static func readable(_ entry: TierSyncNode.HistoryEntry) -> Bool {
+        !(entry.field == FieldChange.deletedField && entry.new == .integer(0)
+            && (entry.old ?? .integer(0)) == .integer(0))
     }
 }
 

@@ -13,6 +13,8 @@ enum WorkbenchTemplates {
         ("sync", text(PackageResources.sync_mustache)),
         ("conflicts", text(PackageResources.conflicts_mustache)),
         ("accounts", text(PackageResources.accounts_mustache)),
+        ("procedures", text(PackageResources.procedures_mustache)),
+        ("review", text(PackageResources.review_mustache)),
     ]
 
     /// Parsed once; a template that does not parse is a bug the first rendering test catches.

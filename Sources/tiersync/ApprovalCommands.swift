@@ -18,7 +18,9 @@ struct ApprovableKind: ExpressibleByArgument {
 struct ApproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
-        abstract: "Approve a submission of a unit below (plan, report, task close-out): it is locked against edits from below.")
+        abstract:
+            "Approve a submission of a unit below (plan, report, task close-out): it is locked against edits from below."
+    )
 
     @OptionGroup var node: NodeOptions
     @Option(help: "A note kept with the approval.") var note: String?
@@ -36,7 +38,8 @@ struct ApproveCommand: ParsableCommand {
 /// `tiersync unapprove KIND ID [--note TEXT]`: withdraws an approval.
 struct UnapproveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unapprove", abstract: "Withdraw an approval this unit made: the record opens for edits from below.")
+        commandName: "unapprove",
+        abstract: "Withdraw an approval this unit made: the record opens for edits from below.")
 
     @OptionGroup var node: NodeOptions
     @Option(help: "Why.") var note: String?
@@ -55,7 +58,9 @@ struct UnapproveCommand: ParsableCommand {
 struct ApprovalRuleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approval-rule",
-        abstract: "Whether this node approves a kind only after every child unit's is approved (children-first) or not (any).")
+        abstract:
+            "Whether this node approves a kind only after every child unit's is approved (children-first) or not (any)."
+    )
 
     enum Rule: String, ExpressibleByArgument, CaseIterable { case childrenFirst = "children-first", any }
 

@@ -24,7 +24,8 @@ struct FilePlan: ParsableCommand {
 struct PlanVerdict: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verdict",
-        abstract: "Record the filing verdict on a plan filed with this node's unit: accepted (also approves it) or returned.")
+        abstract:
+            "Record the filing verdict on a plan filed with this node's unit: accepted (also approves it) or returned.")
 
     enum Verdict: String, ExpressibleByArgument, CaseIterable { case accepted, returned }
 
@@ -103,7 +104,8 @@ struct FilingDocument: Encodable {
 struct RequestCloseout: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "closeout",
-        abstract: "Ask for a task's close-out (申请销号); the level above approves it (tiersync approve task ID) or returns it.")
+        abstract:
+            "Ask for a task's close-out (申请销号); the level above approves it (tiersync approve task ID) or returns it.")
 
     @OptionGroup var node: NodeOptions
     @Option(help: "What was done.") var note: String

@@ -25,7 +25,8 @@ enum DashboardBrowser {
         -> [JSONValue]
     {
         let arguments =
-            [script, "--base", base, "--credential", credential] + (screenshot.map { ["--screenshot", $0] } ?? []) + steps
+            [script, "--base", base, "--credential", credential] + (screenshot.map { ["--screenshot", $0] } ?? [])
+            + steps
         let result = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, timeout: 120)
         try #require(result.succeeded, "\(result.summary)")
         return try #require(try JSONValue.decode(result.stdout).array)

@@ -16,9 +16,10 @@ final class HubProcess {
         FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.executableURL = try TierSyncProcess.binary.get()
-        process.arguments = [
-            "serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--sync-interval", String(syncInterval),
-        ] + extra
+        process.arguments =
+            [
+                "serve", "--db", db, "--listen", "127.0.0.1:\(port)", "--sync-interval", String(syncInterval),
+            ] + extra
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice

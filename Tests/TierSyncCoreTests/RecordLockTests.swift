@@ -49,7 +49,9 @@ import Testing
     func ranking() {
         let amendment = version(township, [township: 3])
         let approved = version(county, [township: 2, county: 2])
-        #expect(lock.rank(amendment, originPath: townshipPath, policyRank: 1) < lock.rank(approved, originPath: countyPath, policyRank: -1_000))
+        #expect(
+            lock.rank(amendment, originPath: townshipPath, policyRank: 1)
+                < lock.rank(approved, originPath: countyPath, policyRank: -1_000))
         #expect(lock.rank(approved, originPath: countyPath, policyRank: 0) == 0)
     }
 }

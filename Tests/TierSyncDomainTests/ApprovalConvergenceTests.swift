@@ -12,7 +12,9 @@ import TierSyncStore
 /// everything has been exchanged every level shows the same record and the same pending
 /// amendments, and no accepted edit is lost.
 @Suite struct ApprovalConvergenceTests {
-    @Test("random edits, approvals and decisions on three levels, exchanged in random cut prefixes, converge with nothing lost (seeded)")
+    @Test(
+        "random edits, approvals and decisions on three levels, exchanged in random cut prefixes, converge with nothing lost (seeded)"
+    )
     func converge() throws {
         // TIERSYNC_TEST_SEED replays a failure printed by an earlier run.
         let seed =
@@ -32,7 +34,8 @@ private struct Round {
     var nodes: [TierSyncNode] { [township, county, city] }
 
     init(random: inout SplitMix64) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-lockprop-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-lockprop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.path
         township = try TierSyncNode.create(path: path + "/t.db", org: "520201101")
@@ -56,7 +59,9 @@ private struct Round {
             case 6:
                 for decider in [county, city] {
                     guard let pending = try decider.amendments(includeDecided: false).first else { continue }
-                    _ = try? (random.next() % 2 == 0
+                    _ =
+                        try?
+                        (random.next() % 2 == 0
                         ? decider.acceptAmendment(pending.id) : decider.rejectAmendment(pending.id, reason: "不符"))
                 }
             default:
@@ -76,7 +81,9 @@ private struct Round {
     /// Sends the first `fraction` of `from`'s log to `to`, in log order, as one batch.
     func ship(_ from: TierSyncNode, _ to: TierSyncNode, fraction: Double) throws {
         var changes: [FieldChange] = []
-        try from.store.forEachChange(after: 0) { changes.append($0); return true }
+        try from.store.forEachChange(after: 0) {
+            changes.append($0); return true
+        }
         let senders = Dictionary(uniqueKeysWithValues: nodes.map { ($0.store.node.id, $0.org.code) })
         let prefix = Array(changes.prefix(Int((Double(changes.count) * fraction).rounded())))
         let report = try to.store.write { writer in try writer.apply(prefix, nodes: senders) }
@@ -87,7 +94,9 @@ private struct Round {
         let shown = try nodes.map { try $0.show(.report, id: id) }
         for (node, record) in zip(nodes, shown) {
             #expect(record.fields == shown[0].fields, "\(context): \(node.org.code) shows \(record.fields)")
-            let pending = try node.amendments(includeDecided: false).map { [$0.field, $0.proposed.description, $0.node, $0.madeAt] }
+            let pending = try node.amendments(includeDecided: false).map {
+                [$0.field, $0.proposed.description, $0.node, $0.madeAt]
+            }
             let first = try township.amendments(includeDecided: false).map {
                 [$0.field, $0.proposed.description, $0.node, $0.madeAt]
             }

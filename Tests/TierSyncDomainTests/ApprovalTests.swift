@@ -15,7 +15,8 @@ import TierSyncStore
     let city: TierSyncNode
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-approval-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-approval-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         township = try TierSyncNode.create(path: directory.appendingPathComponent("t.db").path, org: "520201101")
         county = try TierSyncNode.create(path: directory.appendingPathComponent("c.db").path, org: "520201")
@@ -43,7 +44,9 @@ import TierSyncStore
         try township.add(.report, values: ["period": "2026-11-H2", "body": body])
     }
 
-    @Test("the race: a township edits a report offline while the county approves it; the approval stands and the edit is a pending amendment at every level")
+    @Test(
+        "the race: a township edits a report offline while the county approves it; the approval stands and the edit is a pending amendment at every level"
+    )
     func race() throws {
         let id = try report().id.rawValue
         try send(township, county)
@@ -67,7 +70,9 @@ import TierSyncStore
         #expect(refusal?.chinese?.contains("钟山区") == true && refusal?.chinese?.contains("审核通过") == true)
     }
 
-    @Test("a rejected amendment keeps the approved value and its reason reaches the township; an accepted one becomes the value")
+    @Test(
+        "a rejected amendment keeps the approved value and its reason reaches the township; an accepted one becomes the value"
+    )
     func decisions() throws {
         let first = try report().id.rawValue
         let second = try township.add(.report, values: ["period": "2026-11-H1", "body": "上半月"]).id.rawValue
@@ -105,7 +110,9 @@ import TierSyncStore
         #expect(try township.history(.report, id: first).contains { $0.new == .text("被驳回的修改") })
     }
 
-    @Test("unapproving opens the record again: the township edits it, and an amendment waiting is ranked by the policy again")
+    @Test(
+        "unapproving opens the record again: the township edits it, and an amendment waiting is ranked by the policy again"
+    )
     func unapprove() throws {
         let id = try report().id.rawValue
         try send(township, county)
@@ -141,7 +148,9 @@ import TierSyncStore
         #expect(Approval(try county.show(.report, id: id)) == nil)
     }
 
-    @Test("with the children-first rule, the city approves a county's report only after the county approved each township's, and names those it did not")
+    @Test(
+        "with the children-first rule, the city approves a county's report only after the county approved each township's, and names those it did not"
+    )
     func childrenFirst() throws {
         let townshipReport = try report().id.rawValue
         let countyReport = try county.add(.report, values: ["period": "2026-11-H2", "body": "县汇总"]).id.rawValue

@@ -76,7 +76,9 @@ import TierSyncCore
                 "filed-with": "520200", "filed-on": "2026-03-01", "filing-verdict": "pending",
                 "revision-deadline": "2027-03-01",
             ])
-        let ownVerdict = try t.refusal { try t.node.set(.plan, id: plan.id.rawValue, values: ["filing-verdict": "accepted"]) }
+        let ownVerdict = try t.refusal {
+            try t.node.set(.plan, id: plan.id.rawValue, values: ["filing-verdict": "accepted"])
+        }
         #expect(
             ownVerdict.unchanged && ownVerdict.message.contains("recorded by the org the plan is filed with"),
             "\(ownVerdict.message)")
