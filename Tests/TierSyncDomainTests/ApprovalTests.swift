@@ -171,4 +171,53 @@ import TierSyncStore
         try city.approve(.report, id: countyReport)
         #expect(Approval(try city.show(.report, id: countyReport))?.org == "520200")
     }
+
+    @Test(
+        "filing by bundle: filed with the county, returned, filed again, accepted and locked; the city sees each state")
+    func filing() throws {
+        let plan = try township.add(.plan, values: ["title": "大河镇防汛应急预案", "level": "grassroots"]).id.rawValue
+        #expect(TierSyncNode.FilingState(try township.show(.plan, id: plan)) == .notFiled)
+        #expect(throws: DomainError.self) { try self.township.file(plan: plan, with: "520201101") }
+        try township.file(plan: plan, with: "520201")
+        try syncAll()
+        #expect(try county.filings().map(\.id.rawValue) == [plan])
+        #expect(throws: DomainError.self) { try self.city.recordVerdict(plan: plan, accepted: true, note: nil) }
+        try county.recordVerdict(plan: plan, accepted: false, note: "补充转移路线")
+        try syncAll()
+        #expect(TierSyncNode.FilingState(try township.show(.plan, id: plan)) == .returned)
+        try township.set(.plan, id: plan, values: ["version": "修订版"])
+        try township.file(plan: plan, with: "520201")
+        try syncAll()
+        #expect(TierSyncNode.FilingState(try city.show(.plan, id: plan)) == .pending)
+        try county.recordVerdict(plan: plan, accepted: true, note: nil)
+        try syncAll()
+        for node in [township, county, city] {
+            let shown = try node.show(.plan, id: plan)
+            #expect(TierSyncNode.FilingState(shown) == .accepted && Approval(shown)?.org == "520201")
+        }
+        #expect(throws: DomainError.self) { try self.township.set(.plan, id: plan, values: ["version": "再改"]) }
+    }
+
+    @Test(
+        "close-out by bundle: the township asks, the county returns it, then approves it; the task is closed and locked"
+    )
+    func closeout() throws {
+        let task = try county.add(.task, org: "520201101", values: ["title": "物资库改造", "deadline": "2026-12-31"])
+            .id.rawValue
+        try syncAll()
+        try township.requestCloseout(task: task, note: "已完工")
+        try syncAll()
+        #expect(try county.show(.task, id: task)["status"] == .text("close-requested"))
+        try county.returnCloseout(task: task, note: "缺验收单")
+        try syncAll()
+        #expect(try township.show(.task, id: task)["note"] == .text("缺验收单"))
+        try township.requestCloseout(task: task, note: "已补验收单")
+        try syncAll()
+        try county.approve(.task, id: task)
+        try syncAll()
+        for node in [township, county, city] {
+            let shown = try node.show(.task, id: task)
+            #expect(shown["status"] == .text("closed") && Approval(shown) != nil)
+        }
+    }
 }
