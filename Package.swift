@@ -54,6 +54,7 @@ let package = Package(
                 .embedInCode("0007_tasks.sql"),
                 .embedInCode("0008_people.sql"),
                 .embedInCode("0009_procedures.sql"),
+                .embedInCode("0010_sharing.sql"),
             ]
         ),
         .target(
@@ -156,6 +157,7 @@ let package = Package(
                 .embedInCode("Templates/fields.mustache"),
                 .embedInCode("Templates/procedures.mustache"),
                 .embedInCode("Templates/review.mustache"),
+                .embedInCode("Templates/periods.mustache"),
             ]
         ),
         .executableTarget(

@@ -14,6 +14,7 @@ public enum SchemaFiles {
         ("0007_tasks", text(PackageResources._007_tasks_sql)),
         ("0008_people", text(PackageResources._008_people_sql)),
         ("0009_procedures", text(PackageResources._009_procedures_sql)),
+        ("0010_sharing", text(PackageResources._010_sharing_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -170,15 +170,18 @@ struct ProvinceDatabase {
                     let s = try db.makeStatement(
                         sql: """
                             INSERT INTO progress_report (id, org, created, updated, period, body, submitted_at)
-                            VALUES (?, ?, 1, 1, ?, '进展', ?)
+                            VALUES (?, ?, ?, ?, ?, '进展', ?)
                             """)
                     for i in 0..<count {
                         let month = 1 + pick(11)
                         let half = 1 + i % 2
                         let day = half == 1 ? 10 + pick(8) : 25 + pick(4)
+                        let submitted = "2026-\(pad(month))-\(pad(day))T0\(pick(10)):30:00Z"
+                        // Made when submitted: timeliness goes by the creating stamp.
+                        let made = HLCTimestamp(physical: ISOTimestamp.milliseconds(from: submitted)!, counter: 0)
+                            .rawValue
                         try s.execute(arguments: [
-                            id(&random), owners[i % owners.count], "2026-\(pad(month))-H\(half)",
-                            "2026-\(pad(month))-\(pad(day))T0\(pick(10)):30:00Z",
+                            id(&random), owners[i % owners.count], made, made, "2026-\(pad(month))-H\(half)", submitted,
                         ])
                     }
                 }

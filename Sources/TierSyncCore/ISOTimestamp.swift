@@ -16,6 +16,33 @@ public enum ISOTimestamp {
             + "Z"
     }
 
+    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (with `.sss` or not), the forms this project writes;
+    /// nil for anything else.
+    ///
+    /// ```swift
+    /// ISOTimestamp.milliseconds(from: "1970-01-01T00:00:01Z")   // 1000
+    /// ```
+    public static func milliseconds(from text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20 || bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes.last == UInt8(ascii: "Z"),
+            let date = CivilDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self))
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            guard bytes[range].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            return Int(String(decoding: bytes[range], as: UTF8.self))
+        }
+        guard bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var millis = 0
+        if bytes.count == 24 {
+            guard bytes[19] == UInt8(ascii: "."), let fraction = number(20..<23) else { return nil }
+            millis = fraction
+        }
+        let seconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return seconds * 1000 + Int64(millis)
+    }
+
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text

@@ -25,7 +25,8 @@ extension FieldIssue {
         case .quantity(let allowsZero):
             return "\(label)\(typed)应为" + (allowsZero ? "不小于 0 的数，例如 0、20 或 2.5。" : "大于 0 的数，例如 20 或 2.5。")
         case .period:
-            return "\(label)\(typed)格式不对：应为 YYYY-MM-H1（上半月，15 日前报送）或 YYYY-MM-H2（下半月，月末前报送），例如 2026-11-H1。"
+            return
+                "\(label)\(typed)格式不对：应为 YYYY-MM-H1（上半月，15 日前报送）或 YYYY-MM-H2（下半月，月末前报送），年终总结填 YYYY（12 月 31 日前报送），例如 2026-11-H1 或 2026。"
         case .unknownOrg:
             return "\(label)\(typed)不是本节点组织层级中的单位代码。"
         case .outsideSubtree(let scope):

@@ -85,11 +85,12 @@ extension FieldSpec {
             }
             return .real(quantity)
         case .period:
-            guard let period = ReportingPeriod(parsing: text) else {
+            // A year stands for the year-end summary (年终总结).
+            guard let period = DuePeriod(parsing: text), period.kind != .month else {
                 throw DomainError.invalidValue(
                     field: flag, value: raw,
                     allowed:
-                        "YYYY-MM-H1 (first half, due by the 15th) or YYYY-MM-H2 (second half, due by the month's last day)",
+                        "YYYY-MM-H1 (first half, due by the 15th), YYYY-MM-H2 (second half, due by the month's last day) or YYYY (the year-end summary, due 31 December)",
                     rule: .period)
             }
             return .text(period.description)

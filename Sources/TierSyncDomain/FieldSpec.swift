@@ -44,9 +44,10 @@ public struct FieldSpec: Sendable {
     public let label: String
 
     public init(
-        _ field: String, _ type: ValueType, required: Bool = false, aliases: [String] = [], summary: String
+        _ field: String, _ type: ValueType, required: Bool = false, aliases: [String] = [], label: String? = nil,
+        summary: String
     ) {
-        self.label = Self.labels[field] ?? field
+        self.label = label ?? Self.labels[field] ?? field
         self.field = field
         self.flag = field.replacingOccurrences(of: "_", with: "-")
         self.aliases = aliases
@@ -66,7 +67,8 @@ public struct FieldSpec: Sendable {
         "note": "备注", "unit": "计量单位", "reserve_kind": "储备方式", "custodian": "保管人", "item": "物资",
         "site": "库点", "quantity": "数量", "to_org": "调入单位", "to_site": "调入库点", "source": "来源",
         "occurred_on": "日期", "org": "所属单位", "approved_by": "审核单位", "approved_at": "审核时间",
-        "approver": "审核人", "approved_note": "审核意见", "filing_note": "审查意见",
+        "approver": "审核人", "approved_note": "审核意见", "filing_note": "审查意见", "share": "向下共享",
+        "due": "延至", "directive": "通知",
     ]
 
     /// True when `name` is this field's CLI name, column name or an alias.

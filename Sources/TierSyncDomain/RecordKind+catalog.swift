@@ -20,6 +20,7 @@ extension RecordKind {
             FieldSpec(
                 "filing_verdict", .term(kind: "filing-verdict"),
                 summary: "the filing org's verdict: pending, accepted or returned (tiersync plan verdict)"),
+            .share,
         ],
         // The unit that owns a plan decides its content; the filing (备案) is recorded by the
         // unit it is filed with, above it.
@@ -59,6 +60,7 @@ extension RecordKind {
             FieldSpec("phone", .phone, required: true, summary: "mobile or landline number"),
             FieldSpec("wechat", .wechat, summary: "WeChat id"),
             FieldSpec("last_confirmed", .date, summary: "date the details were last confirmed (default: today)"),
+            .share,
         ],
         // Phone numbers change often and are corrected at several levels: the latest edit is
         // shown, and a person confirms which number is right.
@@ -146,4 +148,55 @@ extension RecordKind {
         ],
         editable: false,
         policy: MergePolicy(.appendOnly))
+
+    /// A directive (通知, 任务下达) an upper level sends to the units below, shared down to
+    /// them (default: every unit below); each unit's arrival and reading come back up as
+    /// receipts.
+    public static let directive = RecordKind(
+        name: "directive", table: "directive", displayName: "通知与任务下达",
+        fields: [
+            FieldSpec("title", .text(maxLength: 200), required: true, summary: "the directive's title"),
+            FieldSpec(
+                "kind", .term(kind: "directive-kind"), required: true, label: "类型",
+                summary: "notice or task-assignment (default: notice)"),
+            FieldSpec("body", .text(maxLength: 20000), label: "正文", summary: "the text"),
+            FieldSpec("deadline", .date, summary: "date the units must act by"),
+            .share,
+        ],
+        policy: MergePolicy(.ownerWins),
+        defaults: { _ in ["kind": .text("notice"), "share": .text("subtree")] })
+
+    /// A later due date an upper level grants the units below it for one period (a
+    /// half-month, a month of drills or a year's summary), shared down to them.
+    public static let deadlineExtension = RecordKind(
+        name: "extension", table: "deadline_extension", displayName: "延期",
+        fields: [
+            FieldSpec(
+                "period", .text(maxLength: 10), required: true,
+                summary: "YYYY-MM-H1 or YYYY-MM-H2 (progress reports), YYYY-MM (drills) or YYYY (year-end summary)"),
+            FieldSpec("due", .date, required: true, summary: "the new due date"),
+            FieldSpec("note", .text(maxLength: 500), label: "说明", summary: "why"),
+            .share,
+        ],
+        policy: MergePolicy(.ownerWins),
+        defaults: { _ in ["share": .text("subtree")] },
+        check: { record in
+            guard let text = record["period"]?.textValue, let period = DuePeriod(parsing: text) else {
+                throw DomainError.invalidValue(
+                    field: "period", value: record["period"]?.description ?? "",
+                    allowed: "YYYY-MM-H1, YYYY-MM-H2, YYYY-MM or YYYY", rule: .period)
+            }
+            if let due = record["due"]?.textValue.flatMap(CivilDate.init(parsing:)), due < period.dueDate {
+                throw DomainError.invalidValue(
+                    field: "due", value: due.description,
+                    allowed: "a date after the period's own due date \(period.dueDate) (an extension only extends)")
+            }
+        })
+}
+
+extension FieldSpec {
+    /// How far below its owner a record is shared: subtree, children or none.
+    static let share = FieldSpec(
+        "share", .term(kind: "share"),
+        summary: "shared down to the units below: subtree (all), children (the units directly below) or none")
 }

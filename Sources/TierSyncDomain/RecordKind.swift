@@ -45,7 +45,9 @@ public struct RecordKind: Sendable {
     }
 
     /// The kinds people enter through `tiersync KIND add|set|delete|list|show`.
-    public static let editableKinds: [RecordKind] = [.plan, .contact, .drill, .report, .task]
+    public static let editableKinds: [RecordKind] = [
+        .plan, .contact, .drill, .report, .task, .directive, .deadlineExtension,
+    ]
     /// Every kind, ledgers included.
     public static let all: [RecordKind] = editableKinds + [.materialItem, .stockEvent]
 

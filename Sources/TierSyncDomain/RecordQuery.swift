@@ -20,13 +20,20 @@ public struct RecordQuery: Sendable, Equatable {
     public var offset: Int
     public var limit: Int
     public var includeDeleted: Bool
+    /// The unit's own subtree, what upper levels share down to it, or both.
+    public var source: Source
+
+    public enum Source: String, Sendable, Equatable, CaseIterable {
+        case own, shared, all
+    }
 
     public init(
         org: String? = nil, search: String? = nil, filters: [String: String] = [:], sort: String? = nil,
-        descending: Bool = true, offset: Int = 0, limit: Int = 50, includeDeleted: Bool = false
+        descending: Bool = true, offset: Int = 0, limit: Int = 50, includeDeleted: Bool = false,
+        source: Source = .own
     ) {
         (self.org, self.search, self.filters, self.sort, self.descending) = (org, search, filters, sort, descending)
-        (self.offset, self.limit, self.includeDeleted) = (offset, limit, includeDeleted)
+        (self.offset, self.limit, self.includeDeleted, self.source) = (offset, limit, includeDeleted, source)
     }
 }
 

@@ -90,11 +90,12 @@ extension TierSyncNode {
             while let change = try again.next() {
                 batch.append(change)
                 if batch.count == 2_000 {
-                    report.add(try apply(batch, writer: &writer, skewBound: skewBound, directory: directory))
+                    report.add(
+                        try apply(batch, from: peer, writer: &writer, skewBound: skewBound, directory: directory))
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            report.add(try apply(batch, writer: &writer, skewBound: skewBound, directory: directory))
+            report.add(try apply(batch, from: peer, writer: &writer, skewBound: skewBound, directory: directory))
             try recordContact(
                 with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
             return report
@@ -104,11 +105,13 @@ extension TierSyncNode {
 
     /// Applies a batch of a bundle, less the changes a peer may not make.
     private func apply(
-        _ batch: [FieldChange], writer: inout ChangeWriter, skewBound: Int64, directory: PeerDirectory
+        _ batch: [FieldChange], from peer: Peer, writer: inout ChangeWriter, skewBound: Int64,
+        directory: PeerDirectory
     ) throws -> ApplyReport {
         let screened = screenDecidedAbove(batch, nodes: [:], directory: directory)
         var report = try writer.apply(screened.allowed, skewBound: skewBound, directory: directory)
         report.refused += screened.refused
+        try noteArrivals(of: screened.allowed, from: peer, writer: &writer)
         return report
     }
 }

@@ -62,9 +62,9 @@ extension TierSyncNode {
             case .parent:
                 guard directory.org(nodeOrg, isWithin: org) else { return true }
             case .child(let child):
-                guard directory.org(change.org, isWithin: child), !directory.org(nodeOrg, isWithin: child) else {
-                    return true
-                }
+                guard !directory.org(nodeOrg, isWithin: child) else { return true }
+                guard try directory.org(change.org, isWithin: child) || shares(change, with: child, directory, db)
+                else { return true }
             }
             senders[change.node] = nodeOrg
             sent += 1
@@ -72,6 +72,28 @@ extension TierSyncNode {
             return true
         }
         return (upTo, senders)
+    }
+
+    /// True when the org `code` is strictly above this node's: a record it owns reaches this
+    /// node only because it was shared down.
+    func isAbove(_ code: String, _ directory: PeerDirectory) -> Bool {
+        guard let path = directory.path(ofOrg: code) else { return false }
+        return org.path.hasPrefix(path + "/")
+    }
+
+    /// True when `change` is of a record owned above `child` and shared down to it (or is
+    /// the record's `share` itself, so that a child learns a record is no longer shared).
+    func shares(_ change: FieldChange, with child: OrgUnit, _ directory: PeerDirectory, _ db: Database) throws
+        -> Bool
+    {
+        guard let owner = directory.path(ofOrg: change.org), child.path.hasPrefix(owner + "/"),
+            store.tables[change.table]?.field(named: "share") != nil
+        else { return false }
+        if change.field == "share" { return true }
+        let share = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT share FROM \(change.table) WHERE id = ?"),
+            arguments: [change.record.rawValue])
+        return OrgUnit.shared(ownerPath: owner, share: share, reaches: child.path)
     }
 
     /// A page of this node's log for an enrolled child, in one read: the child's scope after
@@ -95,6 +117,7 @@ extension TierSyncNode {
     /// sends only what is in this node's.
     public func checkScope(_ change: FieldChange, from peer: Peer, directory: PeerDirectory) throws {
         let scope = peer.unit.parent == org.code ? peer.unit : org
+        if case .parent = peer, isAbove(change.org, directory) { return }  // shared down from above
         guard directory.org(change.org, isWithin: scope) else {
             throw DomainError.forbidden(
                 "\(change.table) \(change.record) belongs to org \(change.org), outside \(scope.code) \(scope.name)'s subtree; nothing of this batch was applied"
@@ -135,6 +158,7 @@ extension TierSyncNode {
             var report = try writer.apply(
                 screened.allowed, nodes: senders, skewBound: skewBound, directory: directory)
             report.refused += screened.refused
+            try noteArrivals(of: screened.allowed, from: peer, writer: &writer)
             try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)
             return report
         }

@@ -35,8 +35,10 @@ extension TierSyncNode {
         }
         return try store.read { db in
             let root = try orgUnit(query.org ?? org.code, db: db)
-            let filter = ([OrgUnit.subtreeFilter("o")] + conditions).joined(separator: " AND ")
-            let scoped = OrgUnit.subtreeArguments(root.path) + StatementArguments(arguments)
+            let (scope, scopeArguments) = Self.scopeFilter(
+                table, root: root, own: query.source != .shared, shared: query.source != .own)
+            let filter = ([scope] + conditions).joined(separator: " AND ")
+            let scoped = scopeArguments + StatementArguments(arguments)
             let from = "FROM \(kind.table) r JOIN org_unit o ON o.code = r.org WHERE \(filter)"
             let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: scoped) ?? 0
             let direction = query.descending ? "DESC" : "ASC"

@@ -65,7 +65,7 @@ extension TierSyncNode {
         }
         return try store.write { writer in
             let directory = try PeerDirectory(db: writer.db)
-            for record in records where !directory.org(record.org, isWithin: org) {
+            for record in records where !directory.org(record.org, isWithin: org) && !isAbove(record.org, directory) {
                 throw DomainError.forbidden(
                     "\(record.table) \(record.id) belongs to org \(record.org), outside \(org.code) \(org.name)'s subtree; nothing of this page was applied"
                 )
@@ -73,6 +73,10 @@ extension TierSyncNode {
             let senders = try senders(nodes, from: peer, directory: directory)
             let report = try writer.insert(
                 snapshot: records, nodes: senders, skewBound: skewBound, directory: directory)
+            for record in records where Self.arrivalsFromAbove.contains(record.table) {
+                try noteReceipt(
+                    table: record.table, record: record.id, org: record.org, event: "arrived", writer: &writer)
+            }
             var cursor = try PeerCursor.find(writer.db, org: peer.unit.code)
             let start = cursor.snapshotPosition ?? position
             try recordContact(

@@ -109,9 +109,26 @@ public final class TierSyncNode: Sendable {
             let named = Set(try values.keys.map { try kind.field(named: $0).field })
             try checkDecidedAbove(kind, named: named, record: record, owner: current.org, db: writer.db)
             let updates = record.filter { named.contains($0.key) }
-            let changes = try writer.update(table: kind.table, id: current.id, fields: updates)
+            var changes = try writer.update(table: kind.table, id: current.id, fields: updates)
+            if Self.sharesFurther(from: current["share"], to: record["share"] ?? .null) {
+                // Units newly reached have none of the record: every field goes down again,
+                // after their cursors (the same values, restated on top).
+                let all = Dictionary(
+                    uniqueKeysWithValues: kind.fields.filter { $0.field != "share" }.map {
+                        ($0.field, record[$0.field] ?? .null)
+                    })
+                changes += try writer.update(
+                    table: kind.table, id: current.id, fields: all, rewrite: Set(all.keys),
+                    settlement: "restated when the record was shared further")
+            }
             return (try writer.fetch(table: kind.table, id: current.id)!, changes)
         }
+    }
+
+    /// True when a record's `share` changes so that it reaches units it did not reach.
+    static func sharesFurther(from old: FieldValue, to new: FieldValue) -> Bool {
+        let reach = ["subtree": 2, "children": 1]
+        return (new.textValue.flatMap { reach[$0] } ?? 0) > (old.textValue.flatMap { reach[$0] } ?? 0)
     }
 
     /// What a new record of `kind` holds before anyone types (status 起草, confirmed today…),
@@ -160,21 +177,22 @@ public final class TierSyncNode: Sendable {
     }
 
     /// Live records of `kind` owned by `org` or units below it (default: the whole node),
-    /// oldest first.
-    public func list(_ kind: RecordKind, under org: String? = nil, includeDeleted: Bool = false) throws
-        -> [StoredRecord]
+    /// oldest first; with `shared`, also those that upper levels share down to `org`.
+    public func list(_ kind: RecordKind, under org: String? = nil, includeDeleted: Bool = false, shared: Bool = false)
+        throws -> [StoredRecord]
     {
         let table = try store.table(named: kind.table)
         return try store.read { db in
             let root = try orgUnit(org ?? self.org.code, db: db)
+            let (scope, arguments) = Self.scopeFilter(table, root: root, own: true, shared: shared)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT r.* FROM \(kind.table) r JOIN org_unit o ON o.code = r.org
-                    WHERE \(OrgUnit.subtreeFilter("o")) \(includeDeleted ? "" : "AND r.deleted = 0")
+                    WHERE \(scope) \(includeDeleted ? "" : "AND r.deleted = 0")
                     ORDER BY r.created, r.id
                     """,
-                arguments: OrgUnit.subtreeArguments(root.path))
+                arguments: arguments)
             return try rows.map { try StoredRecord(table: table, row: $0) }
         }
     }
@@ -185,6 +203,24 @@ public final class TierSyncNode: Sendable {
             guard let code else { return try OrgUnit.order(Column("path")).fetchAll(db) }
             _ = try orgUnit(code, db: db)
             return try OrgUnit.subtree(of: code, in: db)
+        }
+    }
+
+    /// SQL (over `r`, a record, and `o`, its org unit) for the records of `root`'s subtree
+    /// (`own`) and those upper levels share down to `root` (`shared`, for a table with `share`).
+    static func scopeFilter(_ table: SyncedTable, root: OrgUnit, own: Bool, shared: Bool) -> (
+        String, StatementArguments
+    ) {
+        let shared = shared && table.field(named: "share") != nil
+        switch (own, shared) {
+        case (true, false): return (OrgUnit.subtreeFilter("o"), OrgUnit.subtreeArguments(root.path))
+        case (false, true): return (OrgUnit.sharedFilter("r"), OrgUnit.sharedArguments(root.path))
+        case (true, true):
+            return (
+                "(\(OrgUnit.subtreeFilter("o")) OR \(OrgUnit.sharedFilter("r")))",
+                OrgUnit.subtreeArguments(root.path) + OrgUnit.sharedArguments(root.path)
+            )
+        case (false, false): return ("0", [])
         }
     }
 

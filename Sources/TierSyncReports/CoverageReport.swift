@@ -47,8 +47,8 @@ struct CoverageReport {
                        sum(r.filed_with IS NULL OR r.filed_on IS NULL) AS unfiled,
                        sum(r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue,
                        sum(r.filed_with IS NOT NULL AND coalesce(r.filing_verdict, 'pending') = 'pending') AS pending,
-                       sum(r.filed_with IS NOT NULL AND r.filing_verdict = 'returned') AS returned,
-                       sum(r.filed_with IS NOT NULL AND r.filing_verdict IN ('accepted', 'approved')) AS accepted,
+                       sum(r.filed_with IS NOT NULL AND r.filing_verdict IS 'returned') AS returned,
+                       sum(r.filed_with IS NOT NULL AND coalesce(r.filing_verdict, '') IN ('accepted', 'approved')) AS accepted,
                        count(r.approved_by) AS approved
                 FROM \(scope.records("plan")) GROUP BY r.org
                 """,
@@ -127,6 +127,7 @@ struct CoverageReport {
             arguments: scope.recordArguments)
         while let row = try cursor.next() {
             let org: String = row[0]
+            guard scope.bucket(of: org) != nil else { continue }  // a wide scope reads the whole table
             let filedWith: String? = row[2]
             let approvedBy: String? = row[5]
             let state = TierSyncNode.FilingState(filedWith: filedWith, verdict: row[4])

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TierSyncCore
 import TierSyncDomain
@@ -5,7 +6,8 @@ import TierSyncStore
 
 /// Twice-monthly progress reports: for each period of the report's months (default: the
 /// three months ending with the as-of month), which townships, villages and enterprises
-/// reported on time, late, or not at all (`PeriodStatus` has the rules).
+/// reported on time, late, or not at all (`PeriodStatus` has the rules), judged by when each
+/// report was made at its unit (its creating stamp), not by when it arrived.
 struct TimelinessReport {
     let scope: ReportScope
     let options: ReportOptions
@@ -27,16 +29,18 @@ struct TimelinessReport {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT r.org, r.period, min(r.submitted_at) FROM \(scope.records("progress_report"))
+                SELECT r.org, r.period, min(r.created) FROM \(scope.records("progress_report"))
                 AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
                 GROUP BY r.org, r.period
                 """,
             arguments: scope.recordArguments + StatementArguments(periods.map(\.description)))
         while let row = try rows.next() {
-            guard let text: String = row[1], let period = ReportingPeriod(parsing: text), let stamp: String = row[2],
-                let date = PeriodStatus.chinaDate(of: stamp)
+            guard let text: String = row[1], let period = ReportingPeriod(parsing: text), let stamp: Int64 = row[2]
             else { continue }
-            submitted[row[0], default: [:]][period] = date
+            // When the report was made at its unit: the stamp of its creating edit, however
+            // late it arrived here.
+            let made = Date(timeIntervalSince1970: Double(HLCTimestamp(rawValue: stamp).physical) / 1000)
+            submitted[row[0], default: [:]][period] = ReportOptions.today(now: made)
         }
 
         var counts = Array(repeating: Counts(), count: scope.bucketCount)

@@ -33,11 +33,13 @@ extension NodeStore {
     /// How many records the subtree at org path `path` holds, deleted ones included (they
     /// travel too, as tombstones).
     public func recordCount(within path: String, db: Database) throws -> Int {
-        try tables.keys.reduce(0) { count, table in
-            count
+        try tables.values.reduce(0) { count, table in
+            let shared = table.field(named: "share") == nil ? "" : " OR \(OrgUnit.sharedFilter(table.name))"
+            return count
                 + (try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM \(table) WHERE org IN \(OrgUnit.subtreeCodes)",
-                    arguments: OrgUnit.subtreeArguments(path)) ?? 0)
+                    db, sql: "SELECT count(*) FROM \(table.name) WHERE org IN \(OrgUnit.subtreeCodes)\(shared)",
+                    arguments: OrgUnit.subtreeArguments(path) + (shared.isEmpty ? [] : OrgUnit.sharedArguments(path)))
+                    ?? 0)
         }
     }
 
@@ -47,10 +49,15 @@ extension NodeStore {
     ) throws {
         // `+org` keeps SQLite on the primary key: walking ids in order, rather than sorting the
         // subtree's rows by id for every page.
+        // A table with `share` also sends what upper levels share down to the subtree.
+        let shared = table.field(named: "share") == nil ? "" : " OR \(OrgUnit.sharedFilter(table.name))"
         let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT * FROM \(table.name) WHERE id > ? AND +org IN \(OrgUnit.subtreeCodes) ORDER BY id LIMIT ?"),
-            arguments: [id] + OrgUnit.subtreeArguments(path) + [limit])
+                sql:
+                    "SELECT * FROM \(table.name) WHERE id > ? AND (+org IN \(OrgUnit.subtreeCodes)\(shared)) ORDER BY id LIMIT ?"
+            ),
+            arguments: [id] + OrgUnit.subtreeArguments(path) + (shared.isEmpty ? [] : OrgUnit.sharedArguments(path))
+                + [limit])
         let first = SyncedTable.bookkeepingColumns.count
         while let row = try rows.next() {
             let idText: String = row[0]

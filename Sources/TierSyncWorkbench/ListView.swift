@@ -17,6 +17,9 @@ struct ListView: Sendable {
     let search: String
     let filters: [Filter]
     let orgs: [FieldView.Option]
+    /// Own records, what upper levels share down, or both: for kinds that can be shared.
+    let sources: [FieldView.Option]
+    let hasSources: Bool
     let columns: [Column]
     let rows: [Row]
     let range: String
@@ -41,11 +44,17 @@ struct ListView: Sendable {
             (kind.listColumns + ["org", "updated"]).contains(key) ? key : nil
         }
         let descending = page.query("dir").map { $0 != "asc" } ?? (sort == nil)
+        let shareable = kind.fields.contains { $0.field == "share" }
+        // Directives and extensions come from above: listed with the unit's own by default.
+        let defaultSource: RecordQuery.Source =
+            [RecordKind.directive.name, RecordKind.deadlineExtension.name].contains(kind.name) ? .all : .own
+        let source =
+            shareable ? page.query("source").flatMap(RecordQuery.Source.init(rawValue:)) ?? defaultSource : .own
         // Clamped, so that no page number from a URL overflows the offset.
         let number = min(max(1, Int(page.query("page") ?? "") ?? 1), 1_000_000)
         let query = RecordQuery(
             org: org, search: page.query("q"), filters: filters, sort: sort, descending: descending,
-            offset: (number - 1) * pageSize, limit: pageSize)
+            offset: (number - 1) * pageSize, limit: pageSize, source: source)
         let result = try node.records(kind, query)
         let text = ValueText(
             vocabulary: node.vocabulary, orgNames: choices.names,
@@ -54,6 +63,7 @@ struct ListView: Sendable {
             var items: [String: String] = [
                 "q": page.query("q") ?? "", "org": org == scope.code ? "" : org, "sort": sort ?? "",
                 "dir": sort == nil ? "" : (descending ? "desc" : "asc"), "page": number > 1 ? String(number) : "",
+                "source": source == defaultSource ? "" : source.rawValue,
             ]
             for (key, value) in filters { items[key] = value }
             for (key, value) in changes { items[key] = value ?? "" }
@@ -102,6 +112,10 @@ struct ListView: Sendable {
                         })
             },
             orgs: choices.options().map { FieldView.Option(value: $0.0, label: $0.1, selected: $0.0 == org) },
+            sources: [(RecordQuery.Source.own, "本单位及下级"), (.shared, "上级共享"), (.all, "全部来源")].map {
+                FieldView.Option(value: $0.0.rawValue, label: $0.1, selected: $0.0 == source)
+            },
+            hasSources: shareable,
             columns: columns, rows: rows,
             range: result.total == 0 ? "共 0 条" : "第 \(first)–\(last) 条，共 \(result.total) 条",
             previous: number > 1 ? link(["page": String(number - 1)]) : nil,

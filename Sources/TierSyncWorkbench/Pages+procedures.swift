@@ -56,6 +56,20 @@ extension Pages {
         }
     }
 
+    /// `POST /records/directive/ID/read`: notes that this unit read a directive from above.
+    func markRead(_ page: PageRequest) async throws -> Response {
+        let form = try await page.form()
+        return try await signedIn(page, .enter, form: form) { visitor in
+            let id = page.parameter("id")
+            guard page.parameter("kind") == RecordKind.directive.name else {
+                throw DomainError.notFound(kind: "directive", id: id)
+            }
+            _ = try await visibleRecord(.directive, id, visitor: visitor)
+            _ = try await blocking { [node] in try visitor.writer(node).markRead(directive: id) }
+            return redirect("/records/directive/\(id)?saved=1")
+        }
+    }
+
     /// `POST /amendments/ID`: `decision` accept or reject, with a `reason` (needed to reject).
     func decideAmendment(_ page: PageRequest) async throws -> Response {
         let form = try await page.form()

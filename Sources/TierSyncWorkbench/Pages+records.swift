@@ -126,13 +126,21 @@ extension Pages {
         return kind
     }
 
-    /// The record, when it is inside the visitor's subtree (403 otherwise).
+    /// The record, when it is inside the visitor's subtree or shared down to it from above
+    /// (403 otherwise).
     func visibleRecord(_ kind: RecordKind, _ id: String, visitor: Visitor) async throws -> StoredRecord {
         try await blocking { [node] in
             let record = try node.show(kind, id: id)
+            if try Self.sharedFromAbove(record, visitor: visitor, node: node) { return record }
             try Self.checkScope(record.org, visitor: visitor, node: node)
             return record
         }
+    }
+
+    /// True when `record` is owned above the visitor's subtree and shared down to it.
+    static func sharedFromAbove(_ record: StoredRecord, visitor: Visitor, node: TierSyncNode) throws -> Bool {
+        guard let owner = try node.store.read({ db in try OrgUnit.fetchOne(db, key: record.org) }) else { return false }
+        return OrgUnit.shared(ownerPath: owner.path, share: record["share"].textValue, reaches: visitor.scope.path)
     }
 
     static func checkScope(_ org: String, visitor: Visitor, node: TierSyncNode) throws {

@@ -39,6 +39,10 @@ struct RecordFormView: Sendable {
     /// True when an upper level's approval locks the record here: the form is read-only.
     /// (Stored: templates read stored properties only.)
     var locked = false
+    /// Set for a record an upper level shares down: whose it is, and that it is read-only.
+    var sharedFrom: String? = nil
+    /// A directive's receipts, and the button that notes it read here.
+    var directive: DirectiveView? = nil
 }
 
 extension RecordFormView {
@@ -95,7 +99,13 @@ extension Pages {
             view.procedure = try record.flatMap {
                 try ProcedureView(kind, $0, node: node, visitor: visitor, orgs: orgs, text: text)
             }
-            view.locked = view.procedure?.locked ?? false
+            if let record, try Self.sharedFromAbove(record, visitor: visitor, node: node) {
+                view.sharedFrom = "\(orgs.name(record.org))共享给下级的记录，本级只读。"
+            }
+            view.locked = view.procedure?.locked ?? false || view.sharedFrom != nil
+            if let record, kind.name == RecordKind.directive.name {
+                view.directive = try DirectiveView(record, node: node, visitor: visitor, orgs: orgs)
+            }
             return view
         }
         var response = await render("form", view, title: view.heading, visitor: visitor, section: "records")

@@ -15,6 +15,7 @@ enum WorkbenchTemplates {
         ("accounts", text(PackageResources.accounts_mustache)),
         ("procedures", text(PackageResources.procedures_mustache)),
         ("review", text(PackageResources.review_mustache)),
+        ("periods", text(PackageResources.periods_mustache)),
     ]
 
     /// Parsed once; a template that does not parse is a bug the first rendering test catches.

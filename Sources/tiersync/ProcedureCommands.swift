@@ -131,3 +131,36 @@ struct ReturnTask: ParsableCommand {
         Output.line("returned \(task.id): open")
     }
 }
+
+/// `tiersync directive read ID`: notes that this unit read a directive (a read receipt).
+struct ReadDirective: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read", abstract: "Note that this unit read a directive; the receipt syncs up to its sender.")
+
+    @OptionGroup var node: NodeOptions
+    @Argument(help: "The directive's id.") var id: String
+
+    func run() throws {
+        let directive = try TierSyncNode.open(path: node.db).markRead(directive: id)
+        Output.line("read \(directive.id)")
+    }
+}
+
+/// `tiersync directive receipts ID`: per unit below, whether the directive arrived and was read.
+struct DirectiveReceipts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receipts", abstract: "Show, per unit the directive reaches, whether it arrived and was read.")
+
+    @OptionGroup var node: NodeOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Argument(help: "The directive's id.") var id: String
+
+    func run() throws {
+        let opened = try TierSyncNode.open(path: node.db)
+        let units = try opened.directiveReach(id)
+        if json { return try Output.json(["units": units]) }
+        Output.table(
+            ["org", "name", "arrived", "read", "reader"],
+            units.map { [$0.org, $0.name, $0.arrived ?? "", $0.read ?? "", $0.reader ?? ""] })
+    }
+}

@@ -16,6 +16,11 @@ enum PlanKind: KindTag {
 enum ContactKind: KindTag { static var kind: RecordKind { .contact } }
 enum DrillKind: KindTag { static var kind: RecordKind { .drill } }
 enum ReportKind: KindTag { static var kind: RecordKind { .report } }
+enum DirectiveKind: KindTag {
+    static var kind: RecordKind { .directive }
+    static var procedures: [any ParsableCommand.Type] { [ReadDirective.self, DirectiveReceipts.self] }
+}
+enum ExtensionKind: KindTag { static var kind: RecordKind { .deadlineExtension } }
 enum TaskKind: KindTag {
     static var kind: RecordKind { .task }
     static var procedures: [any ParsableCommand.Type] { [RequestCloseout.self, ReturnTask.self] }
@@ -112,9 +117,12 @@ struct ListRecords<Tag: KindTag>: ParsableCommand {
     @OptionGroup var node: NodeOptions
     @Option(help: ArgumentHelp("Only records of this org and the units below it.", valueName: "code")) var org: String?
     @Flag(help: "Include deleted records.") var deleted = false
+    @Flag(help: "Also list what upper levels share down (read-only here).") var shared = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws { try listKind(Tag.kind, node: node, org: org, includeDeleted: deleted, json: json) }
+    func run() throws {
+        try listKind(Tag.kind, node: node, org: org, includeDeleted: deleted, shared: shared, json: json)
+    }
 }
 
 struct ShowRecord<Tag: KindTag>: ParsableCommand {

@@ -175,9 +175,11 @@ struct StockEvents: ParsableCommand {
 }
 
 /// Lists records of `kind` under `org` as a table or JSON (`list` of every kind).
-func listKind(_ kind: RecordKind, node: NodeOptions, org: String?, includeDeleted: Bool = false, json: Bool) throws {
+func listKind(
+    _ kind: RecordKind, node: NodeOptions, org: String?, includeDeleted: Bool = false, shared: Bool = false, json: Bool
+) throws {
     let opened = try TierSyncNode.open(path: node.db)
-    let records = try opened.list(kind, under: org, includeDeleted: includeDeleted)
+    let records = try opened.list(kind, under: org, includeDeleted: includeDeleted, shared: shared)
     if json {
         try Output.json(["records": records.map { RecordDocument($0) }])
     } else {

@@ -18,6 +18,7 @@ struct TierSyncCommand: AsyncParsableCommand {
             InitCommand.self,
             RecordCommand<PlanKind>.self, RecordCommand<ContactKind>.self,
             RecordCommand<DrillKind>.self, ReportCommand.self, RecordCommand<TaskKind>.self,
+            RecordCommand<DirectiveKind>.self, RecordCommand<ExtensionKind>.self, PeriodsCommand.self,
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, OrgsCommand.self,
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
             SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,

@@ -92,3 +92,25 @@ import TierSyncReports
         #expect(ReportError.unknownOrg("999999").description.contains("unknown org '999999'"))
     }
 }
+
+/// Filing states in the coverage report.
+@Suite struct CoverageFilingTests {
+    @Test("each plan's filing state is counted per child and listed: not filed, pending, returned, accepted, approved")
+    func filingStates() throws {
+        let f = try ReportFixture(org: "520201")
+        try f.plan("520201101")
+        try f.plan("520201101", filedWith: "520201", filedOn: "2026-11-01")
+        let returned = try f.plan("520201101", filedWith: "520201", filedOn: "2026-11-02")
+        let accepted = try f.plan("520201102", filedWith: "520201", filedOn: "2026-11-03")
+        try f.sql("UPDATE plan SET filing_verdict = 'returned' WHERE id = ?", [returned])
+        try f.sql("UPDATE plan SET filing_verdict = 'accepted', approved_by = '520201' WHERE id = ?", [accepted])
+        let report = try f.report(.coverage, org: "520201")
+        let summary = try #require(report.table("summary"))
+        #expect(summary.number("pending", org: "520201101") == 1 && summary.number("returned", org: "520201101") == 1)
+        #expect(summary.number("accepted", org: "520201102") == 1 && summary.number("approved", org: nil) == 1)
+        let plans = try #require(report.table("plans"))
+        #expect(plans.rows.count == 4)
+        let states = plans.rows.compactMap { plans.value($0, "state")?.text }
+        #expect(states.sorted() == ["审查通过", "待审查", "未备案", "退回修改"].sorted())
+    }
+}

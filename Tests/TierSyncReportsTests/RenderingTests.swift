@@ -26,7 +26,7 @@ import TierSyncReports
     func csv() throws {
         let table = ReportCSV.table(try #require(report.table("summary")))
         #expect(table.hasPrefix("\u{FEFF}代码,单位,应有预案单位,已有预案单位,覆盖率(%)"))
-        #expect(table.contains("\r\n520201101,大河镇,1,1,100,0,1,0,0\r\n"))
+        #expect(table.contains("\r\n520201101,大河镇,1,1,100,0,1,0,0,1,0,0,0\r\n"))
         let whole = ReportCSV.report(report)
         #expect(whole.hasPrefix("\u{FEFF}应急预案覆盖情况：钟山区（520201），截至 2026-11-29\r\n\r\n预案覆盖汇总\r\n代码,单位"))
         #expect(whole.components(separatedBy: "\u{FEFF}").count == 2, "one byte-order mark")
@@ -38,7 +38,10 @@ import TierSyncReports
     func json() throws {
         let text = String(decoding: try ReportJSON.encode(report), as: UTF8.self)
         #expect(text.hasPrefix("{\"asOf\":\"2026-11-29\",\"kind\":\"coverage\",\"notes\":["))
-        #expect(text.contains("{\"org\":\"520201101\",\"total\":false,\"values\":{\"coverage\":100,\"covered\":1,"))
+        #expect(
+            text.contains(
+                "{\"org\":\"520201101\",\"total\":false,\"values\":{\"accepted\":0,\"approved\":0,\"coverage\":100,\"covered\":1,"
+            ))
         #expect(try ReportJSON.encode(f.report(.coverage, org: "520201")) == ReportJSON.encode(report), "made again")
         let parsed = try JSONSerialization.jsonObject(with: ReportJSON.encode(report)) as? [String: Any]
         #expect((parsed?["org"] as? [String: Any])?["name"] as? String == "钟山区")

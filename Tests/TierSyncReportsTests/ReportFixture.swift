@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Testing
 import TierSyncCore
 import TierSyncDomain
 import TierSyncReports
@@ -41,14 +42,15 @@ final class ReportFixture {
     /// Inserts a record row of `table` owned by `org` with `fields`; returns its id.
     @discardableResult
     func record(
-        _ table: String, org: String, deleted: Bool = false, _ fields: [String: (any DatabaseValueConvertible)?]
+        _ table: String, org: String, deleted: Bool = false, created: Int64 = 1,
+        _ fields: [String: (any DatabaseValueConvertible)?]
     )
         throws -> String
     {
         let id = UUID().uuidString.lowercased()
         let names = ["id", "org", "created", "updated", "deleted"] + fields.keys.sorted()
         let values: [(any DatabaseValueConvertible)?] =
-            [id, org, 1, 1, deleted ? 1 : 0] + fields.keys.sorted().map { fields[$0]! }
+            [id, org, created, created, deleted ? 1 : 0] + fields.keys.sorted().map { fields[$0]! }
         try sql(
             "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
             StatementArguments(values))
@@ -84,9 +86,16 @@ final class ReportFixture {
             ["title": "演练", "kind": "tabletop", "held_on": date, "participants": participants])
     }
 
+    /// A progress report made at its unit at `submittedAt` (its creating stamp, which
+    /// timeliness goes by, and its `submitted_at`).
     func progress(_ org: String, _ period: String, submittedAt: String, deleted: Bool = false) throws {
+        let made = try #require(
+            ISOTimestamp.milliseconds(from: submittedAt)
+                ?? ISO8601DateFormatter().date(from: submittedAt).map {
+                    Int64($0.timeIntervalSince1970 * 1000)
+                })
         try record(
-            "progress_report", org: org, deleted: deleted,
+            "progress_report", org: org, deleted: deleted, created: HLCTimestamp(physical: made, counter: 0).rawValue,
             ["period": period, "body": "进展", "submitted_at": submittedAt])
     }
 

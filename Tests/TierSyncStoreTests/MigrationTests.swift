@@ -20,12 +20,12 @@ import TierSyncSchema
         }
         #expect(
             store.tables.keys.sorted() == [
-                "amendment_review", "contact", "drill", "edit_author", "material_item", "plan", "progress_report",
-                "stock_event", "task",
+                "amendment_review", "contact", "deadline_extension", "directive", "drill", "edit_author",
+                "material_item", "plan", "progress_report", "receipt", "stock_event", "task",
             ])
         #expect(
             store.tables["contact"]!.fieldNames == [
-                "role", "hazard", "name", "post", "phone", "wechat", "last_confirmed",
+                "role", "hazard", "name", "post", "phone", "wechat", "last_confirmed", "share",
             ])
     }
 

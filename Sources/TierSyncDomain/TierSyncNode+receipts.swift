@@ -1,0 +1,123 @@
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// Receipts: that a record reached a level, or was read there. A hub notes when a unit's
+/// report or drill first arrives from below (the periods view shows it beside when it was
+/// made); a node notes when a directive first arrives from above, and a person there reads
+/// it. Receipts are synced records, so every level that sees the record sees them.
+extension TierSyncNode {
+    static let receiptTable = "receipt"
+
+    /// What a unit sends up whose arrival each level notes, and what comes down.
+    static let arrivalsFromBelow: Set<String> = [RecordKind.report.table, RecordKind.drill.table]
+    static let arrivalsFromAbove: Set<String> = [RecordKind.directive.table]
+
+    /// A receipt as people read it.
+    public struct Receipt: Codable, Sendable, Equatable {
+        /// The level (org code) where it arrived or was read.
+        public let level: String
+        /// `arrived` or `read`.
+        public let event: String
+        public let at: String
+        /// Who read it (a person's name, or the unit's).
+        public let reader: String?
+    }
+
+    /// Notes, in this transaction, the first arrival here of the records of `changes` that
+    /// came from `peer` and whose arrival is tracked in that direction.
+    func noteArrivals(of changes: [FieldChange], from peer: Peer, writer: inout ChangeWriter) throws {
+        let tracked: Set<String>
+        switch peer {
+        case .child: tracked = Self.arrivalsFromBelow
+        case .parent: tracked = Self.arrivalsFromAbove
+        }
+        var seen: Set<String> = []
+        for change in changes where tracked.contains(change.table) && seen.insert(change.record.rawValue).inserted {
+            try noteReceipt(
+                table: change.table, record: change.record, org: change.org, event: "arrived", writer: &writer)
+        }
+    }
+
+    /// Writes a receipt unless this level already has one of `event` for the record.
+    func noteReceipt(
+        table: String, record: RecordID, org recordOrg: String, event: String, reader: String? = nil,
+        writer: inout ChangeWriter
+    ) throws {
+        let exists =
+            try Bool.fetchOne(
+                writer.db.cachedStatement(
+                    sql: "SELECT 1 FROM receipt WHERE record = ? AND level = ? AND event = ? AND deleted = 0"),
+                arguments: [record.rawValue, org.code, event]) ?? false
+        guard !exists else { return }
+        // Owned where it will sync to every level that sees the record: the record's org when
+        // it is below this node, this node's own org otherwise (a directive from above).
+        let directory = try PeerDirectory(db: writer.db)
+        let owner = directory.org(recordOrg, isWithin: org) ? recordOrg : org.code
+        var random = SystemRandomNumberGenerator()
+        try writer.insert(
+            table: Self.receiptTable, id: RecordID.random(using: &random), org: owner,
+            fields: [
+                "tbl": .text(table), "record": .text(record.rawValue), "level": .text(org.code), "event": .text(event),
+                "at": .text(context(writer.db).nowText), "reader": reader.map(FieldValue.text) ?? .null,
+            ])
+    }
+
+    /// Marks a directive read here by this handle's person (or the unit).
+    @discardableResult
+    public func markRead(directive id: String) throws -> StoredRecord {
+        try write { writer in
+            guard let recordID = RecordID(id), let directive = try fetch(.directive, recordID, db: writer.db),
+                !directive.deleted
+            else { throw DomainError.notFound(kind: "directive", id: id) }
+            try noteReceipt(
+                table: RecordKind.directive.table, record: recordID, org: directive.org, event: "read",
+                reader: author?.name ?? org.name, writer: &writer)
+            return directive
+        }
+    }
+
+    /// The receipts of a record, oldest first.
+    public func receipts(of id: String) throws -> [Receipt] {
+        try store.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT level, event, at, reader FROM receipt WHERE record = ? AND deleted = 0
+                    ORDER BY at, level, event
+                    """, arguments: [id.lowercased()]
+            ).map { Receipt(level: $0[0], event: $0[1], at: $0[2], reader: $0[3]) }
+        }
+    }
+}
+
+extension TierSyncNode {
+    /// One unit a directive reaches, and whether it arrived there and was read.
+    public struct DirectiveUnit: Codable, Sendable, Equatable {
+        public let org: String
+        public let name: String
+        public let arrived: String?
+        public let read: String?
+        public let reader: String?
+    }
+
+    /// The units a directive reaches (those that run a node: the levels down to townships),
+    /// in hierarchy order, each with its receipts.
+    public func directiveReach(_ id: String) throws -> [DirectiveUnit] {
+        let directive = try show(.directive, id: id)
+        let receipts = try receipts(of: id)
+        return try store.read { db in
+            let owner = try orgUnit(directive.org, db: db)
+            let share = directive["share"].textValue
+            return try OrgUnit.subtree(of: owner.code, in: db)
+                .filter { [.city, .county, .township].contains($0.level) }
+                .filter { OrgUnit.shared(ownerPath: owner.path, share: share, reaches: $0.path) }
+                .map { unit in
+                    let arrived = receipts.first { $0.level == unit.code && $0.event == "arrived" }
+                    let read = receipts.first { $0.level == unit.code && $0.event == "read" }
+                    return DirectiveUnit(
+                        org: unit.code, name: unit.name, arrived: arrived?.at, read: read?.at, reader: read?.reader)
+                }
+        }
+    }
+}
