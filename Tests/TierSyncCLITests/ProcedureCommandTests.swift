@@ -85,4 +85,67 @@ import Testing
         #expect(try field("town", "task", task, "status") == "closed")
         #expect(try field("town", "task", task, "approved_by") == "520201")
     }
+
+    @Test("shared directories, directives with receipts, periods with arrivals and an extension, over HTTP")
+    func sharedDownAndPeriods() throws {
+        let scratch = try Scratch()
+        func db(_ name: String) -> String { scratch.path("\(name).db") }
+        func json(_ arguments: String...) throws -> JSONValue {
+            try JSONValue.decode(try expectSuccess(arguments).stdout)
+        }
+        _ = try initNode(db("city"), org: "520200")
+        let expert = try expectSuccess(
+            "contact", "add", "--db", db("city"), "--role", "专家", "--name", "示例·专家", "--phone", "13900000009",
+            "--share", "subtree"
+        ).output
+        let city = try HubProcess(db: db("city"), scratch: scratch)
+        try joinNode(db("county"), hub: city, parentDB: db("city"), org: "520201")
+        let county = try HubProcess(db: db("county"), scratch: scratch, syncInterval: 0.3)
+        try joinNode(db("town"), hub: county, parentDB: db("county"), org: "520201101")
+        defer { county.stop(); city.stop() }
+
+        // The expert came down with the township's first copy, read-only, among the shared records.
+        let shared = try json("contact", "list", "--db", db("town"), "--shared", "--json")["records"]?.array ?? []
+        #expect(shared.map { $0["id"]?.string } == [expert])
+        #expect(try json("contact", "list", "--db", db("town"), "--json")["records"]?.array?.isEmpty == true)
+        let edit = try tiersync("contact", "set", "--db", db("town"), expert, "phone=13900000010")
+        #expect(edit.exitCode != 0 && edit.stderr.contains("outside this node's subtree"))
+
+        // A directive from the city: the township reads it, and the city sees per unit who did.
+        let directive = try expectSuccess(
+            "directive", "add", "--db", db("city"), "--title", "关于开展汛前隐患排查的通知", "--deadline", "2026-12-20"
+        ).output
+        #expect(
+            try eventually(20) {
+                try expectSuccess("sync", "--db", db("town"))
+                return try tiersync("directive", "show", "--db", db("town"), directive).exitCode == 0
+            })
+        try expectSuccess("directive", "read", "--db", db("town"), directive)
+        try expectSuccess("sync", "--db", db("town"))
+        #expect(
+            try eventually(20) {
+                let units = try json("directive", "receipts", "--db", db("city"), directive, "--json")["units"]?.array
+                let dahe = units?.first { $0["org"]?.string == "520201101" }
+                return dahe?["arrived"]?.string != nil && dahe?["read"]?.string != nil
+            }, "\(county.log)")
+
+        // Periods: the county extends 2026-11-H2 for its townships; the township's report shows
+        // when it was made and when it reached the county and the city.
+        try expectSuccess(
+            "extension", "add", "--db", db("county"), "--period", "2026-11-H2", "--due", "2026-12-31", "--note", "汛后补报")
+        let report = try expectSuccess(
+            "report", "add", "--db", db("town"), "--period", "2026-11-H2", "--body", "本期完成隐患排查12处"
+        ).output
+        try expectSuccess("sync", "--db", db("town"))
+        #expect(
+            try eventually(20) {
+                try expectSuccess("sync", "--db", db("town"))
+                let rows = try json("periods", "--db", db("town"), "--from", "2026-11", "--through", "2026-11", "--json")[
+                    "periods"]?.array ?? []
+                let row = rows.first { $0["period"]?.string == "2026-11-H2" && $0["subject"]?.string == "report" }
+                let levels = Set(row?["arrivals"]?.array?.compactMap { $0["level"]?.string } ?? [])
+                return row?["record"]?.string == report && row?["due"]?.string == "2026-12-31"
+                    && row?["state"]?.string == "on-time" && levels == ["520201", "520200"]
+            }, "the township learns its report reached the county and the city, with the extended due date")
+    }
 }
