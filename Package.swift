@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "TierSyncReports", targets: ["TierSyncReports"]),
         .library(name: "TierSyncDashboard", targets: ["TierSyncDashboard"]),
         .library(name: "TierSyncWorkbench", targets: ["TierSyncWorkbench"]),
+        .library(name: "TierSyncSpreadsheet", targets: ["TierSyncSpreadsheet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -34,11 +35,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .target(name: "TierSyncCore"),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "TierSyncProtocol", dependencies: ["TierSyncCore", "CZlib"]),
+        .systemLibrary(name: "CTierSyncZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TierSyncProtocol", dependencies: ["TierSyncCore", "CTierSyncZlib"]),
         .target(
             name: "TierSyncSchema",
             path: "Schema",
@@ -77,10 +79,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // XLSX and CSV files as spreadsheets save them: ZIPFoundation for the package,
+        // Foundation's XMLParser for its parts, iconv for GB18030.
+        .target(
+            name: "TierSyncSpreadsheet",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .target(
             name: "TierSyncDomain",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncSeeds", "TierSyncProtocol",
+                "TierSyncCore", "TierSyncStore", "TierSyncSeeds", "TierSyncProtocol", "TierSyncSpreadsheet",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
@@ -191,6 +199,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TierSyncCoreTests", dependencies: ["TierSyncCore"]),
+        .testTarget(name: "TierSyncSpreadsheetTests", dependencies: ["TierSyncSpreadsheet"]),
         .testTarget(
             name: "TierSyncStoreTests",
             dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]

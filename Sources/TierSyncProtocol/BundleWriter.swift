@@ -1,4 +1,4 @@
-import CZlib
+import CTierSyncZlib
 import Foundation
 import TierSyncCore
 

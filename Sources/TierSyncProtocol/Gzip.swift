@@ -1,4 +1,4 @@
-import CZlib
+import CTierSyncZlib
 
 /// Gzip of whole HTTP bodies in memory (a body is one page, never a whole sync).
 public enum Gzip {

@@ -1,4 +1,4 @@
-import CZlib
+import CTierSyncZlib
 import Foundation
 
 /// Reads a gzip file as a stream of lines, inflating it in chunks; refuses a file that ends

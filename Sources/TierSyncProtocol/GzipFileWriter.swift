@@ -1,4 +1,4 @@
-import CZlib
+import CTierSyncZlib
 import Foundation
 
 /// Writes a gzip file as a stream: bytes go through zlib in chunks, so a bundle of any size

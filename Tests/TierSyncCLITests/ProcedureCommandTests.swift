@@ -140,8 +140,9 @@ import Testing
         #expect(
             try eventually(20) {
                 try expectSuccess("sync", "--db", db("town"))
-                let rows = try json("periods", "--db", db("town"), "--from", "2026-11", "--through", "2026-11", "--json")[
-                    "periods"]?.array ?? []
+                let rows =
+                    try json("periods", "--db", db("town"), "--from", "2026-11", "--through", "2026-11", "--json")[
+                        "periods"]?.array ?? []
                 let row = rows.first { $0["period"]?.string == "2026-11-H2" && $0["subject"]?.string == "report" }
                 let levels = Set(row?["arrivals"]?.array?.compactMap { $0["level"]?.string } ?? [])
                 return row?["record"]?.string == report && row?["due"]?.string == "2026-12-31"

@@ -16,7 +16,8 @@ import TierSyncStore
     let sibling: TierSyncNode
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-sharing-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tiersync-sharing-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.path
         city = try TierSyncNode.create(path: path + "/city.db", org: "520200")
@@ -49,7 +50,8 @@ import TierSyncStore
         ).id.rawValue
     }
 
-    @Test("shared with the subtree: every unit below gets it, read-only, and lists it only when asked for shared records")
+    @Test(
+        "shared with the subtree: every unit below gets it, read-only, and lists it only when asked for shared records")
     func subtree() throws {
         let id = try expert("subtree")
         try down()
