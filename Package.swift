@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "TierSyncReports",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncSpreadsheet",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -183,7 +183,7 @@ let package = Package(
             name: "tiersync",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient", "TierSyncReports",
-                "TierSyncWorkbench",
+                "TierSyncWorkbench", "TierSyncSpreadsheet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -204,7 +204,7 @@ let package = Package(
             name: "TierSyncStoreTests",
             dependencies: ["TierSyncStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain"]),
+        .testTarget(name: "TierSyncDomainTests", dependencies: ["TierSyncDomain", "TierSyncSpreadsheet"]),
         .testTarget(
             name: "TierSyncHubTests",
             dependencies: [

@@ -116,6 +116,14 @@ extension FieldSpec {
         {
             return String(digits)
         }
+        // A landline typed without its dash (as spreadsheets often hold them): area codes
+        // starting 01 or 02 have three digits, the others four.
+        if allDigits, !compact.contains("-"), digits.hasPrefix("0") {
+            let area = digits.hasPrefix("01") || digits.hasPrefix("02") ? 3 : 4
+            if (7...8).contains(digits.count - area) {
+                return digits.prefix(area) + "-" + digits.dropFirst(area)
+            }
+        }
         let parts = compact.split(separator: "-", omittingEmptySubsequences: false)
         if allDigits, parts.count == 2, parts[0].hasPrefix("0"), (3...4).contains(parts[0].count),
             (7...8).contains(parts[1].count)

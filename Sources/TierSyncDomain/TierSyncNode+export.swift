@@ -7,7 +7,7 @@ import TierSyncStore
 /// large node is never held in memory whole.
 extension TierSyncNode {
     public enum ExportFormat: String, Sendable, CaseIterable {
-        case json, csv
+        case json, csv, xlsx
     }
 
     /// Writes `{"records":[…]}` with every record of every synced table (or only `table`),

@@ -53,7 +53,14 @@ extension TierSyncNode {
     /// the site holds is refused; a count records the difference to the counted balance.
     @discardableResult
     public func recordStock(_ movement: StockMovement, _ entry: StockEntry) throws -> StoredRecord {
-        try write { writer in
+        try write { writer in try recordStock(movement, entry, writer: &writer) }
+    }
+
+    /// `recordStock` in `writer`'s transaction.
+    func recordStock(_ movement: StockMovement, _ entry: StockEntry, writer: inout ChangeWriter) throws
+        -> StoredRecord
+    {
+        do {
             let context = context(writer.db)
             let org = try writableOrg(entry.org ?? self.org.code, db: writer.db).code
             let item = try resolveItem(entry, org: org, createIfMissing: movement == .receive, writer: &writer)

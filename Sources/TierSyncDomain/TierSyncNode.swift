@@ -78,17 +78,22 @@ public final class TierSyncNode: Sendable {
     ///   order; nothing is written then.
     @discardableResult
     public func add(_ kind: RecordKind, org: String? = nil, values: [String: String]) throws -> StoredRecord {
-        try write { writer in
-            let context = context(writer.db)
-            let owner = try writableOrg(org ?? self.org.code, db: writer.db)
-            let record = try parse(kind, values, over: kind.defaults(context), context: context)
-            let named = Set(try values.keys.map { try kind.field(named: $0).field })
-            try checkDecidedAbove(kind, named: named, record: record, owner: owner.code, db: writer.db)
-            var random = SystemRandomNumberGenerator()
-            let id = RecordID.random(using: &random)
-            try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
-            return try writer.fetch(table: kind.table, id: id)!
-        }
+        try write { writer in try add(kind, org: org, values: values, writer: &writer) }
+    }
+
+    /// `add` in `writer`'s transaction (an import adds many records in one).
+    func add(_ kind: RecordKind, org: String?, values: [String: String], writer: inout ChangeWriter) throws
+        -> StoredRecord
+    {
+        let context = context(writer.db)
+        let owner = try writableOrg(org ?? self.org.code, db: writer.db)
+        let record = try parse(kind, values, over: kind.defaults(context), context: context)
+        let named = Set(try values.keys.map { try kind.field(named: $0).field })
+        try checkDecidedAbove(kind, named: named, record: record, owner: owner.code, db: writer.db)
+        var random = SystemRandomNumberGenerator()
+        let id = RecordID.random(using: &random)
+        try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
+        return try writer.fetch(table: kind.table, id: id)!
     }
 
     /// Changes fields of a record; an empty value clears an optional field.
@@ -101,7 +106,14 @@ public final class TierSyncNode: Sendable {
             throw DomainError.immutable(
                 kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
         }
-        return try write { writer in
+        return try write { writer in try set(kind, id: id, values: values, writer: &writer) }
+    }
+
+    /// `set` in `writer`'s transaction.
+    func set(_ kind: RecordKind, id: String, values: [String: String], writer: inout ChangeWriter) throws -> (
+        StoredRecord, [FieldChange]
+    ) {
+        do {
             let current = try liveRecord(kind, id: id, db: writer.db)
             _ = try writableOrg(current.org, db: writer.db)
             try requireUnlocked(kind, current, db: writer.db)

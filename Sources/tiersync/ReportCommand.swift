@@ -2,6 +2,7 @@ import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
 import TierSyncReports
+import TierSyncSpreadsheet
 
 /// `tiersync report ...`: progress reports as records (add, set, delete, list, show), and the
 /// consolidated rollups of the node's subtree (coverage, contacts, reserves, drills,
@@ -68,8 +69,9 @@ struct RollupCommand<Tag: RollupTag>: ParsableCommand {
     @OptionGroup var node: NodeOptions
     @Option(help: ArgumentHelp("The org whose subtree is reported (default: the node's own).", valueName: "code"))
     var org: String?
-    @Option(help: ArgumentHelp("Output: table, csv or json (default table).", valueName: "format"))
+    @Option(help: ArgumentHelp("Output: table, csv, json or xlsx (with --out; default table).", valueName: "format"))
     var format = "table"
+    @Option(help: ArgumentHelp("xlsx: the workbook to write (a sheet per table).", valueName: "path")) var out: String?
     @Option(help: ArgumentHelp("The day the report is as of, YYYY-MM-DD (default: today).", valueName: "date"))
     var asOf: String?
     @Option(help: ArgumentHelp("Contacts: days after which a confirmation is stale (default 180).", valueName: "days"))
@@ -80,7 +82,10 @@ struct RollupCommand<Tag: RollupTag>: ParsableCommand {
     @Option(help: ArgumentHelp("Only the table with this key (e.g. summary).", valueName: "key")) var table: String?
 
     func run() throws {
-        let format = try choice(self.format, name: "--format", allowed: ["table", "csv", "json"])
+        let format = try choice(self.format, name: "--format", allowed: ["table", "csv", "json", "xlsx"])
+        if format == "xlsx" && out == nil {
+            throw ReportError.invalidOption("--out", value: "", allowed: "the .xlsx file to write, with --format xlsx")
+        }
         let options = try reportOptions()
         let opened = try TierSyncNode.open(path: node.db)
         let report = try opened.store.read { db in
@@ -94,6 +99,10 @@ struct RollupCommand<Tag: RollupTag>: ParsableCommand {
             return found
         }
         switch (format, only) {
+        case ("xlsx", _):
+            let sheets = only.map { [ReportXLSX.sheet($0)] } ?? ReportXLSX.sheets(report)
+            try XLSXWriter.write(sheets, to: out!)
+            Output.line("wrote \(out!) (\(sheets.count) sheet\(sheets.count == 1 ? "" : "s"))")
         case ("csv", let table?): Output.write(ReportCSV.table(table))
         case ("csv", nil): Output.write(ReportCSV.report(report))
         case ("json", let table?): Output.line(String(decoding: try ReportJSON.encode(table), as: UTF8.self))

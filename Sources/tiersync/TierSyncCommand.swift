@@ -23,7 +23,7 @@ struct TierSyncCommand: AsyncParsableCommand {
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
             SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,
             UserCommand.self, ApproveCommand.self, UnapproveCommand.self, ApprovalRuleCommand.self,
-            AmendmentsCommand.self, FilingsCommand.self,
+            AmendmentsCommand.self, FilingsCommand.self, ImportCommand.self, TemplateCommand.self,
         ])
 
     static func main() async {
