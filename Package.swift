@@ -97,7 +97,7 @@ let package = Package(
             name: "TierSyncHub",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncReports",
-                "TierSyncDashboard",
+                "TierSyncDashboard", "TierSyncSpreadsheet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -143,7 +143,7 @@ let package = Package(
             name: "TierSyncWorkbench",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncReports", "TierSyncDashboard",
-                "TierSyncHub", "TierSyncClient",
+                "TierSyncHub", "TierSyncClient", "TierSyncSpreadsheet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,6 +166,7 @@ let package = Package(
                 .embedInCode("Templates/procedures.mustache"),
                 .embedInCode("Templates/review.mustache"),
                 .embedInCode("Templates/periods.mustache"),
+                .embedInCode("Templates/import.mustache"),
             ]
         ),
         .executableTarget(

@@ -19,6 +19,8 @@ public struct ReportPage: Sendable {
     public let breadcrumbs: [OverviewPage.OrgLink]
     public let tables: [TableView]
     public let others: [OverviewPage.ReportLink]
+    /// The whole report as an Excel workbook, a sheet per table.
+    public let xlsxHref: String
 
     /// - Parameter staleAfterDays: the threshold the page was made with, carried into its CSV
     ///   links so that the download is the table on screen.
@@ -41,6 +43,8 @@ public struct ReportPage: Sendable {
                 csvHref: base + "&table=\(table.key)&as-of=\(report.asOf)" + stale)
         }
         others = ReportKind.allCases.map { OverviewPage.ReportLink(kind: $0, org: report.org.code) }
+        xlsxHref =
+            "/v1/reports/\(report.kind.rawValue)?org=\(report.org.code)&format=xlsx&as-of=\(report.asOf)" + stale
     }
 
     /// Computes report `kind` of `org` (which must lie in `scope`) on `node` and arranges it.

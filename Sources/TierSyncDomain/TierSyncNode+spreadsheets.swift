@@ -31,11 +31,13 @@ extension TierSyncNode {
 
     /// The live records of `kinds` (default: every kind people enter), a sheet each: 记录编号,
     /// 所属单位, then the kind's fields by their Chinese labels, vocabulary keys as their names.
-    public func exportSheets(_ kinds: [RecordKind] = RecordKind.editableKinds) throws -> [Sheet] {
+    public func exportSheets(_ kinds: [RecordKind] = RecordKind.editableKinds, under org: String? = nil) throws
+        -> [Sheet]
+    {
         let names = try orgNames()
         return try kinds.map { kind in
             let headers = ["记录编号", "所属单位", "单位名称"] + kind.fields.map(\.label)
-            let rows = try list(kind).map { record -> [Cell] in
+            let rows = try list(kind, under: org).map { record -> [Cell] in
                 [.text(record.id.rawValue), .text(record.org), .text(names[record.org] ?? "")]
                     + kind.fields.map { spec in cell(record[spec.field], spec) }
             }

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import TierSyncDomain
 import TierSyncReports
+import TierSyncSpreadsheet
 import TierSyncStore
 
-/// The consolidated reports as JSON or CSV for operators: `GET /v1/reports/{kind}`.
+/// The consolidated reports as JSON, CSV or XLSX for operators: `GET /v1/reports/{kind}`.
 extension HubRoutes {
     func report(_ request: Request, kind name: String) async throws -> Response {
         do {
@@ -16,8 +17,8 @@ extension HubRoutes {
                 throw ReportError.invalidOption("report", value: name, allowed: "one of \(ReportKind.allowedList)")
             }
             let format = text("format") ?? "json"
-            guard format == "json" || format == "csv" else {
-                throw ReportError.invalidOption("format", value: format, allowed: "json or csv")
+            guard ["json", "csv", "xlsx"].contains(format) else {
+                throw ReportError.invalidOption("format", value: format, allowed: "json, csv or xlsx")
             }
             let options = try ReportOptions(
                 asOf: text("as-of"), staleDays: text("stale-days"), from: text("from"), through: text("through"),
@@ -26,6 +27,22 @@ extension HubRoutes {
             let report = try await blocking {
                 let org = try node.visibleOrg(orgCode, to: scope)
                 return try node.store.read { db in try Report.make(kind, org: org.code, options: options, db: db) }
+            }
+            if format == "xlsx" {
+                let data = try await blocking {
+                    let path = FileManager.default.temporaryDirectory
+                        .appendingPathComponent("tiersync-report-\(UUID().uuidString).xlsx").path
+                    defer { try? FileManager.default.removeItem(atPath: path) }
+                    try XLSXWriter.write(ReportXLSX.sheets(report), to: path)
+                    return try Data(contentsOf: URL(fileURLWithPath: path))
+                }
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        .contentDisposition: "attachment; filename=\"\(kind.rawValue)-\(report.org.code).xlsx\"",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
             }
             if format == "csv" {
                 let table = try text("table").map { key in

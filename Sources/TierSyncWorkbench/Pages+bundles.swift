@@ -114,10 +114,38 @@ enum Multipart {
         return (1...70).contains(boundary.count) ? boundary : nil
     }
 
+    /// The text fields that come before the file in the body at `path` (a form puts its file
+    /// input last), by name; they are small, so read from the body's head.
+    static func fields(from path: String, boundary: String) throws -> [String: String] {
+        guard let input = FileHandle(forReadingAtPath: path) else { return [:] }
+        defer { try? input.close() }
+        let head = try input.read(upToCount: 16 * 1024) ?? Data()
+        let delimiter = Data("--\(boundary)".utf8)
+        var fields: [String: String] = [:]
+        var searchFrom = head.startIndex
+        while let start = head.range(of: delimiter, in: searchFrom..<head.endIndex),
+            let headersEnd = head.range(of: Data("\r\n\r\n".utf8), in: start.upperBound..<head.endIndex)
+        {
+            let headers = String(decoding: head[start.upperBound..<headersEnd.lowerBound], as: UTF8.self)
+            guard !headers.contains("filename="),
+                let next = head.range(of: Data("\r\n".utf8) + delimiter, in: headersEnd.upperBound..<head.endIndex),
+                let name = headers.range(of: "name=\"").map({ headers[$0.upperBound...].prefix { $0 != "\"" } })
+            else { break }
+            fields[String(name)] = String(decoding: head[headersEnd.upperBound..<next.lowerBound], as: UTF8.self)
+            searchFrom = next.lowerBound + 2
+        }
+        return fields
+    }
+
     /// Copies the content of the first file part of the body at `path` to `destination`;
     /// false when the body holds no file part.
     static func extractFirstFile(from path: String, boundary: String, to destination: String) throws -> Bool {
-        guard let input = FileHandle(forReadingAtPath: path) else { return false }
+        try extractFile(from: path, boundary: boundary, to: destination) != nil
+    }
+
+    /// `extractFirstFile`, returning the file's name as the browser sent it (nil: no file).
+    static func extractFile(from path: String, boundary: String, to destination: String) throws -> String? {
+        guard let input = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? input.close() }
         let head = try input.read(upToCount: 16 * 1024) ?? Data()
         let delimiter = Data("--\(boundary)".utf8)
@@ -136,11 +164,11 @@ enum Multipart {
             try input.seek(toOffset: total - tailLength)
             let tail = try input.read(upToCount: Int(tailLength)) ?? Data()
             guard let closing = tail.range(of: Data("\r\n--\(boundary)".utf8), options: .backwards) else {
-                return false
+                return nil
             }
             let end = total - tailLength + UInt64(closing.lowerBound - tail.startIndex)
             var offset = UInt64(headersEnd.upperBound - head.startIndex)
-            guard end >= offset else { return false }
+            guard end >= offset else { return nil }
             _ = FileManager.default.createFile(atPath: destination, contents: nil)
             let output = try FileHandle(forWritingTo: URL(fileURLWithPath: destination))
             defer { try? output.close() }
@@ -151,8 +179,9 @@ enum Multipart {
                 try output.write(contentsOf: chunk)
                 offset += UInt64(chunk.count)
             }
-            return true
+            let filename = headers.range(of: "filename=\"").map { headers[$0.upperBound...].prefix { $0 != "\"" } }
+            return filename.map(String.init) ?? ""
         }
-        return false
+        return nil
     }
 }

@@ -16,6 +16,7 @@ enum WorkbenchTemplates {
         ("procedures", text(PackageResources.procedures_mustache)),
         ("review", text(PackageResources.review_mustache)),
         ("periods", text(PackageResources.periods_mustache)),
+        ("import", text(PackageResources.import_mustache)),
     ]
 
     /// Parsed once; a template that does not parse is a bug the first rendering test catches.
