@@ -6,16 +6,18 @@ import TierSyncStore
 ///
 /// Rules: a live task is **overdue** when it is open and its deadline is before the as-of date;
 /// **closed late** when it was closed out after its deadline; cancelled tasks count apart and
-/// are never late. Closed-out rate = closed ÷ (all tasks but the cancelled ones).
+/// are never late; a task whose unit asked for close-out (申请销号) waits for the level above
+/// and counts apart. Closed-out rate = closed ÷ (all tasks but the cancelled ones).
 struct TasksReport {
     let scope: ReportScope
     let options: ReportOptions
     let db: Database
 
     struct Counts: SummaryCounts {
-        var tasks = 0, open = 0, overdue = 0, closed = 0, closedLate = 0, cancelled = 0
+        var tasks = 0, open = 0, overdue = 0, closed = 0, closedLate = 0, cancelled = 0, requested = 0
         mutating func add(_ other: Counts) {
             (tasks, open, overdue) = (tasks + other.tasks, open + other.open, overdue + other.overdue)
+            requested += other.requested
             (closed, closedLate, cancelled) =
                 (closed + other.closed, closedLate + other.closedLate, cancelled + other.cancelled)
         }
@@ -29,7 +31,7 @@ struct TasksReport {
             sql: """
                 SELECT r.org, count(*), sum(r.status = 'open'), sum(r.status = 'open' AND r.deadline < ?),
                        sum(r.status = 'closed'), sum(r.status = 'closed' AND r.closed_on > r.deadline),
-                       sum(r.status = 'cancelled')
+                       sum(r.status = 'cancelled'), sum(r.status = 'close-requested')
                 FROM \(scope.records("task")) GROUP BY r.org
                 """,
             arguments: [asOf] + scope.recordArguments)
@@ -37,20 +39,23 @@ struct TasksReport {
             guard let bucket = scope.bucket(of: row[0]) else { continue }
             counts[bucket].add(
                 Counts(
-                    tasks: row[1], open: row[2], overdue: row[3], closed: row[4], closedLate: row[5], cancelled: row[6])
+                    tasks: row[1], open: row[2], overdue: row[3], closed: row[4], closedLate: row[5], cancelled: row[6],
+                    requested: row[7])
             )
         }
         let summary = scope.summaryTable(
             title: "任务销号汇总",
             columns: [
                 .number("tasks", "任务数"), .number("open", "进行中"), .number("overdue", "逾期未销号"),
+                .number("requested", "申请销号待审"),
                 .number("closed", "已销号"), .number("closedLate", "逾期销号"), .number("cancelled", "已取消"),
                 .number("closedRate", "销号率(%)"),
             ],
             counts: counts
         ) { c in
             [
-                .int(c.tasks), .int(c.open), .int(c.overdue), .int(c.closed), .int(c.closedLate), .int(c.cancelled),
+                .int(c.tasks), .int(c.open), .int(c.overdue), .int(c.requested), .int(c.closed), .int(c.closedLate),
+                .int(c.cancelled),
                 percent(c.closed, of: c.tasks - c.cancelled),
             ]
         }

@@ -15,9 +15,12 @@ struct TimelinessReport {
 
     struct Counts: SummaryCounts {
         var units = 0
+        /// Periods whose report an upper level approved.
+        var approved = 0
         var statuses: [PeriodStatus: Int] = [:]
         mutating func add(_ o: Counts) {
             units += o.units
+            approved += o.approved
             statuses.merge(o.statuses, uniquingKeysWith: +)
         }
         subscript(_ status: PeriodStatus) -> Int { statuses[status] ?? 0 }
@@ -26,10 +29,11 @@ struct TimelinessReport {
     func make() throws -> Report {
         let periods = ReportingPeriod.periods(in: options.reportingMonths)
         var submitted: [String: [ReportingPeriod: CivilDate]] = [:]
+        var approved: [String: Set<ReportingPeriod>] = [:]
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT r.org, r.period, min(r.created) FROM \(scope.records("progress_report"))
+                SELECT r.org, r.period, min(r.created), max(r.approved_by IS NOT NULL) FROM \(scope.records("progress_report"))
                 AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
                 GROUP BY r.org, r.period
                 """,
@@ -41,6 +45,7 @@ struct TimelinessReport {
             // late it arrived here.
             let made = Date(timeIntervalSince1970: Double(HLCTimestamp(rawValue: stamp).physical) / 1000)
             submitted[row[0], default: [:]][period] = ReportOptions.today(now: made)
+            if row[3] as Bool { approved[row[0], default: []].insert(period) }
         }
 
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
@@ -52,6 +57,7 @@ struct TimelinessReport {
             var cells: [ReportTable.Value] = [.text(unit.code), .text(unit.name), .text(LevelName.of(unit.level))]
             for (index, period) in periods.enumerated() {
                 let status = PeriodStatus(period: period, submitted: submitted[unit.code]?[period], asOf: options.asOf)
+                if approved[unit.code]?.contains(period) == true { unitCounts.approved += 1 }
                 unitCounts.statuses[status, default: 0] += 1
                 byPeriod[index].statuses[status, default: 0] += 1
                 cells.append(.text(status.title))
@@ -67,13 +73,13 @@ struct TimelinessReport {
         let summary = scope.summaryTable(
             title: "进展报告报送汇总（\(periods.first?.description ?? "")至\(periods.last?.description ?? "")）",
             columns: [.number("units", "应报单位"), .number("due", "应报期次")] + statusColumns + [
-                .number("onTimeRate", "按时率(%)")
+                .number("onTimeRate", "按时率(%)"), .number("approved", "上级已审核"),
             ],
             counts: counts
         ) { c in
             let due = c[.onTime] + c[.late] + c[.missing]
             return [.int(c.units), .int(due)] + PeriodStatus.allCases.map { .int(c[$0]) } + [
-                percent(c[.onTime], of: due)
+                percent(c[.onTime], of: due), .int(c.approved),
             ]
         }
         let periodTable = ReportTable(

@@ -71,7 +71,7 @@ import Testing
         #expect(lines.count == 3, "header and two records: \(lines)")
         #expect(
             lines.first
-                == "id,org,deleted,created,updated,role,hazard,name,post,phone,wechat,last_confirmed")
+                == "id,org,deleted,created,updated,role,hazard,name,post,phone,wechat,last_confirmed,share")
         let rows = [first, second].sorted { $0.id < $1.id }
         for (line, record) in zip(lines.dropFirst(), rows) {
             #expect(line.hasPrefix("\(record.id),\(record.org),0,"), "\(line)")

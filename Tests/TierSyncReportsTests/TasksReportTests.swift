@@ -35,3 +35,16 @@ import TierSyncReports
         #expect(summary.number("overdue", org: nil) == 1 && summary.number("overdue", org: "520201101") == 1)
     }
 }
+
+/// What waits for sign-off in the consolidated view.
+@Suite struct TasksCloseoutCountTests {
+    @Test("a task whose unit asked for close-out counts as waiting for the level above, not as open or overdue")
+    func requested() throws {
+        let f = try ReportFixture(org: "520201")
+        try f.task("520201101", deadline: "2026-11-01", status: "close-requested")
+        try f.task("520201101", deadline: "2026-11-01")
+        let summary = try #require(try f.report(.tasks, org: "520201").table("summary"))
+        #expect(summary.number("requested", org: "520201101") == 1)
+        #expect(summary.number("overdue", org: "520201101") == 1 && summary.number("open", org: "520201101") == 1)
+    }
+}

@@ -83,3 +83,18 @@ import TierSyncReports
         #expect(periods.column("period").first == .text("2026-09-H1") && periods.rows.count == 6)
     }
 }
+
+/// Approvals in the consolidated view of progress reports.
+@Suite struct TimelinessApprovalTests {
+    @Test("periods whose report an upper level approved are counted per child")
+    func approved() throws {
+        let f = try ReportFixture(org: "520201")
+        try f.progress("520201101", "2026-11-H1", submittedAt: "2026-11-10T02:00:00Z")
+        try f.progress("520201102", "2026-11-H1", submittedAt: "2026-11-10T02:00:00Z")
+        try f.sql("UPDATE progress_report SET approved_by = '520201' WHERE org = '520201101'")
+        let report = try f.report(.timeliness, org: "520201", months: month("2026-11")...month("2026-11"))
+        let summary = try #require(report.table("summary"))
+        #expect(summary.number("approved", org: "520201101") == 1 && summary.number("approved", org: "520201102") == 0)
+        #expect(summary.number("approved", org: nil) == 1)
+    }
+}
