@@ -193,7 +193,7 @@ let package = Package(
             name: "TierSyncBenchmarks",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
-                "TierSyncReports", "TierSyncDashboard", "TierSyncWorkbench",
+                "TierSyncReports", "TierSyncDashboard", "TierSyncWorkbench", "TierSyncSpreadsheet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

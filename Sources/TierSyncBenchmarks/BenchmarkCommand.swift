@@ -15,6 +15,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
         subcommands: [
             LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
+            Import.self,
         ])
 
     static func main() async {
@@ -29,6 +30,20 @@ struct BenchmarkCommand: AsyncParsableCommand {
             if var command = command as? AsyncParsableCommand { try await command.run() } else { try command.run() }
         } catch {
             exit(withError: error)
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "A contact workbook imported (read, checked, written) vs plain SQLite inserts.")
+        @Option(help: "Rows in the workbook.") var rows = 10_000
+        @Option(help: "Alternating runs; the median is reported.") var runs = 3
+
+        func run() throws {
+            try withTemporaryDirectory { directory in
+                try ImportBenchmark(rows: rows, runs: runs, directory: directory).run()
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TierSyncCore
 
 /// Dates with times as people type them and as records store them (ISO 8601, UTC).
 ///
@@ -29,12 +30,12 @@ enum DateTimeText {
         return formatter.string(from: date)
     }
 
-    /// The calendar date of `milliseconds` in China Standard Time.
+    /// The calendar date of `milliseconds` in China Standard Time (UTC+8, no daylight saving):
+    /// counted, not formatted, since every write asks for it (a DateFormatter costs more
+    /// than the write itself).
     static func chinaDate(milliseconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = chinaStandardTime
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let local = milliseconds + 8 * 3_600_000
+        let days = local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
+        return CivilDate(daysSinceEpoch: Int(days)).description
     }
 }

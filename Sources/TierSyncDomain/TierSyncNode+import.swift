@@ -54,6 +54,7 @@ extension TierSyncNode {
         let specs = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, $0) })
         let defaultOrg = options.org ?? org.code
         let names = try orgCodesByName(db: writer.db)
+        let existing = try existingKeys(kind, db: writer.db)
         var seen: [[FieldValue]: Int] = [:]
         for index in (columns.headerRow + 1)..<sheet.rows.count where !sheet.rows[index].allSatisfy(\.isEmpty) {
             let row = index + 1
@@ -77,7 +78,8 @@ extension TierSyncNode {
             do {
                 try writer.db.inSavepoint {
                     try importRow(
-                        kind, row: row, values: values, org: rowOrg, id: id, options: options, seen: &seen,
+                        kind, row: row, values: values, org: rowOrg, id: id, options: options, existing: existing,
+                        seen: &seen,
                         report: &report, writer: &writer)
                     return .commit
                 }
@@ -93,7 +95,8 @@ extension TierSyncNode {
 
     private func importRow(
         _ kind: ImportKind, row: Int, values: [String: String], org rowOrg: String, id: String?,
-        options: ImportOptions, seen: inout [[FieldValue]: Int], report: inout ImportReport,
+        options: ImportOptions, existing: [[FieldValue]: String], seen: inout [[FieldValue]: Int],
+        report: inout ImportReport,
         writer: inout ChangeWriter
     ) throws {
         guard let recordKind = kind.recordKind else {
@@ -101,10 +104,9 @@ extension TierSyncNode {
             report.created.append(.init(row: row, id: event.id.rawValue, summary: values["item"] ?? ""))
             return
         }
-        let unit = try writableOrg(rowOrg, db: writer.db)
         let parsed = try parse(
             recordKind, values, over: recordKind.defaults(context(writer.db)), context: context(writer.db))
-        let key = [FieldValue.text(unit.code)] + kind.naturalKey.map { parsed[$0] ?? .null }
+        let key = [FieldValue.text(rowOrg)] + kind.naturalKey.map { parsed[$0] ?? .null }
         let summary = kind.naturalKey.map { parsed[$0]?.description ?? "" }.joined(separator: " ")
         if let earlier = seen[key] {
             report.duplicates.append(
@@ -114,7 +116,7 @@ extension TierSyncNode {
             return
         }
         seen[key] = row
-        if let existing = try existingRecord(recordKind, kind: kind, id: id, key: key, writer: &writer) {
+        if let existing = try existingRecord(recordKind, id: id, writer: &writer) ?? existing[key] {
             guard options.update else {
                 report.duplicates.append(
                     .init(
@@ -134,25 +136,31 @@ extension TierSyncNode {
             }
             return
         }
-        let record = try add(recordKind, org: unit.code, values: values, writer: &writer)
+        let record = try add(recordKind, org: rowOrg, values: values, writer: &writer)
         report.created.append(.init(row: row, id: record.id.rawValue, summary: summary))
     }
 
-    /// The live record a row is the same as: by its id, or by the kind's natural key in its unit.
-    private func existingRecord(
-        _ recordKind: RecordKind, kind: ImportKind, id: String?, key: [FieldValue], writer: inout ChangeWriter
-    ) throws -> String? {
-        if let id, let recordID = RecordID(id), let record = try fetch(recordKind, recordID, db: writer.db),
+    /// The live record a row names by its id (记录编号).
+    private func existingRecord(_ recordKind: RecordKind, id: String?, writer: inout ChangeWriter) throws -> String? {
+        guard let id, let recordID = RecordID(id), let record = try fetch(recordKind, recordID, db: writer.db),
             !record.deleted
-        {
-            return record.id.rawValue
+        else { return nil }
+        return record.id.rawValue
+    }
+
+    /// The node's live records of `kind` by natural key (unit, then the key fields), read once:
+    /// a lookup per row would scan the table for every row.
+    private func existingKeys(_ kind: ImportKind, db: Database) throws -> [[FieldValue]: String] {
+        guard let recordKind = kind.recordKind else { return [:] }
+        var keys: [[FieldValue]: String] = [:]
+        let columns = (["id", "org"] + kind.naturalKey).joined(separator: ", ")
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT \(columns) FROM \(recordKind.table) WHERE deleted = 0 ORDER BY created")
+        while let row = try rows.next() {
+            let key = (1..<row.count).map { FieldValue.fromDatabaseValue(row[$0]) ?? .null }
+            if keys[key] == nil { keys[key] = row[0] }
         }
-        let conditions = ["org = ?"] + kind.naturalKey.map { "\($0) IS ?" }
-        return try String.fetchOne(
-            writer.db,
-            sql:
-                "SELECT id FROM \(recordKind.table) WHERE deleted = 0 AND \(conditions.joined(separator: " AND ")) LIMIT 1",
-            arguments: StatementArguments(key.map { $0.isNull ? nil : $0.description } as [String?]))
+        return keys
     }
 
     private func stockEntry(_ values: [String: String], org: String) -> StockEntry {

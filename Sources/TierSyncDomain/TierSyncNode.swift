@@ -243,7 +243,11 @@ public final class TierSyncNode: Sendable {
     }
 
     func orgUnit(_ code: String, db: Database) throws -> OrgUnit {
-        guard let unit = try OrgUnit.fetchOne(db, key: code) else { throw DomainError.unknownOrg(code) }
+        // A cached statement: every write asks, and building the query costs more than running it.
+        guard
+            let unit = try OrgUnit.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM org_unit WHERE code = ?"), arguments: [code])
+        else { throw DomainError.unknownOrg(code) }
         return unit
     }
 
