@@ -19,6 +19,8 @@ extension Pages {
         let kinds: [Kind]
         let summary: String?
         let committed: Bool
+        /// A real import that wrote nothing because rows were refused.
+        let failed: Bool
         let refused: [Refusal]
         let skipped: [Line]
         let written: [Line]
@@ -166,6 +168,7 @@ extension Pages {
             + (report?.updated.map { ImportView.Line(row: $0.row, text: "更新：\($0.summary)") } ?? [])
         return ImportView(
             csrf: visitor.csrf, kinds: kinds, summary: summary, committed: report?.committed ?? false,
+            failed: report.map { !$0.committed && !$0.dryRun } ?? false,
             refused: refused, skipped: skipped, written: written.sorted { $0.row < $1.row },
             hasRefused: !refused.isEmpty, hasSkipped: !skipped.isEmpty, hasWritten: !written.isEmpty, error: error)
     }

@@ -26,7 +26,8 @@ struct PeriodsView: Sendable {
     let through: String
     let rows: [Row]
     let empty: Bool
-    let extensionHref: String
+    /// Where an upper level grants its units more time; nil where the node has none below.
+    let extensionHref: String?
 
     static let subjects: [PeriodLedger.Subject: String] = [.report: "进展报告", .drill: "演练", .summary: "年终总结"]
 }
@@ -37,7 +38,7 @@ extension Pages {
             let options = try ReportOptions(
                 asOf: page.query("as-of"), staleDays: nil, from: page.query("from"), through: page.query("through"),
                 limit: nil)
-            let view = try await blocking { [node] in
+            let view = try await blocking { [node, hasSubtree] in
                 let rows = try node.store.read { db in
                     try PeriodLedger.make(org: visitor.scope.code, options: options, db: db)
                 }
@@ -58,7 +59,7 @@ extension Pages {
                             href: row.record.map {
                                 "/records/\(row.subject == .drill ? RecordKind.drill.name : RecordKind.report.name)/\($0)"
                             })
-                    }, empty: rows.isEmpty, extensionHref: "/records/extension/new")
+                    }, empty: rows.isEmpty, extensionHref: hasSubtree ? "/records/extension/new" : nil)
             }
             return await render("periods", view, title: "报送期次", visitor: visitor, section: "review")
         }

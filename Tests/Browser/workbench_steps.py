@@ -8,6 +8,7 @@ steps.json is a JSON array; each step is one object:
   {"fill": {"CSS selector": "value"}}   type into inputs, choose in selects (by option value)
   {"click": "CSS selector"}             click (a submit button: waits for the next page)
   {"read": "JS expression"}             record the expression's value
+  {"upload": {"CSS selector": "path"}}  choose a file in a file input (as a person picks one)
 A step may carry "name": its result is then found by that name.
   {"wait": seconds}                     let time pass (a session's idle limit)
   {"screenshot": "file.png"}            save a full-page PNG
@@ -59,6 +60,13 @@ def main():
                     raise SystemExit(f"no element {step['click']} on " + browser.evaluate("location.pathname"))
                 browser.evaluate("document.querySelector(" + json.dumps(step["click"]) + ").click()")
                 status = browser.wait_for_load(started)
+            elif "upload" in step:
+                for selector, path in step["upload"].items():
+                    root = browser.call("DOM.getDocument")["root"]["nodeId"]
+                    node = browser.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+                    if not node:
+                        raise SystemExit(f"no element {selector} on " + browser.evaluate("location.pathname"))
+                    browser.call("DOM.setFileInputFiles", files=[path], nodeId=node)
             elif "wait" in step:
                 time.sleep(float(step["wait"]))
             elif "read" in step:
