@@ -60,55 +60,53 @@ extension TierSyncNode {
     func recordStock(_ movement: StockMovement, _ entry: StockEntry, writer: inout ChangeWriter) throws
         -> StoredRecord
     {
-        do {
-            let context = context(writer.db)
-            let org = try writableOrg(entry.org ?? self.org.code, db: writer.db).code
-            let item = try resolveItem(entry, org: org, createIfMissing: movement == .receive, writer: &writer)
-            let kind = RecordKind.stockEvent
-            var fields: [String: FieldValue] = [
-                "item": .text(item), "kind": .text(movement.rawValue),
-                "site": try kind.field(named: "site").parse(entry.site, in: context),
-                "quantity": try (movement == .count ? Self.countedSpec : kind.field(named: "quantity")).parse(
-                    entry.quantity, in: context),
-                "occurred_on": try kind.field(named: "occurred_on").parse(entry.date ?? context.today, in: context),
-                "note": try kind.field(named: "note").parse(entry.note ?? "", in: context),
-            ]
-            let quantity = fields["quantity"]!.doubleValue!
-            let site = fields["site"]!.textValue!
-            let held = try StockBalance.quantity(writer.db, item: item, org: org, site: site)
-            switch movement {
-            case .receive:
-                fields["delta"] = .real(quantity)
-                fields["source"] = try kind.field(named: "source").parse(entry.source ?? "", in: context)
-            case .issue, .transfer:
-                guard quantity <= held + 1e-9 else {
-                    throw DomainError.insufficientStock(
-                        item: entry.item, site: site, held: FieldValue.real(held).description,
-                        requested: FieldValue.real(quantity).description)
-                }
-                fields["delta"] = .real(-quantity)
-                if movement == .transfer {
-                    // The receiving org's balance is derived from this event, so it must be
-                    // an org whose records this node may write and its peers will see.
-                    let toOrg = FieldValue.text(try writableOrg(entry.toOrg ?? org, db: writer.db).code)
-                    let toSite = try kind.field(named: "to_site").parse(entry.toSite ?? "", in: context)
-                    guard toSite != .null else {
-                        throw DomainError.missingField("--to-site", kind: "stock transfer", hint: "the receiving site")
-                    }
-                    guard toSite != .text(site) || toOrg != .text(org) else {
-                        throw DomainError.invalidValue(
-                            field: "to-site", value: site, allowed: "a site other than the one stock leaves")
-                    }
-                    (fields["to_org"], fields["to_site"]) = (toOrg, toSite)
-                }
-            case .count:
-                fields["delta"] = .real(StockBalance.rounded(quantity - held))
+        let context = context(writer.db)
+        let org = try writableOrg(entry.org ?? self.org.code, db: writer.db).code
+        let item = try resolveItem(entry, org: org, createIfMissing: movement == .receive, writer: &writer)
+        let kind = RecordKind.stockEvent
+        var fields: [String: FieldValue] = [
+            "item": .text(item), "kind": .text(movement.rawValue),
+            "site": try kind.field(named: "site").parse(entry.site, in: context),
+            "quantity": try (movement == .count ? Self.countedSpec : kind.field(named: "quantity")).parse(
+                entry.quantity, in: context),
+            "occurred_on": try kind.field(named: "occurred_on").parse(entry.date ?? context.today, in: context),
+            "note": try kind.field(named: "note").parse(entry.note ?? "", in: context),
+        ]
+        let quantity = fields["quantity"]!.doubleValue!
+        let site = fields["site"]!.textValue!
+        let held = try StockBalance.quantity(writer.db, item: item, org: org, site: site)
+        switch movement {
+        case .receive:
+            fields["delta"] = .real(quantity)
+            fields["source"] = try kind.field(named: "source").parse(entry.source ?? "", in: context)
+        case .issue, .transfer:
+            guard quantity <= held + 1e-9 else {
+                throw DomainError.insufficientStock(
+                    item: entry.item, site: site, held: FieldValue.real(held).description,
+                    requested: FieldValue.real(quantity).description)
             }
-            var random = SystemRandomNumberGenerator()
-            let id = RecordID.random(using: &random)
-            try writer.insert(table: kind.table, id: id, org: org, fields: fields)
-            return try writer.fetch(table: kind.table, id: id)!
+            fields["delta"] = .real(-quantity)
+            if movement == .transfer {
+                // The receiving org's balance is derived from this event, so it must be
+                // an org whose records this node may write and its peers will see.
+                let toOrg = FieldValue.text(try writableOrg(entry.toOrg ?? org, db: writer.db).code)
+                let toSite = try kind.field(named: "to_site").parse(entry.toSite ?? "", in: context)
+                guard toSite != .null else {
+                    throw DomainError.missingField("--to-site", kind: "stock transfer", hint: "the receiving site")
+                }
+                guard toSite != .text(site) || toOrg != .text(org) else {
+                    throw DomainError.invalidValue(
+                        field: "to-site", value: site, allowed: "a site other than the one stock leaves")
+                }
+                (fields["to_org"], fields["to_site"]) = (toOrg, toSite)
+            }
+        case .count:
+            fields["delta"] = .real(StockBalance.rounded(quantity - held))
         }
+        var random = SystemRandomNumberGenerator()
+        let id = RecordID.random(using: &random)
+        try writer.insert(table: kind.table, id: id, org: org, fields: fields)
+        return try writer.fetch(table: kind.table, id: id)!
     }
 
     /// Records an event that undoes `eventID` (a correction), refused when the event was

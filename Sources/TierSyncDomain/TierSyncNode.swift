@@ -113,28 +113,26 @@ public final class TierSyncNode: Sendable {
     func set(_ kind: RecordKind, id: String, values: [String: String], writer: inout ChangeWriter) throws -> (
         StoredRecord, [FieldChange]
     ) {
-        do {
-            let current = try liveRecord(kind, id: id, db: writer.db)
-            _ = try writableOrg(current.org, db: writer.db)
-            try requireUnlocked(kind, current, db: writer.db)
-            let record = try parse(kind, values, over: current.fields, context: context(writer.db))
-            let named = Set(try values.keys.map { try kind.field(named: $0).field })
-            try checkDecidedAbove(kind, named: named, record: record, owner: current.org, db: writer.db)
-            let updates = record.filter { named.contains($0.key) }
-            var changes = try writer.update(table: kind.table, id: current.id, fields: updates)
-            if Self.sharesFurther(from: current["share"], to: record["share"] ?? .null) {
-                // Units newly reached have none of the record: every field goes down again,
-                // after their cursors (the same values, restated on top).
-                let all = Dictionary(
-                    uniqueKeysWithValues: kind.fields.filter { $0.field != "share" }.map {
-                        ($0.field, record[$0.field] ?? .null)
-                    })
-                changes += try writer.update(
-                    table: kind.table, id: current.id, fields: all, rewrite: Set(all.keys),
-                    settlement: "restated when the record was shared further")
-            }
-            return (try writer.fetch(table: kind.table, id: current.id)!, changes)
+        let current = try liveRecord(kind, id: id, db: writer.db)
+        _ = try writableOrg(current.org, db: writer.db)
+        try requireUnlocked(kind, current, db: writer.db)
+        let record = try parse(kind, values, over: current.fields, context: context(writer.db))
+        let named = Set(try values.keys.map { try kind.field(named: $0).field })
+        try checkDecidedAbove(kind, named: named, record: record, owner: current.org, db: writer.db)
+        let updates = record.filter { named.contains($0.key) }
+        var changes = try writer.update(table: kind.table, id: current.id, fields: updates)
+        if Self.sharesFurther(from: current["share"], to: record["share"] ?? .null) {
+            // Units newly reached have none of the record: every field goes down again,
+            // after their cursors (the same values, restated on top).
+            let all = Dictionary(
+                uniqueKeysWithValues: kind.fields.filter { $0.field != "share" }.map {
+                    ($0.field, record[$0.field] ?? .null)
+                })
+            changes += try writer.update(
+                table: kind.table, id: current.id, fields: all, rewrite: Set(all.keys),
+                settlement: "restated when the record was shared further")
         }
+        return (try writer.fetch(table: kind.table, id: current.id)!, changes)
     }
 
     /// True when a record's `share` changes so that it reaches units it did not reach.

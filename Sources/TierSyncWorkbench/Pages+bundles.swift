@@ -60,21 +60,8 @@ extension Pages {
             guard let type = page.request.headers[.contentType], let boundary = Multipart.boundary(type) else {
                 return try await syncView(visitor, error: "请选择要导入的数据包文件后再提交。", status: .badRequest)
             }
-            _ = FileManager.default.createFile(atPath: upload.path, contents: nil)
-            let output = try FileHandle(forWritingTo: upload)
-            var size = 0
-            do {
-                for try await buffer in page.request.body {
-                    size += buffer.readableBytes
-                    guard size <= Self.maxBundle else {
-                        throw DomainError.invalidValue(field: "bundle", value: "\(size)", allowed: "at most 2 GiB")
-                    }
-                    try output.write(contentsOf: Data(buffer.readableBytesView))
-                }
-                try output.close()
-            } catch {
-                try? output.close()
-                throw error
+            guard try await saveBody(page, to: upload, limit: Self.maxBundle) else {
+                throw DomainError.invalidValue(field: "bundle", value: "more than 2 GiB", allowed: "at most 2 GiB")
             }
             let extracted = try await blocking {
                 try Multipart.extractFirstFile(from: upload.path, boundary: boundary, to: bundle.path)
@@ -99,6 +86,23 @@ extension Pages {
                 return try await syncView(visitor, error: "数据包已损坏或不完整，未写入任何内容。请重新拷贝后再导入。", status: .badRequest)
             }
         }
+    }
+}
+
+extension Pages {
+    /// Streams a request's body to `file`, never holding it whole; false as soon as it
+    /// grows past `limit` bytes (the caller's folder cleanup removes what was written).
+    func saveBody(_ page: PageRequest, to file: URL, limit: Int) async throws -> Bool {
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        let output = try FileHandle(forWritingTo: file)
+        defer { try? output.close() }
+        var size = 0
+        for try await buffer in page.request.body {
+            size += buffer.readableBytes
+            guard size <= limit else { return false }
+            try output.write(contentsOf: Data(buffer.readableBytesView))
+        }
+        return true
     }
 }
 

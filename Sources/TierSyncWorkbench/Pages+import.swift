@@ -58,22 +58,8 @@ extension Pages {
             guard let type = page.request.headers[.contentType], let boundary = Multipart.boundary(type) else {
                 return await refuse("请选择要导入的表格文件（.xlsx 或 .csv）后再提交。")
             }
-            _ = FileManager.default.createFile(atPath: body.path, contents: nil)
-            let output = try FileHandle(forWritingTo: body)
-            var size = 0
-            do {
-                for try await buffer in page.request.body {
-                    size += buffer.readableBytes
-                    guard size <= Self.maxSpreadsheet else {
-                        try? output.close()
-                        return await refuse("文件过大（超过 20 MB），请拆分后再导入。")
-                    }
-                    try output.write(contentsOf: Data(buffer.readableBytesView))
-                }
-                try output.close()
-            } catch {
-                try? output.close()
-                throw error
+            guard try await saveBody(page, to: body, limit: Self.maxSpreadsheet) else {
+                return await refuse("文件过大（超过 20 MB），请拆分后再导入。")
             }
             let fields = try Multipart.fields(from: body.path, boundary: boundary)
             guard let kind = fields["kind"].flatMap(ImportKind.init(rawValue:)) else {
