@@ -60,7 +60,10 @@ public struct RecordKind: Sendable {
     /// The merge policies of every kind, as the store applies them (README, "How edits merge"):
     /// an approval's fields are the approving level's, and lock the rest of the record.
     public static let mergePolicies = MergePolicies(
-        tables: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.policy) }),
+        // Receipts and decisions on amendments are facts written once where they happen.
+        tables: Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0.policy) }).merging(
+            ["receipt": MergePolicy(.appendOnly), "amendment_review": MergePolicy(.appendOnly)]
+        ) { kind, _ in kind },
         fields: Dictionary(
             uniqueKeysWithValues: all.map { kind in
                 (

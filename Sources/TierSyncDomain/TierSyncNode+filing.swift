@@ -114,6 +114,11 @@ extension TierSyncNode {
     /// record's owner decides (an approval, a filing verdict, a decision on an amendment),
     /// and the node that made it is not above the owner. Nil when it may.
     func decidedAboveRefusal(_ change: FieldChange, nodeOrg: String?, directory: PeerDirectory) -> String? {
+        // A receipt says what happened at one level: only a node of that level writes it.
+        if change.table == Self.receiptTable, change.field == "level", change.value != .text(nodeOrg ?? "") {
+            return
+                "a receipt of level \(change.value) is written by a node of that level, not by node \(change.node) of org \(nodeOrg ?? "unknown")"
+        }
         let decidedAbove: Bool
         switch change.table {
         case Self.amendmentReviewTable: decidedAbove = true

@@ -83,7 +83,8 @@ extension TierSyncNode {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT level, event, at, reader FROM receipt WHERE record = ? AND deleted = 0
+                    SELECT level, event, at, reader FROM receipt
+                    WHERE record = ? AND deleted = 0 AND level IS NOT NULL AND event IS NOT NULL AND at IS NOT NULL
                     ORDER BY at, level, event
                     """, arguments: [id.lowercased()]
             ).map { Receipt(level: $0[0], event: $0[1], at: $0[2], reader: $0[3]) }

@@ -183,7 +183,8 @@ public enum PeriodLedger {
             db,
             sql: """
                 SELECT r.record, r.level, r.at FROM \(scope.records("receipt"))
-                AND r.event = 'arrived' AND r.tbl IN ('progress_report', 'drill') ORDER BY r.at
+                AND r.event = 'arrived' AND r.tbl IN ('progress_report', 'drill')
+                AND r.record IS NOT NULL AND r.level IS NOT NULL AND r.at IS NOT NULL ORDER BY r.at
                 """, arguments: scope.recordArguments)
         while let row = try rows.next() { arrivals[row[0], default: []].append(Reached(level: row[1], at: row[2])) }
         return arrivals

@@ -118,4 +118,26 @@ import TierSyncStore
         #expect(reach.first { $0.org == "520201" }?.arrived != nil && reach.first { $0.org == "520201" }?.read == nil)
         #expect(reach.contains { $0.org == "520203" }, "every county is listed, whether it answered or not")
     }
+
+    @Test("a receipt claiming another level is refused on arrival; a receipt missing its fields breaks nothing")
+    func forgedReceipts() throws {
+        let report = try township.add(.report, values: ["period": "2026-11-H2", "body": "本期"]).id.rawValue
+        var random = SystemRandomNumberGenerator()
+        try township.store.write { writer in
+            try writer.insert(
+                table: "receipt", id: RecordID.random(using: &random), org: "520201101",
+                fields: [
+                    "tbl": .text("progress_report"), "record": .text(report), "level": .text("520201"),
+                    "event": .text("arrived"), "at": .text("2026-11-01T00:00:00Z"),
+                ])
+            try writer.insert(
+                table: "receipt", id: RecordID.random(using: &random), org: "520201101", fields: ["at": .text("x")])
+        }
+        let applied = try sendBundle(township, county, in: directory)
+        #expect(
+            applied.refused.contains { $0.field == "level" && $0.reason.contains("written by a node of that level") })
+        let arrivals = try county.receipts(of: report)
+        #expect(arrivals.count == 1 && arrivals[0].at != "2026-11-01T00:00:00Z", "only the county's own receipt")
+        #expect(try township.receipts(of: report).count == 1, "the receipt without a level is left out, not a crash")
+    }
 }
