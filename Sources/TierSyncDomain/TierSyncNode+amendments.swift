@@ -10,18 +10,21 @@ import TierSyncStore
 extension TierSyncNode {
     static let amendmentReviewTable = "amendment_review"
 
-    /// Pending amendments first (oldest first), then the decided ones, newest first.
-    public func amendments(includeDecided: Bool = true) throws -> [AmendmentView] {
-        try store.read { db in
+    /// Pending amendments first (oldest first), then the decided ones, newest first; of one
+    /// record only, with `record` (a record's page).
+    public func amendments(includeDecided: Bool = true, record only: String? = nil) throws -> [AmendmentView] {
+        let onRecord = only == nil ? "" : " AND record = ?"
+        let arguments: StatementArguments = only.map { [$0.lowercased()] } ?? []
+        return try store.read { db in
             let directory = try PeerDirectory(db: db)
             var views: [AmendmentView] = []
             let tables = RecordKind.approvable.map { "'\($0.table)'" }.joined(separator: ", ")
             let rows = try ConflictRow.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM conflict WHERE settled_hlc IS NULL AND kind = 'concurrent' AND tbl IN (\(tables))
+                    SELECT * FROM conflict WHERE settled_hlc IS NULL AND kind = 'concurrent' AND tbl IN (\(tables))\(onRecord)
                     ORDER BY id
-                    """)
+                    """, arguments: arguments)
             for row in rows {
                 guard let kind = RecordKind.forTable(row.tbl), let id = RecordID(row.record),
                     let record = try fetch(kind, id, db: db),
@@ -38,7 +41,8 @@ extension TierSyncNode {
             guard includeDecided else { return views }
             let table = try store.table(named: Self.amendmentReviewTable)
             let decided = try Row.fetchAll(
-                db, sql: "SELECT * FROM amendment_review WHERE deleted = 0 ORDER BY decided_at DESC, id")
+                db, sql: "SELECT * FROM amendment_review WHERE deleted = 0\(onRecord) ORDER BY decided_at DESC, id",
+                arguments: arguments)
             for row in decided {
                 let review = try StoredRecord(table: table, row: row)
                 let kind = review["tbl"].textValue.flatMap(RecordKind.forTable)

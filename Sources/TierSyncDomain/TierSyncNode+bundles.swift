@@ -111,7 +111,7 @@ extension TierSyncNode {
         let screened = screenDecidedAbove(batch, nodes: [:], directory: directory)
         var report = try writer.apply(screened.allowed, skewBound: skewBound, directory: directory)
         report.refused += screened.refused
-        try noteArrivals(of: screened.allowed, from: peer, writer: &writer)
+        try noteArrivals(of: screened.allowed, from: peer, directory: directory, writer: &writer)
         return report
     }
 }

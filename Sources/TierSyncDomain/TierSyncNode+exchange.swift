@@ -158,7 +158,7 @@ extension TierSyncNode {
             var report = try writer.apply(
                 screened.allowed, nodes: senders, skewBound: skewBound, directory: directory)
             report.refused += screened.refused
-            try noteArrivals(of: screened.allowed, from: peer, writer: &writer)
+            try noteArrivals(of: screened.allowed, from: peer, directory: directory, writer: &writer)
             try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)
             return report
         }

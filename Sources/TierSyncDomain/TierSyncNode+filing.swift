@@ -72,7 +72,8 @@ extension TierSyncNode {
                     + ": only the org it is filed with records a verdict",
                 chinese: filed == nil ? "该预案尚未备案，不能审查。" : "该预案不是向本单位备案的，只有备案单位可以审查。")
         }
-        try write { writer in
+        // The verdict and the approval it brings are one write: both or neither.
+        return try write { writer in
             _ = try writableOrg(plan.org, db: writer.db)
             try writer.update(
                 table: RecordKind.plan.table, id: plan.id,
@@ -80,11 +81,13 @@ extension TierSyncNode {
                     "filing_verdict": .text(accepted ? "accepted" : "returned"),
                     "filing_note": note.map(FieldValue.text) ?? .null,
                 ])
+            let approval = Approval(plan)
+            if accepted, approval == nil { return try approve(.plan, id: id, note: note, writer: &writer) }
+            if !accepted, approval?.org == org.code {
+                return try unapprove(.plan, id: id, note: note, writer: &writer)
+            }
+            return try writer.fetch(table: RecordKind.plan.table, id: plan.id)!
         }
-        let current = try show(.plan, id: id)
-        if accepted, Approval(current) == nil { return try approve(.plan, id: id, note: note) }
-        if !accepted, Approval(current)?.org == org.code { return try unapprove(.plan, id: id, note: note) }
-        return current
     }
 
     /// Plans filed with this node's unit, oldest filing first.

@@ -26,7 +26,9 @@ extension TierSyncNode {
 
     /// Notes, in this transaction, the first arrival here of the records of `changes` that
     /// came from `peer` and whose arrival is tracked in that direction.
-    func noteArrivals(of changes: [FieldChange], from peer: Peer, writer: inout ChangeWriter) throws {
+    func noteArrivals(
+        of changes: [FieldChange], from peer: Peer, directory: PeerDirectory, writer: inout ChangeWriter
+    ) throws {
         let tracked: Set<String>
         switch peer {
         case .child: tracked = Self.arrivalsFromBelow
@@ -35,14 +37,15 @@ extension TierSyncNode {
         var seen: Set<String> = []
         for change in changes where tracked.contains(change.table) && seen.insert(change.record.rawValue).inserted {
             try noteReceipt(
-                table: change.table, record: change.record, org: change.org, event: "arrived", writer: &writer)
+                table: change.table, record: change.record, org: change.org, event: "arrived", directory: directory,
+                writer: &writer)
         }
     }
 
     /// Writes a receipt unless this level already has one of `event` for the record.
     func noteReceipt(
         table: String, record: RecordID, org recordOrg: String, event: String, reader: String? = nil,
-        writer: inout ChangeWriter
+        directory: PeerDirectory, writer: inout ChangeWriter
     ) throws {
         let exists =
             try Bool.fetchOne(
@@ -52,7 +55,6 @@ extension TierSyncNode {
         guard !exists else { return }
         // Owned where it will sync to every level that sees the record: the record's org when
         // it is below this node, this node's own org otherwise (a directive from above).
-        let directory = try PeerDirectory(db: writer.db)
         let owner = directory.org(recordOrg, isWithin: org) ? recordOrg : org.code
         var random = SystemRandomNumberGenerator()
         try writer.insert(
@@ -72,7 +74,7 @@ extension TierSyncNode {
             else { throw DomainError.notFound(kind: "directive", id: id) }
             try noteReceipt(
                 table: RecordKind.directive.table, record: recordID, org: directive.org, event: "read",
-                reader: author?.name ?? org.name, writer: &writer)
+                reader: author?.name ?? org.name, directory: try PeerDirectory(db: writer.db), writer: &writer)
             return directive
         }
     }

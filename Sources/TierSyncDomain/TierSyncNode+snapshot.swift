@@ -75,7 +75,8 @@ extension TierSyncNode {
                 snapshot: records, nodes: senders, skewBound: skewBound, directory: directory)
             for record in records where Self.arrivalsFromAbove.contains(record.table) {
                 try noteReceipt(
-                    table: record.table, record: record.id, org: record.org, event: "arrived", writer: &writer)
+                    table: record.table, record: record.id, org: record.org, event: "arrived", directory: directory,
+                    writer: &writer)
             }
             var cursor = try PeerCursor.find(writer.db, org: peer.unit.code)
             let start = cursor.snapshotPosition ?? position

@@ -103,7 +103,17 @@ extension Pages {
                 return await errorPage(403, refusal, visitor)
             }
             let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
-            _ = try await blocking { [node] in try action(try visitor.writer(node), kind, record.id.rawValue, form) }
+            do {
+                _ = try await blocking { [node] in try action(try visitor.writer(node), kind, record.id.rawValue, form)
+                }
+            } catch let error as DomainError {
+                // Said beside the buttons on the record's page, where the person can act on it.
+                let values = Dictionary(
+                    uniqueKeysWithValues: kind.fields.map { ($0.field, ValueText.input(record[$0.field], $0)) })
+                return try await formPage(
+                    kind, values: values, issues: [], visitor: visitor, record: record,
+                    procedureError: Wording.chinese(error), status: error.kind == .forbidden ? .forbidden : .badRequest)
+            }
             return redirect("/records/\(kind.name)/\(record.id.rawValue)?saved=1")
         }
     }

@@ -20,6 +20,8 @@ struct ProcedureView: Sendable {
 
     let action: String
     let csrf: String
+    /// Why the last button pressed was refused, in Chinese.
+    var error: String? = nil
     /// `已由钟山区（示例·王一）于 2026-12-02 10:00 审核通过：同意`; nil while not approved.
     let approval: String?
     /// True when this node may not edit the record: approved by a unit above it.
@@ -87,7 +89,7 @@ extension ProcedureView {
         let isTask = kind.name == RecordKind.task.name
         mayRequestCloseout = isTask && enters && !locked && record["status"] == .text("open")
         mayReturn = isTask && reviews && isAbove && record["status"] == .text("close-requested")
-        let all = try node.amendments().filter { $0.record == record.id.rawValue }
+        let all = try node.amendments(record: record.id.rawValue)
         amendments = all.map { amendment in
             let spec = try? kind.field(named: amendment.field)
             return Amendment(

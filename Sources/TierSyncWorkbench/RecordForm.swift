@@ -64,7 +64,7 @@ extension Pages {
     /// save changes only what the person changed.
     func formPage(
         _ kind: RecordKind, values: [String: String], issues: [FieldIssue], visitor: Visitor, record: StoredRecord?,
-        saved: Bool = false, status: HTTPResponse.Status = .ok
+        saved: Bool = false, procedureError: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let view = try await blocking { [node] () -> RecordFormView in
             let orgs = try OrgChoices(node: node, scope: visitor.scope)
@@ -99,6 +99,7 @@ extension Pages {
             view.procedure = try record.flatMap {
                 try ProcedureView(kind, $0, node: node, visitor: visitor, orgs: orgs, text: text)
             }
+            view.procedure?.error = procedureError
             if let record, try Self.sharedFromAbove(record, visitor: visitor, node: node) {
                 view.sharedFrom = "\(orgs.name(record.org))共享给下级的记录，本级只读。"
             }

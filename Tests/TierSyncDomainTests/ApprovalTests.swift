@@ -220,4 +220,18 @@ import TierSyncStore
             #expect(shown["status"] == .text("closed") && Approval(shown) != nil)
         }
     }
+
+    @Test("a verdict and the approval it brings are one write: refused by the approval rule, no verdict is recorded")
+    func verdictIsOneWrite() throws {
+        let plan = try county.add(.plan, values: ["title": "钟山区总体应急预案", "level": "overall"]).id.rawValue
+        try county.file(plan: plan, with: "520200")
+        try send(county, city)
+        try city.setApprovalRule(.plan, childrenFirst: true)
+        let refusal = #expect(throws: DomainError.self) {
+            try self.city.recordVerdict(plan: plan, accepted: true, note: "同意")
+        }
+        #expect(refusal?.description.contains("approve every child unit's plan first") == true)
+        let shown = try city.show(.plan, id: plan)
+        #expect(TierSyncNode.FilingState(shown) == .pending && Approval(shown) == nil)
+    }
 }
