@@ -209,7 +209,8 @@ let package = Package(
         .testTarget(
             name: "TierSyncHubTests",
             dependencies: [
-                "TierSyncHub", "TierSyncReports", "TierSyncDomain", "TierSyncCore", .product(name: "Hummingbird", package: "hummingbird"),
+                "TierSyncHub", "TierSyncReports", "TierSyncDomain", "TierSyncCore", "TierSyncProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(
             name: "TierSyncClientTests",

@@ -36,13 +36,29 @@ struct HubError: HTTPResponseError {
             self.init(status: error.isNotFound ? .notFound : .badRequest, message: error.description)
         case let error as GzipError:
             self.init(status: .badRequest, message: "the request body is not readable gzip: \(error)")
+        case let error as WireChangeError:
+            self.init(status: .badRequest, message: "a change in the request body is malformed: \(error)")
+        case let error as HTTPResponseError:
+            // Hummingbird's own (a body over the limit, say): keep its status, word it ourselves.
+            self.init(status: error.status, message: Self.wording(of: error.status))
         case is DecodingError, is JSONReaderFailure:
             self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes: \(error)")
         default: self.init(status: .internalServerError, message: "internal error: \(error)")
         }
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    /// What a status Hummingbird raised by itself means to the sender.
+    private static func wording(of status: HTTPResponse.Status) -> String {
+        switch status {
+        case .contentTooLarge: "the request body is larger than this endpoint takes"
+        default: "the request was refused: \(status.code) \(status.reasonPhrase)"
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response { response() }
+
+    /// The JSON response `{"error": message}` with this status.
+    func response() -> Response {
         let body = (try? JSONEncoder().encode(ErrorResponse(error: message))) ?? Data()
         return Response(
             status: status, headers: [.contentType: "application/json"],

@@ -33,7 +33,15 @@ struct HubRoutes: Sendable {
         try await respond {
             let child = try await authenticate(request)
             let body = try PushPageCodec.decode(try await bodyBytes(request))
-            let changes = try body.changes.map { try $0.change() }
+            guard body.upTo >= 0 else {
+                throw HubError.badRequest("upTo must be a log position from 0, not \(body.upTo)")
+            }
+            let changes = try body.changes.enumerated().map { index, wire in
+                do { return try wire.change() } catch let error as WireChangeError {
+                    throw HubError.badRequest(
+                        "change \(index + 1) of the push is malformed: \(error); nothing was applied")
+                }
+            }
             let started = ContinuousClock.now
             let report = try await blocking {
                 try node.accept(

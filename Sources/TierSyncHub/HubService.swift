@@ -45,10 +45,17 @@ public struct HubService: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: BodyLimitMiddleware(limits: Self.bodyLimits, otherwise: Self.smallBody))
         register(on: router)
         return Self.application(
             router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)
     }
+
+    /// The largest body of each route that takes a large one; the rest take `smallBody`.
+    /// (Middleware must be added to a router before its routes.)
+    public static let bodyLimits = ["/v1/push": SyncProtocol.maxBody]
+    /// What an enrollment or a form needs, and more.
+    public static let smallBody = 64 << 10
 
     /// Adds the routes of protocol v1 and the operators' reports to `router`.
     public func register(on router: Router<HubRequestContext>) {

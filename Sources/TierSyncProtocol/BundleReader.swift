@@ -75,6 +75,8 @@ public final class BundleReader {
             return try wire.change()
         } catch let error as BundleError {
             throw error
+        } catch let error as WireChangeError {
+            throw BundleError.corrupt(reason: "change \(count): \(error)")
         } catch {
             throw BundleError.corrupt(reason: "change \(count) is not valid JSON")
         }

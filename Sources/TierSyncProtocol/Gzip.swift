@@ -27,8 +27,12 @@ public enum Gzip {
         return Array(output.prefix(produced))
     }
 
+    /// The most an HTTP body may inflate to: a push page of JSON compresses about tenfold,
+    /// and its compressed size is bounded by `SyncProtocol.maxBody`; a gzip bomb stops here.
+    public static let inflateLimit = SyncProtocol.maxBody * 2
+
     /// The inflated bytes; refuses damaged data and output larger than `limit`.
-    public static func decompress(_ bytes: [UInt8], limit: Int = SyncProtocol.maxBody * 4) throws -> [UInt8] {
+    public static func decompress(_ bytes: [UInt8], limit: Int = inflateLimit) throws -> [UInt8] {
         var stream = z_stream()
         guard tiersync_inflate_init_gzip(&stream) == Z_OK else {
             throw GzipError("zlib failed to start")

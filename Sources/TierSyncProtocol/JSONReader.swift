@@ -94,11 +94,17 @@ struct JSONReader {
         }
         let end = index
         index += 1
+        // Invalid UTF-8 is refused, not repaired: a repaired id or value would be stored as
+        // something its sender never wrote.
+        let text: String?
         if escaped {
             decoded.append(contentsOf: bytes[start..<end])
-            return String(decoding: decoded, as: UTF8.self)
+            text = String(validating: decoded, as: UTF8.self)
+        } else {
+            text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        guard let text else { throw Failure("invalid UTF-8 in the string that ends at byte \(end)") }
+        return text
     }
 
     mutating func integer() throws -> Int64 {

@@ -20,12 +20,22 @@ public struct WireChange: Codable, Sendable, Equatable {
 
     /// The change, or a description of what is malformed.
     public func change() throws -> FieldChange {
-        guard let record = RecordID(r) else { throw BundleError.corrupt(reason: "record id '\(r)' is not a UUID") }
-        guard let node = NodeID(n) else { throw BundleError.corrupt(reason: "node id '\(n)' is not 16 hex digits") }
-        guard let vector = VersionVector(parsing: vv) else {
-            throw BundleError.corrupt(reason: "version vector '\(vv)' is malformed")
+        guard let record = RecordID(r) else {
+            throw WireChangeError(
+                key: "r", what: "record id", value: r, allowed: "a UUID such as 6f9619ff-8b86-d011-b42d-00c04fc964ff")
         }
-        guard h > 0 else { throw BundleError.corrupt(reason: "stamp \(h) is not a stamp") }
+        guard let node = NodeID(n) else {
+            throw WireChangeError(key: "n", what: "node id", value: n, allowed: "16 lowercase hex digits")
+        }
+        guard let vector = VersionVector(parsing: vv) else {
+            throw WireChangeError(
+                key: "vv", what: "version vector", value: vv,
+                allowed: "node:count pairs joined by commas, such as 3f9a0c2e7b1d4456:1")
+        }
+        guard h > 0 else {
+            throw WireChangeError(
+                key: "h", what: "stamp", value: String(h), allowed: "a positive hybrid-logical-clock stamp")
+        }
         return FieldChange(
             table: t, record: record, org: o, field: f, value: v, hlc: HLCTimestamp(rawValue: h), node: node,
             versionVector: vector)

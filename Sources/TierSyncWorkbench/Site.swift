@@ -35,6 +35,10 @@ public struct Site: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
+        let uploads = ["/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet]
+        router.add(
+            middleware: BodyLimitMiddleware(
+                limits: HubService.bodyLimits.merging(uploads) { $1 }, otherwise: PageRequest.maxForm))
         HubService(node: node, idleLimit: idleLimit, logger: logger).register(on: router)
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)

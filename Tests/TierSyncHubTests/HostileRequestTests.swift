@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import TierSyncDomain
+import TierSyncProtocol
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Requests a hostile or broken client sends: each gets a prompt 4xx that names what was
+/// wrong, never a 500, and nothing is written.
+@Suite struct HostileRequestTests {
+    let hub: LiveHub
+    let credential: String
+    let node = "00000000000000cc"
+    let start: Int64
+
+    init() async throws {
+        hub = try await LiveHub()
+        let code = try hub.city.issueEnrollment(for: "520201").code
+        credential = try hub.city.acceptEnrollment(code: code, node: node).credential
+        start = try hub.city.store.lastSequence()
+    }
+
+    var port: Int { hub.url.port! }
+
+    func post(_ path: String, _ body: [UInt8], gzip: Bool = false) async throws -> (Int, String) {
+        var request = URLRequest(url: hub.url.appendingPathComponent(path))
+        request.httpMethod = "POST"
+        request.setValue("1", forHTTPHeaderField: "TierSync-Protocol")
+        request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
+        if gzip { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
+        request.httpBody = Data(body)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let error = (try? JSONDecoder().decode([String: String].self, from: data))?["error"]
+        return ((response as! HTTPURLResponse).statusCode, error ?? String(decoding: data, as: UTF8.self))
+    }
+
+    func change(
+        r: String = "6f9619ff-8b86-4011-b42d-00c04fc964ff", h: String = "117964288000000000", n: String? = nil,
+        vv: String? = nil
+    ) -> String {
+        let n = n ?? node
+        let vv = vv ?? "\(node):1"
+        return #"{"t":"contact","r":"\#(r)","o":"520201","f":"name","v":"x","h":\#(h),"n":"\#(n)","vv":"\#(vv)"}"#
+    }
+
+    func page(_ changes: [String], nodes: String? = nil, upTo: String = "1") -> [UInt8] {
+        Array(
+            #"{"changes":[\#(changes.joined(separator: ","))],"nodes":\#(nodes ?? #"{"\#(node)":"520201"}"#),"upTo":\#(upTo)}"#
+                .utf8)
+    }
+
+    /// The hub's log position: unchanged when nothing was written.
+    func contacts() throws -> Int64 { try hub.city.store.lastSequence() - start }
+
+    @Test("a head declaring a body over the limit is answered 413 at once and the connection closed")
+    func declaredOversize() async throws {
+        let (port, credential) = (port, credential)
+        let started = ContinuousClock.now
+        let (answer, closed) = try await offPool {
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            try connection.send(
+                "POST /v1/push HTTP/1.1\r\nHost: x\r\nTierSync-Protocol: 1\r\nAuthorization: Bearer \(credential)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n")
+            return connection.readToEnd()
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+        #expect(answer.contains("at most \(SyncProtocol.maxBody) bytes"), "\(answer)")
+        #expect(closed, "the connection was left open")
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test("a chunked body that grows over the limit is cut off with 413")
+    func chunkedOversize() async throws {
+        let (port, credential) = (port, credential)
+        let (answer, closed) = try await offPool {
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            try connection.send(
+                "POST /v1/push HTTP/1.1\r\nHost: x\r\nTierSync-Protocol: 1\r\nAuthorization: Bearer \(credential)\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n")
+            let chunk = Array("100000\r\n".utf8) + [UInt8](repeating: 0x20, count: 0x100000) + Array("\r\n".utf8)
+            // Up to twice the limit, stopping as soon as the server stops reading.
+            for _ in 0..<(2 * SyncProtocol.maxBody / 0x100000) {
+                do { try connection.send(chunk) } catch { break }
+            }
+            return connection.readToEnd()
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
+        #expect(closed)
+    }
+
+    @Test("a gzip bomb is refused with 400 saying how far it inflates")
+    func gzipBomb() async throws {
+        let bomb = try await offPool { Gzip.compress([UInt8](repeating: 0x20, count: Gzip.inflateLimit + 1), level: 1) }
+        #expect(bomb.count < SyncProtocol.maxBody)
+        let (status, error) = try await post("v1/push", bomb, gzip: true)
+        #expect(status == 400 && error.contains("inflates beyond"), "\(error)")
+    }
+
+    @Test("deep nesting is refused with 400 naming the depth")
+    func deepNesting() async throws {
+        let deep = Array(#"{"changes":[],"nodes":{},"upTo":1,"x":"#.utf8) + [UInt8](repeating: 0x5B, count: 100_000)
+        let (status, error) = try await post("v1/push", deep)
+        #expect(status == 400 && error.contains("nesting deeper than"), "\(error)")
+    }
+
+    @Test("invalid UTF-8 in a value is refused, not repaired")
+    func invalidUTF8() async throws {
+        var body = page([change()])
+        let at = body.firstIndex(of: UInt8(ascii: "x"))!  // the "x" of "v":"x"
+        body.replaceSubrange(at...at, with: [0xC3, 0x28])
+        let (status, error) = try await post("v1/push", body)
+        #expect(status == 400 && error.contains("invalid UTF-8"), "\(error)")
+        #expect(try contacts() == 0)
+    }
+
+    @Test(
+        "a malformed id, stamp or vector in a push gets 400 naming the key, worded as a push, not a bundle",
+        arguments: [
+            ("r", "not-a-uuid"), ("n", "xyz"), ("vv", "garbage::"), ("h", "-5"), ("h", "0"),
+        ])
+    func malformedChange(key: String, value: String) async throws {
+        let body: String
+        switch key {
+        case "r": body = change(r: value)
+        case "n": body = change(n: value)
+        case "vv": body = change(vv: value)
+        default: body = change(h: value)
+        }
+        let (status, error) = try await post(
+            "v1/push", page([change(r: "7f9619ff-8b86-4011-b42d-00c04fc964ff"), body]))
+        #expect(status == 400, "\(error)")
+        #expect(error.contains("change 2 of the push") && error.contains("change \(key) ("), "\(error)")
+        #expect(!error.contains("bundle"), "\(error)")
+        #expect(try contacts() == 0, "nothing of the page is applied")
+    }
+
+    @Test("a malformed sender node id or log position gets 400 naming it")
+    func malformedPage() async throws {
+        let (status, error) = try await post("v1/push", page([change()], nodes: #"{"nonsense":"520201"}"#))
+        #expect(status == 400 && error.contains("nonsense"), "\(error)")
+        let (negative, message) = try await post("v1/push", page([change()], upTo: "-3"))
+        #expect(negative == 400 && message.contains("upTo"), "\(message)")
+        let (huge, text) = try await post("v1/push", page([change()], upTo: "99999999999999999999999"))
+        #expect(huge == 400 && text.contains("integer"), "\(text)")
+        #expect(try contacts() == 0)
+    }
+}
