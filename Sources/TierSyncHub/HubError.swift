@@ -4,6 +4,7 @@ import Hummingbird
 import TierSyncDomain
 import TierSyncProtocol
 import TierSyncReports
+import TierSyncStore
 
 /// An error answered with a status and a JSON body `{"error": "..."}`; domain errors are
 /// mapped to HTTP only here, at the edge.
@@ -36,6 +37,10 @@ struct HubError: HTTPResponseError {
             self.init(status: error.isNotFound ? .notFound : .badRequest, message: error.description)
         case let error as GzipError:
             self.init(status: .badRequest, message: "the request body is not readable gzip: \(error)")
+        case let error as StoreError where error.isMissingRecord:
+            self.init(status: .notFound, message: error.description)
+        case let error as StoreError where error.isBadRequest:
+            self.init(status: .badRequest, message: error.description)
         case let error as WireChangeError:
             self.init(status: .badRequest, message: "a change in the request body is malformed: \(error)")
         case let error as HTTPResponseError:

@@ -66,7 +66,7 @@ struct HubRoutes: Sendable {
         try await respondEncoded {
             let child = try await authenticate(request)
             let after = Int64(request.uri.queryParameters.get("after") ?? "0") ?? -1
-            let limit = Int(request.uri.queryParameters.get("limit") ?? "") ?? Self.pageLimit
+            let limit = Self.limit(request)
             guard after >= 0, (1...Self.pageLimit).contains(limit) else {
                 throw HubError.badRequest("after must be a log position from 0 and limit from 1 to \(Self.pageLimit)")
             }
@@ -88,7 +88,7 @@ struct HubRoutes: Sendable {
         try await respondEncoded(level: Gzip.fastLevel) {
             let child = try await authenticate(request)
             let after = request.uri.queryParameters.get("after").map { String($0) }
-            let limit = Int(request.uri.queryParameters.get("limit") ?? "") ?? Self.pageLimit
+            let limit = Self.limit(request)
             let key = after.map(RecordSnapshot.Key.init(parsing:))
             guard key != .some(nil), (1...Self.pageLimit).contains(limit) else {
                 throw HubError.badRequest(
@@ -115,6 +115,13 @@ struct HubRoutes: Sendable {
                     receivedFromYou: try node.cursor(for: child.org).receivedSeq)
             }
         }
+    }
+
+    /// The page size asked for: `pageLimit` when not given, 0 (refused) when not a number.
+    static func limit(_ request: Request) -> Int {
+        let values = request.uri.queryParameters[values: "limit"]
+        guard let text = values.first else { return pageLimit }
+        return values.count == 1 ? Int(text) ?? 0 : 0
     }
 
     private func authenticate(_ request: Request) async throws -> ChildNode {

@@ -46,6 +46,7 @@ public struct HubService: Sendable {
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: BodyLimitMiddleware(limits: Self.bodyLimits, otherwise: Self.smallBody))
+        router.add(middleware: MethodNotAllowedMiddleware(routes: Self.routes.map { ($0.method, $0.path) }))
         register(on: router)
         return Self.application(
             router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)

@@ -101,7 +101,7 @@ public enum PushPageCodec {
     public static func decode(_ bytes: [UInt8]) throws -> PushRequest {
         try bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(bytes: buffer)
-            var changes: [WireChange] = []
+            var changes: [WireChange]?
             var nodes: [String: String] = [:]
             var upTo: Int64?
             try reader.object { key, reader in
@@ -113,7 +113,7 @@ public enum PushPageCodec {
                 }
             }
             try reader.end()
-            guard let upTo else { throw JSONReader.Failure("a push page needs upTo") }
+            guard let changes, let upTo else { throw JSONReader.Failure("a push page needs changes and upTo") }
             return PushRequest(changes: changes, nodes: nodes, upTo: upTo)
         }
     }

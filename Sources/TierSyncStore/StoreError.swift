@@ -54,6 +54,24 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         .init(code: .corruptRow(table: table, id: id))
     }
 
+    /// Whether the error is about a record that is not there (never was, or is deleted),
+    /// rather than about the database: an edge answers it as "not found".
+    public var isMissingRecord: Bool {
+        switch code {
+        case .recordNotFound, .recordDeleted: true
+        default: false
+        }
+    }
+
+    /// Whether the error is about what a caller asked for (an unknown table or field, a record
+    /// that exists already, nothing to write), rather than about the database.
+    public var isBadRequest: Bool {
+        switch code {
+        case .unknownTable, .unknownField, .recordExists, .emptyRecord: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch code {
         case .notATierSyncDatabase(let path, let reason):

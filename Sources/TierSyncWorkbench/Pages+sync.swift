@@ -50,6 +50,9 @@ extension Pages {
                     notice: "同步完成：上传 \(summary.pushed) 项，下载 \(summary.pulled) 项"
                         + (summary.copied > 0 ? "，复制记录 \(summary.copied) 条" : "")
                         + "，新冲突 \(summary.conflicts) 个，被拒收 \(summary.refused.count) 项。")
+            } catch let error as ClientError where error == .notJoined {
+                // Nothing failed upstream: this node has no parent yet.
+                return try await syncView(visitor, error: Wording.chinese(syncError: "\(error)"), status: .conflict)
             } catch {
                 return try await syncView(visitor, error: Wording.chinese(syncError: "\(error)"), status: .badGateway)
             }
@@ -72,6 +75,9 @@ extension Pages {
                     visitor, notice: "已加入上级节点 \(text)：复制记录 \(summary.copied) 条，上传 \(summary.pushed) 项。")
             } catch let error as DomainError {
                 return try await syncView(visitor, error: Wording.chinese(error), status: .badRequest)
+            } catch let error as ClientError where error == .notJoined {
+                // Nothing failed upstream: this node has no parent yet.
+                return try await syncView(visitor, error: Wording.chinese(syncError: "\(error)"), status: .conflict)
             } catch {
                 return try await syncView(visitor, error: Wording.chinese(syncError: "\(error)"), status: .badGateway)
             }

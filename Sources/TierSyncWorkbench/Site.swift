@@ -39,6 +39,9 @@ public struct Site: Sendable {
         router.add(
             middleware: BodyLimitMiddleware(
                 limits: HubService.bodyLimits.merging(uploads) { $1 }, otherwise: PageRequest.maxForm))
+        router.add(
+            middleware: MethodNotAllowedMiddleware(
+                routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))
         HubService(node: node, idleLimit: idleLimit, logger: logger).register(on: router)
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)
