@@ -217,6 +217,7 @@ let package = Package(
             dependencies: [
                 "TierSyncClient", "TierSyncHub", "TierSyncDomain",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -37,6 +37,8 @@ struct HubError: HTTPResponseError {
             self.init(status: error.isNotFound ? .notFound : .badRequest, message: error.description)
         case let error as GzipError:
             self.init(status: .badRequest, message: "the request body is not readable gzip: \(error)")
+        case let error as StoreError where error.isTemporary:
+            self.init(status: .serviceUnavailable, message: error.description)
         case let error as StoreError where error.isMissingRecord:
             self.init(status: .notFound, message: error.description)
         case let error as StoreError where error.isBadRequest:

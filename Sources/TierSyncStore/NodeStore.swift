@@ -114,6 +114,11 @@ public final class NodeStore: Sendable {
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(busyTimeout)
         let queue = try DatabaseQueue(path: path, configuration: configuration)
+        // A commit is durable when it returns: a hub acknowledges a push only after its
+        // transaction commits, and in WAL mode NORMAL (GRDB's choice for WAL, set as the
+        // queue opens) may lose the last commits on power loss, for it syncs only at
+        // checkpoints. FULL syncs the WAL at every commit.
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let migrator = SchemaMigrations.migrator(limit: migrationLimit)
         let pending = try queue.read { db in
             try Set(migrator.migrations).subtracting(migrator.appliedIdentifiers(db))
@@ -129,15 +134,30 @@ public final class NodeStore: Sendable {
     /// rolls everything back when it throws.
     @discardableResult
     public func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
-        try queue.write { db in
-            var writer = try ChangeWriter(db: db, tables: tables, policies: policies, wallClock: wallClock)
-            return try body(&writer)
+        try translatingSQLiteErrors {
+            try queue.write { db in
+                var writer = try ChangeWriter(db: db, tables: tables, policies: policies, wallClock: wallClock)
+                return try body(&writer)
+            }
         }
     }
 
     /// Runs `body` with a read-only view of the database.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.read(body)
+        try translatingSQLiteErrors { try queue.read(body) }
+    }
+
+    /// Runs `body`, turning SQLite's "busy" and "full" into errors that say what happened and
+    /// what to do (SQLite has rolled the transaction back by then).
+    func translatingSQLiteErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        {
+            throw StoreError.locked(path: path, waited: Self.busyTimeout)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw StoreError.diskFull(path: path)
+        }
     }
 
     public func close() throws { try queue.close() }

@@ -19,6 +19,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case recordDeleted(table: String, id: String)
         case corruptRow(table: String, id: String)
         case emptyRecord(table: String)
+        case locked(path: String, waited: Double)
+        case diskFull(path: String)
     }
 
     private let code: Code
@@ -50,6 +52,21 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         .init(code: .recordDeleted(table: table, id: id))
     }
     public static func emptyRecord(table: String) -> StoreError { .init(code: .emptyRecord(table: table)) }
+    /// Another process held the database's write lock for longer than the busy timeout.
+    public static func locked(path: String, waited: Double) -> StoreError {
+        .init(code: .locked(path: path, waited: waited))
+    }
+    /// The disk (or the database's size limit) is full; the transaction was rolled back.
+    public static func diskFull(path: String) -> StoreError { .init(code: .diskFull(path: path)) }
+
+    /// Whether the error passes when waited out: the file is locked, or the disk is full.
+    /// An edge answers it as "unavailable, try again later".
+    public var isTemporary: Bool {
+        switch code {
+        case .locked, .diskFull: true
+        default: false
+        }
+    }
     public static func corruptRow(table: String, id: String) -> StoreError {
         .init(code: .corruptRow(table: table, id: id))
     }
@@ -97,6 +114,11 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
             return "\(table) record \(id) is deleted"
         case .emptyRecord(let table):
             return "a new \(table) record needs at least one field with a value"
+        case .locked(let path, let waited):
+            return "\(path) is locked by another process (waited \(Int(waited)) s for it); nothing was written: "
+                + "close the other program using it (a second tiersync serve, a backup tool, sqlite3) and try again"
+        case .diskFull(let path):
+            return "the disk holding \(path) is full; nothing of this write was applied: free some space and try again"
         case .corruptRow(let table, let id):
             return "\(table) row \(id) is unreadable (bad id, field versions or log entry); the database may be damaged"
         }

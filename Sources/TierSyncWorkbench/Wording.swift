@@ -2,6 +2,7 @@ import Foundation
 import TierSyncClient
 import TierSyncDomain
 import TierSyncReports
+import TierSyncStore
 
 /// Chinese sentences for the refusals a clerk can meet on a page. Field issues have their
 /// own wording (`FieldIssue.chinese`); this covers the rest, and says what to do next. The
@@ -10,6 +11,7 @@ enum Wording {
     static func chinese(_ error: any Error) -> String {
         guard let error = error as? DomainError else {
             if error is ReportError { return "报表参数有误：请检查日期（年-月-日）和天数后重试。" }
+            if let error = error as? StoreError, error.isTemporary { return storage("\(error)") }
             return "出错了，操作未完成。请稍后重试；如仍出错，请把本页截图发给上级管理员。"
         }
         if let issue = error.issues.first {
@@ -36,8 +38,17 @@ enum Wording {
         "stock movement": "这种出入库操作", "org": "这个单位", "report": "这张报表", "stock event": "这条出入库记录",
     ]
 
+    /// A locked database file or a full disk, here or at the parent: nothing was written.
+    static func storage(_ text: String) -> String {
+        if text.contains("is full") { return "磁盘已满，本次操作未写入任何内容。请清理磁盘空间后重试，已录入的数据不受影响。" }
+        return "数据库文件正被其他程序占用（如另一个 TierSync 或备份软件），本次操作未写入。请关闭该程序后重试。"
+    }
+
     /// A sync failure as the sync page shows it: what happened and that nothing was lost.
     static func chinese(syncError text: String) -> String {
+        if text.contains("is full") || text.contains("is locked by another process") {
+            return "上级节点暂时无法写入（" + storage(text) + "）本地修改已保留，稍后会自动重试。"
+        }
         if text.contains("unreachable") {
             return "无法连接上级节点（网络中断或对方未开机）。本地修改已保留在待上传队列中，恢复联网后会自动补传。"
         }

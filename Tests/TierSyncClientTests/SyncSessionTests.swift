@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import Testing
@@ -89,6 +90,31 @@ import TierSyncStore
         #expect(summary.pushed < 3_000)  // the first page was not sent again
         #expect(try city.list(.contact).count == 1_000)
         #expect(try county.syncStatus().waiting == 0)
+    }
+
+    @Test(
+        "a hub whose disk is full refuses the push with 503 saying so, applies none of it, and takes it all once there is room"
+    )
+    func hubDiskFull() async throws {
+        defer { server.cancel() }
+        let transport = FlakyTransport()
+        let county = try await joinCounty(transport)
+        try contacts(county, 600)
+        let logBefore = try city.store.lastSequence()
+        let pages = try city.store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+        // SQLite's size limit on the hub's connection: the same SQLITE_FULL as a full disk.
+        try city.store.read { db in try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)") }
+        let error = await #expect(throws: ClientError.self) {
+            _ = try await SyncSession(node: county, transport: transport).run()
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("is full"), "\(String(describing: error))")
+        #expect(try city.store.lastSequence() == logBefore, "nothing half-applied")
+        #expect(try county.syncStatus().waiting == 1_800)
+        try city.store.read { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        let summary = try await SyncSession(node: county, transport: transport).run()
+        #expect(summary.pushed == 1_800)
+        #expect(try city.list(.contact).count == 600)
+        #expect(try city.store.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
     }
 
     /// The city's own records of the county's scope.
