@@ -57,6 +57,7 @@ let package = Package(
                 .embedInCode("0008_people.sql"),
                 .embedInCode("0009_procedures.sql"),
                 .embedInCode("0010_sharing.sql"),
+                .embedInCode("0011_epochs.sql"),
             ]
         ),
         .target(

@@ -15,6 +15,7 @@ public enum SchemaFiles {
         ("0008_people", text(PackageResources._008_people_sql)),
         ("0009_procedures", text(PackageResources._009_procedures_sql)),
         ("0010_sharing", text(PackageResources._010_sharing_sql)),
+        ("0011_epochs", text(PackageResources._011_epochs_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -54,6 +54,7 @@ public struct SyncSession: Sendable {
     public func run(progress: (Progress) -> Void = { _ in }) async throws -> Summary {
         var summary = Summary()
         do {
+            try await reconcile()
             try await push(into: &summary, progress: progress)
             try await pull(into: &summary, progress: progress)
             try node.recordSync(error: nil, counts: summary.counts)
@@ -62,6 +63,13 @@ public struct SyncSession: Sendable {
             throw error
         }
         return summary
+    }
+
+    /// Compares checkpoints with the parent before anything moves (see `TierSyncNode.reconcile`).
+    func reconcile() async throws {
+        let sentAt = node.store.wallClock.nowMilliseconds()
+        let status = try await client.status()
+        try node.reconcile(with: status, sentAt: sentAt, receivedAt: node.store.wallClock.nowMilliseconds())
     }
 
     func push(into summary: inout Summary, progress: (Progress) -> Void) async throws {
@@ -74,11 +82,16 @@ public struct SyncSession: Sendable {
             }
             guard upTo > acked else { return }
             if !changes.isEmpty {
+                let sentAt = node.store.wallClock.nowMilliseconds()
                 let answer = try await client.push(
                     PushRequest(
                         changes: changes,
                         nodes: Dictionary(uniqueKeysWithValues: senders.map { ($0.key.rawValue, $0.value) }), upTo: upTo
                     ))
+                if let hubTime = answer.hubTime {
+                    try node.recordClockOffset(
+                        hubTime: hubTime, sentAt: sentAt, receivedAt: node.store.wallClock.nowMilliseconds())
+                }
                 summary.pushed += answer.applied
                 summary.conflicts += answer.conflicts
                 summary.refused += answer.refused

@@ -23,10 +23,15 @@ public struct SiteChrome: Sendable {
         public let conflicts: Int
         public let refused: Int
         let hasRefused: Bool
+        /// Said when this node's clock is wrong (the parent measured it), in Chinese.
+        public let clockWarning: String?
 
         public init(
-            link: String, linkLabel: String, lastSync: String?, ago: String?, waiting: Int, conflicts: Int, refused: Int
+            link: String, linkLabel: String, lastSync: String?, ago: String?, waiting: Int, conflicts: Int,
+            refused: Int,
+            clockWarning: String? = nil
         ) {
+            self.clockWarning = clockWarning
             (self.link, self.linkLabel, self.lastSync, self.ago) = (link, linkLabel, lastSync, ago)
             (self.waiting, self.conflicts, self.refused, self.hasRefused) = (waiting, conflicts, refused, refused > 0)
         }

@@ -109,7 +109,7 @@ extension TierSyncNode {
         directory: PeerDirectory
     ) throws -> ApplyReport {
         let screened = screenDecidedAbove(batch, nodes: [:], directory: directory)
-        var report = try writer.apply(screened.allowed, skewBound: skewBound, directory: directory)
+        var report = try writer.apply(screened.allowed, skewBound: peer.skewBound(skewBound), directory: directory)
         report.refused += screened.refused
         try noteArrivals(of: screened.allowed, from: peer, directory: directory, writer: &writer)
         return report

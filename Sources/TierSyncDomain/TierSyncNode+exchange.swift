@@ -10,6 +10,15 @@ extension TierSyncNode {
     public enum Peer: Sendable {
         case parent(OrgUnit), child(OrgUnit)
 
+        /// How far ahead of this node's clock the peer's stamps may be. A parent's clock is
+        /// the reference below it: a node whose own clock is behind must still take its
+        /// parent's changes (its hybrid clock then moves up to theirs). A child ahead by more
+        /// than `bound` is refused, so that one wrong clock cannot drag the levels above along.
+        func skewBound(_ bound: Int64) -> Int64 {
+            if case .parent = self { return .max }
+            return bound
+        }
+
         public var unit: OrgUnit {
             switch self {
             case .parent(let unit), .child(let unit): unit
@@ -156,7 +165,7 @@ extension TierSyncNode {
             let senders = try senders(nodes, from: peer, directory: directory)
             let screened = screenDecidedAbove(changes, nodes: senders, directory: directory)
             var report = try writer.apply(
-                screened.allowed, nodes: senders, skewBound: skewBound, directory: directory)
+                screened.allowed, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory)
             report.refused += screened.refused
             try noteArrivals(of: screened.allowed, from: peer, directory: directory, writer: &writer)
             try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)

@@ -97,6 +97,8 @@ extension TierSyncNode {
         /// When the latest attempt ended, and whether it reached the parent and completed.
         public let lastAttempt: String?
         public let lastAttemptOK: Bool?
+        /// This node's clock against its parent's at the last contact, once measured.
+        public let clockOffset: ClockOffset?
     }
 
     public func syncStatus() throws -> SyncStatus {
@@ -110,6 +112,7 @@ extension TierSyncNode {
             node: store.node.id.rawValue, org: org.code, parent: link.map { "\($0.url) (\($0.org))" },
             lastSync: link?.lastSync,
             lastError: link?.lastError, waiting: waiting, openConflicts: try conflicts().count,
-            refused: latest?.refused ?? 0, lastAttempt: latest?.at, lastAttemptOK: latest?.ok)
+            refused: latest?.refused ?? 0, lastAttempt: latest?.at, lastAttemptOK: latest?.ok,
+            clockOffset: link?.clockOffsetMs.map(ClockOffset.init(milliseconds:)))
     }
 }

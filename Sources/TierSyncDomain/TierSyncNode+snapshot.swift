@@ -72,7 +72,7 @@ extension TierSyncNode {
             }
             let senders = try senders(nodes, from: peer, directory: directory)
             let report = try writer.insert(
-                snapshot: records, nodes: senders, skewBound: skewBound, directory: directory)
+                snapshot: records, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory)
             for record in records where Self.arrivalsFromAbove.contains(record.table) {
                 try noteReceipt(
                     table: record.table, record: record.id, org: record.org, event: "arrived", directory: directory,

@@ -58,7 +58,7 @@ struct HubRoutes: Sendable {
             return PushResponse(
                 acked: body.upTo, applied: report.applied, alreadyKnown: report.alreadyKnown,
                 conflicts: report.conflicts,
-                refused: report.refused.map(\.description))
+                refused: report.refused.map(\.description), hubTime: node.store.wallClock.nowMilliseconds())
         }
     }
 
@@ -109,10 +109,12 @@ struct HubRoutes: Sendable {
         try await respond {
             let child = try await authenticate(request)
             return try await blocking {
-                StatusResponse(
+                let epoch = try node.store.currentEpoch()
+                return StatusResponse(
                     protocolVersion: SyncProtocol.version, node: node.store.node.id.rawValue, org: node.org.code,
                     lastSequence: try node.store.lastSequence(),
-                    receivedFromYou: try node.cursor(for: child.org).receivedSeq)
+                    receivedFromYou: try node.cursor(for: child.org).receivedSeq,
+                    epoch: epoch.id, epochSince: epoch.sinceSeq, hubTime: node.store.wallClock.nowMilliseconds())
             }
         }
     }

@@ -55,7 +55,13 @@ public struct PushResponse: Codable, Sendable {
     public var alreadyKnown: Int
     public var conflicts: Int
     public var refused: [String]
-    public init(acked: Int64, applied: Int, alreadyKnown: Int, conflicts: Int, refused: [String]) {
+    /// The hub's clock when it answered (milliseconds since 1970), so that a child whose
+    /// changes were refused for a wrong clock learns by how much it is off.
+    public var hubTime: Int64?
+    public init(
+        acked: Int64, applied: Int, alreadyKnown: Int, conflicts: Int, refused: [String], hubTime: Int64? = nil
+    ) {
+        self.hubTime = hubTime
         self.acked = acked
         self.applied = applied
         self.alreadyKnown = alreadyKnown
@@ -114,7 +120,17 @@ public struct StatusResponse: Codable, Sendable {
     public var lastSequence: Int64
     /// The caller's log position the hub has applied.
     public var receivedFromYou: Int64
-    public init(protocolVersion: Int, node: String, org: String, lastSequence: Int64, receivedFromYou: Int64) {
+    /// The epoch of the hub's log (`LogEpoch`): another one than the caller saw last means the
+    /// hub was restored from a backup, and its log positions after `epochSince` are new.
+    public var epoch: String?
+    public var epochSince: Int64?
+    /// The hub's clock when it answered (milliseconds since 1970).
+    public var hubTime: Int64?
+    public init(
+        protocolVersion: Int, node: String, org: String, lastSequence: Int64, receivedFromYou: Int64,
+        epoch: String? = nil, epochSince: Int64? = nil, hubTime: Int64? = nil
+    ) {
+        (self.epoch, self.epochSince, self.hubTime) = (epoch, epochSince, hubTime)
         self.protocolVersion = protocolVersion
         self.node = node
         self.org = org

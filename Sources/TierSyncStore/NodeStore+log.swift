@@ -8,6 +8,11 @@ extension NodeStore {
         try read { db in try lastSequence(db: db) }
     }
 
+    /// The epoch the log is in now (see `LogEpoch`).
+    public func currentEpoch() throws -> LogEpoch {
+        try read { db in try LogEpoch.current(db) }
+    }
+
     /// The log's newest sequence number, read in `db` (a caller's transaction).
     public func lastSequence(db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0

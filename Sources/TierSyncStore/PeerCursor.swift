@@ -16,10 +16,12 @@ public struct PeerCursor: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var snapshotPosition: Int64?
     /// While a snapshot from this peer is under way: the last record applied (`table/id`).
     public var snapshotAfter: String?
+    /// The epoch of the peer's log `receivedSeq` counts in (`LogEpoch`), once known.
+    public var epoch: String?
 
     enum CodingKeys: String, CodingKey {
         case org, node, receivedSeq = "received_seq", ackedSeq = "acked_seq", lastContact = "last_contact"
-        case snapshotPosition = "snapshot_position", snapshotAfter = "snapshot_after"
+        case snapshotPosition = "snapshot_position", snapshotAfter = "snapshot_after", epoch
     }
 
     public init(

@@ -20,6 +20,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case corruptRow(table: String, id: String)
         case emptyRecord(table: String)
         case locked(path: String, waited: Double)
+        case cannotCopy(path: String, reason: String)
         case diskFull(path: String)
     }
 
@@ -55,6 +56,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     /// Another process held the database's write lock for longer than the busy timeout.
     public static func locked(path: String, waited: Double) -> StoreError {
         .init(code: .locked(path: path, waited: waited))
+    }
+    /// A backup could not be written to `path`.
+    public static func cannotCopy(path: String, reason: String) -> StoreError {
+        .init(code: .cannotCopy(path: path, reason: reason))
     }
     /// The disk (or the database's size limit) is full; the transaction was rolled back.
     public static func diskFull(path: String) -> StoreError { .init(code: .diskFull(path: path)) }
@@ -117,6 +122,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .locked(let path, let waited):
             return "\(path) is locked by another process (waited \(Int(waited)) s for it); nothing was written: "
                 + "close the other program using it (a second tiersync serve, a backup tool, sqlite3) and try again"
+        case .cannotCopy(let path, let reason):
+            return "cannot write the backup \(path): \(reason)"
         case .diskFull(let path):
             return "the disk holding \(path) is full; nothing of this write was applied: free some space and try again"
         case .corruptRow(let table, let id):

@@ -59,10 +59,12 @@ public struct ParentLink: Codable, Sendable, Hashable, FetchableRecord, Persista
     public var joinedAt: String
     public var lastSync: String?
     public var lastError: String?
+    /// This node's clock minus the parent's, in milliseconds, at the last contact.
+    public var clockOffsetMs: Int64?
 
     enum CodingKeys: String, CodingKey {
         case oneRow = "one_row", url, org, node, credential, joinedAt = "joined_at", lastSync = "last_sync",
-            lastError = "last_error"
+            lastError = "last_error", clockOffsetMs = "clock_offset_ms"
     }
 
     public init(url: String, org: String, node: String, credential: String, joinedAt: String) {

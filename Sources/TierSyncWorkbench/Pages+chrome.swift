@@ -39,7 +39,10 @@ extension Pages {
         return SiteChrome.StatusBar(
             link: link, linkLabel: label, lastSync: status.lastSync.map { ChinaTime.display($0) },
             ago: status.lastSync.map { ChinaTime.ago($0, now: node.store.wallClock.nowMilliseconds()) },
-            waiting: status.waiting, conflicts: status.openConflicts, refused: status.refused)
+            waiting: status.waiting, conflicts: status.openConflicts, refused: status.refused,
+            clockWarning: status.clockOffset.flatMap {
+                $0.isWrong ? "本机时钟有误：\($0.chinese)。请校准电脑的日期和时间，否则录入的内容会被上级拒收。" : nil
+            })
     }
 }
 

@@ -135,6 +135,12 @@ struct StatusCommand: ParsableCommand {
         if let error = status.lastError { Output.line("last error:     \(error)") }
         Output.line("waiting:        \(status.waiting) change\(status.waiting == 1 ? "" : "s") to push")
         Output.line("open conflicts: \(status.openConflicts)")
+        if let offset = status.clockOffset {
+            Output.line(
+                offset.isWrong
+                    ? "clock:          WRONG, \(offset.english): set this computer's date and time (changes stamped over a day ahead are refused)"
+                    : "clock:          ok (\(offset.english))")
+        }
     }
 }
 

@@ -82,7 +82,7 @@ import TierSyncStore
         let transport = FlakyTransport()
         let county = try await joinCounty(transport)
         try contacts(county, 1_000)  // 3,000 changes: two pages of 2,000
-        transport.failNext([2])
+        transport.failNext([3])  // the status check, the first push page, then the second is lost
         await #expect(throws: ClientError.self) { _ = try await SyncSession(node: county, transport: transport).run() }
         #expect(try city.list(.contact).count > 0 && city.list(.contact).count < 1_000)
         #expect(try county.syncStatus().waiting > 0 && county.syncStatus().lastError != nil)
@@ -117,6 +117,47 @@ import TierSyncStore
         #expect(try city.store.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
     }
 
+    /// The machine's clock set wrong by `offset` milliseconds.
+    struct SkewedClock: WallClock {
+        let offset: Int64
+        func nowMilliseconds() -> Int64 { SystemWallClock().nowMilliseconds() + offset }
+    }
+
+    static let year: Int64 = 365 * 86_400_000
+
+    @Test(
+        "a node a year ahead has its changes refused naming the skew, and its status says its clock is wrong and by how much"
+    )
+    func clockAhead() async throws {
+        defer { server.cancel() }
+        let transport = FlakyTransport()
+        let path = try await joinCounty(transport).store.path
+        let county = try TierSyncNode.open(path: path, wallClock: SkewedClock(offset: Self.year))
+        try contacts(county, 1)
+        let summary = try await SyncSession(node: county, transport: transport).run()
+        #expect(summary.refused.count == 3 && summary.refused.allSatisfy { $0.contains("ahead of this node's clock") })
+        #expect(try city.list(.contact).isEmpty)
+        let offset = try #require(try county.syncStatus().clockOffset)
+        #expect(offset.isWrong && abs(offset.milliseconds - Self.year) < 60_000, "\(offset)")
+        #expect(offset.english == "365 days ahead of the parent's" && offset.chinese == "比上级快 365 天")
+    }
+
+    @Test("a node a year behind is accepted, and its edit made on top of the city's wins though its stamp is older")
+    func clockBehind() async throws {
+        defer { server.cancel() }
+        let transport = FlakyTransport()
+        let path = try await joinCounty(transport).store.path
+        try cityContacts(1)
+        let record = try #require(try city.list(.contact).first)
+        let county = try TierSyncNode.open(path: path, wallClock: SkewedClock(offset: -Self.year))
+        _ = try await SyncSession(node: county, transport: transport).run()
+        try county.set(.contact, id: record.id.rawValue, values: ["phone": "13900000099"])
+        let summary = try await SyncSession(node: county, transport: transport).run()
+        #expect(summary.refused.isEmpty && summary.conflicts == 0)
+        #expect(try city.show(.contact, id: record.id.rawValue)["phone"] == .text("13900000099"))
+        #expect(try county.syncStatus().clockOffset?.chinese == "比上级慢 365 天")
+    }
+
     /// The city's own records of the county's scope.
     func cityContacts(_ count: Int) throws {
         try city.store.write { writer in
@@ -134,7 +175,7 @@ import TierSyncStore
         defer { server.cancel() }
         try cityContacts(12_000)  // snapshot pages of 5,000, 5,000 and 2,000 records
         let transport = FlakyTransport()
-        transport.failNext([3])  // enroll, the first snapshot page, then the second page is lost
+        transport.failNext([4])  // enroll, the status check, the first snapshot page, then the second is lost
         await #expect(throws: ClientError.self) { _ = try await joinCounty(transport) }
         let county = try TierSyncNode.open(path: directory.appendingPathComponent("county.db").path)
         #expect(try county.list(.contact).count == 5_000)
@@ -152,7 +193,7 @@ import TierSyncStore
         let transport = FlakyTransport()
         let county = try await joinCounty(transport)
         try cityContacts(1_500)  // 4,500 changes: pages of 2,000, 2,000 and 500
-        transport.failNext([2])  // the first pull page, then the second is lost
+        transport.failNext([3])  // the status check, the first pull page, then the second is lost
         await #expect(throws: ClientError.self) { _ = try await SyncSession(node: county, transport: transport).run() }
         let partial = try county.list(.contact).count
         #expect(partial > 0 && partial < 1_500)

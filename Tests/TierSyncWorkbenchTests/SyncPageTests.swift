@@ -58,3 +58,21 @@ import TierSyncDomain
         #expect(broken.status == 400, "an empty boundary is refused, not a crash")
     }
 }
+
+/// The status bar on every page: a clock the parent found wrong is named, with how far off.
+@Suite struct StatusBarTests {
+    @Test("a node whose clock the parent measured a year ahead says so on every page, in Chinese")
+    func wrongClock() async throws {
+        let site = try await LiveSite()
+        defer { site.stop() }
+        try site.node.link(
+            to: "http://127.0.0.1:9", org: "520200", node: "00000000000000ee", credential: "00000000000000ee.x")
+        let session = try #require(try await site.signIn("admin"))
+        let now = site.node.store.wallClock.nowMilliseconds()
+        try site.node.recordClockOffset(hubTime: now - 31_536_000_000, sentAt: now, receivedAt: now)
+        let page = try await site.get("/records", session: session)
+        #expect(page.body.contains("本机时钟有误：比上级快 365 天"), "\(page.body.prefix(2000))")
+        try site.node.recordClockOffset(hubTime: now - 3_000, sentAt: now, receivedAt: now)
+        #expect(!(try await site.get("/records", session: session)).body.contains("本机时钟有误"))
+    }
+}
