@@ -20,7 +20,7 @@ struct TierSyncCommand: AsyncParsableCommand {
             RecordCommand<DrillKind>.self, ReportCommand.self, RecordCommand<TaskKind>.self,
             RecordCommand<DirectiveKind>.self, RecordCommand<ExtensionKind>.self, PeriodsCommand.self,
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, BackupCommand.self,
-            RestoreCommand.self, OrgsCommand.self,
+            RestoreCommand.self, DoctorCommand.self, OrgsCommand.self,
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
             SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,
             UserCommand.self, ApproveCommand.self, UnapproveCommand.self, ApprovalRuleCommand.self,
@@ -46,6 +46,8 @@ struct TierSyncCommand: AsyncParsableCommand {
             // one line on stderr, as scripts expect.
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
+            // A command that has said everything itself (doctor's findings) exits quietly.
+            if error is ExitCode { Foundation.exit(code.rawValue) }
             let message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
             let hint = code == .validationFailure ? " (see --help for usage)" : ""
             FileHandle.standardError.write(Data("Error: \(message)\(hint)\n".utf8))
