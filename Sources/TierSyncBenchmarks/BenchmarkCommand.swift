@@ -15,7 +15,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
         subcommands: [
             LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
-            Import.self,
+            Import.self, CutLink.self,
         ])
 
     static func main() async {
@@ -137,6 +137,27 @@ extension BenchmarkCommand {
             try await withTemporaryDirectory { directory in
                 let benchmark = ListPageBenchmark(contacts: contacts, requests: requests, directory: directory)
                 benchmark.print(try await benchmark.run())
+            }
+        }
+    }
+
+    struct CutLink: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cut-link",
+            abstract: "Bytes sent again when a slow link cuts connections, against a clean sync.")
+        @Option(help: "Contacts the county pushes (the city adds half as many to pull).") var contacts = 3_000
+        @Option(help: "Fraction of connections cut.") var cutRate = 0.3
+        @Option(help: "Delay of every chunk, in seconds.") var latency = 0.3
+        @Option(help: "The first proxy seed; each cut trial takes the next.") var seed = 1
+        @Option(help: "Cut syncs to run, one per seed.") var trials = 5
+        @Option(help: "The link proxy script.") var proxy = "Tests/Links/faulty_link.py"
+
+        func run() async throws {
+            try await withTemporaryDirectory { directory in
+                let benchmark = CutLinkBenchmark(
+                    contacts: contacts, cutRate: cutRate, latency: latency, seed: seed, script: proxy,
+                    directory: directory)
+                benchmark.print(try await benchmark.run(trials: trials))
             }
         }
     }

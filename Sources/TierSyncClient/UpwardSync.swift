@@ -36,6 +36,10 @@ public struct UpwardSync: Service {
         }
     }
 
+    /// The longest wait between retries of a parent that does not answer: a township's link
+    /// that comes back is used within a minute.
+    static let longestWait: Double = 60
+
     private func loop() async throws {
         var failures = 0
         var random = SystemRandomNumberGenerator()
@@ -67,7 +71,8 @@ public struct UpwardSync: Service {
                     let transient = (error as? ClientError)?.isTransient ?? true
                     let wait =
                         transient
-                        ? Backoff(base: min(interval, 2)).delay(afterFailures: failures, using: &random) : interval
+                        ? Backoff(base: min(interval, 2), cap: Self.longestWait).delay(
+                            afterFailures: failures, using: &random) : interval
                     nextSync = ContinuousClock.now + .milliseconds(Int64(wait * 1000))
                     logger.warning(
                         "sync with parent failed; retrying",
