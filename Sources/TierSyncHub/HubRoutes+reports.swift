@@ -73,6 +73,19 @@ extension HubRoutes {
     /// The subtree the caller may read: an operator's, from `Authorization: Bearer op-…`
     /// (scripts), or a signed-in person's, from the site's session cookie (the dashboard's
     /// CSV links).
+    /// `GET /metrics`: Prometheus's text format, for an operator credential or session.
+    func metrics(_ request: Request) async throws -> Response {
+        do {
+            _ = try await authenticateReader(request)
+            let text = try await blocking { [metrics, node] in try metrics.render(node: node) }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        } catch {
+            throw HubError(error)
+        }
+    }
+
     func authenticateReader(_ request: Request) async throws -> OrgUnit {
         if let credential = Self.bearerCredential(request) {
             return try await blocking { try node.authenticateOperator(credential: credential).scope }

@@ -14,6 +14,7 @@ struct HubRoutes: Sendable {
     let node: TierSyncNode
     let logger: Logger
     let idleLimit: Int64
+    let metrics: HubMetrics
 
     /// The most changes one pull page carries.
     static let pageLimit = 5_000
@@ -47,6 +48,8 @@ struct HubRoutes: Sendable {
                 try node.accept(
                     changes, from: try node.peer(child.org), peerNode: child.id, nodes: body.nodes, upTo: body.upTo)
             }
+            metrics.pushed.increment(by: Int64(report.applied))
+            metrics.applyDuration.record(ContinuousClock.now - started)
             logger.info(
                 "push applied",
                 metadata: [
@@ -75,6 +78,7 @@ struct HubRoutes: Sendable {
                 let (next, senders, last) = try node.pullPage(for: child, after: after, limit: limit) {
                     changes.append(WireChange($0))
                 }
+                metrics.pulled.increment(by: Int64(changes.count))
                 return PullPageCodec.encode(
                     PullResponse(
                         changes: changes,

@@ -27,13 +27,17 @@ public struct HubService: Sendable {
     /// person downloads (the dashboard's CSV links).
     let idleLimit: Int64
 
+    /// What `/metrics` shows; shared with the site's pages when they are served beside.
+    public let metrics: HubMetrics
+
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
-        logger: Logger = Logger(label: "tiersync.hub")
+        logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics()
     ) {
         self.node = node
         self.idleLimit = idleLimit
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,
@@ -45,6 +49,7 @@ public struct HubService: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: BodyLimitMiddleware(limits: Self.bodyLimits, otherwise: Self.smallBody))
         router.add(middleware: MethodNotAllowedMiddleware(routes: Self.routes.map { ($0.method, $0.path) }))
         register(on: router)
@@ -63,11 +68,12 @@ public struct HubService: Sendable {
         // Sync requests must speak this hub's protocol version; operators' reports are read
         // by people and scripts, with curl or a browser, and need no header.
         let sync = router.group().add(middleware: ProtocolVersionMiddleware())
-        let routes = HubRoutes(node: node, logger: logger, idleLimit: idleLimit)
         for route in Self.routes {
             let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in
-                try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
+                // The request's own logger: its lines carry `hb.request.id`.
+                let routes = HubRoutes(node: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics)
+                return try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
             }
             switch route.audience {
             case .nodes: sync.on(RouterPath(route.path), method: method, use: respond)
@@ -159,6 +165,7 @@ extension HubService {
         Route("GET", "/v1/snapshot", .nodes) { try await $0.snapshot($1) },
         Route("GET", "/v1/status", .nodes) { try await $0.status($1) },
         Route("GET", "/v1/reports/{kind}", .operators) { try await $0.report($1, kind: $2("kind")) },
+        Route("GET", "/metrics", .operators) { try await $0.metrics($1) },
     ]
 }
 

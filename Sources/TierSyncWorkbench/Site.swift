@@ -35,6 +35,8 @@ public struct Site: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
+        let hub = HubService(node: node, idleLimit: idleLimit, logger: logger)
+        router.add(middleware: RequestMetricsMiddleware(metrics: hub.metrics))
         let uploads = ["/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet]
         router.add(
             middleware: BodyLimitMiddleware(
@@ -42,7 +44,7 @@ public struct Site: Sendable {
         router.add(
             middleware: MethodNotAllowedMiddleware(
                 routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))
-        HubService(node: node, idleLimit: idleLimit, logger: logger).register(on: router)
+        hub.register(on: router)
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)
         for route in Self.routes {

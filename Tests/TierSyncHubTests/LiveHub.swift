@@ -12,7 +12,7 @@ final class LiveHub {
     let url: URL
     let server: Task<Void, any Error>
 
-    init() async throws {
+    init(logger: Logger? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tiersync-hub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,7 +20,7 @@ final class LiveHub {
         city = try TierSyncNode.create(
             path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: city, logger: silent).application(host: "127.0.0.1", port: 0) {
+        let app = HubService(node: city, logger: logger ?? silent).application(host: "127.0.0.1", port: 0) {
             continuation.yield($0)
         }
         server = Task { try await app.run() }

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Prometheus
+import TierSyncCore
+import TierSyncDomain
+
+/// What a node's server exposes at `/metrics`, in Prometheus's text format: requests by route
+/// and status, changes pushed by children and pulled by them, how long applying a push takes,
+/// and, read when scraped, each child's last contact, open conflicts, and the log's and the
+/// database's size.
+///
+/// ```swift
+/// let metrics = HubMetrics()
+/// metrics.pushed.increment(by: 120)
+/// String(decoding: try metrics.render(node: node), as: UTF8.self)   // "# TYPE tiersync_changes_pushed_total counter…"
+/// ```
+///
+/// One registry per server (not swift-metrics' process-wide bootstrap), so that tests may
+/// run several servers in one process.
+public final class HubMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    /// Changes children pushed that were applied here.
+    let pushed: Counter
+    /// Changes children pulled from here.
+    let pulled: Counter
+    /// How long applying one push page took, commit included.
+    let applyDuration: DurationHistogram
+
+    public init() {
+        pushed = registry.makeCounter(
+            name: "tiersync_changes_pushed_total", help: "Changes pushed by children and applied here.")
+        pulled = registry.makeCounter(name: "tiersync_changes_pulled_total", help: "Changes children pulled from here.")
+        applyDuration = registry.makeDurationHistogram(
+            name: "tiersync_apply_duration_seconds",
+            buckets: [
+                .milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+            ],
+            help: "Time to apply one push page in its transaction.")
+    }
+
+    /// Counts a request answered with `status` by the route `route` (its template, so that
+    /// ids do not make a series each).
+    func request(route: String, status: Int) {
+        registry.makeCounter(
+            name: "tiersync_http_requests_total", labels: [("route", route), ("status", String(status))],
+            help: "HTTP requests by route and status."
+        ).increment()
+    }
+
+    /// The metrics as Prometheus reads them, the node's gauges read now.
+    func render(node: TierSyncNode) throws -> [UInt8] {
+        let open = try node.conflicts().count
+        let now = node.store.wallClock.nowMilliseconds()
+        let (children, logEntries, pages, pageSize) = try node.store.read { db in
+            (
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.id, c.org, coalesce(p.last_contact, c.last_contact) FROM child_node c
+                        LEFT JOIN peer_cursor p ON p.org = c.org WHERE c.revoked_at IS NULL
+                        """),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? 0,
+                try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            )
+        }
+        for child in children {
+            let contact = (child[2] as String?).flatMap(ISOTimestamp.milliseconds(from:))
+            registry.makeGauge(
+                name: "tiersync_child_last_contact_seconds", labels: [("node", child[0]), ("org", child[1])],
+                help: "Seconds since each child's last contact (-1: never)."
+            ).set(contact.map { Double(now - $0) / 1000 } ?? -1)
+        }
+        registry.makeGauge(name: "tiersync_open_conflicts", help: "Conflicts waiting for a person.").set(Double(open))
+        registry.makeGauge(name: "tiersync_log_entries", help: "Entries in the change log.").set(Double(logEntries))
+        let wal =
+            (try? FileManager.default.attributesOfItem(atPath: node.store.path + "-wal")[.size] as? NSNumber)?
+            .intValue ?? 0
+        registry.makeGauge(name: "tiersync_database_bytes", help: "The database file and its WAL, in bytes.")
+            .set(Double(pages * pageSize + wal))
+        return registry.emitToBuffer()
+    }
+}
