@@ -15,7 +15,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
         subcommands: [
             LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
-            Import.self, CutLink.self,
+            Import.self, CutLink.self, Soak.self,
         ])
 
     static func main() async {
@@ -89,6 +89,22 @@ extension BenchmarkCommand {
         func run() async throws {
             try await withTemporaryDirectory { directory in
                 let benchmark = FanInBenchmark(clients: clients, changes: changes, directory: directory)
+                benchmark.print(try await benchmark.run())
+            }
+        }
+    }
+
+    struct Soak: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "soak", abstract: "Township clients syncing without pause against one county hub; its memory.")
+        @Option(help: "Simulated township clients.") var clients = 1_000
+        @Option(help: "How long, in seconds.") var seconds = 600
+        @Option(help: "Changes per push.") var changes = 20
+
+        func run() async throws {
+            try await withTemporaryDirectory { directory in
+                let benchmark = SoakBenchmark(
+                    clients: clients, seconds: seconds, changes: changes, directory: directory)
                 benchmark.print(try await benchmark.run())
             }
         }

@@ -105,6 +105,8 @@ struct LocalWriteBenchmark {
         configuration.journalMode = .wal
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
+        // The same durability as a node's (NodeStore.openQueue): a commit is synced when it returns.
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try queue.write { db in
             try db.execute(
                 sql: "CREATE TABLE contact (id TEXT NOT NULL PRIMARY KEY, org TEXT NOT NULL, versions TEXT, "

@@ -29,7 +29,7 @@ struct RawConnection: Sendable {
             }
         }
         guard connected == 0 else { throw RawConnectionError(what: "connect", code: errno) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -46,8 +46,8 @@ struct RawConnection: Sendable {
         }
     }
 
-    /// Everything the server sends until it closes the connection (or 5 s pass, or the
-    /// connection is reset), and whether it closed.
+    /// Everything the server sends until it closes the connection (or 30 s pass without a
+    /// byte, or the connection is reset), and whether it closed.
     func readToEnd() -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -58,7 +58,7 @@ struct RawConnection: Sendable {
                 continue
             }
             // 0: closed; ECONNRESET: closed with unread input (what the server meant);
-            // EAGAIN: the 5 s timeout, the server left the connection hanging.
+            // EAGAIN: the 30 s timeout, the server left the connection hanging.
             let closed = count == 0 || errno == ECONNRESET
             return (String(decoding: received, as: UTF8.self), closed)
         }

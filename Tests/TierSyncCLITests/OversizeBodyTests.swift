@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// Bodies over a path's limit, sent over a plain socket to `tiersync serve` in its own
+/// process (so that the test's own load cannot slow the server): answered 413 at once, the
+/// rest not read, the connection closed.
+@Suite(.serialized) struct OversizeBodyTests {
+    let scratch: Scratch
+    let hub: HubProcess
+    let port: Int
+    let credential: String
+
+    init() throws {
+        scratch = try Scratch()
+        let city = scratch.path("city.db"), county = scratch.path("county.db")
+        _ = try initNode(city, org: "520200")
+        hub = try HubProcess(db: city, scratch: scratch)
+        port = Int(hub.url.split(separator: ":").last!)!
+        try joinNode(county, hub: hub, parentDB: city, org: "520201")
+        credential = try SQLiteShell.run(county, "SELECT credential FROM parent_link")
+    }
+
+    func head(_ extra: String) -> String {
+        "POST /v1/push HTTP/1.1\r\nHost: x\r\nTierSync-Protocol: 1\r\nAuthorization: Bearer \(credential)\r\n" + extra
+    }
+
+    @Test("a head declaring a body over the limit is answered 413 at once and the connection closed")
+    func declaredOversize() async throws {
+        let (port, head) = (port, head("Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n"))
+        let started = ContinuousClock.now
+        let (answer, closed) = try await offPool {
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            try connection.send(head)
+            return connection.readToEnd()
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+        #expect(answer.contains("at most 33554432 bytes"), "\(answer)")
+        #expect(closed, "the connection was left open")
+        // No byte of the body was sent: a server that waited for it would never answer. (The
+        // bound is loose for a loaded CI machine; alone it answers in milliseconds.)
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test("a chunked body that grows over the limit is cut off with 413")
+    func chunkedOversize() async throws {
+        let (port, head) = (port, head("Transfer-Encoding: chunked\r\n\r\n"))
+        let (answer, closed) = try await offPool {
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            try connection.send(head)
+            let chunk = Array("100000\r\n".utf8) + [UInt8](repeating: 0x20, count: 0x100000) + Array("\r\n".utf8)
+            // Up to twice the limit (32 MiB), stopping as soon as the server stops reading.
+            for _ in 0..<64 {
+                do { try connection.send(chunk) } catch { break }
+            }
+            return connection.readToEnd()
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
+        #expect(closed)
+    }
+}
