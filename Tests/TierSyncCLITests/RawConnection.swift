@@ -46,6 +46,18 @@ struct RawConnection: Sendable {
         }
     }
 
+    /// What the server sends until the text holds `marker` (or it closes, or 30 s pass).
+    func read(until marker: String) -> String {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !String(decoding: received, as: UTF8.self).contains(marker) {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            received += buffer.prefix(count)
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// Everything the server sends until it closes the connection (or 30 s pass without a
     /// byte, or the connection is reset), and whether it closed.
     func readToEnd() -> (text: String, closed: Bool) {
