@@ -47,7 +47,9 @@ enum Wording {
     /// A sync failure as the sync page shows it: what happened and that nothing was lost.
     static func chinese(syncError text: String) -> String {
         if text.contains("is full") || text.contains("is locked by another process") {
-            return "上级节点暂时无法写入（" + storage(text) + "）本地修改已保留，稍后会自动重试。"
+            // The parent's refusal comes as an HTTP status; anything else happened here.
+            let whose = text.contains("HTTP 503") ? "上级节点" : "本机"
+            return "\(whose)暂时无法写入（" + storage(text) + "）本地修改已保留，稍后会自动重试。"
         }
         if text.contains("unreachable") {
             return "无法连接上级节点（网络中断或对方未开机）。本地修改已保留在待上传队列中，恢复联网后会自动补传。"
