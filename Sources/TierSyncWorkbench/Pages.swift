@@ -12,7 +12,8 @@ import TierSyncStore
 /// renders HTML; a refusal is a page in Chinese, never a stack trace or a JSON body.
 struct Pages: Sendable {
     let node: TierSyncNode
-    let logger: Logger
+    /// The request's logger (its lines carry `hb.request.id`), set per request by `Site`.
+    var logger: Logger
     let idleLimit: Int64
     /// True when the node has units below it, so that 汇总 has something to show.
     let hasSubtree: Bool

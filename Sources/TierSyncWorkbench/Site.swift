@@ -50,7 +50,9 @@ public struct Site: Sendable {
         for route in Self.routes {
             let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
             router.on(RouterPath(route.path), method: method) { request, context in
-                try await route.handler(pages, PageRequest(request: request, context: context))
+                var pages = pages
+                pages.logger = context.logger
+                return try await route.handler(pages, PageRequest(request: request, context: context))
             }
         }
         return HubService.application(
