@@ -96,15 +96,17 @@ extension BenchmarkCommand {
 
     struct Soak: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "soak", abstract: "Township clients syncing without pause against one county hub; its memory.")
+            commandName: "soak", abstract: "Township clients syncing continuously against one county hub; its memory.")
         @Option(help: "Simulated township clients.") var clients = 1_000
         @Option(help: "How long, in seconds.") var seconds = 600
         @Option(help: "Changes per push.") var changes = 20
+        @Option(help: "Seconds between a client's syncs, on average (a node's --sync-interval is 30).")
+        var interval = 30.0
 
         func run() async throws {
             try await withTemporaryDirectory { directory in
                 let benchmark = SoakBenchmark(
-                    clients: clients, seconds: seconds, changes: changes, directory: directory)
+                    clients: clients, seconds: seconds, changes: changes, interval: interval, directory: directory)
                 benchmark.print(try await benchmark.run())
             }
         }

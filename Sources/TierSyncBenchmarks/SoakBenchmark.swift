@@ -6,14 +6,17 @@ import TierSyncDomain
 import TierSyncProtocol
 import TierSyncStore
 
-/// Many townships syncing without pause against one county hub (`tiersync serve`, its own
+/// Many townships syncing continuously against one county hub (`tiersync serve`, its own
 /// process): each simulated township pushes a page of new changes, pulls from its cursor,
-/// waits a moment and starts again, for `seconds`. Reports errors and the hub's memory
+/// waits about `interval` seconds (a node's `--sync-interval` is 30) and starts again, for
+/// `seconds`. Reports errors and the hub's memory
 /// (resident set) over time: after warm-up it must stay flat.
 struct SoakBenchmark {
     let clients: Int
     let seconds: Int
     let changes: Int
+    /// Each client's pause between syncs: from half to one and a half times this, in seconds.
+    let interval: Double
     let directory: URL
 
     struct Result {
@@ -82,7 +85,8 @@ struct SoakBenchmark {
                             result.errors += 1
                             if result.firstError == nil { result.firstError = "\(error)" }
                         }
-                        try? await Task.sleep(for: .milliseconds(Int64(2_000 + random.next() % 3_000)))
+                        let pause = interval * (0.5 + Double(random.next() % 1_000) / 1_000)
+                        try? await Task.sleep(for: .milliseconds(Int64(pause * 1_000)))
                     }
                     return result
                 }
@@ -136,7 +140,7 @@ struct SoakBenchmark {
 
     func print(_ result: Result) {
         Swift.print(
-            "Soak: \(clients) township clients pushing \(changes) changes and pulling, every 2–5 s, for \(seconds) s, against one county hub\n"
+            "Soak: \(clients) township clients pushing \(changes) changes and pulling, every \(interval / 2)–\(interval * 1.5) s, for \(seconds) s, against one county hub\n"
         )
         Swift.print("| pushes | pulls | errors |")
         Swift.print("|---:|---:|---:|")
