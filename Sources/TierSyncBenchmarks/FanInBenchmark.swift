@@ -30,16 +30,7 @@ struct FanInBenchmark {
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let countyPath = directory.appendingPathComponent("county.db").path
         let county = try TierSyncNode.create(path: countyPath, org: "520201", logger: silent)
-        let townships = ["520201011", "520201014", "520201101", "520201102"]
-        var random = SplitMix64(seed: 9)
-        // Enroll every simulated client as the hub would (one code each).
-        var credentials: [(node: NodeID, org: String, credential: String)] = []
-        for i in 0..<clients {
-            let org = townships[i % townships.count]
-            let node = NodeID.random(using: &random)
-            let code = try county.issueEnrollment(for: org, hours: 1).code
-            credentials.append((node, org, try county.acceptEnrollment(code: code, node: node.rawValue).credential))
-        }
+        let credentials = try Self.enroll(clients, at: county, seed: 9)
         try county.store.close()
         let hub = try ServeProcess.start(db: countyPath, log: directory.appendingPathComponent("hub.log"))
         defer { hub.stop() }
@@ -106,6 +97,21 @@ struct FanInBenchmark {
                 + "\(String(format: "%.2f", result.p99)) | \(String(format: "%.2f", result.seconds)) | \(String(format: "%.0f", result.hubPeakMB)) |"
         )
         if let error = result.firstError { Swift.print("\nfirst error: \(error)") }
+    }
+
+    /// Enrolls `count` simulated township clients at the county hub `county`, as the hub would
+    /// (one code each), spread over four townships.
+    static func enroll(_ count: Int, at county: TierSyncNode, seed: UInt64) throws
+        -> [(node: NodeID, org: String, credential: String)]
+    {
+        let townships = ["520201011", "520201014", "520201101", "520201102"]
+        var random = SplitMix64(seed: seed)
+        return try (0..<count).map { i in
+            let org = townships[i % townships.count]
+            let node = NodeID.random(using: &random)
+            let code = try county.issueEnrollment(for: org, hours: 1).code
+            return (node, org, try county.acceptEnrollment(code: code, node: node.rawValue).credential)
+        }
     }
 
     static func seconds(_ duration: Duration) -> Double {

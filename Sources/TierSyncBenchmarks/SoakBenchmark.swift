@@ -34,15 +34,7 @@ struct SoakBenchmark {
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let countyPath = directory.appendingPathComponent("county.db").path
         let county = try TierSyncNode.create(path: countyPath, org: "520201", logger: silent)
-        let townships = ["520201011", "520201014", "520201101", "520201102"]
-        var random = SplitMix64(seed: 21)
-        var credentials: [(node: NodeID, org: String, credential: String)] = []
-        for i in 0..<clients {
-            let org = townships[i % townships.count]
-            let node = NodeID.random(using: &random)
-            let code = try county.issueEnrollment(for: org, hours: 1).code
-            credentials.append((node, org, try county.acceptEnrollment(code: code, node: node.rawValue).credential))
-        }
+        let credentials = try FanInBenchmark.enroll(clients, at: county, seed: 21)
         try county.store.close()
         let hub = try ServeProcess.start(db: countyPath, log: directory.appendingPathComponent("hub.log"))
         defer { hub.stop() }

@@ -123,7 +123,7 @@ public struct Doctor: Sendable {
         ]
         if let hubTime = status.hubTime {
             findings.append(
-                clock(ClockOffset(milliseconds: (sentAt + receivedAt) / 2 - hubTime), measured: "just now"))
+                clock(ClockOffset(sentAt: sentAt, receivedAt: receivedAt, hubTime: hubTime), measured: "just now"))
         }
         return findings
     }

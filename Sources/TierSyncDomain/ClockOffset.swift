@@ -13,6 +13,12 @@ public struct ClockOffset: Sendable, Equatable, Codable {
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
+    /// The offset measured by one exchange: this node's clock at the exchange's midpoint
+    /// (asked at `sentAt`, answered at `receivedAt`) minus the time the parent answered with.
+    public init(sentAt: Int64, receivedAt: Int64, hubTime: Int64) {
+        self.init(milliseconds: (sentAt + receivedAt) / 2 - hubTime)
+    }
+
     /// Whether the clock is off by more than `tolerance`: edits stamped by it are ordered
     /// wrongly against other nodes', and past a day ahead the parent refuses them.
     public var isWrong: Bool { abs(milliseconds) > Self.tolerance }

@@ -65,7 +65,7 @@ extension TierSyncNode {
             if status.epoch != nil { cursor.epoch = status.epoch }
             try cursor.save(writer.db)
             if let hubTime = status.hubTime {
-                outcome.clockOffset = (sentAt + receivedAt) / 2 - hubTime
+                outcome.clockOffset = ClockOffset(sentAt: sentAt, receivedAt: receivedAt, hubTime: hubTime).milliseconds
                 link.clockOffsetMs = outcome.clockOffset
                 try link.update(writer.db)
             }
@@ -77,7 +77,8 @@ extension TierSyncNode {
     public func recordClockOffset(hubTime: Int64, sentAt: Int64, receivedAt: Int64) throws {
         try store.write { writer in
             try writer.db.execute(
-                sql: "UPDATE parent_link SET clock_offset_ms = ?", arguments: [(sentAt + receivedAt) / 2 - hubTime])
+                sql: "UPDATE parent_link SET clock_offset_ms = ?",
+                arguments: [ClockOffset(sentAt: sentAt, receivedAt: receivedAt, hubTime: hubTime).milliseconds])
         }
     }
 

@@ -41,7 +41,9 @@ extension Pages {
             ago: status.lastSync.map { ChinaTime.ago($0, now: node.store.wallClock.nowMilliseconds()) },
             waiting: status.waiting, conflicts: status.openConflicts, refused: status.refused,
             clockWarning: status.clockOffset.flatMap {
-                $0.isWrong ? "本机时钟有误：\($0.chinese)。请校准电脑的日期和时间，否则录入的内容会被上级拒收。" : nil
+                guard $0.isWrong else { return nil }
+                let consequence = $0.milliseconds > 0 ? "否则录入的内容会被上级拒收" : "否则录入内容的先后顺序会出错"
+                return "本机时钟有误：\($0.chinese)。请校准电脑的日期和时间，\(consequence)。"
             })
     }
 }

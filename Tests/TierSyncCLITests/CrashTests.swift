@@ -58,7 +58,7 @@ import TierSyncStore
         var kills: [String: Int] = [:]
         var midSync = 0  // kills while the township's sync was still running
         for round in 0..<Self.kills {
-            created += try enter(levels.township, count: 50 + Int(random.next() % 150), from: created)
+            created += try enterContacts(levels.township, count: 50 + Int(random.next() % 150), from: created)
             if round % 5 == 4, let id = try someContact(levels.city, using: &random) {
                 let phone = "1380000\(String(format: "%04d", round))"
                 try edit(levels.city, id: id, phone: phone)
@@ -135,24 +135,6 @@ import TierSyncStore
                 try SQLiteShell.integer(db, "SELECT count(*) FROM conflict") == 0,
                 "a false conflict at \(db), \(context)")
         }
-    }
-
-    /// Enters `count` contacts at the township through the library, as offline entry would.
-    func enter(_ path: String, count: Int, from first: Int) throws -> Int {
-        let node = try TierSyncNode.open(path: path)
-        try node.store.write { writer in
-            var random = SystemRandomNumberGenerator()
-            for i in first..<(first + count) {
-                try writer.insert(
-                    table: "contact", id: RecordID.random(using: &random), org: node.org.code,
-                    fields: [
-                        "role": .text("liaison"), "name": .text("示例\(i)"),
-                        "phone": .text("139\(String(format: "%08d", i))"), "last_confirmed": .text("2026-11-29"),
-                    ])
-            }
-        }
-        try node.store.close()
-        return count
     }
 
     func someContact(_ path: String, using random: inout SplitMix64) throws -> String? {

@@ -21,7 +21,7 @@ import TierSyncStore
         try joinNode(county, hub: hub, parentDB: city, org: "520201")
         // Many offline entries at the county: several push pages.
         let records = 12_000
-        try fill(county, contacts: records)
+        try enterContacts(county, count: records)
         let sync = Process()
         sync.executableURL = try TierSyncProcess.binary.get()
         sync.arguments = ["sync", "--db", county]
@@ -45,23 +45,5 @@ import TierSyncStore
         #expect(logged == distinct && logged == records * 4)
         let status = try JSONValue.decode(try expectSuccess("status", "--db", county, "--json").stdout)
         #expect(status["waiting"]?.int == 0)
-    }
-
-    /// Enters `count` contacts at a node through the library (fast), as offline entry would.
-    func fill(_ path: String, contacts count: Int) throws {
-        let node = try TierSyncNode.open(path: path)
-        try node.store.write { writer in
-            var random = SystemRandomNumberGenerator()
-            for i in 0..<count {
-                try writer.insert(
-                    table: "contact", id: RecordID.random(using: &random), org: node.org.code,
-                    fields: [
-                        "role": .text("liaison"), "name": .text("示例\(i)"),
-                        "phone": .text("139\(String(format: "%08d", i))"),
-                        "last_confirmed": .text("2026-11-29"),
-                    ])
-            }
-        }
-        try node.store.close()
     }
 }

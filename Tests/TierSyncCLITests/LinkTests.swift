@@ -77,7 +77,7 @@ import TierSyncDomain
             return true
         }
         for batch in 0..<batches {
-            try enter(county, count: perBatch, from: batch * perBatch)
+            try enterContacts(county, count: perBatch, from: batch * perBatch)
             if batch == batches / 2 {
                 // Down for a minute: the watchdog waits, then the loop must pick up again.
                 link.down()
@@ -92,22 +92,5 @@ import TierSyncDomain
         let distinct = try SQLiteShell.integer(
             city, "SELECT count(*) FROM (SELECT DISTINCT record, field, hlc, node FROM change_log)")
         #expect(logged == distinct, "nothing applied twice")
-    }
-
-    /// Enters `count` contacts at the county while its server runs (another connection).
-    func enter(_ path: String, count: Int, from first: Int) throws {
-        let node = try TierSyncNode.open(path: path)
-        try node.store.write { writer in
-            var random = SystemRandomNumberGenerator()
-            for i in first..<(first + count) {
-                try writer.insert(
-                    table: "contact", id: RecordID.random(using: &random), org: node.org.code,
-                    fields: [
-                        "role": .text("liaison"), "name": .text("示例\(i)"),
-                        "phone": .text("139\(String(format: "%08d", i))"),
-                    ])
-            }
-        }
-        try node.store.close()
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TierSyncCore
+import TierSyncDomain
 
 /// A fresh temporary folder for one test, removed with everything in it when the test's
 /// suite instance goes away (swift-testing makes one instance per test).
@@ -246,4 +248,24 @@ struct RecordList: Decodable {
     static func decode(_ text: String) throws -> RecordList {
         try JSONDecoder().decode(RecordList.self, from: Data(text.utf8))
     }
+}
+
+/// Enters `count` contacts at the node `path` through the library (fast), as offline entry
+/// would, numbered from `first`; works while the node's server runs (another connection).
+@discardableResult
+func enterContacts(_ path: String, count: Int, from first: Int = 0) throws -> Int {
+    let node = try TierSyncNode.open(path: path)
+    try node.store.write { writer in
+        var random = SystemRandomNumberGenerator()
+        for i in first..<(first + count) {
+            try writer.insert(
+                table: "contact", id: RecordID.random(using: &random), org: node.org.code,
+                fields: [
+                    "role": .text("liaison"), "name": .text("示例\(i)"),
+                    "phone": .text("139\(String(format: "%08d", i))"), "last_confirmed": .text("2026-11-29"),
+                ])
+        }
+    }
+    try node.store.close()
+    return count
 }
