@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import TierSyncClient
 import TierSyncCore
@@ -100,11 +101,23 @@ struct FanInBenchmark {
     }
 
     /// Enrolls `count` simulated township clients at the county hub `county`, as the hub would
-    /// (one code each), spread over four townships.
-    static func enroll(_ count: Int, at county: TierSyncNode, seed: UInt64) throws
+    /// (one code each): spread over four of the county's townships, or, with `distinct`, each
+    /// a township of its own, added to the county's org tree as sample units (模拟乡镇0001…).
+    static func enroll(_ count: Int, at county: TierSyncNode, seed: UInt64, distinct: Bool = false) throws
         -> [(node: NodeID, org: String, credential: String)]
     {
-        let townships = ["520201011", "520201014", "520201101", "520201102"]
+        var townships = ["520201011", "520201014", "520201101", "520201102"]
+        if distinct {
+            townships = (1...count).map { String(format: "5202019%05d", $0) }
+            try county.store.write { writer in
+                for (index, code) in townships.enumerated() {
+                    try OrgUnit(
+                        code: code, parent: county.org.code, name: String(format: "模拟乡镇%04d", index + 1),
+                        level: .township, path: county.org.path + "/" + code, sample: true
+                    ).insert(writer.db)
+                }
+            }
+        }
         var random = SplitMix64(seed: seed)
         return try (0..<count).map { i in
             let org = townships[i % townships.count]

@@ -7,7 +7,7 @@ import TierSyncProtocol
 import TierSyncStore
 
 /// Many townships syncing continuously against one county hub (`tiersync serve`, its own
-/// process): each simulated township pushes a page of new changes, pulls from its cursor,
+/// process): each simulated township (a township of its own, as in the field) pushes a page of new changes, pulls from its cursor,
 /// waits about `interval` seconds (a node's `--sync-interval` is 30) and starts again, for
 /// `seconds`. Reports errors and the hub's memory
 /// (resident set) over time: after warm-up it must stay flat.
@@ -34,7 +34,7 @@ struct SoakBenchmark {
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let countyPath = directory.appendingPathComponent("county.db").path
         let county = try TierSyncNode.create(path: countyPath, org: "520201", logger: silent)
-        let credentials = try FanInBenchmark.enroll(clients, at: county, seed: 21)
+        let credentials = try FanInBenchmark.enroll(clients, at: county, seed: 21, distinct: true)
         try county.store.close()
         let hub = try ServeProcess.start(db: countyPath, log: directory.appendingPathComponent("hub.log"))
         defer { hub.stop() }

@@ -64,18 +64,21 @@ extension TierSyncNode {
         let directory = try PeerDirectory(db: db)
         var senders: [NodeID: String] = [:]
         var sent = 0
-        let upTo = try store.forEachChange(after: seq, db: db) { change in
-            guard sent < limit else { return false }
-            guard let nodeOrg = directory.org(ofNode: change.node) else { return true }
+        func inScope(_ change: FieldChange) throws -> Bool {
+            guard let nodeOrg = directory.org(ofNode: change.node) else { return false }
             switch peer {
             case .parent:
-                guard directory.org(nodeOrg, isWithin: org) else { return true }
+                return directory.org(nodeOrg, isWithin: org)
             case .child(let child):
-                guard !directory.org(nodeOrg, isWithin: child) else { return true }
-                guard try directory.org(change.org, isWithin: child) || shares(change, with: child, directory, db)
-                else { return true }
+                guard !directory.org(nodeOrg, isWithin: child) else { return false }
+                return try directory.org(change.org, isWithin: child) || shares(change, with: child, directory, db)
             }
-            senders[change.node] = nodeOrg
+        }
+        // A child receives only records owned in its line: in its subtree, or shared from above.
+        let line: String? = if case .child(let child) = peer { child.path } else { nil }
+        let upTo = try store.forEachChange(after: seq, db: db, line: line, where: inScope) { change in
+            guard sent < limit else { return false }
+            senders[change.node] = directory.org(ofNode: change.node)
             sent += 1
             try body(change)
             return true

@@ -29,18 +29,39 @@ extension NodeStore {
         try read { db in try forEachChange(after: seq, db: db, body) }
     }
 
-    /// `forEachChange(after:_:)` in `db`, a caller's read transaction.
+    /// `forEachChange(after:_:)` in `db`, a caller's read transaction, for the changes that
+    /// `include` lets through, of records owned in `line` when given.
+    ///
+    /// A hub's log is mostly other children's changes, so a child's page is narrowed twice
+    /// before a change is decoded in full and its record read (to know whether it is kept):
+    /// - `line`, the path of an org unit: only records owned by that unit, below it or above
+    ///   it (what it may receive), tested by SQLite as it walks the log;
+    /// - `include`, the exact scope check, which should be cheap.
     @discardableResult
-    public func forEachChange(after seq: Int64, db: Database, _ body: (FieldChange) throws -> Bool) throws -> Int64 {
+    public func forEachChange(
+        after seq: Int64, db: Database, line: String? = nil,
+        where include: (FieldChange) throws -> Bool = { _ in true },
+        _ body: (FieldChange) throws -> Bool
+    ) throws -> Int64 {
         var kept = KeptVersions(db: db, tables: tables)
-        var last = seq
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM change_log WHERE seq > ? ORDER BY seq", arguments: [seq])
+        var sql = "SELECT * FROM change_log WHERE seq > ?"
+        var arguments: StatementArguments = [seq]
+        if let line {
+            let above = line.split(separator: "/").dropLast().map(String.init)
+            sql += " AND (org IN (SELECT code FROM org_unit o WHERE \(OrgUnit.subtreeFilter("o")))"
+            sql += above.isEmpty ? ")" : " OR org IN (\(above.map { _ in "?" }.joined(separator: ","))))"
+            arguments += OrgUnit.subtreeArguments(line)
+            arguments += StatementArguments(above)
+        }
+        let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY seq", arguments: arguments)
         while let row = try rows.next() {
             let entry = try ChangeLogEntry(row: row)
-            if try kept.isKept(entry.change), try !body(entry.change) { break }
-            last = entry.seq
+            if try include(entry.change), try kept.isKept(entry.change), try !body(entry.change) {
+                return entry.seq - 1
+            }
         }
-        return last
+        // Everything to the log's end was looked at, the entries SQLite passed over too.
+        return max(seq, try lastSequence(db: db))
     }
 
     /// Drops superseded log entries: what any peer receives from any cursor stays the same
