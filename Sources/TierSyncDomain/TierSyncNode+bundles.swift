@@ -31,13 +31,13 @@ extension TierSyncNode {
             (try relation(to: peerOrg, db: db), try PeerCursor.find(db, org: peerOrg))
         }
         if case .child = peer { try requireBootstrapped() }
-        let upTo = try store.lastSequence()
+        let (upTo, epoch) = try store.read { db in (try store.lastSequence(db: db), try LogEpoch.current(db)) }
         let writer = try BundleWriter(
             path: path,
             header: BundleHeader(
                 fromNode: store.node.id.rawValue, fromOrg: org.code, toOrg: peerOrg,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()), upTo: upTo,
-                ack: cursor.receivedSeq))
+                ack: cursor.receivedSeq, epoch: epoch.id, epochSince: epoch.sinceSeq))
         var senders: [NodeID: String]
         if case .child(let child) = peer {
             if cursor.ackedSeq == 0 {
@@ -96,8 +96,9 @@ extension TierSyncNode {
                 }
             }
             report.add(try apply(batch, from: peer, writer: &writer, skewBound: skewBound, directory: directory))
+            let acknowledged = try reconcile(with: header, from: peer, db: writer.db)
             try recordContact(
-                with: peer, node: header.fromNode, received: header.upTo, acknowledged: header.ack, db: writer.db)
+                with: peer, node: header.fromNode, received: header.upTo, acknowledged: acknowledged, db: writer.db)
             return report
         }
         return BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)

@@ -34,16 +34,7 @@ extension TierSyncNode {
             var cursor = try PeerCursor.find(writer.db, org: link.org)
             var outcome = Reconciliation()
             let last = try store.lastSequence(db: writer.db)
-            // A node restored with `tiersync restore` starts a `restore` epoch and a new node
-            // id: the parent's cursor may then be ahead of its log, harmlessly.
-            let restored = try LogEpoch.current(writer.db).reason == "restore"
-            guard status.receivedFromYou <= last || restored else {
-                throw DomainError.procedure(
-                    "the parent has received this node's log up to \(status.receivedFromYou), but this file's log ends at \(last): it was copied back from an older backup. Run `tiersync restore --db \(store.path) --from \(store.path)` before syncing, so that new edits get a new node id",
-                    chinese:
-                        "上级已收到本节点第 \(status.receivedFromYou) 条变更，而本机数据只到第 \(last) 条：数据库文件是从旧备份直接拷回的。请先运行 tiersync restore 恢复后再同步。",
-                    forbidden: false)
-            }
+            try requireNotCopiedBack(peerHas: status.receivedFromYou, last: last, db: writer.db)
             var pullFrom = cursor.receivedSeq
             // A new epoch: the parent was restored. What it had acknowledged after its backup
             // is gone (its own cursor for this node says how far it got), and its log goes on
@@ -71,6 +62,49 @@ extension TierSyncNode {
             }
             return outcome
         }
+    }
+
+    /// Compares a bundle's epoch with the one last seen from its sender, before the bundle's
+    /// positions are recorded. A sender in a new epoch was restored from a backup:
+    /// - its log goes on from the backup's end, so its `upTo` replaces the position recorded,
+    ///   which may be past it;
+    /// - a parent lost what it had acknowledged of this node's log after its backup: its `ack`
+    ///   says how far it has it, and the next bundle to it starts there;
+    /// - a child lost what it had made and received since (a restore gives it a new node id):
+    ///   the next bundle to it is a snapshot of its scope, as a restored child's first sync
+    ///   over HTTP is.
+    ///
+    /// - Returns: the acknowledgement to record: the bundle's `ack`, or nil for a restored
+    ///   child (whose acknowledgement no longer says what it holds).
+    func reconcile(with header: BundleHeader, from peer: Peer, db: Database) throws -> Int64? {
+        try requireNotCopiedBack(peerHas: header.ack, last: try store.lastSequence(db: db), db: db)
+        guard let epoch = header.epoch else { return header.ack }
+        var cursor = try PeerCursor.find(db, org: peer.unit.code)
+        var acknowledged: Int64? = header.ack
+        if let seen = cursor.epoch, seen != epoch {
+            cursor.receivedSeq = header.upTo
+            if case .child = peer {
+                cursor.ackedSeq = 0
+                acknowledged = nil
+            } else {
+                cursor.ackedSeq = min(cursor.ackedSeq, header.ack)
+            }
+        }
+        cursor.epoch = epoch
+        try cursor.save(db)
+        return acknowledged
+    }
+
+    /// Refuses to sync a file whose peer holds more of its log (`peerHas`) than it has
+    /// (`last`): it was put back from a backup by hand. A node restored with `tiersync restore`
+    /// starts a `restore` epoch and a new node id, so a peer ahead of its log is then harmless.
+    func requireNotCopiedBack(peerHas: Int64, last: Int64, db: Database) throws {
+        guard peerHas > last, try LogEpoch.current(db).reason != "restore" else { return }
+        throw DomainError.procedure(
+            "the peer has received this node's log up to \(peerHas), but this file's log ends at \(last): it was copied back from an older backup. Run `tiersync restore --db \(store.path) --from \(store.path)` before syncing, so that new edits get a new node id",
+            chinese:
+                "上级或下级已收到本节点第 \(peerHas) 条变更，而本机数据只到第 \(last) 条：数据库文件是从旧备份直接拷回的。请先运行 tiersync restore 恢复后再同步。",
+            forbidden: false)
     }
 
     /// Records this node's clock offset from its parent, measured from a push's answer.

@@ -19,14 +19,24 @@ public struct BundleHeader: Codable, Sendable, Equatable {
     /// The last position of the receiver's log that the sender has applied: the receiver
     /// need not send anything up to it again.
     public var ack: Int64
+    /// The epoch of the sender's log (a new one after a restore) and where it began: the
+    /// receiver compares it with the one it saw last, as a sync over HTTP does with
+    /// `GET /v1/status`. Absent in bundles from before epochs.
+    public var epoch: String?
+    public var epochSince: Int64?
 
-    public init(fromNode: String, fromOrg: String, toOrg: String, createdAt: String, upTo: Int64, ack: Int64) {
+    public init(
+        fromNode: String, fromOrg: String, toOrg: String, createdAt: String, upTo: Int64, ack: Int64,
+        epoch: String? = nil, epochSince: Int64? = nil
+    ) {
         self.fromNode = fromNode
         self.fromOrg = fromOrg
         self.toOrg = toOrg
         self.createdAt = createdAt
         self.upTo = upTo
         self.ack = ack
+        self.epoch = epoch
+        self.epochSince = epochSince
     }
 }
 
