@@ -41,6 +41,7 @@ let package = Package(
     targets: [
         .target(name: "TierSyncCore"),
         .systemLibrary(name: "CTierSyncZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CTierSyncCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "TierSyncProtocol", dependencies: ["TierSyncCore", "CTierSyncZlib"]),
         .target(
             name: "TierSyncSchema",
@@ -59,6 +60,7 @@ let package = Package(
                 .embedInCode("0009_procedures.sql"),
                 .embedInCode("0010_sharing.sql"),
                 .embedInCode("0011_epochs.sql"),
+                .embedInCode("0012_attachments.sql"),
             ]
         ),
         .target(
@@ -76,6 +78,7 @@ let package = Package(
             dependencies: [
                 "TierSyncCore",
                 "TierSyncSchema",
+                "CTierSyncCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -16,6 +16,7 @@ public enum SchemaFiles {
         ("0009_procedures", text(PackageResources._009_procedures_sql)),
         ("0010_sharing", text(PackageResources._010_sharing_sql)),
         ("0011_epochs", text(PackageResources._011_epochs_sql)),
+        ("0012_attachments", text(PackageResources._012_attachments_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -23,10 +23,12 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         /// A procedure's rule (a lock, an approval order, who records a verdict), worded for
         /// the CLI and for a clerk.
         case procedure(english: String, chinese: String, forbidden: Bool)
+        /// A file or a total over a limit a hub sets, worded for the CLI and for a clerk.
+        case tooLarge(english: String, chinese: String)
     }
 
     /// What kind of refusal this is, for an edge that maps errors (HTTP status codes).
-    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden, unavailable, throttled }
+    public enum Kind: Sendable { case badInput, notFound, unauthorized, forbidden, unavailable, throttled, tooLarge }
 
     public var kind: Kind {
         switch code {
@@ -36,6 +38,7 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
         case .procedure(_, _, let forbidden): return forbidden ? .forbidden : .badInput
         case .unavailable: return .unavailable
         case .tooManyAttempts: return .throttled
+        case .tooLarge: return .tooLarge
         default: return .badInput
         }
     }
@@ -109,10 +112,17 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
     public static func procedure(_ english: String, chinese: String, forbidden: Bool = true) -> DomainError {
         .init(code: .procedure(english: english, chinese: chinese, forbidden: forbidden))
     }
+    /// A file, or what a child has sent in all, over a limit: `english` names the limit and
+    /// the setting that raises it, `chinese` says it for a clerk.
+    public static func tooLarge(_ english: String, chinese: String) -> DomainError {
+        .init(code: .tooLarge(english: english, chinese: chinese))
+    }
     /// The Chinese sentence of a procedure's refusal, which names units and people.
     public var chinese: String? {
-        if case .procedure(_, let chinese, _) = code { return chinese }
-        return nil
+        switch code {
+        case .procedure(_, let chinese, _), .tooLarge(_, let chinese): return chinese
+        default: return nil
+        }
     }
     /// What was not found (the kind and the id asked for), for a refusal of that kind.
     public var missing: (kind: String, id: String)? {
@@ -155,7 +165,7 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
             return "too many wrong passwords: try again in \(seconds) s"
         case .badSeeds(let file, let line, let reason):
             return "seeds file \(file), line \(line): \(reason)"
-        case .procedure(let english, _, _):
+        case .procedure(let english, _, _), .tooLarge(let english, _):
             return english
         }
     }

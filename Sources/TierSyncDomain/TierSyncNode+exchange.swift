@@ -98,13 +98,28 @@ extension TierSyncNode {
     func shares(_ change: FieldChange, with child: OrgUnit, _ directory: PeerDirectory, _ db: Database) throws
         -> Bool
     {
-        guard let owner = directory.path(ofOrg: change.org), child.path.hasPrefix(owner + "/"),
-            store.tables[change.table]?.field(named: "share") != nil
-        else { return false }
+        guard let owner = directory.path(ofOrg: change.org), child.path.hasPrefix(owner + "/") else { return false }
+        if change.table == "attachment" {
+            return try attachment(change.record.rawValue, ownedAt: owner, reaches: child, db: db)
+        }
+        guard store.tables[change.table]?.field(named: "share") != nil else { return false }
         if change.field == "share" { return true }
         let share = try String.fetchOne(
             db.cachedStatement(sql: "SELECT share FROM \(change.table) WHERE id = ?"),
             arguments: [change.record.rawValue])
+        return OrgUnit.shared(ownerPath: owner, share: share, reaches: child.path)
+    }
+
+    /// True when the attachment `id`, of a record owned at `owner` above `child`, goes where
+    /// its record goes: the record is shared down to `child`.
+    func attachment(_ id: String, ownedAt owner: String, reaches child: OrgUnit, db: Database) throws -> Bool {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT record_kind, record_id FROM attachment WHERE id = ?"), arguments: [id]),
+            let table = row[0] as String?, let record = row[1] as String?,
+            store.tables[table]?.field(named: "share") != nil
+        else { return false }
+        let share = try String.fetchOne(db, sql: "SELECT share FROM \(table) WHERE id = ?", arguments: [record])
         return OrgUnit.shared(ownerPath: owner, share: share, reaches: child.path)
     }
 

@@ -32,6 +32,7 @@ struct HubError: HTTPResponseError {
             case .forbidden: self.init(status: .forbidden, message: error.description)
             case .unavailable: self.init(status: .serviceUnavailable, message: error.description)
             case .throttled: self.init(status: .tooManyRequests, message: error.description)
+            case .tooLarge: self.init(status: .contentTooLarge, message: error.description)
             }
         case let error as ReportError:
             self.init(status: error.isNotFound ? .notFound : .badRequest, message: error.description)

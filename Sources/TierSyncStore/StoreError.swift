@@ -22,6 +22,9 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case locked(path: String, waited: Double)
         case cannotCopy(path: String, reason: String)
         case diskFull(path: String)
+        case blobMismatch(sha256: String, actual: String)
+        case badChunk(sha256: String, index: Int, reason: String)
+        case blobNotHere(sha256: String)
     }
 
     private let code: Code
@@ -64,6 +67,18 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     /// The disk (or the database's size limit) is full; the transaction was rolled back.
     public static func diskFull(path: String) -> StoreError { .init(code: .diskFull(path: path)) }
 
+    /// A file's bytes do not hash to the SHA-256 it was sent as; they were dropped.
+    public static func blobMismatch(sha256: String, actual: String) -> StoreError {
+        .init(code: .blobMismatch(sha256: sha256, actual: actual))
+    }
+    /// A chunk of a file that cannot be taken as it is (out of range, the wrong length, or not
+    /// matching its own SHA-256).
+    public static func badChunk(sha256: String, index: Int, reason: String) -> StoreError {
+        .init(code: .badChunk(sha256: sha256, index: index, reason: reason))
+    }
+    /// The bytes of a file are not (or not all) on this node.
+    public static func blobNotHere(sha256: String) -> StoreError { .init(code: .blobNotHere(sha256: sha256)) }
+
     /// Whether the error passes when waited out: the file is locked, or the disk is full.
     /// An edge answers it as "unavailable, try again later".
     public var isTemporary: Bool {
@@ -80,7 +95,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     /// rather than about the database: an edge answers it as "not found".
     public var isMissingRecord: Bool {
         switch code {
-        case .recordNotFound, .recordDeleted: true
+        case .recordNotFound, .recordDeleted, .blobNotHere: true
         default: false
         }
     }
@@ -89,7 +104,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     /// that exists already, nothing to write), rather than about the database.
     public var isBadRequest: Bool {
         switch code {
-        case .unknownTable, .unknownField, .recordExists, .emptyRecord: true
+        case .unknownTable, .unknownField, .recordExists, .emptyRecord, .blobMismatch, .badChunk: true
         default: false
         }
     }
@@ -126,6 +141,13 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
             return "cannot write the backup \(path): \(reason)"
         case .diskFull(let path):
             return "the disk holding \(path) is full; nothing of this write was applied: free some space and try again"
+        case .blobMismatch(let sha256, let actual):
+            return
+                "the file sent as SHA-256 \(sha256) hashes to \(actual): it was damaged on the way and was dropped; send it again"
+        case .badChunk(let sha256, let index, let reason):
+            return "chunk \(index) of file \(sha256) was refused: \(reason)"
+        case .blobNotHere(let sha256):
+            return "the bytes of file \(sha256) are not on this node yet: sync to fetch them"
         case .corruptRow(let table, let id):
             return "\(table) row \(id) is unreadable (bad id, field versions or log entry); the database may be damaged"
         }

@@ -27,6 +27,7 @@ enum Wording {
         case .unauthorized: return "登录名或密码不正确，或账号已停用。"
         case .unavailable: return "上级节点暂不可用，请稍后再试（本地修改已保留，不会丢失）。"
         case .throttled: return "尝试次数过多，请稍后再试。"
+        case .tooLarge: return "文件过大，超出上级节点的限额。"
         case .notFound: return "没有找到所要的内容。"
         case .badInput: return "操作未完成：输入的内容不符合要求。"
         }

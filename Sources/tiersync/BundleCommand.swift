@@ -70,12 +70,18 @@ struct ImportBundle: ParsableCommand {
 struct CompactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compact",
-        abstract: "Drop superseded change-log entries; what any peer receives stays the same.")
+        abstract:
+            "Drop superseded change-log entries (what any peer receives stays the same) and files no live attachment refers to."
+    )
 
     @OptionGroup var node: NodeOptions
+    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let dropped = try TierSyncNode.open(path: node.db).store.compactLog()
-        Output.line("dropped \(dropped) superseded change-log entries")
+        let result = try TierSyncNode.open(path: node.db).compact()
+        if json { return try Output.json(result) }
+        Output.line(
+            "dropped \(result.logEntries) superseded change-log entries and \(result.files) files no attachment refers to (\(result.fileBytes) bytes)"
+        )
     }
 }

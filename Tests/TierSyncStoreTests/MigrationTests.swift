@@ -20,7 +20,7 @@ import TierSyncSchema
         }
         #expect(
             store.tables.keys.sorted() == [
-                "amendment_review", "contact", "deadline_extension", "directive", "drill", "edit_author",
+                "amendment_review", "attachment", "contact", "deadline_extension", "directive", "drill", "edit_author",
                 "material_item", "plan", "progress_report", "receipt", "stock_event", "task",
             ])
         #expect(

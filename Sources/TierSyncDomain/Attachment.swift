@@ -1,0 +1,47 @@
+import GRDB
+import TierSyncStore
+
+/// A file attached to a record (a plan's document, a drill's photo), as people see it: one
+/// row of the synced `attachment` table, and whether its bytes are on this node yet.
+public struct Attachment: Codable, Sendable, Equatable {
+    public let id: String
+    /// The kind of the record it belongs to (`plan`, `drill`…) and the record's id.
+    public let kind: String
+    public let record: String
+    /// The org of the record, and so of the attachment.
+    public let org: String
+    public let name: String
+    /// The media type (`application/pdf`, `image/jpeg`…).
+    public let type: String
+    public let size: Int
+    public let sha256: String
+    /// Every byte is here, checked against `sha256`; otherwise the next sync fetches it.
+    public let here: Bool
+
+    /// The attachment of a row of `attachment` joined with its blob's `complete`.
+    init(row: Row) {
+        let table: String = row["record_kind"] ?? ""
+        id = row["id"]
+        kind = RecordKind.all.first { $0.table == table }?.name ?? table
+        record = row["record_id"] ?? ""
+        org = row["org"]
+        name = row["name"] ?? ""
+        type = row["media_type"] ?? MediaType.unknown
+        size = row["size"] ?? 0
+        sha256 = row["sha256"] ?? ""
+        here = row["complete"] ?? false
+    }
+
+    /// The columns `init(row:)` reads, over `attachment a` left-joined with `blob b`.
+    static let selection = "a.*, coalesce(b.complete, 0) AS complete"
+    static let join = "attachment a LEFT JOIN blob b ON b.sha256 = a.sha256"
+
+    /// The size for people: 2.4 MB, 830 KB, 120 B.
+    public var sizeText: String {
+        switch size {
+        case ..<1_024: return "\(size) B"
+        case ..<(1_024 * 1_024): return "\((size + 512) / 1_024) KB"
+        default: return "\(Double(size * 10 / (1_024 * 1_024)) / 10) MB"
+        }
+    }
+}

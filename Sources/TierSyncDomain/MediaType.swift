@@ -1,0 +1,33 @@
+/// Media types of the files offices attach, by file name extension: what a browser is told
+/// when it downloads one.
+///
+/// ```swift
+/// MediaType.of(name: "应急预案.PDF")   // "application/pdf"
+/// ```
+public enum MediaType {
+    public static let unknown = "application/octet-stream"
+
+    static let byExtension: [String: String] = [
+        "pdf": "application/pdf",
+        "ofd": "application/ofd",
+        "doc": "application/msword",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "wps": "application/vnd.ms-works",
+        "xls": "application/vnd.ms-excel",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "et": "application/vnd.ms-excel",
+        "ppt": "application/vnd.ms-powerpoint",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "txt": "text/plain",
+        "csv": "text/csv",
+        "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+        "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff", "webp": "image/webp",
+        "mp4": "video/mp4", "zip": "application/zip", "rar": "application/vnd.rar",
+    ]
+
+    /// The media type of a file named `name`; `unknown` for an extension not listed.
+    public static func of(name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return unknown }
+        return byExtension[name[name.index(after: dot)...].lowercased()] ?? unknown
+    }
+}
