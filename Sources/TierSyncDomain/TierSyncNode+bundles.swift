@@ -13,6 +13,9 @@ extension TierSyncNode {
         public let toOrg: String
         public let changes: Int
         public let upTo: Int64
+        /// Attachments' files written beside the bundle (`filesFolder(ofBundle:)`), and their bytes.
+        public var files = 0
+        public var fileBytes = 0
     }
 
     /// What `importBundle` did.
@@ -20,6 +23,7 @@ extension TierSyncNode {
         public let fromOrg: String
         public let fromNode: String
         public let report: ApplyReport
+        public var files = BundleFiles()
     }
 
     /// Writes the changes `peerOrg` should receive and has not acknowledged: toward the
@@ -38,24 +42,30 @@ extension TierSyncNode {
                 fromNode: store.node.id.rawValue, fromOrg: org.code, toOrg: peerOrg,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()), upTo: upTo,
                 ack: cursor.receivedSeq, epoch: epoch.id, epochSince: epoch.sinceSeq))
-        var senders: [NodeID: String]
-        if case .child(let child) = peer {
-            if cursor.ackedSeq == 0 {
-                // A child that has received nothing yet gets the records as they are now: the log
-                // does not hold what this node copied from its own parent's snapshot.
-                let directory = try store.read { db in try PeerDirectory(db: db) }
-                senders = [:]
-                try forEachSnapshotChange(for: child) { change in
-                    senders[change.node] = directory.org(ofNode: change.node)
-                    try writer.append(change)
-                }
-                try writer.finish(nodes: senders)
-                return BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
+        var senders: [NodeID: String] = [:]
+        // The files of the attachments the bundle carries go in a folder beside it.
+        var files: Set<String> = []
+        func append(_ change: FieldChange) throws {
+            try writer.append(change)
+            if change.table == "attachment", change.field == "sha256", let sha = change.value.textValue {
+                files.insert(sha)
             }
         }
-        (_, senders) = try outgoing(to: peer, after: cursor.ackedSeq) { try writer.append($0) }
+        if case .child(let child) = peer, cursor.ackedSeq == 0 {
+            // A child that has received nothing yet gets the records as they are now: the log
+            // does not hold what this node copied from its own parent's snapshot.
+            let directory = try store.read { db in try PeerDirectory(db: db) }
+            try forEachSnapshotChange(for: child) { change in
+                senders[change.node] = directory.org(ofNode: change.node)
+                try append(change)
+            }
+        } else {
+            (_, senders) = try outgoing(to: peer, after: cursor.ackedSeq) { try append($0) }
+        }
         try writer.finish(nodes: senders)
-        return BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
+        var summary = BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
+        (summary.files, summary.fileBytes) = try writeBundleFiles(files, bundle: path)
+        return summary
     }
 
     /// Checks a bundle whole (integrity, addressee, scope), then applies it in one
@@ -101,7 +111,9 @@ extension TierSyncNode {
                 with: peer, node: header.fromNode, received: header.upTo, acknowledged: acknowledged, db: writer.db)
             return report
         }
-        return BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)
+        var result = BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)
+        result.files = try readBundleFiles(bundle: path, from: peer)
+        return result
     }
 
     /// Applies a batch of a bundle, less the changes a peer may not make.

@@ -34,13 +34,33 @@ extension NodeStore {
     /// travel too, as tombstones).
     public func recordCount(within path: String, db: Database) throws -> Int {
         try tables.values.reduce(0) { count, table in
-            let shared = table.field(named: "share") == nil ? "" : " OR \(OrgUnit.sharedFilter(table.name))"
+            let (shared, sharedArguments) = sharedDown(table, to: path)
             return count
                 + (try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM \(table.name) WHERE org IN \(OrgUnit.subtreeCodes)\(shared)",
-                    arguments: OrgUnit.subtreeArguments(path) + (shared.isEmpty ? [] : OrgUnit.sharedArguments(path)))
+                    arguments: OrgUnit.subtreeArguments(path) + sharedArguments)
                     ?? 0)
         }
+    }
+
+    /// SQL (` OR …`, over the table's own name) for the records of `table` that upper levels
+    /// share down to the unit at `path`: those with `share` that reaches it, and the
+    /// attachments of such records (an attachment goes where its record goes).
+    func sharedDown(_ table: SyncedTable, to path: String) -> (String, StatementArguments) {
+        if table.field(named: "share") != nil {
+            return (" OR \(OrgUnit.sharedFilter(table.name))", OrgUnit.sharedArguments(path))
+        }
+        guard table.name == "attachment" else { return ("", []) }
+        let shareable = tables.values.filter { $0.field(named: "share") != nil }.map(\.name).sorted()
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        for name in shareable {
+            clauses.append(
+                "(attachment.record_kind = '\(name)' AND EXISTS (SELECT 1 FROM \(name) r WHERE r.id = attachment.record_id AND \(OrgUnit.sharedFilter("r"))))"
+            )
+            arguments += OrgUnit.sharedArguments(path)
+        }
+        return clauses.isEmpty ? ("", []) : (" OR " + clauses.joined(separator: " OR "), arguments)
     }
 
     private func forEachRecord(
@@ -50,14 +70,13 @@ extension NodeStore {
         // `+org` keeps SQLite on the primary key: walking ids in order, rather than sorting the
         // subtree's rows by id for every page.
         // A table with `share` also sends what upper levels share down to the subtree.
-        let shared = table.field(named: "share") == nil ? "" : " OR \(OrgUnit.sharedFilter(table.name))"
+        let (shared, sharedArguments) = sharedDown(table, to: path)
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql:
                     "SELECT * FROM \(table.name) WHERE id > ? AND (+org IN \(OrgUnit.subtreeCodes)\(shared)) ORDER BY id LIMIT ?"
             ),
-            arguments: [id] + OrgUnit.subtreeArguments(path) + (shared.isEmpty ? [] : OrgUnit.sharedArguments(path))
-                + [limit])
+            arguments: [id] + OrgUnit.subtreeArguments(path) + sharedArguments + [limit])
         let first = SyncedTable.bookkeepingColumns.count
         while let row = try rows.next() {
             let idText: String = row[0]

@@ -17,7 +17,7 @@ struct ExportBundle: ParsableCommand {
         discussion: """
             Toward the parent: everything made in this node's subtree. Toward a child: everything in the \
             child's scope made outside it. The file is compressed and checksummed, and names this node and \
-            the org it is for.
+            the org it is for. The files of the attachments it carries go in a folder beside it, FILE.files/.
             """)
 
     @OptionGroup var node: NodeOptions
@@ -32,6 +32,11 @@ struct ExportBundle: ParsableCommand {
             try Output.json(summary)
         } else {
             Output.line("wrote \(summary.changes) changes for \(to) to \(out)")
+            if summary.files > 0 {
+                Output.line(
+                    "wrote \(summary.files) attached files (\(summary.fileBytes) bytes) to \(TierSyncNode.filesFolder(ofBundle: out))/: copy the folder with the bundle"
+                )
+            }
         }
     }
 }
@@ -64,6 +69,11 @@ struct ImportBundle: ParsableCommand {
             "from \(result.fromOrg): applied \(report.applied), already known \(report.alreadyKnown), "
                 + "conflicts \(report.conflicts), refused \(report.refused.count)")
         for refusal in report.refused { Output.line("refused: \(refusal)") }
+        let files = result.files
+        if files.stored + files.skipped + files.damaged.count > 0 {
+            Output.line("files: stored \(files.stored), skipped \(files.skipped), damaged \(files.damaged.count)")
+        }
+        for damage in files.damaged { Output.line("damaged: \(damage)") }
     }
 }
 

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import TierSyncCore
+import TierSyncStore
+
+/// The bytes of attachments on the USB path: a folder beside the bundle (`BUNDLE.files/`),
+/// one file per blob named by its SHA-256, so a bundle stays one stream of changes and a file
+/// is copied, never held whole in memory.
+extension TierSyncNode {
+    /// The folder of files that goes with the bundle at `path`.
+    public static func filesFolder(ofBundle path: String) -> String { path + ".files" }
+
+    /// What a bundle's folder of files held, once imported.
+    public struct BundleFiles: Codable, Sendable, Equatable {
+        /// Files stored here (whole, checked against their names).
+        public var stored = 0
+        /// Files skipped: already here, or attached to nothing this node holds from the sender.
+        public var skipped = 0
+        /// Files whose bytes do not hash to their names, with what went wrong: not stored.
+        public var damaged: [String] = []
+    }
+
+    /// Writes the blobs `shas` that are whole here into the folder of the bundle at `path`.
+    ///
+    /// - Returns: how many files and bytes were written.
+    func writeBundleFiles(_ shas: Set<String>, bundle path: String) throws -> (files: Int, bytes: Int) {
+        let folder = Self.filesFolder(ofBundle: path)
+        try? FileManager.default.removeItem(atPath: folder)
+        guard !shas.isEmpty else { return (0, 0) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var written = (files: 0, bytes: 0)
+        for sha in shas.sorted() {
+            try store.read { db in
+                guard let blob = try BlobStore.info(sha, db: db), blob.complete else { return }
+                let file = folder + "/" + sha
+                FileManager.default.createFile(atPath: file, contents: nil)
+                guard let out = FileHandle(forWritingAtPath: file) else {
+                    throw DomainError.invalidValue(field: "out", value: folder, allowed: "a folder that can be written")
+                }
+                defer { try? out.close() }
+                try BlobStore.forEachChunk(sha, db: db) { try out.write(contentsOf: $0) }
+                written.files += 1
+                written.bytes += blob.size
+            }
+        }
+        return written
+    }
+
+    /// Stores the files of the folder of the bundle at `path` that an attachment here refers
+    /// to (from a child: one of its subtree), each in its own transaction, hashed as read:
+    /// a file whose bytes do not match its name is reported and not stored.
+    func readBundleFiles(bundle path: String, from peer: Peer) throws -> BundleFiles {
+        let folder = Self.filesFolder(ofBundle: path)
+        var result = BundleFiles()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return result }
+        for name in names.sorted() where BlobHasher.isDigest(name) {
+            guard try isWantedFromBundle(name, from: peer) else {
+                result.skipped += 1
+                continue
+            }
+            guard let file = FileHandle(forReadingAtPath: folder + "/" + name) else { continue }
+            defer { try? file.close() }
+            do {
+                try store.write { writer in
+                    let blob = try BlobStore.store(db: writer.db) {
+                        try file.read(upToCount: BlobStore.chunkSize).map(Array.init)
+                    }
+                    guard blob.sha256 == name else { throw StoreError.blobMismatch(sha256: name, actual: blob.sha256) }
+                }
+                result.stored += 1
+            } catch let error as StoreError {
+                result.damaged.append("\(error)")
+            }
+        }
+        return result
+    }
+
+    /// True when the blob `sha256` is not whole here and a live attachment here refers to it
+    /// (from a child, one of the child's subtree: a child sends only its own files).
+    private func isWantedFromBundle(_ sha256: String, from peer: Peer) throws -> Bool {
+        try store.read { db in
+            if let blob = try BlobStore.info(sha256, db: db), blob.complete { return false }
+            var sql =
+                "SELECT count(*) FROM attachment a JOIN org_unit o ON o.code = a.org WHERE a.sha256 = ? AND a.deleted = 0"
+            var arguments: StatementArguments = [sha256]
+            if case .child(let child) = peer {
+                sql += " AND " + OrgUnit.subtreeFilter("o")
+                arguments += OrgUnit.subtreeArguments(child.path)
+            }
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 > 0
+        }
+    }
+}
