@@ -18,6 +18,12 @@ public struct ClientError: Error, Equatable, CustomStringConvertible {
     public static func badResponse(_ reason: String) -> ClientError { .init(code: .badResponse(reason)) }
     public static let notJoined = ClientError(code: .notJoined)
 
+    /// The HTTP status of a refusal; nil for other failures.
+    public var status: Int? {
+        if case .refused(let status, _) = code { return status }
+        return nil
+    }
+
     /// True when retrying later may succeed (the hub is down or overloaded).
     public var isTransient: Bool {
         switch code {

@@ -60,15 +60,29 @@ public struct ParentClient: Sendable {
     private func exchange(
         _ method: String, _ path: String, query: String? = nil, encoded body: [UInt8]? = nil
     ) async throws -> [UInt8] {
+        try await exchange(method, path, query: query, json: body).bytes
+    }
+
+    /// One request with a JSON body (sent gzip) or raw bytes (sent as they are, with
+    /// `headers`); the response's bytes (inflated) and headers (lowercased) when the hub
+    /// answered 200.
+    func exchange(
+        _ method: String, _ path: String, query: String? = nil, json body: [UInt8]? = nil, raw: [UInt8]? = nil,
+        headers extra: [String: String] = [:]
+    ) async throws -> (bytes: [UInt8], headers: [String: String]) {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = query
         var headers = [SyncProtocol.versionHeader: String(SyncProtocol.version), "Accept-Encoding": "gzip"]
         if let credential { headers["Authorization"] = "Bearer \(credential)" }
+        headers.merge(extra) { $1 }
         var data: Data?
         if let body {
             data = Data(Gzip.compress(body))
             headers["Content-Type"] = "application/json"
             headers["Content-Encoding"] = "gzip"
+        } else if let raw {
+            data = Data(raw)
+            headers["Content-Type"] = "application/octet-stream"
         }
         let response: TransportResponse
         do {
@@ -92,6 +106,6 @@ public struct ParentClient: Sendable {
                 ?? String(decoding: bytes, as: UTF8.self)
             throw ClientError.refused(status: response.status, message: message)
         }
-        return bytes
+        return (bytes, response.headers)
     }
 }

@@ -21,9 +21,9 @@ public struct SyncSession: Sendable {
 
     /// Where a sync is, for a progress display.
     public struct Progress: Sendable {
-        public enum Phase: String, Sendable { case push, snapshot, pull }
+        public enum Phase: String, Sendable { case push, snapshot, pull, files }
         public var phase: Phase
-        /// Field changes (records, for a snapshot) moved so far in this phase.
+        /// Field changes (records, for a snapshot; bytes, for files) moved so far in this phase.
         public var changes: Int
         /// How far through the parent's log the pull is (0...1), when known.
         public var fraction: Double?
@@ -36,6 +36,13 @@ public struct SyncSession: Sendable {
         public var copied = 0
         public var conflicts = 0
         public var refused: [String] = []
+        /// Attachments' files sent whole to the parent, and fetched whole from it.
+        public var filesSent = 0
+        public var filesFetched = 0
+        /// Bytes of files moved, both ways.
+        public var fileBytes = 0
+        /// Files that could not move, and why (a hub's limit, damaged on the way each time).
+        public var fileProblems: [String] = []
         public init() {}
 
         var counts: TierSyncNode.SyncCounts {
@@ -57,12 +64,27 @@ public struct SyncSession: Sendable {
             try await reconcile()
             try await push(into: &summary, progress: progress)
             try await pull(into: &summary, progress: progress)
+            try await transferFiles(into: &summary, progress: progress)
             try node.recordSync(error: nil, counts: summary.counts)
         } catch {
             try? node.recordSync(error: "\(error)", counts: summary.counts)
             throw error
         }
         return summary
+    }
+
+    /// Sends and fetches the files of attachments, once the records referring to them moved.
+    func transferFiles(into summary: inout Summary, progress: (Progress) -> Void) async throws {
+        var outcome = BlobTransfer.Outcome()
+        defer {
+            summary.filesSent = outcome.sent
+            summary.filesFetched = outcome.fetched
+            summary.fileBytes = outcome.bytes
+            summary.fileProblems = outcome.problems
+        }
+        try await BlobTransfer(node: node, client: client).run(into: &outcome) { bytes in
+            progress(Progress(phase: .files, changes: bytes, fraction: nil))
+        }
     }
 
     /// Compares checkpoints with the parent before anything moves (see `TierSyncNode.reconcile`).

@@ -22,6 +22,14 @@ extension TierSyncNode {
         try store.read { db in try BlobStore.info(sha256, db: db) }
     }
 
+    /// The size the live attachments referring to `sha256` give; nil when none does.
+    public func attachedSize(of sha256: String) throws -> Int? {
+        try store.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT max(size) FROM attachment WHERE sha256 = ? AND deleted = 0", arguments: [sha256])
+        }
+    }
+
     /// Chunk `index` of the blob `sha256`; nil when it is not here.
     public func blobChunk(_ sha256: String, index: Int) throws -> [UInt8]? {
         try store.read { db in try BlobStore.chunk(sha256, index: index, db: db) }

@@ -46,6 +46,8 @@ extension TierSyncNode {
                     cursor.ackedSeq = status.receivedFromYou
                     outcome.resendFrom = status.receivedFromYou
                 }
+                // The parent may have lost files too: ask it again about every one.
+                try writer.db.execute(sql: "UPDATE blob SET sent_up = 0")
                 pullFrom = min(pullFrom, status.epochSince ?? 0)
             }
             pullFrom = min(pullFrom, status.lastSequence)  // a parent whose log is shorter than we pulled

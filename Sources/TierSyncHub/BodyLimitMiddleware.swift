@@ -23,8 +23,13 @@ public struct BodyLimitMiddleware: RouterMiddleware {
         (self.limits, self.otherwise) = (limits, otherwise)
     }
 
-    /// The largest body a request to `path` may send.
-    public func limit(for path: String) -> Int { limits[path] ?? otherwise }
+    /// The largest body a request to `path` may send: its exact path's limit, else that of
+    /// the longest key ending in `/` that it starts with (`/v1/blobs/` for every chunk).
+    public func limit(for path: String) -> Int {
+        if let exact = limits[path] { return exact }
+        let prefix = limits.keys.filter { $0.hasSuffix("/") && path.hasPrefix($0) }.max { $0.count < $1.count }
+        return prefix.flatMap { limits[$0] } ?? otherwise
+    }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

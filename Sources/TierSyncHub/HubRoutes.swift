@@ -15,6 +15,7 @@ struct HubRoutes: Sendable {
     let logger: Logger
     let idleLimit: Int64
     let metrics: HubMetrics
+    let fileLimits: TierSyncNode.FileLimits
 
     /// The most changes one pull page carries.
     static let pageLimit = 5_000
@@ -130,7 +131,7 @@ struct HubRoutes: Sendable {
         return values.count == 1 ? Int(text) ?? 0 : 0
     }
 
-    private func authenticate(_ request: Request) async throws -> ChildNode {
+    func authenticate(_ request: Request) async throws -> ChildNode {
         guard let credential = Self.bearerCredential(request) else {
             throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
         }
@@ -155,7 +156,7 @@ struct HubRoutes: Sendable {
     }
 
     /// Runs a handler and answers its value as gzip JSON, or its error as a status.
-    private func respond(_ body: () async throws -> some Encodable) async throws -> Response {
+    func respond(_ body: () async throws -> some Encodable) async throws -> Response {
         try await respondEncoded { Array(try JSONEncoder().encode(try await body())) }
     }
 

@@ -7,6 +7,7 @@ import NIOPosix
 import ServiceLifecycle
 import TierSyncDomain
 import TierSyncProtocol
+import TierSyncStore
 
 /// The HTTP service a node with children runs for them: protocol v1 under `/v1/`.
 ///
@@ -30,14 +31,19 @@ public struct HubService: Sendable {
     /// What `/metrics` shows; shared with the site's pages when they are served beside.
     public let metrics: HubMetrics
 
+    /// How large a file, and how much in all, each child may send.
+    let fileLimits: TierSyncNode.FileLimits
+
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
-        logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics()
+        logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics(),
+        fileLimits: TierSyncNode.FileLimits = .init()
     ) {
         self.node = node
         self.idleLimit = idleLimit
         self.logger = logger
         self.metrics = metrics
+        self.fileLimits = fileLimits
     }
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,
@@ -59,7 +65,7 @@ public struct HubService: Sendable {
 
     /// The largest body of each route that takes a large one; the rest take `smallBody`.
     /// (Middleware must be added to a router before its routes.)
-    public static let bodyLimits = ["/v1/push": SyncProtocol.maxBody]
+    public static let bodyLimits = ["/v1/push": SyncProtocol.maxBody, "/v1/blobs/": BlobStore.chunkSize + (64 << 10)]
     /// What an enrollment or a form needs, and more.
     public static let smallBody = 64 << 10
 
@@ -69,10 +75,11 @@ public struct HubService: Sendable {
         // by people and scripts, with curl or a browser, and need no header.
         let sync = router.group().add(middleware: ProtocolVersionMiddleware())
         for route in Self.routes {
-            let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
+            let method = HTTPRequest.Method(route.method)!
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in
                 // The request's own logger: its lines carry `hb.request.id`.
-                let routes = HubRoutes(node: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics)
+                let routes = HubRoutes(
+                    node: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics, fileLimits: fileLimits)
                 return try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
             }
             switch route.audience {
@@ -164,6 +171,13 @@ extension HubService {
         Route("GET", "/v1/pull", .nodes) { try await $0.pull($1) },
         Route("GET", "/v1/snapshot", .nodes) { try await $0.snapshot($1) },
         Route("GET", "/v1/status", .nodes) { try await $0.status($1) },
+        Route("GET", "/v1/blobs/{sha256}", .nodes) { try await $0.blobStatus($1, sha256: $2("sha256")) },
+        Route("GET", "/v1/blobs/{sha256}/chunks/{index}", .nodes) {
+            try await $0.blobChunk($1, sha256: $2("sha256"), index: $2("index"))
+        },
+        Route("PUT", "/v1/blobs/{sha256}/chunks/{index}", .nodes) {
+            try await $0.receiveChunk($1, sha256: $2("sha256"), index: $2("index"))
+        },
         Route("GET", "/v1/reports/{kind}", .operators) { try await $0.report($1, kind: $2("kind")) },
         Route("GET", "/metrics", .operators) { try await $0.metrics($1) },
     ]

@@ -19,14 +19,17 @@ public struct Site: Sendable {
     let logger: Logger
     /// How long a browser session lives without a request, in milliseconds.
     let idleLimit: Int64
+    /// How large a file, and how much in all, each child may send.
+    let fileLimits: TierSyncNode.FileLimits
 
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
-        logger: Logger = Logger(label: "tiersync.site")
+        logger: Logger = Logger(label: "tiersync.site"), fileLimits: TierSyncNode.FileLimits = .init()
     ) {
         self.node = node
         self.idleLimit = idleLimit
         self.logger = logger
+        self.fileLimits = fileLimits
     }
 
     /// The server on `host:port` (port 0: any free one, reported to `onListening`).
@@ -35,7 +38,7 @@ public struct Site: Sendable {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
-        let hub = HubService(node: node, idleLimit: idleLimit, logger: logger)
+        let hub = HubService(node: node, idleLimit: idleLimit, logger: logger, fileLimits: fileLimits)
         router.add(middleware: RequestMetricsMiddleware(metrics: hub.metrics))
         let uploads = ["/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet]
         router.add(
@@ -48,8 +51,7 @@ public struct Site: Sendable {
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)
         for route in Self.routes {
-            let method: HTTPRequest.Method = route.method == "POST" ? .post : .get
-            router.on(RouterPath(route.path), method: method) { request, context in
+            router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
                 var pages = pages
                 pages.logger = context.logger
                 return try await route.handler(pages, PageRequest(request: request, context: context))

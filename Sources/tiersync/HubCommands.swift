@@ -21,6 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
     var syncInterval: Double = 30
     @Option(help: ArgumentHelp("Minutes a browser session lives without a request.", valueName: "minutes"))
     var sessionIdleMinutes: Double = 120
+    @Option(help: ArgumentHelp("The largest file a child may send, in MB.", valueName: "MB"))
+    var maxFileMb: Int = TierSyncNode.FileLimits().maxFileBytes >> 20
+    @Option(help: ArgumentHelp("The most a child may send in files in all, in MB.", valueName: "MB"))
+    var maxChildMb: Int = TierSyncNode.FileLimits().maxChildBytes >> 20
 
     func run() async throws {
         guard let address = HubService.Address(parsing: listen) else {
@@ -28,11 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be a number of seconds above 0") }
         guard sessionIdleMinutes > 0 else { throw ValidationError("--session-idle-minutes must be above 0") }
+        guard (1...(1 << 20)).contains(maxFileMb), (1...(1 << 30)).contains(maxChildMb) else {
+            throw ValidationError("--max-file-mb and --max-child-mb must be whole numbers of MB from 1")
+        }
         let opened = try TierSyncNode.open(path: node.db)
         let logger = Logger(label: "tiersync.hub")
         let host = address.host
         let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger)
-        let site = Site(node: opened, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger)
+        let site = Site(
+            node: opened, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
+            fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
         let app = site.application(host: host, port: address.port, services: upward) {
             bound in
             Output.line(
@@ -116,6 +125,14 @@ struct SyncCommand: AsyncParsableCommand {
                 + ", conflicts \(summary.conflicts), refused \(summary.refused.count)"
         )
         for refusal in summary.refused { Output.line("refused: \(refusal)") }
+        if summary.filesSent + summary.filesFetched + summary.fileProblems.count > 0 {
+            Output.line(
+                "files: sent \(summary.filesSent), fetched \(summary.filesFetched) (\(summary.fileBytes) bytes), not moved \(summary.fileProblems.count)"
+            )
+        }
+        for problem in summary.fileProblems { Output.line("not moved: \(problem)") }
+        // Files left behind (over a hub's limit) mean this node is not fully in sync.
+        if !summary.fileProblems.isEmpty { throw ExitCode(1) }
     }
 }
 

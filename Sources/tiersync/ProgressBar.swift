@@ -13,7 +13,8 @@ final class ProgressBar {
 
     func update(_ progress: SyncSession.Progress) {
         guard enabled else { return }
-        let verb = ["push": "pushing", "snapshot": "copying", "pull": "pulling"][progress.phase.rawValue]!
+        let verb = ["push": "pushing", "snapshot": "copying", "pull": "pulling", "files": "moving files"][
+            progress.phase.rawValue]!
         var line = "\r\u{1B}[2K\(verb) "
         if let fraction = progress.fraction {
             let width = 30
@@ -21,7 +22,8 @@ final class ProgressBar {
             line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             line += String(format: "%3.0f%% ", fraction * 100)
         }
-        line += "\(progress.changes) \(progress.phase == .snapshot ? "records" : "changes")"
+        let unit = ["snapshot": "records", "files": "bytes"][progress.phase.rawValue] ?? "changes"
+        line += "\(progress.changes) \(unit)"
         FileHandle.standardError.write(Data(line.utf8))
         drawn = true
     }

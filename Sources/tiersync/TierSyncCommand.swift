@@ -20,7 +20,7 @@ struct TierSyncCommand: AsyncParsableCommand {
             RecordCommand<DrillKind>.self, ReportCommand.self, RecordCommand<TaskKind>.self,
             RecordCommand<DirectiveKind>.self, RecordCommand<ExtensionKind>.self, PeriodsCommand.self,
             StockCommand.self, ConflictsCommand.self, BundleCommand.self, CompactCommand.self, BackupCommand.self,
-            RestoreCommand.self, DoctorCommand.self, OrgsCommand.self,
+            RestoreCommand.self, DoctorCommand.self, OrgsCommand.self, AttachCommand.self, AttachmentsCommand.self,
             ExportCommand.self, DemoCommand.self, ServeCommand.self, EnrollCommand.self, JoinCommand.self,
             SyncCommand.self, StatusCommand.self, NodesCommand.self, RevokeCommand.self, OperatorCommand.self,
             UserCommand.self, ApproveCommand.self, UnapproveCommand.self, ApprovalRuleCommand.self,
