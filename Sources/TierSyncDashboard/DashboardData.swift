@@ -25,6 +25,10 @@ public struct DashboardData: Sendable {
     public let conflicts: [ConflictView]
     /// The names of the subtree's units, for the conflict list.
     public let names: [String: String]
+    /// The subtree's newest attachments (a plan's documents, a drill's photos), to download.
+    public var attachments: [Attachment] = []
+    /// How many of them the overview lists.
+    public static let recentAttachments = 20
 
     public init(
         org: OrgUnit, trail: [OrgUnit], reports: [ReportKind: Report], children: [TierSyncNode.ChildHealth],
@@ -51,8 +55,10 @@ public struct DashboardData: Sendable {
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
         let conflicts = try node.conflicts().filter { names[$0.recordOrg] != nil }
         let children = try node.childHealth().filter { names[$0.org] != nil }
-        return DashboardData(
+        var data = DashboardData(
             org: org, trail: trail, reports: reports, children: children, conflicts: conflicts, names: names)
+        data.attachments = try node.attachments(under: org.code, limit: recentAttachments)
+        return data
     }
 
     /// The units from `scope` down to `org`: the breadcrumbs, which never go above the

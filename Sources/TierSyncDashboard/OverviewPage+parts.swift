@@ -68,6 +68,29 @@ extension OverviewPage {
 
     /// One open conflict: the record and field, the value shown and the one kept aside,
     /// and which node made each.
+    /// One attachment of the subtree: its download, its record, its unit.
+    public struct FileLine: Sendable {
+        public let name: String
+        public let href: String
+        public let type: String
+        public let size: String
+        public let org: String
+        public let recordHref: String
+        public let kind: String
+        public let here: Bool
+
+        init(_ attachment: Attachment, names: [String: String]) {
+            name = attachment.name
+            href = "/attachments/\(attachment.id)"
+            type = MediaType.chineseName(of: attachment.type)
+            size = attachment.sizeText
+            org = names[attachment.org] ?? attachment.org
+            recordHref = "/records/\(attachment.kind)/\(attachment.record)"
+            kind = RecordKind.named(attachment.kind)?.displayName ?? attachment.kind
+            here = attachment.here
+        }
+    }
+
     public struct ConflictLine: Sendable {
         public let id: String
         public let table: String

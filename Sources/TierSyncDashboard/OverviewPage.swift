@@ -27,6 +27,9 @@ public struct OverviewPage: Sendable {
     public let hasSyncHealth: Bool
     public let conflicts: [ConflictLine]
     public let hasConflicts: Bool
+    /// The subtree's newest attachments, each a download link.
+    public let files: [FileLine]
+    public let hasFiles: Bool
 
     public init(_ data: DashboardData) {
         let coverage = data.reports[.coverage]?.table("summary")
@@ -60,6 +63,8 @@ public struct OverviewPage: Sendable {
         hasSyncHealth = !syncHealth.isEmpty
         conflicts = data.conflicts.map { ConflictLine($0, names: data.names) }
         hasConflicts = !conflicts.isEmpty
+        files = data.attachments.map { FileLine($0, names: data.names) }
+        hasFiles = !files.isEmpty
     }
 
     /// The charts: plan coverage, information-officer shortfall, report timeliness and

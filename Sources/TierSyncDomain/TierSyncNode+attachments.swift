@@ -41,17 +41,29 @@ extension TierSyncNode {
     }
 
     /// The live attachments this node holds (of its subtree, and of records shared down to
-    /// it), of the record `record` only when given, newest first.
-    public func attachments(record: String? = nil) throws -> [Attachment] {
+    /// it), newest first: of the record `record` only, or of the subtree of the org `under`
+    /// only, when given; at most `limit`.
+    public func attachments(record: String? = nil, under org: String? = nil, limit: Int = .max) throws
+        -> [Attachment]
+    {
         try store.read { db in
+            var filter = ""
+            var arguments: StatementArguments = []
+            if let record {
+                filter += " AND a.record_id = ?"
+                arguments += [record]
+            }
+            if let org {
+                filter += " AND a.org IN \(OrgUnit.subtreeCodes)"
+                arguments += OrgUnit.subtreeArguments(try orgUnit(org, db: db).path)
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Attachment.selection) FROM \(Attachment.join)
-                    WHERE a.deleted = 0 \(record == nil ? "" : "AND a.record_id = ?")
-                    ORDER BY a.created DESC, a.id
+                    WHERE a.deleted = 0\(filter) ORDER BY a.created DESC, a.id LIMIT ?
                     """,
-                arguments: record.map { [$0] } ?? [])
+                arguments: arguments + [min(limit, Int(Int32.max))])
             return rows.map(Attachment.init(row:))
         }
     }

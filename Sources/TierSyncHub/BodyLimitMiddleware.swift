@@ -23,10 +23,17 @@ public struct BodyLimitMiddleware: RouterMiddleware {
         (self.limits, self.otherwise) = (limits, otherwise)
     }
 
-    /// The largest body a request to `path` may send: its exact path's limit, else that of
-    /// the longest key ending in `/` that it starts with (`/v1/blobs/` for every chunk).
+    /// The largest body a request to `path` may send: its exact path's limit, else that of a
+    /// route template it matches (`/records/{kind}/{id}/attachments`), else that of the
+    /// longest key ending in `/` that it starts with (`/v1/blobs/` for every chunk).
     public func limit(for path: String) -> Int {
         if let exact = limits[path] { return exact }
+        let segments = path.split(separator: "/")
+        if let template = limits.keys.first(where: {
+            $0.contains("{") && MethodNotAllowedMiddleware<Context>.matches($0.split(separator: "/"), segments)
+        }) {
+            return limits[template]!
+        }
         let prefix = limits.keys.filter { $0.hasSuffix("/") && path.hasPrefix($0) }.max { $0.count < $1.count }
         return prefix.flatMap { limits[$0] } ?? otherwise
     }

@@ -58,8 +58,10 @@ extension Pages {
             let record = try await visibleRecord(kind, page.parameter("id"), visitor: visitor)
             let values = Dictionary(
                 uniqueKeysWithValues: kind.fields.map { ($0.field, ValueText.input(record[$0.field], $0)) })
+            let notice = page.query("attached") != nil ? "附件已上传。" : page.query("removed") != nil ? "附件已删除。" : nil
             return try await formPage(
-                kind, values: values, issues: [], visitor: visitor, record: record, saved: page.query("saved") != nil)
+                kind, values: values, issues: [], visitor: visitor, record: record, saved: page.query("saved") != nil,
+                notice: notice)
         }
     }
 

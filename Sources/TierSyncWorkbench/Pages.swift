@@ -17,6 +17,8 @@ struct Pages: Sendable {
     let idleLimit: Int64
     /// True when the node has units below it, so that 汇总 has something to show.
     let hasSubtree: Bool
+    /// The largest file a person may attach from a page (that of the hub's children, too).
+    var fileLimits = TierSyncNode.FileLimits()
 
     /// Runs `body` for a signed-in visitor who has `need`; for a POST, only with the
     /// session's CSRF token (`csrf` in the form, or in the query for an upload). Without a

@@ -43,6 +43,8 @@ struct RecordFormView: Sendable {
     var sharedFrom: String? = nil
     /// A directive's receipts, and the button that notes it read here.
     var directive: DirectiveView? = nil
+    /// The record's files and the upload form; nil on a new record's form.
+    var attachments: AttachmentsView? = nil
 }
 
 extension RecordFormView {
@@ -64,7 +66,7 @@ extension Pages {
     /// save changes only what the person changed.
     func formPage(
         _ kind: RecordKind, values: [String: String], issues: [FieldIssue], visitor: Visitor, record: StoredRecord?,
-        saved: Bool = false, procedureError: String? = nil, status: HTTPResponse.Status = .ok
+        saved: Bool = false, procedureError: String? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let view = try await blocking { [node] () -> RecordFormView in
             let orgs = try OrgChoices(node: node, scope: visitor.scope)
@@ -104,6 +106,11 @@ extension Pages {
                 view.sharedFrom = "\(orgs.name(record.org))共享给下级的记录，本级只读。"
             }
             view.locked = view.procedure?.locked ?? false || view.sharedFrom != nil
+            if let record {
+                view.attachments = AttachmentsView(
+                    try node.attachments(record: record.id.rawValue), kind: kind, record: record.id.rawValue,
+                    csrf: visitor.csrf, writable: !view.locked && !record.deleted, notice: notice)
+            }
             if let record, kind.name == RecordKind.directive.name {
                 view.directive = try DirectiveView(record, node: node, visitor: visitor, orgs: orgs)
             }

@@ -40,7 +40,10 @@ public struct Site: Sendable {
         let router = Router(context: HubRequestContext.self)
         let hub = HubService(node: node, idleLimit: idleLimit, logger: logger, fileLimits: fileLimits)
         router.add(middleware: RequestMetricsMiddleware(metrics: hub.metrics))
-        let uploads = ["/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet]
+        let uploads = [
+            "/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet,
+            "/records/{kind}/{id}/attachments": fileLimits.maxFileBytes + (128 << 10),
+        ]
         router.add(
             middleware: BodyLimitMiddleware(
                 limits: HubService.bodyLimits.merging(uploads) { $1 }, otherwise: PageRequest.maxForm))
@@ -49,7 +52,8 @@ public struct Site: Sendable {
                 routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))
         hub.register(on: router)
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
-        let pages = Pages(node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree)
+        let pages = Pages(
+            node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree, fileLimits: fileLimits)
         for route in Self.routes {
             router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
                 var pages = pages
@@ -97,6 +101,9 @@ extension Site {
         Route("POST", "/records/{kind}/{id}/closeout") { try await $0.requestCloseout($1) },
         Route("POST", "/records/{kind}/{id}/return") { try await $0.returnCloseout($1) },
         Route("POST", "/records/{kind}/{id}/read") { try await $0.markRead($1) },
+        Route("POST", "/records/{kind}/{id}/attachments") { try await $0.uploadAttachment($1) },
+        Route("GET", "/attachments/{id}") { try await $0.downloadAttachment($1) },
+        Route("POST", "/attachments/{id}/remove") { try await $0.removeAttachment($1) },
         Route("GET", "/review") { try await $0.review($1) },
         Route("GET", "/import") { try await $0.importForm($1) },
         Route("POST", "/import") { try await $0.importUpload($1) },

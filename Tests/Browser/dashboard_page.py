@@ -108,7 +108,8 @@ class DevTools:
         raise SystemExit("the page did not load within 30 s")
 
     def evaluate(self, expression):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        # awaitPromise: an expression may fetch (a download, hashed in the page).
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         return result["result"].get("value")
 
     def close(self):
