@@ -15,7 +15,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
         subcommands: [
             LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
-            Import.self, CutLink.self, Soak.self,
+            Import.self, CutLink.self, Soak.self, Files.self,
         ])
 
     static func main() async {
@@ -89,6 +89,22 @@ extension BenchmarkCommand {
         func run() async throws {
             try await withTemporaryDirectory { directory in
                 let benchmark = FanInBenchmark(clients: clients, changes: changes, directory: directory)
+                benchmark.print(try await benchmark.run())
+            }
+        }
+    }
+
+    struct Files: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "files",
+            abstract: "A large attachment to a hub beside curl, then through a link that cuts; peak memory.")
+        @Option(help: "The file's size in MB.") var mb = 200
+        @Option(help: "Each connection through the cutting link is cut after 1 byte to this many MB.") var cutMb = 8
+        @Option(help: "The link proxy script.") var proxy = "Tests/Links/faulty_link.py"
+
+        func run() async throws {
+            try await withTemporaryDirectory { directory in
+                let benchmark = FilesBenchmark(megabytes: mb, cutMB: cutMb, script: proxy, directory: directory)
                 benchmark.print(try await benchmark.run())
             }
         }

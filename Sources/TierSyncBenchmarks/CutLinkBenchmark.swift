@@ -86,15 +86,18 @@ struct CutLinkBenchmark {
         }
     }
 
-    func startProxy(target: URL, cutRate: Double, seed: Int, stats: String) throws -> (process: Process, port: Int) {
+    func startProxy(target: URL, cutRate: Double, seed: Int, stats: String, cutMax: Int? = nil) throws -> (
+        process: Process, port: Int
+    ) {
         let output = URL(fileURLWithPath: stats + ".out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", script, "--target", "127.0.0.1:\(target.port!)", "--cut-rate", String(cutRate), "--latency",
-            String(latency), "--seed", String(seed), "--stats", stats,
-        ]
+        process.arguments =
+            [
+                "python3", script, "--target", "127.0.0.1:\(target.port!)", "--cut-rate", String(cutRate), "--latency",
+                String(latency), "--seed", String(seed), "--stats", stats,
+            ] + (cutMax.map { ["--cut-max", String($0)] } ?? [])
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
         for _ in 0..<200 {

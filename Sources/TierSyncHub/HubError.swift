@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import TierSyncDomain
 import TierSyncProtocol
 import TierSyncReports
@@ -49,6 +50,11 @@ struct HubError: HTTPResponseError {
         case let error as HTTPResponseError:
             // Hummingbird's own (a body over the limit, say): keep its status, word it ourselves.
             self.init(status: error.status, message: Self.wording(of: error.status))
+        case is HTTPParserError:
+            // The connection was cut mid-request (a township's link): nobody is left to answer.
+            self.init(
+                status: .badRequest, message: "the request ended before its end (the connection was cut): send it again"
+            )
         case is DecodingError, is JSONReaderFailure:
             self.init(status: .badRequest, message: "the request body is not the JSON this endpoint takes: \(error)")
         default: self.init(status: .internalServerError, message: "internal error: \(error)")
