@@ -61,6 +61,7 @@ let package = Package(
                 .embedInCode("0010_sharing.sql"),
                 .embedInCode("0011_epochs.sql"),
                 .embedInCode("0012_attachments.sql"),
+                .embedInCode("0013_opaque.sql"),
             ]
         ),
         .target(

@@ -17,6 +17,7 @@ public enum SchemaFiles {
         ("0010_sharing", text(PackageResources._010_sharing_sql)),
         ("0011_epochs", text(PackageResources._011_epochs_sql)),
         ("0012_attachments", text(PackageResources._012_attachments_sql)),
+        ("0013_opaque", text(PackageResources._013_opaque_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -30,30 +30,47 @@ struct BlobTransfer {
     func sendUp(into outcome: inout Outcome, progress: (Int) -> Void) async throws {
         for blob in try node.blobsToSendUp() {
             // nil: the parent has no attachment for it (yet); the next sync asks again.
-            guard var status = try await client.blobStatus(blob.sha256) else { continue }
-            let have = Set(status.have)
-            send: for index in 0..<blob.chunkCount where !status.complete && !have.contains(index) {
+            guard let status = try await client.blobStatus(blob.sha256) else { continue }
+            var complete = status.complete
+            var missing = Set(0..<blob.chunkCount).subtracting(status.have).sorted()
+            while !complete, !missing.isEmpty {
+                let index = missing.removeFirst()
                 guard let bytes = try node.blobChunk(blob.sha256, index: index) else {
                     throw StoreError.blobNotHere(sha256: blob.sha256)
                 }
-                for attempt in 1...Self.attempts {
-                    do {
-                        status = try await client.sendChunk(bytes, index: index, of: blob.sha256, size: blob.size)
-                        outcome.bytes += bytes.count
-                        progress(outcome.bytes)
-                        break
-                    } catch let error as ClientError where error.status == 400 && attempt < Self.attempts {
-                        continue  // damaged on the way: send it again
-                    } catch let error as ClientError where error.status.map({ (400..<500).contains($0) }) == true {
-                        outcome.problems.append("file \(blob.sha256): \(error)")
-                        break send
-                    }
+                guard let answer = try await send(bytes, index: index, of: blob, problems: &outcome.problems) else {
+                    break
                 }
+                complete = answer.complete
+                outcome.bytes += bytes.count
+                progress(outcome.bytes)
             }
-            if status.complete {
+            if complete {
                 try node.markSentUp(blob.sha256)
                 outcome.sent += 1
             }
+        }
+    }
+
+    /// Sends one chunk, again while the parent says it arrived damaged; nil when the parent
+    /// refused it for good (a limit, or damaged each time), the reason added to `problems`.
+    private func send(_ bytes: [UInt8], index: Int, of blob: BlobInfo, problems: inout [String]) async throws
+        -> BlobStatus?
+    {
+        var attempt = 1
+        while true {
+            let refusal: ClientError
+            do {
+                return try await client.sendChunk(bytes, index: index, of: blob.sha256, size: blob.size)
+            } catch let error as ClientError where (400..<500).contains(error.status ?? 0) {
+                refusal = error
+            }
+            if refusal.status == 400, attempt < Self.attempts {
+                attempt += 1
+                continue
+            }
+            problems.append("file \(blob.sha256): \(refusal)")
+            return nil
         }
     }
 
@@ -66,25 +83,35 @@ struct BlobTransfer {
                 )
                 continue
             }
-            let here = Set(try node.blobChunksHere(wanted.sha256))
             let count = (status.size + status.chunkSize - 1) / status.chunkSize
-            fetch: for index in 0..<count where !here.contains(index) {
-                for attempt in 1...Self.attempts {
-                    let (bytes, hash) = try await client.fetchChunk(wanted.sha256, index: index)
-                    do {
-                        let blob = try node.receiveChunk(
-                            bytes, index: index, chunkSHA256: hash, of: wanted.sha256, size: status.size)
-                        outcome.bytes += bytes.count
-                        progress(outcome.bytes)
-                        if blob.complete { outcome.fetched += 1 }
-                        break
-                    } catch let error as StoreError where attempt < Self.attempts && error.isBadRequest {
-                        continue  // damaged on the way: fetch it again
-                    } catch let error as StoreError where error.isBadRequest {
-                        outcome.problems.append("file \(wanted.sha256): \(error)")
-                        break fetch
-                    }
+            var missing = Set(0..<count).subtracting(try node.blobChunksHere(wanted.sha256)).sorted()
+            while !missing.isEmpty {
+                let index = missing.removeFirst()
+                switch try await fetch(index, of: wanted.sha256, size: status.size) {
+                case .success(let (blob, bytes)):
+                    outcome.bytes += bytes
+                    progress(outcome.bytes)
+                    if blob.complete { outcome.fetched += 1 }
+                case .failure(let refusal):
+                    outcome.problems.append("file \(wanted.sha256): \(refusal)")
+                    missing = []
                 }
+            }
+        }
+    }
+
+    /// Fetches and stores one chunk, again while it arrives damaged; this node's refusal
+    /// (damaged each time, or the whole not matching) as a failure.
+    private func fetch(_ index: Int, of sha256: String, size: Int) async throws -> Result<(BlobInfo, Int), StoreError> {
+        var attempt = 1
+        while true {
+            let (bytes, hash) = try await client.fetchChunk(sha256, index: index)
+            do {
+                let blob = try node.receiveChunk(bytes, index: index, chunkSHA256: hash, of: sha256, size: size)
+                return .success((blob, bytes.count))
+            } catch let error as StoreError where error.isBadRequest {
+                guard attempt < Self.attempts else { return .failure(error) }
+                attempt += 1
             }
         }
     }

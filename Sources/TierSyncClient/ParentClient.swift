@@ -7,12 +7,26 @@ public struct ParentClient: Sendable {
     public let baseURL: URL
     let credential: String?
     let transport: any SyncTransport
+    /// The protocol versions this client speaks, and the one in use with this hub.
+    let protocols: ClosedRange<Int>
+    let choice: ProtocolChoice
 
-    public init(baseURL: URL, credential: String?, transport: any SyncTransport = URLSessionTransport()) {
+    /// - Parameter protocols: the versions to offer (another range only in tests of negotiation);
+    ///   the newest is tried first.
+    public init(
+        baseURL: URL, credential: String?, transport: any SyncTransport = URLSessionTransport(),
+        protocols: ClosedRange<Int> = SyncProtocol.supported
+    ) {
         self.baseURL = baseURL
         self.credential = credential
         self.transport = transport
+        self.protocols = protocols
+        self.choice = ProtocolChoice(protocols.upperBound)
     }
+
+    /// The protocol version the requests are in: the newest both sides speak, once the hub
+    /// has said which it speaks.
+    public var protocolVersion: Int { choice.version }
 
     public func enroll(_ body: EnrollRequest) async throws -> EnrollResponse {
         let bytes = try await exchange("POST", "v1/enroll", encoded: Array(try JSONEncoder().encode(body)))
@@ -70,9 +84,31 @@ public struct ParentClient: Sendable {
         _ method: String, _ path: String, query: String? = nil, json body: [UInt8]? = nil, raw: [UInt8]? = nil,
         headers extra: [String: String] = [:]
     ) async throws -> (bytes: [UInt8], headers: [String: String]) {
+        let tried = choice.version
+        do {
+            return try await send(method, path, query: query, json: body, raw: raw, headers: extra)
+        } catch let error as ClientError where error.status == 400 {
+            // Refused for its version: again in the newest version both speak, if there is one.
+            guard let hub = error.hubVersions, !hub.contains(tried) else { throw error }
+            let newestInCommon = min(protocols.upperBound, hub.upperBound)
+            guard newestInCommon >= max(protocols.lowerBound, hub.lowerBound) else {
+                throw ClientError.incompatibleProtocol(
+                    client: SyncProtocol.text(protocols), hub: SyncProtocol.text(hub),
+                    advice: SyncProtocol.upgradeAdvice(client: protocols, hub: hub))
+            }
+            choice.settle(newestInCommon)
+            return try await send(method, path, query: query, json: body, raw: raw, headers: extra)
+        }
+    }
+
+    /// One request in the chosen protocol version (see `exchange`).
+    private func send(
+        _ method: String, _ path: String, query: String?, json body: [UInt8]?, raw: [UInt8]?,
+        headers extra: [String: String]
+    ) async throws -> (bytes: [UInt8], headers: [String: String]) {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.percentEncodedQuery = query
-        var headers = [SyncProtocol.versionHeader: String(SyncProtocol.version), "Accept-Encoding": "gzip"]
+        var headers = [SyncProtocol.versionHeader: String(choice.version), "Accept-Encoding": "gzip"]
         if let credential { headers["Authorization"] = "Bearer \(credential)" }
         headers.merge(extra) { $1 }
         var data: Data?
@@ -104,8 +140,23 @@ public struct ParentClient: Sendable {
             let message =
                 (try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)).error)
                 ?? String(decoding: bytes, as: UTF8.self)
-            throw ClientError.refused(status: response.status, message: message)
+            throw ClientError.refused(
+                status: response.status, message: message,
+                hubVersions: response.headers[SyncProtocol.versionsHeader.lowercased()].flatMap(SyncProtocol.versions))
         }
         return (bytes, response.headers)
     }
+}
+
+/// The protocol version a client and its hub use: the client's newest until the hub names the
+/// versions it speaks; shared by the copies of a `ParentClient`.
+final class ProtocolChoice: @unchecked Sendable {
+    private let lock = NSLock()
+    private var chosen: Int
+
+    init(_ version: Int) { chosen = version }
+
+    var version: Int { lock.withLock { chosen } }
+
+    func settle(_ version: Int) { lock.withLock { chosen = version } }
 }

@@ -45,7 +45,7 @@ public final class TierSyncNode: Sendable {
     /// Makes a new node for org unit `org` at `path`, loaded with `seeds`.
     public static func create(
         path: String, org: String, seeds: SeedData? = nil, wallClock: any WallClock = SystemWallClock(),
-        logger: Logger = Logger(label: "tiersync"), nodeID: NodeID? = nil
+        logger: Logger = Logger(label: "tiersync"), nodeID: NodeID? = nil, laterMigrations: [SchemaMigration] = []
     ) throws -> TierSyncNode {
         let seeds = try seeds ?? SeedData.builtIn()
         guard seeds.orgs.contains(where: { $0.code == org }) else {
@@ -58,17 +58,21 @@ public final class TierSyncNode: Sendable {
         var random = SystemRandomNumberGenerator()
         let store = try NodeStore.create(
             path: path, org: org, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger,
-            randomNumbers: &random, nodeID: nodeID,
+            randomNumbers: &random, nodeID: nodeID, laterMigrations: laterMigrations,
             seed: seeds.insert(into:))
         return try TierSyncNode(store: store)
     }
 
+    /// Opens the node at `path`; `laterMigrations` are for tests that run a node of a later
+    /// release (see `NodeStore.open`).
     public static func open(
-        path: String, wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync")
+        path: String, wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync"),
+        laterMigrations: [SchemaMigration] = []
     ) throws -> TierSyncNode {
         try TierSyncNode(
             store: try NodeStore.open(
-                path: path, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
+                path: path, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger,
+                laterMigrations: laterMigrations))
     }
 
     /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style

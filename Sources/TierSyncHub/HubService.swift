@@ -33,17 +33,20 @@ public struct HubService: Sendable {
 
     /// How large a file, and how much in all, each child may send.
     let fileLimits: TierSyncNode.FileLimits
+    /// The protocol versions the hub speaks (another range only in tests of negotiation).
+    let protocols: ClosedRange<Int>
 
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
         logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics(),
-        fileLimits: TierSyncNode.FileLimits = .init()
+        fileLimits: TierSyncNode.FileLimits = .init(), protocols: ClosedRange<Int> = SyncProtocol.supported
     ) {
         self.node = node
         self.idleLimit = idleLimit
         self.logger = logger
         self.metrics = metrics
         self.fileLimits = fileLimits
+        self.protocols = protocols
     }
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,
@@ -73,7 +76,7 @@ public struct HubService: Sendable {
     public func register(on router: Router<HubRequestContext>) {
         // Sync requests must speak this hub's protocol version; operators' reports are read
         // by people and scripts, with curl or a browser, and need no header.
-        let sync = router.group().add(middleware: ProtocolVersionMiddleware())
+        let sync = router.group().add(middleware: ProtocolVersionMiddleware(supported: protocols))
         for route in Self.routes {
             let method = HTTPRequest.Method(route.method)!
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in

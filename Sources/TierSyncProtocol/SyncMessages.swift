@@ -1,11 +1,39 @@
+import Foundation
 import TierSyncCore
 
 /// Protocol v1 of the HTTP API between a node and its parent hub: JSON bodies under `/v1/`,
 /// gzip-compressed, every request naming its protocol version in the `TierSync-Protocol`
 /// header. The OpenAPI document is `Sources/TierSyncHub/openapi.yaml`.
 public enum SyncProtocol {
+    /// The version this release prefers, and every version it speaks.
     public static let version = 1
+    public static let supported: ClosedRange<Int> = 1...1
+    /// The version a request is in.
     public static let versionHeader = "TierSync-Protocol"
+    /// The versions a hub speaks (`1` or `1-2`), on every answer to a sync request: a client
+    /// that a hub refused for its version picks the newest both speak from it.
+    public static let versionsHeader = "TierSync-Protocol-Versions"
+
+    /// `range` as the versions header writes it.
+    public static func text(_ range: ClosedRange<Int>) -> String {
+        range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+    }
+
+    /// The versions a versions header names; nil when it is not `N` or `N-M`.
+    public static func versions(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard let low = parts.first ?? nil, let high = parts.last ?? nil, parts.count <= 2, low >= 1, low <= high
+        else { return nil }
+        return low...high
+    }
+
+    /// Which side must be upgraded when a client speaking `client` meets a hub speaking `hub`
+    /// and they share no version: the one whose versions are all older.
+    public static func upgradeAdvice(client: ClosedRange<Int>, hub: ClosedRange<Int>) -> String {
+        client.upperBound < hub.lowerBound
+            ? "upgrade tiersync on this node (the child) to a release that speaks version \(hub.lowerBound)"
+            : "upgrade tiersync on the parent hub to a release that speaks version \(client.lowerBound)"
+    }
     /// The largest request body a hub accepts (a push page is far smaller).
     public static let maxBody = 32 << 20
 }

@@ -10,6 +10,9 @@ public struct ApplyReport: Sendable, Equatable, Codable {
     public var conflicts = 0
     /// Records copied whole from a snapshot (their fields are not counted in `applied`).
     public var records = 0
+    /// Changes of tables or fields this release does not know (a later release's): kept as
+    /// they came, forwarded, shown nowhere.
+    public var opaque = 0
     public var refused: [Refusal] = []
 
     public init() {}
@@ -46,6 +49,7 @@ public struct ApplyReport: Sendable, Equatable, Codable {
         alreadyKnown += other.alreadyKnown
         conflicts += other.conflicts
         records += other.records
+        opaque += other.opaque
         refused += other.refused
     }
 }

@@ -40,7 +40,17 @@ extension ChangeWriter {
             case .failure(let refusal):
                 report.refused.append(.init(change, reason: refusal.reason))
                 continue
-            case .success(let (checked, field)):
+            case .success(nil):
+                // A later release's table or field: kept as it came, and forwarded.
+                if try keepOpaque(change) {
+                    report.opaque += 1
+                    pendingLog.append(change)
+                    newest = max(newest, change.hlc)
+                } else {
+                    report.alreadyKnown += 1
+                }
+                continue
+            case .success(let (checked, field)?):
                 table = checked
                 if let field { change.value = table.normalized(change.value, for: field) }
             }
@@ -152,15 +162,19 @@ extension ChangeWriter {
 
     struct Refusal: Error { let reason: String }
 
-    /// The change's table and field (nil for `_deleted`) when it can be applied; why not
-    /// otherwise.
+    /// The change's table and field (nil for `_deleted`) when it can be applied; nil for a
+    /// well-formed change of a table or field this release does not know; why not otherwise.
     private func check(
         _ change: FieldChange, now: Int64, skewBound: Int64
-    ) -> Result<(SyncedTable, SyncedTable.Field?), Refusal> {
-        guard let table = tables[change.table] else {
-            return .failure(
-                .init(reason: "unknown table '\(change.table)'; known: \(tables.keys.sorted().joined(separator: ", "))")
-            )
+    ) -> Result<(SyncedTable, SyncedTable.Field?)?, Refusal> {
+        if let refusal = Self.refusal(of: change, now: now, skewBound: skewBound) { return .failure(refusal) }
+        guard let table = tables[change.table], Self.isIdentifier(change.field) else {
+            return Self.isIdentifier(change.table) && Self.isIdentifier(change.field)
+                ? .success(nil)
+                : .failure(
+                    .init(
+                        reason: "table and field names are letters, digits and _, not '\(change.table).\(change.field)'"
+                    ))
         }
         var field: SyncedTable.Field?
         if change.field == FieldChange.deletedField {
@@ -168,30 +182,52 @@ extension ChangeWriter {
                 return .failure(.init(reason: "\(FieldChange.deletedField) must be 0 or 1, not '\(change.value)'"))
             }
         } else {
-            guard let known = table.field(named: change.field) else {
-                return .failure(
-                    .init(
-                        reason:
-                            "unknown field '\(change.field)' for \(change.table); known: \(table.fieldNames.joined(separator: ", "))"
-                    ))
-            }
+            guard let known = table.field(named: change.field) else { return .success(nil) }
             if let refusal = Self.valueRefusal(known, change.value) { return .failure(refusal) }
             field = known
         }
+        return .success((table, field))
+    }
+
+    /// Why a change cannot be taken whatever its table (its vector, org or stamp); nil when it can.
+    private static func refusal(of change: FieldChange, now: Int64, skewBound: Int64) -> Refusal? {
         guard change.versionVector[change.node] > 0 else {
-            return .failure(
-                .init(reason: "its version vector \(change.versionVector) does not count its own node \(change.node)"))
+            return .init(
+                reason: "its version vector \(change.versionVector) does not count its own node \(change.node)")
         }
-        if let refusal = Self.orgRefusal(change.org) { return .failure(refusal) }
+        if let refusal = Self.orgRefusal(change.org) { return refusal }
         let skew = change.hlc.physical - now
         if skew > skewBound {
-            return .failure(
-                .init(
-                    reason:
-                        "its stamp \(change.hlc.isoTime) is \(Self.duration(skew)) ahead of this node's clock (node \(change.node) has a wrong clock; at most \(Self.duration(skewBound)) is accepted)"
-                ))
+            return .init(
+                reason:
+                    "its stamp \(change.hlc.isoTime) is \(Self.duration(skew)) ahead of this node's clock (node \(change.node) has a wrong clock; at most \(Self.duration(skewBound)) is accepted)"
+            )
         }
-        return .success((table, field))
+        return nil
+    }
+
+    /// True for a name a later release could give a table or field: 1 to 64 ASCII letters,
+    /// digits and `_`, not starting with a digit.
+    static func isIdentifier(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        return (1...64).contains(bytes.count) && !(48...57).contains(bytes[0])
+            && bytes.allSatisfy {
+                (97...122).contains($0) || (65...90).contains($0) || (48...57).contains($0) || $0 == 95
+            }
+    }
+
+    /// Records a change of a table or field this release does not know, once: it is logged
+    /// (by the caller) and so forwarded, kept by compaction, and applied by a release that
+    /// knows it (`NodeStore.applyOpaqueNowKnown`).
+    ///
+    /// - Returns: false when it was here already.
+    mutating func keepOpaque(_ change: FieldChange) throws -> Bool {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO opaque_change (tbl, record, field, node, hlc) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue,
+            ])
+        return db.changesCount > 0
     }
 
     /// Why `org` is not an org code (1 to 32 ASCII letters and digits); nil when it is.

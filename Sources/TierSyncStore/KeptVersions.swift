@@ -19,9 +19,11 @@ struct KeptVersions {
     }
 
     mutating func isKept(_ change: FieldChange) throws -> Bool {
+        guard let table = tables[change.table],
+            change.field == FieldChange.deletedField || table.field(named: change.field) != nil
+        else { return try isKeptOpaque(change) }
         let key = RecordKey(table: change.table, id: change.record)
         if records[key] == nil {
-            guard let table = tables[change.table] else { return false }
             if records.count >= Self.cacheLimit { records.removeAll(keepingCapacity: true) }
             records[key] = try table.record(change.record, in: db)
         }
@@ -34,6 +36,17 @@ struct KeptVersions {
                     SELECT 1 FROM conflict WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?
                     AND kind = 'concurrent' AND settled_hlc IS NULL
                     """),
+            arguments: [change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue])
+            ?? false
+    }
+
+    /// A later release's change (its table or field unknown here) is kept while it is
+    /// recorded as opaque: all of them are, for this release cannot tell which one supersedes
+    /// which.
+    private func isKeptOpaque(_ change: FieldChange) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT 1 FROM opaque_change WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?"),
             arguments: [change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue])
             ?? false
     }

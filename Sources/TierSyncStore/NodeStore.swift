@@ -46,9 +46,12 @@ public final class NodeStore: Sendable {
     }
 
     /// Opens an existing node's database, applying any migrations it lacks.
+    ///
+    /// - Parameter laterMigrations: migrations of a release to come, after this release's own,
+    ///   for tests that run a node of that release (see `SchemaMigrations.migrator`).
     public static func open(
         path: String, policies: MergePolicies = MergePolicies(), wallClock: any WallClock = SystemWallClock(),
-        logger: Logger = Logger(label: "tiersync.store")
+        logger: Logger = Logger(label: "tiersync.store"), laterMigrations: [SchemaMigration] = []
     ) throws -> NodeStore {
         switch try DatabaseFileCheck.inspect(path: path) {
         case .absent:
@@ -56,8 +59,11 @@ public final class NodeStore: Sendable {
         case .tierSync(node: nil):
             throw StoreError.notInitialized(path: path)
         case .tierSync:
-            let queue = try openQueue(path: path, logger: logger)
-            return try NodeStore(path: path, queue: queue, policies: policies, wallClock: wallClock, logger: logger)
+            let queue = try openQueue(path: path, logger: logger, later: laterMigrations)
+            let store = try NodeStore(
+                path: path, queue: queue, policies: policies, wallClock: wallClock, logger: logger)
+            try store.applyOpaqueNowKnown()
+            return store
         }
     }
 
@@ -72,7 +78,7 @@ public final class NodeStore: Sendable {
         path: String, org: String, policies: MergePolicies = MergePolicies(),
         wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.store"),
-        randomNumbers: inout some RandomNumberGenerator, nodeID: NodeID? = nil,
+        randomNumbers: inout some RandomNumberGenerator, nodeID: NodeID? = nil, laterMigrations: [SchemaMigration] = [],
         seed: (Database) throws -> Void
     ) throws -> NodeStore {
         // Refused from the read-only check, so the file is not migrated either.
@@ -85,7 +91,7 @@ public final class NodeStore: Sendable {
             createdAt: ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds()))
         let queue: DatabaseQueue
         do {
-            queue = try openQueue(path: path, logger: logger)
+            queue = try openQueue(path: path, logger: logger, later: laterMigrations)
             do {
                 try queue.write { db in
                     try seed(db)
@@ -108,7 +114,9 @@ public final class NodeStore: Sendable {
 
     /// Opens (creating if needed) the SQLite file in WAL mode with foreign keys on and a busy
     /// timeout, then applies the missing migrations.
-    static func openQueue(path: String, logger: Logger, migrationLimit: Int? = nil) throws -> DatabaseQueue {
+    static func openQueue(
+        path: String, logger: Logger, migrationLimit: Int? = nil, later: [SchemaMigration] = []
+    ) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.journalMode = .wal
@@ -119,7 +127,7 @@ public final class NodeStore: Sendable {
         // queue opens) may lose the last commits on power loss, for it syncs only at
         // checkpoints. FULL syncs the WAL at every commit.
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let migrator = SchemaMigrations.migrator(limit: migrationLimit)
+        let migrator = SchemaMigrations.migrator(limit: migrationLimit, later: later)
         let pending = try queue.read { db in
             try Set(migrator.migrations).subtracting(migrator.appliedIdentifiers(db))
         }

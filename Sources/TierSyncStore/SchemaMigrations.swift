@@ -8,10 +8,11 @@ import TierSyncSchema
 /// (`hasBeenSuperseded`), which `DatabaseFileCheck.inspect` turns into a clear refusal.
 enum SchemaMigrations {
     /// All migrations this build knows, or the first `limit` of them (to make older files
-    /// in tests).
-    static func migrator(limit: Int? = nil) -> DatabaseMigrator {
+    /// in tests), then `later`: migrations of a release to come, for tests that run a node
+    /// of that release beside nodes of this one.
+    static func migrator(limit: Int? = nil, later: [SchemaMigration] = []) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for (identifier, sql) in SchemaFiles.all.prefix(limit ?? SchemaFiles.all.count) {
+        for (identifier, sql) in SchemaFiles.all.prefix(limit ?? SchemaFiles.all.count) + later {
             migrator.registerMigration(identifier) { db in try db.execute(sql: sql) }
         }
         return migrator
@@ -24,3 +25,6 @@ enum SchemaMigrations {
 
     static var knownVersion: String { version(of: SchemaFiles.all.map(\.identifier)) }
 }
+
+/// A migration: its identifier (`NNNN_name`) and its SQL.
+public typealias SchemaMigration = (identifier: String, sql: String)

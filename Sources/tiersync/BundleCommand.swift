@@ -67,7 +67,8 @@ struct ImportBundle: ParsableCommand {
         if json { return try Output.json(result) }
         Output.line(
             "from \(result.fromOrg): applied \(report.applied), already known \(report.alreadyKnown), "
-                + "conflicts \(report.conflicts), refused \(report.refused.count)")
+                + "conflicts \(report.conflicts), refused \(report.refused.count)"
+                + (report.opaque > 0 ? ", kept for a later release \(report.opaque)" : ""))
         for refusal in report.refused { Output.line("refused: \(refusal)") }
         let files = result.files
         if files.stored + files.skipped + files.damaged.count > 0 {
