@@ -202,7 +202,7 @@ import TierSyncCore
     @Test(
         "malformed changes are refused with a reason and nothing of them is written",
         arguments: [
-            ("table", "unknown table 'secrets'"), ("field", "unknown field 'age'"), ("type", "holds a whole number"),
+            ("table", "letters, digits and _"), ("field", "letters, digits and _"), ("type", "holds a whole number"),
             ("vector", "does not count its own node"), ("deleted", "must be 0 or 1"), ("org", "is not an org code"),
         ])
     func malformed(kind: String, reason: String) throws {
@@ -212,8 +212,8 @@ import TierSyncCore
             hlc: HLCTimestamp(physical: 1_764_000_000_000, counter: 0), node: node,
             versionVector: VersionVector([node: 1]))
         switch kind {
-        case "table": change.table = "secrets"
-        case "field": change.field = "age"
+        case "table": change.table = "drill; DROP TABLE drill"
+        case "field": change.field = "age'--"
         case "type": change.value = .text("many")
         case "vector": change.versionVector = VersionVector([county.node.id: 1])
         case "deleted": (change.field, change.value) = (FieldChange.deletedField, .integer(7))
@@ -223,5 +223,27 @@ import TierSyncCore
         #expect(
             report.applied == 0 && report.refused.count == 1 && report.refused[0].reason.contains(reason), "\(report)")
         #expect(try TestStore.shown(county).isEmpty && TestStore.changeLog(county).isEmpty)
+    }
+
+    @Test("a later release's table and field are kept as they came, once, logged for forwarding and shown nowhere")
+    func laterRelease() throws {
+        let node = township.node.id
+        let stamp = HLCTimestamp(physical: 1_764_000_000_000, counter: 0)
+        let changes = [
+            FieldChange(
+                table: "hazard_site", record: id, org: TestStore.township, field: "risk", value: .text("high"),
+                hlc: stamp, node: node, versionVector: VersionVector([node: 1])),
+            FieldChange(
+                table: "drill", record: id, org: TestStore.township, field: "photos_count", value: .integer(4),
+                hlc: stamp, node: node, versionVector: VersionVector([node: 1])),
+        ]
+        let report = try TestStore.ship(changes, to: county)
+        #expect(report.opaque == 2 && report.applied == 0 && report.refused.isEmpty, "\(report)")
+        #expect(try TestStore.shown(county).isEmpty)
+        #expect(try TestStore.changeLog(county).map(\.field) == ["risk", "photos_count"])
+        let again = try TestStore.ship(changes, to: county)
+        #expect(again.opaque == 0 && again.alreadyKnown == 2)
+        #expect(try TestStore.changeLog(county).count == 2)
+        #expect(try county.compactLog() == 0, "compaction keeps them")
     }
 }
