@@ -13,18 +13,24 @@ public struct UpwardSync: Service {
     let logger: Logger
     /// How often the log is checked for new entries.
     let poll: Double
+    /// Seconds a request to the parent may take (a page, or a chunk of a file).
+    let timeout: Double
 
     /// The upward loop a hub for `node` runs beside its server: one when the node has a
     /// parent, none otherwise.
-    public static func services(for node: TierSyncNode, interval: Double, logger: Logger) throws -> [any Service] {
-        try node.parentLink() == nil ? [] : [UpwardSync(node: node, interval: interval, logger: logger)]
+    public static func services(for node: TierSyncNode, interval: Double, logger: Logger, timeout: Double = 30)
+        throws -> [any Service]
+    {
+        try node.parentLink() == nil
+            ? [] : [UpwardSync(node: node, interval: interval, logger: logger, timeout: timeout)]
     }
 
-    public init(node: TierSyncNode, interval: Double, logger: Logger, poll: Double = 0.5) {
+    public init(node: TierSyncNode, interval: Double, logger: Logger, poll: Double = 0.5, timeout: Double = 30) {
         self.node = node
         self.interval = interval
         self.logger = logger
         self.poll = poll
+        self.timeout = timeout
     }
 
     public func run() async throws {
@@ -47,7 +53,7 @@ public struct UpwardSync: Service {
         var nextSync = ContinuousClock.now
         // One transport (one URLSession, its connections kept alive) for every sync of the
         // loop, rather than a new session every few seconds.
-        let transport = URLSessionTransport()
+        let transport = URLSessionTransport(timeout: timeout)
         while !Task.isCancelled {
             let logEnd = (try? node.store.lastSequence()) ?? syncedUpTo
             if ContinuousClock.now >= nextSync || (failures == 0 && logEnd != syncedUpTo) {

@@ -49,7 +49,8 @@ extension Pages {
                     visitor,
                     notice: "同步完成：上传 \(summary.pushed) 项，下载 \(summary.pulled) 项"
                         + (summary.copied > 0 ? "，复制记录 \(summary.copied) 条" : "")
-                        + "，新冲突 \(summary.conflicts) 个，被拒收 \(summary.refused.count) 项。")
+                        + "，新冲突 \(summary.conflicts) 个，被拒收 \(summary.refused.count) 项。"
+                        + Self.filesWording(summary))
             } catch let error as ClientError where error == .notJoined {
                 // Nothing failed upstream: this node has no parent yet.
                 return try await syncView(visitor, error: Wording.chinese(syncError: "\(error)"), status: .conflict)
@@ -57,6 +58,22 @@ extension Pages {
                 return try await syncView(visitor, error: Wording.chinese(syncError: "\(error)"), status: .badGateway)
             }
         }
+    }
+
+    /// What a sync did with attached files, for a clerk: sent, fetched, and any not sent
+    /// (over the parent's limit) with what to do.
+    static func filesWording(_ summary: SyncSession.Summary) -> String {
+        var text = ""
+        if summary.filesSent + summary.filesFetched > 0 {
+            text += "附件：上传 \(summary.filesSent) 个，下载 \(summary.filesFetched) 个。"
+        }
+        if !summary.fileProblems.isEmpty {
+            let limit = summary.fileProblems.contains { $0.contains("HTTP 413") }
+            text +=
+                "有 \(summary.fileProblems.count) 个附件未能上传"
+                + (limit ? "：文件超过上级节点的大小限额，请压缩后重新上传，或请上级调高限额。" : "，下次同步时将重试。")
+        }
+        return text
     }
 
     func join(_ page: PageRequest) async throws -> Response {

@@ -21,6 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
     var syncInterval: Double = 30
     @Option(help: ArgumentHelp("Minutes a browser session lives without a request.", valueName: "minutes"))
     var sessionIdleMinutes: Double = 120
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a request to the parent may take before the upward sync gives it up and retries.",
+            valueName: "seconds"))
+    var syncTimeout: Double = 30
     @Option(help: ArgumentHelp("The largest file a child may send, in MB.", valueName: "MB"))
     var maxFileMb: Int = TierSyncNode.FileLimits().maxFileBytes >> 20
     @Option(help: ArgumentHelp("The most a child may send in files in all, in MB.", valueName: "MB"))
@@ -32,13 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard syncInterval > 0 else { throw ValidationError("--sync-interval must be a number of seconds above 0") }
         guard sessionIdleMinutes > 0 else { throw ValidationError("--session-idle-minutes must be above 0") }
+        guard syncTimeout > 0 else { throw ValidationError("--sync-timeout must be a number of seconds above 0") }
         guard (1...(1 << 20)).contains(maxFileMb), (1...(1 << 30)).contains(maxChildMb) else {
             throw ValidationError("--max-file-mb and --max-child-mb must be whole numbers of MB from 1")
         }
         let opened = try TierSyncNode.open(path: node.db)
         let logger = Logger(label: "tiersync.hub")
         let host = address.host
-        let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger)
+        let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger, timeout: syncTimeout)
         let site = Site(
             node: opened, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
             fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
@@ -106,13 +112,20 @@ struct SyncCommand: AsyncParsableCommand {
         abstract: "Push and pull with the parent hub until both are empty; exits 0 only when fully in sync.")
 
     @OptionGroup var node: NodeOptions
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a request to the parent may take (a page, or a chunk of a file).", valueName: "seconds"))
+    var timeout: Double = 30
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be a number of seconds above 0") }
         let bar = ProgressBar()
         let summary: SyncSession.Summary
         do {
-            summary = try await SyncSession(node: try TierSyncNode.open(path: node.db)).run(progress: bar.update)
+            summary = try await SyncSession(
+                node: try TierSyncNode.open(path: node.db), transport: URLSessionTransport(timeout: timeout)
+            ).run(progress: bar.update)
             bar.finish()
         } catch {
             bar.finish()

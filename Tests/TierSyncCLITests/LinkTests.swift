@@ -16,15 +16,29 @@ import TierSyncDomain
     final class Link {
         let process = Process()
         let port: Int
+        /// Where the proxy keeps its counts (connections, cut, bytes up and down).
+        let stats: URL
 
-        init(target: String, scratch: Scratch) throws {
+        /// How many connections the proxy has cut so far.
+        var cuts: Int {
+            guard let data = try? Data(contentsOf: stats),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return 0 }
+            return object["cut"] as? Int ?? 0
+        }
+
+        init(target: String, scratch: Scratch, cutRate: Double = 0.3, latency: Double = 0.3, cutMax: Int = 200_000)
+            throws
+        {
             let output = scratch.directory.appendingPathComponent("link.out")
+            stats = scratch.directory.appendingPathComponent("link.json")
             FileManager.default.createFile(atPath: output.path, contents: nil)
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../Links/faulty_link.py").standardized.path
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [
-                "python3", script, "--target", target, "--cut-rate", "0.3", "--latency", "0.3", "--seed", "3",
+                "python3", script, "--target", target, "--cut-rate", String(cutRate), "--latency", String(latency),
+                "--cut-max", String(cutMax), "--seed", "3", "--stats", stats.path,
             ]
             process.standardOutput = try FileHandle(forWritingTo: output)
             try process.run()
