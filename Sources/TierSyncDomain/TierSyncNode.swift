@@ -135,6 +135,7 @@ public final class TierSyncNode: Sendable {
             changes += try writer.update(
                 table: kind.table, id: current.id, fields: all, rewrite: Set(all.keys),
                 settlement: "restated when the record was shared further")
+            changes += try restateAttachments(of: current.id, writer: &writer)
         }
         return (try writer.fetch(table: kind.table, id: current.id)!, changes)
     }

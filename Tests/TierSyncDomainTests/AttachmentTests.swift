@@ -185,4 +185,19 @@ import TierSyncStore
             #expect("\(error)".contains("holds 3 MB") && "\(error)".contains("--max-child-mb"))
         }
     }
+
+    @Test("a plan shared down after its document was attached takes the document along")
+    func sharedLater() throws {
+        let plan = try plan(city)
+        let attachment = try city.attach(.plan, id: plan, file: file("后共享.pdf", size: 6_000, seed: 8))
+        try sendBundle(city, county, in: directory)
+        try sendBundle(county, city, in: directory)
+        try sendBundle(county, township, in: directory)
+        try sendBundle(township, county, in: directory)
+        #expect(try township.attachments().isEmpty, "not shared yet")
+        try city.set(.plan, id: plan, values: ["share": "subtree"])
+        try sendBundle(city, county, in: directory)
+        try sendBundle(county, township, in: directory)
+        #expect(try township.attachment(attachment.id).here)
+    }
 }
