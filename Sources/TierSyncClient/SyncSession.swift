@@ -179,8 +179,14 @@ public struct SyncSession: Sendable {
                 }
                 return key
             }
+            let later = try page.later.enumerated().map { index, wire in
+                do { return try wire.change() } catch {
+                    throw ClientError.badResponse("v1/snapshot: later change \(index + 1): \(error)")
+                }
+            }
             let report = try node.acceptSnapshot(
-                page.records, from: parent, peerNode: link.node, nodes: page.nodes, position: page.position, next: next)
+                page.records, from: parent, peerNode: link.node, nodes: page.nodes, position: page.position, next: next,
+                later: later)
             summary.copied += report.records
             summary.pulled += report.applied
             summary.conflicts += report.conflicts

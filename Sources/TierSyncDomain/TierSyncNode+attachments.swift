@@ -145,7 +145,8 @@ extension TierSyncNode {
     func restateAttachments(of record: RecordID, writer: inout ChangeWriter) throws -> [FieldChange] {
         let table = try store.table(named: "attachment")
         let ids = try String.fetchAll(
-            writer.db, sql: "SELECT id FROM attachment WHERE record_id = ? AND deleted = 0", arguments: [record.rawValue])
+            writer.db, sql: "SELECT id FROM attachment WHERE record_id = ? AND deleted = 0",
+            arguments: [record.rawValue])
         var changes: [FieldChange] = []
         for id in ids.compactMap(RecordID.init) {
             guard let stored = try writer.fetch(table: "attachment", id: id) else { continue }

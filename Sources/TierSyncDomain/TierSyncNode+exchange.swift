@@ -64,16 +64,7 @@ extension TierSyncNode {
         let directory = try PeerDirectory(db: db)
         var senders: [NodeID: String] = [:]
         var sent = 0
-        func inScope(_ change: FieldChange) throws -> Bool {
-            guard let nodeOrg = directory.org(ofNode: change.node) else { return false }
-            switch peer {
-            case .parent:
-                return directory.org(nodeOrg, isWithin: org)
-            case .child(let child):
-                guard !directory.org(nodeOrg, isWithin: child) else { return false }
-                return try directory.org(change.org, isWithin: child) || shares(change, with: child, directory, db)
-            }
-        }
+        func inScope(_ change: FieldChange) throws -> Bool { try reaches(change, peer, directory, db) }
         // A child receives only records owned in its line: in its subtree, or shared from above.
         let line: String? = if case .child(let child) = peer { child.path } else { nil }
         let upTo = try store.forEachChange(after: seq, db: db, line: line, where: inScope) { change in
@@ -84,6 +75,19 @@ extension TierSyncNode {
             return true
         }
         return (upTo, senders)
+    }
+
+    /// True when `change` goes to `peer`: toward the parent, what was made in this node's
+    /// subtree; toward a child, what is in the child's scope and was made outside it.
+    func reaches(_ change: FieldChange, _ peer: Peer, _ directory: PeerDirectory, _ db: Database) throws -> Bool {
+        guard let nodeOrg = directory.org(ofNode: change.node) else { return false }
+        switch peer {
+        case .parent:
+            return directory.org(nodeOrg, isWithin: org)
+        case .child(let child):
+            guard !directory.org(nodeOrg, isWithin: child) else { return false }
+            return try directory.org(change.org, isWithin: child) || shares(change, with: child, directory, db)
+        }
     }
 
     /// True when the org `code` is strictly above this node's: a record it owns reaches this

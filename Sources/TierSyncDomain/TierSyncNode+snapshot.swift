@@ -17,6 +17,9 @@ extension TierSyncNode {
         public var next: RecordSnapshot.Key?
         /// How many records the whole snapshot holds (first page only).
         public var total: Int?
+        /// The later release's changes this node keeps opaque in the child's scope (last page
+        /// only): record rows do not hold them.
+        public var later: [FieldChange] = []
     }
 
     /// Streams the records of `peer`'s scope after `key`, at most `limit`, read in one
@@ -31,11 +34,20 @@ extension TierSyncNode {
             try requireBootstrapped(db: db)
             let position = try store.lastSequence(db: db)
             let next = try store.forEachRecord(within: child.path, after: key, limit: limit, db: db, body)
-            guard key == nil else { return SnapshotPage(nodes: [:], position: position, next: next) }
-            return SnapshotPage(
-                nodes: try nodes(seenBy: child, db: db), position: position, next: next,
-                total: try store.recordCount(within: child.path, db: db))
+            var page = SnapshotPage(nodes: [:], position: position, next: next)
+            if key == nil {
+                page.nodes = try nodes(seenBy: child, db: db)
+                page.total = try store.recordCount(within: child.path, db: db)
+            }
+            if next == nil { page.later = try opaqueChanges(for: peer, db: db) }
+            return page
         }
+    }
+
+    /// The changes of a later release kept opaque here that go to `peer` (see `reaches`).
+    func opaqueChanges(for peer: Peer, db: Database) throws -> [FieldChange] {
+        let directory = try PeerDirectory(db: db)
+        return try store.opaqueChanges(db: db).filter { try reaches($0, peer, directory, db) }
     }
 
     /// Nodes whose versions a child's records can hold: those of its subtree and of the orgs
@@ -56,9 +68,12 @@ extension TierSyncNode {
     /// Copies a snapshot page from the parent in one transaction, after checking its scope,
     /// and records in the same transaction how far the snapshot got; the last page moves the
     /// parent's cursor to where the snapshot began.
+    ///
+    /// - Parameter later: on the last page, the changes of a later release the parent keeps
+    ///   opaque; applied with the page, as any change that arrives.
     public func acceptSnapshot(
         _ records: [RecordSnapshot], from peer: Peer, peerNode: String, nodes: [String: String], position: Int64,
-        next: RecordSnapshot.Key?, skewBound: Int64 = ChangeWriter.defaultSkewBound
+        next: RecordSnapshot.Key?, later: [FieldChange] = [], skewBound: Int64 = ChangeWriter.defaultSkewBound
     ) throws -> ApplyReport {
         guard case .parent = peer else {
             throw DomainError.forbidden("a snapshot is taken from the parent only, not from \(peer.unit.code)")
@@ -71,8 +86,11 @@ extension TierSyncNode {
                 )
             }
             let senders = try senders(nodes, from: peer, directory: directory)
-            let report = try writer.insert(
+            var report = try writer.insert(
                 snapshot: records, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory)
+            for change in later { try checkScope(change, from: peer, directory: directory) }
+            report.add(
+                try writer.apply(later, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory))
             for record in records where Self.arrivalsFromAbove.contains(record.table) {
                 try noteReceipt(
                     table: record.table, record: record.id, org: record.org, event: "arrived", directory: directory,
@@ -114,6 +132,7 @@ extension TierSyncNode {
                     for change in record.changes() ?? [] { try body(change) }
                 }
             } while key != nil
+            for change in try opaqueChanges(for: .child(child), db: db) { try body(change) }
         }
     }
 }

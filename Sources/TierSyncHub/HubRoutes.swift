@@ -105,7 +105,8 @@ struct HubRoutes: Sendable {
                     writer.append($0)
                 }
                 return writer.finish(
-                    nodes: page.nodes, position: page.position, next: page.next?.description, total: page.total)
+                    nodes: page.nodes, position: page.position, next: page.next?.description, total: page.total,
+                    later: page.later.map(WireChange.init))
             }
         }
     }

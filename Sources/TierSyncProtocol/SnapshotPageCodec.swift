@@ -14,7 +14,8 @@ public enum SnapshotPageCodec {
     public static func encode(_ page: SnapshotResponse) -> [UInt8] {
         var writer = Writer()
         for record in page.records { writer.append(record) }
-        return writer.finish(nodes: page.nodes, position: page.position, next: page.next, total: page.total)
+        return writer.finish(
+            nodes: page.nodes, position: page.position, next: page.next, total: page.total, later: page.later)
     }
 
     /// Encodes a page as its records stream by, so that a hub holds no array of them.
@@ -31,10 +32,20 @@ public enum SnapshotPageCodec {
         }
 
         /// The page's bytes, with what follows its records.
-        public mutating func finish(nodes: [String: String], position: Int64, next: String?, total: Int?) -> [UInt8] {
+        public mutating func finish(
+            nodes: [String: String], position: Int64, next: String?, total: Int?, later: [WireChange] = []
+        ) -> [UInt8] {
             text.append("],\"nodes\":")
             JSONText.appendNodes(nodes, to: &text)
             text.append(",\"position\":\(position)")
+            if !later.isEmpty {
+                text.append(",\"later\":[")
+                for (index, change) in later.enumerated() {
+                    if index > 0 { text.append(",") }
+                    change.appendJSON(to: &text)
+                }
+                text.append("]")
+            }
             if let next {
                 text.append(",\"next\":")
                 JSONText.appendString(next, to: &text)
@@ -57,6 +68,7 @@ public enum SnapshotPageCodec {
                 case "position": page.position = try reader.integer()
                 case "next": page.next = try reader.string()
                 case "total": page.total = Int(try reader.integer())
+                case "later": page.later = try PullPageCodec.decodeChanges(&reader)
                 default: try reader.skipValue()
                 }
             }

@@ -130,13 +130,21 @@ public struct SnapshotResponse: Sendable, Equatable {
     public var next: String?
     /// How many records the whole snapshot holds (on the first page, for progress).
     public var total: Int?
+    /// On the last page: the changes of a later release the hub keeps opaque (tables and
+    /// fields it does not know) in the caller's scope. Record rows do not hold them, so a
+    /// newer child would otherwise never get them. Older clients skip the key.
+    public var later: [WireChange] = []
 
-    public init(records: [RecordSnapshot], nodes: [String: String], position: Int64, next: String?, total: Int?) {
+    public init(
+        records: [RecordSnapshot], nodes: [String: String], position: Int64, next: String?, total: Int?,
+        later: [WireChange] = []
+    ) {
         self.records = records
         self.nodes = nodes
         self.position = position
         self.next = next
         self.total = total
+        self.later = later
     }
 }
 

@@ -4,6 +4,19 @@ import TierSyncCore
 /// Changes of a later release, kept opaque (`opaque_change`), applied once this node runs a
 /// release that knows their tables and fields.
 extension NodeStore {
+    /// Every change kept opaque, in log order, read in `db`.
+    public func opaqueChanges(db: Database) throws -> [FieldChange] {
+        try Row.fetchAll(db, sql: "SELECT l.* FROM \(Self.opaqueJoin) ORDER BY l.seq").map {
+            try ChangeLogEntry(row: $0).change
+        }
+    }
+
+    /// `opaque_change o` joined with the log entries `l` it names.
+    static let opaqueJoin = """
+        opaque_change o JOIN change_log l
+          ON l.tbl = o.tbl AND l.record = o.record AND l.field = o.field AND l.node = o.node AND l.hlc = o.hlc
+        """
+
     /// Applies the opaque changes whose table and field this release knows (it was upgraded
     /// since they arrived), in one transaction: each leaves the opaque set and its old log
     /// entry, and is applied as if it had just arrived, so it merges and is logged anew
@@ -16,11 +29,7 @@ extension NodeStore {
             var changes: [FieldChange] = []
             let rows = try Row.fetchCursor(
                 db,
-                sql: """
-                    SELECT l.* FROM opaque_change o JOIN change_log l
-                      ON l.tbl = o.tbl AND l.record = o.record AND l.field = o.field AND l.node = o.node AND l.hlc = o.hlc
-                    ORDER BY l.seq
-                    """)
+                sql: "SELECT l.* FROM \(Self.opaqueJoin) ORDER BY l.seq")
             while let row = try rows.next() {
                 let change = try ChangeLogEntry(row: row).change
                 guard let table = tables[change.table],

@@ -118,6 +118,23 @@ import TierSyncStore
         #expect(try value(township, "contact", contact, "email") == "wang.yi@example.org")
         #expect(try value(township, "hazard_site", site, "risk") == "medium")
 
+        // A township of the later release that joins the county now gets the field too: the
+        // county's snapshot carries what it keeps opaque in that township's scope.
+        let other = RecordID.random(using: &random)
+        try city.store.write { writer in
+            try writer.insert(
+                table: "contact", id: other, org: "520201102",
+                fields: [
+                    "role": .text("information-officer"), "name": .text("示例·李二"), "phone": .text("13900000002"),
+                    "email": .text("li@example.org"),
+                ])
+        }
+        try await sync(county)
+        let newcomer = try await join("520201102", to: county, at: try await serve(county), later: true)
+        try await sync(newcomer)
+        #expect(try value(newcomer, "contact", other, "email") == "li@example.org")
+        #expect(try value(newcomer, "contact", contact, "email") == nil, "a sibling's record stays out")
+
         // The county upgrades: what it kept applies, the latest of each field shown.
         try county.store.close()
         let upgraded = try TierSyncNode.open(
