@@ -62,6 +62,7 @@ let package = Package(
                 .embedInCode("0011_epochs.sql"),
                 .embedInCode("0012_attachments.sql"),
                 .embedInCode("0013_opaque.sql"),
+                .embedInCode("0014_bundle_wants.sql"),
             ]
         ),
         .target(

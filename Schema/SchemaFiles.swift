@@ -18,6 +18,7 @@ public enum SchemaFiles {
         ("0011_epochs", text(PackageResources._011_epochs_sql)),
         ("0012_attachments", text(PackageResources._012_attachments_sql)),
         ("0013_opaque", text(PackageResources._013_opaque_sql)),
+        ("0014_bundle_wants", text(PackageResources._014_bundle_wants_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -20,6 +20,37 @@ extension TierSyncNode {
         public var damaged: [String] = []
     }
 
+    /// How many files a bundle's header asks for again, at most.
+    static let wantedFilesLimit = 1_000
+
+    /// Records the files `peer` said it lacks (replacing what it said before).
+    func recordWantedFiles(_ shas: [String], of peer: Peer, db: Database) throws {
+        try db.execute(sql: "DELETE FROM peer_wanted_file WHERE org = ?", arguments: [peer.unit.code])
+        for sha in shas.prefix(Self.wantedFilesLimit) where BlobHasher.isDigest(sha) {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO peer_wanted_file (org, sha256) VALUES (?, ?)",
+                arguments: [peer.unit.code, sha])
+        }
+    }
+
+    /// The files `peer` said it lacks that it may have: toward a child, those in its scope;
+    /// toward the parent, those of this node's subtree.
+    func filesWanted(by peer: Peer) throws -> Set<String> {
+        let wanted = try store.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT sha256 FROM peer_wanted_file WHERE org = ?", arguments: [peer.unit.code])
+        }
+        return try Set(
+            wanted.filter { sha in
+                switch peer {
+                case .child(let child):
+                    return (try? checkDownload(sha256: sha, for: child)) != nil
+                case .parent:
+                    return (try? checkDownload(sha256: sha, for: org)) != nil
+                }
+            })
+    }
+
     /// Writes the blobs `shas` that are whole here into the folder of the bundle at `path`.
     ///
     /// - Returns: how many files and bytes were written.

@@ -41,7 +41,8 @@ extension TierSyncNode {
             header: BundleHeader(
                 fromNode: store.node.id.rawValue, fromOrg: org.code, toOrg: peerOrg,
                 createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()), upTo: upTo,
-                ack: cursor.receivedSeq, epoch: epoch.id, epochSince: epoch.sinceSeq))
+                ack: cursor.receivedSeq, epoch: epoch.id, epochSince: epoch.sinceSeq,
+                wantedFiles: try blobsWanted().prefix(Self.wantedFilesLimit).map(\.sha256)))
         var senders: [NodeID: String] = [:]
         // The files of the attachments the bundle carries go in a folder beside it.
         var files: Set<String> = []
@@ -63,6 +64,7 @@ extension TierSyncNode {
             (_, senders) = try outgoing(to: peer, after: cursor.ackedSeq) { try append($0) }
         }
         try writer.finish(nodes: senders)
+        files.formUnion(try filesWanted(by: peer))
         var summary = BundleSummary(path: path, toOrg: peerOrg, changes: writer.count, upTo: upTo)
         (summary.files, summary.fileBytes) = try writeBundleFiles(files, bundle: path)
         return summary
@@ -107,6 +109,7 @@ extension TierSyncNode {
             }
             report.add(try apply(batch, from: peer, writer: &writer, skewBound: skewBound, directory: directory))
             let acknowledged = try reconcile(with: header, from: peer, db: writer.db)
+            try recordWantedFiles(header.wantedFiles ?? [], of: peer, db: writer.db)
             try recordContact(
                 with: peer, node: header.fromNode, received: header.upTo, acknowledged: acknowledged, db: writer.db)
             return report

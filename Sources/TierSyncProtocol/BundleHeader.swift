@@ -24,10 +24,13 @@ public struct BundleHeader: Codable, Sendable, Equatable {
     /// `GET /v1/status`. Absent in bundles from before epochs.
     public var epoch: String?
     public var epochSince: Int64?
+    /// Files the sender lacks that attachments it holds refer to (their SHA-256s): its peer's
+    /// next bundle carries those in the sender's scope again. Absent in older bundles.
+    public var wantedFiles: [String]?
 
     public init(
         fromNode: String, fromOrg: String, toOrg: String, createdAt: String, upTo: Int64, ack: Int64,
-        epoch: String? = nil, epochSince: Int64? = nil
+        epoch: String? = nil, epochSince: Int64? = nil, wantedFiles: [String]? = nil
     ) {
         self.fromNode = fromNode
         self.fromOrg = fromOrg
@@ -37,6 +40,7 @@ public struct BundleHeader: Codable, Sendable, Equatable {
         self.ack = ack
         self.epoch = epoch
         self.epochSince = epochSince
+        self.wantedFiles = wantedFiles
     }
 }
 

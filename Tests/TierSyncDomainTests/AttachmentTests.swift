@@ -133,6 +133,12 @@ import TierSyncStore
         #expect(arrived.files.damaged.count == 1 && arrived.files.damaged[0].contains("damaged on the way"))
         #expect(try county.attachment(attachment.id).here == false)
         #expect(try county.blobsWanted().map(\.sha256) == [attachment.sha256])
+        // The county's next bundle says it still lacks the file; the township's next one carries it.
+        try sendBundle(county, township, in: directory)
+        let again = try township.exportBundle(to: "520201", path: path("again.tsb"))
+        #expect(again.changes == 0 && again.files == 1)
+        #expect(try county.importBundle(path: path("again.tsb")).files.stored == 1)
+        #expect(try county.attachment(attachment.id).here)
     }
 
     @Test("a city's file on a plan shared with its subtree reaches the township; checks say who may fetch it")
