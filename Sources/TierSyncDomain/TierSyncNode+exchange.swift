@@ -181,18 +181,78 @@ extension TierSyncNode {
         acknowledging ack: Int64? = nil, skewBound: Int64 = ChangeWriter.defaultSkewBound
     ) throws -> ApplyReport {
         try store.write { writer in
-            // One read of the directory serves the scope checks and the merge's ranking.
-            let directory = try PeerDirectory(db: writer.db)
-            for change in changes { try checkScope(change, from: peer, directory: directory) }
-            let senders = try senders(nodes, from: peer, directory: directory)
-            let screened = screenDecidedAbove(changes, nodes: senders, directory: directory)
-            var report = try writer.apply(
-                screened.allowed, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory)
-            report.refused += screened.refused
-            try noteArrivals(of: screened.allowed, from: peer, directory: directory, writer: &writer)
-            try recordContact(with: peer, node: peerNode, received: upTo, acknowledged: ack, db: writer.db)
-            return report
+            try accept(
+                Push(
+                    changes: changes, peer: peer, peerNode: peerNode, nodes: nodes, upTo: upTo, ack: ack,
+                    skewBound: skewBound), writer: &writer)
         }
+    }
+
+    /// A page of a child's log, as `accept` takes it; several are applied together by
+    /// `acceptAll`.
+    public struct Push: Sendable {
+        public var changes: [FieldChange]
+        public var peer: Peer
+        public var peerNode: String
+        public var nodes: [String: String]
+        public var upTo: Int64
+        public var ack: Int64?
+        public var skewBound: Int64
+
+        public init(
+            changes: [FieldChange], peer: Peer, peerNode: String, nodes: [String: String], upTo: Int64,
+            ack: Int64? = nil, skewBound: Int64 = ChangeWriter.defaultSkewBound
+        ) {
+            (self.changes, self.peer, self.peerNode, self.nodes, self.upTo, self.ack, self.skewBound) = (
+                changes, peer, peerNode, nodes, upTo, ack, skewBound
+            )
+        }
+    }
+
+    /// Applies several pushes in one transaction (group commit: one commit, one sync of the
+    /// disk, for all of them), each in a savepoint of its own, so that a refused push is
+    /// rolled back alone. A push is applied only if the whole transaction commits.
+    ///
+    /// - Returns: each push's report or refusal, in order.
+    /// - Throws: what failed the transaction itself (a full disk, a locked file): then none
+    ///   was applied.
+    public func acceptAll(_ pushes: [Push]) throws -> [Result<ApplyReport, any Error>] {
+        try store.write { writer in
+            var results: [Result<ApplyReport, any Error>] = []
+            for push in pushes {
+                do {
+                    var report = ApplyReport()
+                    try writer.db.inSavepoint {
+                        report = try accept(push, writer: &writer)
+                        return .commit
+                    }
+                    results.append(.success(report))
+                } catch let error as DatabaseError
+                    where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_BUSY
+                {
+                    throw error  // the transaction itself: every push of it fails
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    /// `accept` in `writer`'s transaction: checked whole, then applied.
+    func accept(_ push: Push, writer: inout ChangeWriter) throws -> ApplyReport {
+        // One read of the directory serves the scope checks and the merge's ranking.
+        let directory = try PeerDirectory(db: writer.db)
+        for change in push.changes { try checkScope(change, from: push.peer, directory: directory) }
+        let senders = try senders(push.nodes, from: push.peer, directory: directory)
+        let screened = screenDecidedAbove(push.changes, nodes: senders, directory: directory)
+        var report = try writer.apply(
+            screened.allowed, nodes: senders, skewBound: push.peer.skewBound(push.skewBound), directory: directory)
+        report.refused += screened.refused
+        try noteArrivals(of: screened.allowed, from: push.peer, directory: directory, writer: &writer)
+        try recordContact(
+            with: push.peer, node: push.peerNode, received: push.upTo, acknowledged: push.ack, db: writer.db)
+        return report
     }
 
     /// Moves the cursors of `peer` forward (never back: pages may be retried).

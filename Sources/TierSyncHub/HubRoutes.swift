@@ -16,6 +16,8 @@ struct HubRoutes: Sendable {
     let idleLimit: Int64
     let metrics: HubMetrics
     let fileLimits: TierSyncNode.FileLimits
+    /// Where pushes wait to be applied together.
+    let groupCommit: GroupCommit
 
     /// The most changes one pull page carries.
     static let pageLimit = 5_000
@@ -45,10 +47,9 @@ struct HubRoutes: Sendable {
                 }
             }
             let started = ContinuousClock.now
-            let report = try await blocking {
-                try node.accept(
-                    changes, from: try node.peer(child.org), peerNode: child.id, nodes: body.nodes, upTo: body.upTo)
-            }
+            let peer = try await blocking { try node.peer(child.org) }
+            let report = try await groupCommit.apply(
+                .init(changes: changes, peer: peer, peerNode: child.id, nodes: body.nodes, upTo: body.upTo))
             metrics.pushed.increment(by: Int64(report.applied))
             metrics.applyDuration.record(ContinuousClock.now - started)
             logger.info(

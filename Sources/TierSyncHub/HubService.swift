@@ -35,6 +35,8 @@ public struct HubService: Sendable {
     let fileLimits: TierSyncNode.FileLimits
     /// The protocol versions the hub speaks (another range only in tests of negotiation).
     let protocols: ClosedRange<Int>
+    /// Children's pushes, applied together in as few transactions as the load allows.
+    public let groupCommit: GroupCommit
 
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
@@ -47,6 +49,7 @@ public struct HubService: Sendable {
         self.metrics = metrics
         self.fileLimits = fileLimits
         self.protocols = protocols
+        self.groupCommit = GroupCommit(node: node)
     }
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,
@@ -82,7 +85,8 @@ public struct HubService: Sendable {
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in
                 // The request's own logger: its lines carry `hb.request.id`.
                 let routes = HubRoutes(
-                    node: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics, fileLimits: fileLimits)
+                    node: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics, fileLimits: fileLimits,
+                    groupCommit: groupCommit)
                 return try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
             }
             switch route.audience {
