@@ -58,17 +58,28 @@ struct FanInBenchmark {
                 PushRequest(changes: wire, nodes: [client.node.rawValue: client.org], upTo: Int64(changes))
             )
         }
-        // Every simulated township has its own connection, as separate PCs would.
+        // Every simulated township has its own connection, as separate PCs would. The bodies
+        // are encoded and compressed before the clock starts: on this 2-core machine the
+        // clients share the CPU with the hub, and only the hub is measured.
         let transport = URLSessionTransport(timeout: 120, connectionsPerHost: clients)
+        let requests = pages.map { credential, page in
+            TransportRequest(
+                method: "POST", url: url.appendingPathComponent("v1/push"),
+                headers: [
+                    SyncProtocol.versionHeader: String(SyncProtocol.version), "Authorization": "Bearer \(credential)",
+                    "Content-Type": "application/json", "Content-Encoding": "gzip",
+                ],
+                body: Data(Gzip.compress(PushPageCodec.encode(page))))
+        }
         let started = ContinuousClock.now
         let outcomes = await withTaskGroup(of: (Double, String?).self) { group in
-            for (credential, page) in pages {
+            for request in requests {
                 group.addTask {
-                    let client = ParentClient(baseURL: url, credential: credential, transport: transport)
                     let start = ContinuousClock.now
                     do {
-                        _ = try await client.push(page)
-                        return (Self.seconds(ContinuousClock.now - start), nil)
+                        let response = try await transport.send(request)
+                        let failure = response.status == 200 ? nil : "HTTP \(response.status)"
+                        return (Self.seconds(ContinuousClock.now - start), failure)
                     } catch {
                         return (Self.seconds(ContinuousClock.now - start), "\(error)")
                     }

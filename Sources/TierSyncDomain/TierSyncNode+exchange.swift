@@ -184,7 +184,8 @@ extension TierSyncNode {
             try accept(
                 Push(
                     changes: changes, peer: peer, peerNode: peerNode, nodes: nodes, upTo: upTo, ack: ack,
-                    skewBound: skewBound), writer: &writer)
+                    skewBound: skewBound), writer: &writer, directory: try PeerDirectory(db: writer.db)
+            ).report
         }
     }
 
@@ -218,14 +219,18 @@ extension TierSyncNode {
     ///   was applied.
     public func acceptAll(_ pushes: [Push]) throws -> [Result<ApplyReport, any Error>] {
         try store.write { writer in
+            // One read of the directory for the whole group: each push adds its senders.
+            var directory = try PeerDirectory(db: writer.db)
             var results: [Result<ApplyReport, any Error>] = []
             for push in pushes {
                 do {
                     var report = ApplyReport()
+                    var senders: [NodeID: String] = [:]
                     try writer.db.inSavepoint {
-                        report = try accept(push, writer: &writer)
+                        (report, senders) = try accept(push, writer: &writer, directory: directory)
                         return .commit
                     }
+                    directory.remember(senders)
                     results.append(.success(report))
                 } catch let error as DatabaseError
                     where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_BUSY
@@ -239,10 +244,13 @@ extension TierSyncNode {
         }
     }
 
-    /// `accept` in `writer`'s transaction: checked whole, then applied.
-    func accept(_ push: Push, writer: inout ChangeWriter) throws -> ApplyReport {
-        // One read of the directory serves the scope checks and the merge's ranking.
-        let directory = try PeerDirectory(db: writer.db)
+    /// `accept` in `writer`'s transaction, with the directory read in it: checked whole, then
+    /// applied.
+    ///
+    /// - Returns: the report, and the push's senders (node → org), now in the directory's table.
+    func accept(_ push: Push, writer: inout ChangeWriter, directory: PeerDirectory) throws -> (
+        report: ApplyReport, senders: [NodeID: String]
+    ) {
         for change in push.changes { try checkScope(change, from: push.peer, directory: directory) }
         let senders = try senders(push.nodes, from: push.peer, directory: directory)
         let screened = screenDecidedAbove(push.changes, nodes: senders, directory: directory)
@@ -252,7 +260,7 @@ extension TierSyncNode {
         try noteArrivals(of: screened.allowed, from: push.peer, directory: directory, writer: &writer)
         try recordContact(
             with: push.peer, node: push.peerNode, received: push.upTo, acknowledged: push.ack, db: writer.db)
-        return report
+        return (report, senders)
     }
 
     /// Moves the cursors of `peer` forward (never back: pages may be retried).

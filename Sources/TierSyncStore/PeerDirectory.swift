@@ -32,6 +32,12 @@ public struct PeerDirectory: Sendable {
         return OrgUnit.path(path, isWithin: root.path)
     }
 
+    /// Remembers, in this copy only, the orgs of nodes another copy registered in the same
+    /// transaction (a push applied before, in a group commit).
+    public mutating func remember(_ nodes: [NodeID: String]) {
+        nodeOrgs.merge(nodes) { $1 }
+    }
+
     /// Remembers that `node` belongs to `org` (from a bundle or an enrollment).
     mutating func register(_ node: NodeID, org: String, in db: Database) throws {
         guard nodeOrgs[node] != org else { return }
