@@ -17,9 +17,6 @@ public actor GroupCommit {
     let batchLimit: Int
     private var waiting: [(push: TierSyncNode.Push, reply: CheckedContinuation<ApplyReport, any Error>)] = []
     private var applying = false
-    /// How many transactions applied how many pushes, for `/metrics` and the benchmark.
-    public private(set) var transactions = 0
-    public private(set) var pushes = 0
 
     public init(node: TierSyncNode, batchLimit: Int = 256) {
         self.node = node
@@ -50,8 +47,6 @@ public actor GroupCommit {
             } catch {
                 results = Array(repeating: .failure(error), count: batch.count)
             }
-            transactions += 1
-            self.pushes += batch.count
             for (waiter, result) in zip(batch, results) { waiter.reply.resume(with: result) }
         }
         applying = false
