@@ -111,7 +111,11 @@ import Testing
         _ = try initNode(city, org: "520200")
         let cityHub = try HubProcess(db: city, scratch: scratch)
         try join(county, cityHub, try enrollmentCode(city, org: "520201"))
-        let countyHub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2)
+        // A request in flight ends by its timeout at the latest (URLSession on Linux may not
+        // cancel it at once): 5 s here, so that a loaded machine's slow answer cannot hold the
+        // stop past the test's wait.
+        let countyHub = try HubProcess(
+            db: county, scratch: scratch, syncInterval: 0.2, extra: ["--sync-timeout", "5"])
         Thread.sleep(forTimeInterval: 0.5)
         countyHub.process.terminate()
         // A sync in flight is cancelled; under a loaded machine that can take a moment.
