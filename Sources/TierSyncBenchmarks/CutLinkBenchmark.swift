@@ -86,9 +86,14 @@ struct CutLinkBenchmark {
         }
     }
 
-    func startProxy(target: URL, cutRate: Double, seed: Int, stats: String, cutMax: Int? = nil) throws -> (
-        process: Process, port: Int
-    ) {
+    func startProxy(target: URL, cutRate: Double, seed: Int, stats: String) throws -> (process: Process, port: Int) {
+        try Self.startProxy(script: script, target: target, cutRate: cutRate, latency: latency, seed: seed, stats: stats)
+    }
+
+    /// `Tests/Links/faulty_link.py` (at `script`) in front of `target`, on a free port.
+    static func startProxy(
+        script: String, target: URL, cutRate: Double, latency: Double, seed: Int, stats: String, cutMax: Int? = nil
+    ) throws -> (process: Process, port: Int) {
         let output = URL(fileURLWithPath: stats + ".out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()

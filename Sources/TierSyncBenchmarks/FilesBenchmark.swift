@@ -61,9 +61,8 @@ struct FilesBenchmark {
         let otherPlan = try other.add(.plan, values: ["title": "示例·扫描件二", "level": "overall", "status": "published"])
         try other.attach(.plan, id: otherPlan.id.rawValue, file: second)
         let stats = path("link.json")
-        let proxy = try CutLinkBenchmark(
-            contacts: 0, cutRate: 1, latency: 0, seed: 7, script: script, directory: directory
-        ).startProxy(target: hub.url, cutRate: 1, seed: 7, stats: stats, cutMax: cutMB << 20)
+        let proxy = try CutLinkBenchmark.startProxy(
+            script: script, target: hub.url, cutRate: 1, latency: 0, seed: 7, stats: stats, cutMax: cutMB << 20)
         try other.store.write { writer in
             try writer.db.execute(sql: "UPDATE parent_link SET url = ?", arguments: ["http://127.0.0.1:\(proxy.port)"])
         }

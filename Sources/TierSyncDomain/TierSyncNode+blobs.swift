@@ -142,16 +142,19 @@ extension TierSyncNode {
     ///
     /// - Throws: `DomainError` not found otherwise, the same as for bytes that are nowhere.
     public func checkDownload(sha256: String, for child: OrgUnit) throws {
+        // Asked once per chunk: two indexed queries, not the whole peer directory.
         try store.read { db in
-            let directory = try PeerDirectory(db: db)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, org FROM attachment WHERE sha256 = ? AND deleted = 0", arguments: [sha256])
+                db,
+                sql: """
+                    SELECT a.id, o.path FROM attachment a JOIN org_unit o ON o.code = a.org
+                    WHERE a.sha256 = ? AND a.deleted = 0
+                    """,
+                arguments: [sha256])
             for row in rows {
-                let (id, org): (String, String) = (row[0], row[1])
-                if directory.org(org, isWithin: child) { return }
-                if let owner = directory.path(ofOrg: org), child.path.hasPrefix(owner + "/"),
-                    try attachment(id, ownedAt: owner, reaches: child, db: db)
-                {
+                let (id, owner): (String, String) = (row[0], row[1])
+                if OrgUnit.path(owner, isWithin: child.path) { return }
+                if child.path.hasPrefix(owner + "/"), try attachment(id, ownedAt: owner, reaches: child, db: db) {
                     return
                 }
             }

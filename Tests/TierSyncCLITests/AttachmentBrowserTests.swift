@@ -47,7 +47,7 @@ import Testing
             ] + WorkbenchBrowserTests.shot("attachments") + [
                 ["open": "/sync"], ["click": "#sync-now"],
                 ["name": "synced", "read": "document.querySelector('[data-notice=sync]').textContent"],
-            ], scratch)
+            ] + WorkbenchBrowserTests.shot("attachments-synced"), scratch)
         // The file went up with the sync, whole.
         let atCounty = try #require(
             try JSONValue.decode(try expectSuccess("attachments", "list", "--db", county, "--json").stdout).array)
@@ -61,7 +61,7 @@ import Testing
                 ["open": "/orgs/520201"],
                 ["name": "files", "read": "document.querySelector('[data-table=files]').innerText"],
                 ["name": "fromDashboard", "read": hashDownload],
-            ], scratch)
+            ] + WorkbenchBrowserTests.shot("attachments-dashboard"), scratch)
         let files = dashboard.first { $0["name"]?.string == "files" }?["value"]?.string ?? ""
         #expect(files.contains("大河镇防汛应急预案.pdf") && files.contains("大河镇") && files.contains("PDF 文档"), "\(files)")
         #expect(dashboard.first { $0["name"]?.string == "fromDashboard" }?["value"]?.string == String(sha256))
@@ -73,7 +73,7 @@ import Testing
                 ["name": "remove", "click": "[data-action=remove-attachment]"],
                 ["name": "removed", "read": "document.querySelector('[data-notice=attachments]').textContent"],
                 ["name": "after", "read": "document.querySelectorAll('[data-attachment]').length"],
-            ], scratch)
+            ] + WorkbenchBrowserTests.shot("attachments-removed"), scratch)
         func value(_ name: String) -> JSONValue? {
             (results + removal).first { $0["name"]?.string == name }?["value"]
         }
