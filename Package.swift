@@ -63,6 +63,7 @@ let package = Package(
                 .embedInCode("0012_attachments.sql"),
                 .embedInCode("0013_opaque.sql"),
                 .embedInCode("0014_bundle_wants.sql"),
+                .embedInCode("0015_directory_token.sql"),
             ]
         ),
         .target(

@@ -19,6 +19,7 @@ public enum SchemaFiles {
         ("0012_attachments", text(PackageResources._012_attachments_sql)),
         ("0013_opaque", text(PackageResources._013_opaque_sql)),
         ("0014_bundle_wants", text(PackageResources._014_bundle_wants_sql)),
+        ("0015_directory_token", text(PackageResources._015_directory_token_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -32,7 +32,14 @@ struct ReportsBenchmark {
     /// conflicts, and the HTML.
     struct PageMeasurement {
         let org: String
+        /// The reports made for the page (no cache, or the first visit).
         let seconds: Double
+        /// The reports kept from an earlier visit, the log unchanged (`RollupCache`).
+        let keptSeconds: Double
+        /// The first visit after a change: the older reports, while a refresh makes new ones.
+        let afterChangeSeconds: Double
+        /// The background refresh that the visit after a change started.
+        let refreshSeconds: Double
         let bytes: Int
     }
 
@@ -74,16 +81,34 @@ struct ReportsBenchmark {
         var pages: [PageMeasurement] = []
         for org in ["520000", "591000", "591001"] {
             var times: [Double] = []
+            var kept: [Double] = []
+            var afterChange: [Double] = []
+            var refreshes: [Double] = []
             var bytes = 0
             let unit = try node.visibleOrg(org, to: node.org)
-            for _ in 0..<runs {
-                times.append(
-                    try time {
-                        let data = try DashboardData.load(node: node, org: unit, scope: node.org, options: options)
-                        bytes = DashboardRenderer.render(OverviewPage(data), operator: nil).utf8.count
-                    })
+            func page(_ cache: RollupCache?) throws -> Double {
+                try time {
+                    let data = try DashboardData.load(
+                        node: node, org: unit, scope: node.org, options: options, cache: cache)
+                    bytes = DashboardRenderer.render(OverviewPage(data), operator: nil).utf8.count
+                }
             }
-            pages.append(PageMeasurement(org: org, seconds: median(times), bytes: bytes))
+            for run in 0..<runs {
+                times.append(try page(nil))
+                let refreshed = DispatchSemaphore(value: 0)
+                let cache = RollupCache(capacity: 8) { _ in refreshed.signal() }
+                _ = try page(cache)
+                kept.append(try page(cache))
+                try node.add(.plan, org: org, values: ["title": "汇总基准预案 \(run)", "level": "overall"])
+                let start = DispatchTime.now()
+                afterChange.append(try page(cache))
+                refreshed.wait()
+                refreshes.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+            }
+            pages.append(
+                PageMeasurement(
+                    org: org, seconds: median(times), keptSeconds: median(kept),
+                    afterChangeSeconds: median(afterChange), refreshSeconds: median(refreshes), bytes: bytes))
         }
         return (orgs, grassRoots, results, pages)
     }
@@ -107,12 +132,15 @@ struct ReportsBenchmark {
         Swift.print(
             "\nThe dashboard's overview page (every report, child health, conflicts, HTML), median of \(runs) runs\n"
         )
-        Swift.print("| org | page ms | HTML KB |")
-        Swift.print("|---|---:|---:|")
+        Swift.print(
+            "| org | reports made ms | reports kept ms | after a change ms | its refresh ms | made ÷ kept | HTML KB |")
+        Swift.print("|---|---:|---:|---:|---:|---:|---:|")
+        func ms(_ seconds: Double) -> String { String(format: "%.0f", seconds * 1000) }
         for page in pages {
             Swift.print(
-                "| \(page.org) | \(String(format: "%.0f", page.seconds * 1000)) | \(String(format: "%.0f", Double(page.bytes) / 1024)) |"
-            )
+                "| \(page.org) | \(ms(page.seconds)) | \(ms(page.keptSeconds)) | \(ms(page.afterChangeSeconds)) | "
+                    + "\(ms(page.refreshSeconds)) | \(String(format: "%.0f", page.seconds / max(page.keptSeconds, 1e-6)))× | "
+                    + "\(String(format: "%.0f", Double(page.bytes) / 1024)) |")
         }
     }
 

@@ -29,6 +29,9 @@ public struct DashboardData: Sendable {
     public var attachments: [Attachment] = []
     /// How many of them the overview lists.
     public static let recentAttachments = 20
+    /// When the reports were made and whether the log has moved since (see `RollupCache`).
+    public var madeAt = Date()
+    public var current = true
 
     public init(
         org: OrgUnit, trail: [OrgUnit], reports: [ReportKind: Report], children: [TierSyncNode.ChildHealth],
@@ -42,22 +45,24 @@ public struct DashboardData: Sendable {
         self.names = names
     }
 
-    /// Reads the overview of `org` (which must lie in `scope`, as `visibleOrg` checks).
-    public static func load(node: TierSyncNode, org: OrgUnit, scope: OrgUnit, options: ReportOptions) throws
-        -> DashboardData
-    {
-        let (reports, units, trail) = try node.store.read { db in
-            (
-                try Report.make(ReportKind.allCases, org: org.code, options: options, db: db),
-                try OrgUnit.subtree(of: org.code, in: db), try Self.trail(to: org, from: scope, db: db)
-            )
+    /// Reads the overview of `org` (which must lie in `scope`, as `visibleOrg` checks), its
+    /// reports from `cache` when one is given, otherwise made now.
+    public static func load(
+        node: TierSyncNode, org: OrgUnit, scope: OrgUnit, options: ReportOptions, cache: RollupCache? = nil
+    ) throws -> DashboardData {
+        let rollups =
+            try cache?.rollups(node: node, org: org.code, options: options)
+            ?? RollupCache.make(node: node, org: org.code, options: options)
+        let (units, trail) = try node.store.read { db in
+            (try OrgUnit.subtree(of: org.code, in: db), try Self.trail(to: org, from: scope, db: db))
         }
         let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
         let conflicts = try node.conflicts().filter { names[$0.recordOrg] != nil }
         let children = try node.childHealth().filter { names[$0.org] != nil }
         var data = DashboardData(
-            org: org, trail: trail, reports: reports, children: children, conflicts: conflicts, names: names)
+            org: org, trail: trail, reports: rollups.reports, children: children, conflicts: conflicts, names: names)
         data.attachments = try node.attachments(under: org.code, limit: recentAttachments)
+        (data.madeAt, data.current) = (rollups.madeAt, rollups.current)
         return data
     }
 

@@ -17,6 +17,10 @@ import TierSyncStore
 public struct OverviewPage: Sendable {
     public let org: OrgLink
     public let asOf: String
+    /// When the figures were summed up (China Standard Time), and whether newer changes
+    /// are being summed up now (see `RollupCache`).
+    public let madeAt: String
+    public let refreshing: Bool
     /// From the operator's scope down to this org; the last one is this page.
     public let breadcrumbs: [OrgLink]
     public let figures: [Figure]
@@ -40,6 +44,8 @@ public struct OverviewPage: Sendable {
         let tasks = data.reports[.tasks]?.table("summary")
         org = OrgLink(data.org)
         asOf = data.reports[.coverage]?.asOf.description ?? ""
+        madeAt = Self.clockTime(data.madeAt)
+        refreshing = !data.current
         breadcrumbs = data.trail.map(OrgLink.init)
         func total(_ table: ReportTable?, _ key: String) -> String {
             table.flatMap { table in table.total.flatMap { table.value($0, key)?.text } } ?? ""
@@ -109,5 +115,11 @@ public struct OverviewPage: Sendable {
 
     private static func reserves(_ reports: [ReportKind: Report]) -> ReportTable? {
         reports[.reserves]?.table("by-category")
+    }
+
+    /// `14:05:09`, the time of day in China Standard Time.
+    static func clockTime(_ date: Date) -> String {
+        let seconds = (Int(date.timeIntervalSince1970) + 8 * 3600) % 86_400
+        return String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 }

@@ -51,7 +51,7 @@ public struct ReportPage: Sendable {
     public static func load(node: TierSyncNode, kind: ReportKind, org: OrgUnit, scope: OrgUnit, options: ReportOptions)
         throws -> ReportPage
     {
-        try node.store.read { db in
+        try node.store.readAside { db in
             ReportPage(
                 try Report.make(kind, org: org.code, options: options, db: db), org: OverviewPage.OrgLink(org),
                 breadcrumbs: try DashboardData.trail(to: org, from: scope, db: db).map(OverviewPage.OrgLink.init),

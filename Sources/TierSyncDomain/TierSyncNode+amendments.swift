@@ -16,7 +16,7 @@ extension TierSyncNode {
         let onRecord = only == nil ? "" : " AND record = ?"
         let arguments: StatementArguments = only.map { [$0.lowercased()] } ?? []
         return try store.read { db in
-            let directory = try PeerDirectory(db: db)
+            let directory = try store.directories.directory(db)
             var views: [AmendmentView] = []
             let tables = RecordKind.approvable.map { "'\($0.table)'" }.joined(separator: ", ")
             let rows = try ConflictRow.fetchAll(
@@ -84,7 +84,7 @@ extension TierSyncNode {
             guard let rowID = Int64(id), let row = try ConflictRow.fetchOne(writer.db, key: rowID),
                 row.settledHlc == nil, let kind = RecordKind.forTable(row.tbl), let recordID = RecordID(row.record),
                 let record = try fetch(kind, recordID, db: writer.db),
-                isPendingAmendment(row, record: record, directory: try PeerDirectory(db: writer.db)),
+                isPendingAmendment(row, record: record, directory: try writer.directory()),
                 let approval = Approval(record)
             else {
                 throw DomainError.notFound(kind: "pending amendment", id: id)

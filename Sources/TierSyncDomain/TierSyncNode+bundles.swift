@@ -55,7 +55,7 @@ extension TierSyncNode {
         if case .child(let child) = peer, cursor.ackedSeq == 0 {
             // A child that has received nothing yet gets the records as they are now: the log
             // does not hold what this node copied from its own parent's snapshot.
-            let directory = try store.read { db in try PeerDirectory(db: db) }
+            let directory = try store.read { db in try store.directories.directory(db) }
             try forEachSnapshotChange(for: child) { change in
                 senders[change.node] = directory.org(ofNode: change.node)
                 try append(change)
@@ -84,7 +84,7 @@ extension TierSyncNode {
                 allowed: "a bundle for this node's org \(org.code) \(org.name); this one is for \(header.toOrg)")
         }
         let (peer, directory) = try store.read { db in
-            (try relation(to: header.fromOrg, db: db), try PeerDirectory(db: db))
+            (try relation(to: header.fromOrg, db: db), try store.directories.directory(db))
         }
         // Pass 1: the whole file, before anything is applied.
         while let change = try reader.next() {
@@ -96,7 +96,7 @@ extension TierSyncNode {
         let report = try store.write { writer in
             // The senders are registered once, and the directory read once for every batch.
             for (node, org) in nodes where node != store.node.id { try writer.registerNode(node, org: org) }
-            let directory = try PeerDirectory(db: writer.db)
+            let directory = try writer.directory()
             var report = ApplyReport()
             var batch: [FieldChange] = []
             while let change = try again.next() {

@@ -24,7 +24,7 @@ extension TierSyncNode {
             let rows = try ConflictRow.fetchAll(
                 db,
                 sql: "SELECT * FROM conflict" + (includeSettled ? "" : " WHERE settled_hlc IS NULL") + " ORDER BY id")
-            let directory = try PeerDirectory(db: db)
+            let directory = try store.directories.directory(db)
             var views: [ConflictView] = []
             for row in rows {
                 guard let kind = RecordKind.forTable(row.tbl), let id = RecordID(row.record),

@@ -61,7 +61,7 @@ extension TierSyncNode {
     func outgoing(
         to peer: Peer, after seq: Int64, limit: Int, db: Database, _ body: (FieldChange) throws -> Void
     ) throws -> (upTo: Int64, senders: [NodeID: String]) {
-        let directory = try PeerDirectory(db: db)
+        let directory = try store.directories.directory(db)
         var senders: [NodeID: String] = [:]
         var sent = 0
         func inScope(_ change: FieldChange) throws -> Bool { try reaches(change, peer, directory, db) }
@@ -184,7 +184,7 @@ extension TierSyncNode {
             try accept(
                 Push(
                     changes: changes, peer: peer, peerNode: peerNode, nodes: nodes, upTo: upTo, ack: ack,
-                    skewBound: skewBound), writer: &writer, directory: try PeerDirectory(db: writer.db)
+                    skewBound: skewBound), writer: &writer, directory: try writer.directory()
             ).report
         }
     }
@@ -220,7 +220,7 @@ extension TierSyncNode {
     public func acceptAll(_ pushes: [Push]) throws -> [Result<ApplyReport, any Error>] {
         try store.write { writer in
             // One read of the directory for the whole group: each push adds its senders.
-            var directory = try PeerDirectory(db: writer.db)
+            var directory = try writer.directory()
             var results: [Result<ApplyReport, any Error>] = []
             for push in pushes {
                 do {

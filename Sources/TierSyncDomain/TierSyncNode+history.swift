@@ -30,7 +30,7 @@ extension TierSyncNode {
     public func history(_ kind: RecordKind, id: String) throws -> [HistoryEntry] {
         guard let recordID = RecordID(id) else { throw DomainError.notFound(kind: kind.name, id: id) }
         return try store.read { db in
-            let directory = try PeerDirectory(db: db)
+            let directory = try store.directories.directory(db)
             let rows = try Row.fetchAll(
                 db,
                 sql: """

@@ -74,7 +74,7 @@ extension TierSyncNode {
             else { throw DomainError.notFound(kind: "directive", id: id) }
             try noteReceipt(
                 table: RecordKind.directive.table, record: recordID, org: directive.org, event: "read",
-                reader: author?.name ?? org.name, directory: try PeerDirectory(db: writer.db), writer: &writer)
+                reader: author?.name ?? org.name, directory: try writer.directory(), writer: &writer)
             return directive
         }
     }

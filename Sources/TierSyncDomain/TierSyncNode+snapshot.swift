@@ -46,7 +46,7 @@ extension TierSyncNode {
 
     /// The changes of a later release kept opaque here that go to `peer` (see `reaches`).
     func opaqueChanges(for peer: Peer, db: Database) throws -> [FieldChange] {
-        let directory = try PeerDirectory(db: db)
+        let directory = try store.directories.directory(db)
         return try store.opaqueChanges(db: db).filter { try reaches($0, peer, directory, db) }
     }
 
@@ -79,7 +79,7 @@ extension TierSyncNode {
             throw DomainError.forbidden("a snapshot is taken from the parent only, not from \(peer.unit.code)")
         }
         return try store.write { writer in
-            let directory = try PeerDirectory(db: writer.db)
+            let directory = try writer.directory()
             for record in records where !directory.org(record.org, isWithin: org) && !isAbove(record.org, directory) {
                 throw DomainError.forbidden(
                     "\(record.table) \(record.id) belongs to org \(record.org), outside \(org.code) \(org.name)'s subtree; nothing of this page was applied"

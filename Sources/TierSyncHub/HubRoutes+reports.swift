@@ -26,7 +26,7 @@ extension HubRoutes {
             let orgCode = text("org") ?? scope.code
             let report = try await blocking {
                 let org = try node.visibleOrg(orgCode, to: scope)
-                return try node.store.read { db in try Report.make(kind, org: org.code, options: options, db: db) }
+                return try node.store.readAside { db in try Report.make(kind, org: org.code, options: options, db: db) }
             }
             if format == "xlsx" {
                 let data = try await blocking {

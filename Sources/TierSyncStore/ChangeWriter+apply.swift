@@ -21,7 +21,7 @@ extension ChangeWriter {
         _ changes: some Sequence<FieldChange>, nodes: [NodeID: String] = [:], skewBound: Int64 = defaultSkewBound,
         directory known: PeerDirectory? = nil
     ) throws -> ApplyReport {
-        var directory = try known ?? PeerDirectory(db: db)
+        var directory = try known ?? directory()
         for (peer, org) in nodes where peer != node { try directory.register(peer, org: org, in: db) }
         var report = ApplyReport()
         // Batches come record by record, so the record being changed is kept out of the

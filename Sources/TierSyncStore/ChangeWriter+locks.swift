@@ -57,7 +57,7 @@ extension ChangeWriter {
     public mutating func rerank(table name: String, id: RecordID) throws {
         guard let stored = try fetch(table: name, id: id) else { return }
         var state = RecordState(stored, table: try table(named: name))
-        try rerank(&state, directory: PeerDirectory(db: db))
+        try rerank(&state, directory: directory())
         try state.flush(db)
     }
 }

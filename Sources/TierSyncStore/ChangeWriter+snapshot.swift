@@ -15,7 +15,7 @@ extension ChangeWriter {
         snapshot records: [RecordSnapshot], nodes: [NodeID: String] = [:], skewBound: Int64 = defaultSkewBound,
         directory known: PeerDirectory? = nil
     ) throws -> ApplyReport {
-        var directory = try known ?? PeerDirectory(db: db)
+        var directory = try known ?? directory()
         for (peer, org) in nodes where peer != node { try directory.register(peer, org: org, in: db) }
         var report = ApplyReport()
         let now = max(wallClock.nowMilliseconds(), clock.last.physical)

@@ -18,8 +18,12 @@ public struct ChangeWriter {
     let policies: MergePolicies
     var clock: HybridLogicalClock
     let wallClock: any WallClock
+    let directories: DirectoryCache
 
-    init(db: Database, tables: [String: SyncedTable], policies: MergePolicies, wallClock: any WallClock) throws {
+    init(
+        db: Database, tables: [String: SyncedTable], policies: MergePolicies, wallClock: any WallClock,
+        directories: DirectoryCache
+    ) throws {
         // The clock resumes from the greater of the stamps observed from peers (node.clock)
         // and the newest log entry, which holds the last stamp issued here: no write to the
         // node row per transaction.
@@ -37,7 +41,11 @@ public struct ChangeWriter {
         self.policies = policies
         self.clock = HybridLogicalClock(last: HLCTimestamp(rawValue: row[1]))
         self.wallClock = wallClock
+        self.directories = directories
     }
+
+    /// The directory of nodes and orgs as this transaction sees it (kept between transactions).
+    public func directory() throws -> PeerDirectory { try directories.directory(db) }
 
     /// Inserts a new record; logs a change for each non-null field (there must be one).
     ///

@@ -25,6 +25,9 @@ public final class NodeStore: Sendable {
     /// How concurrent versions are ranked, per table and field (declared by the domain).
     public let policies: MergePolicies
     let queue: DatabaseQueue
+    let aside: AsideReader
+    /// The directory of nodes and orgs, kept while it does not change.
+    public let directories = DirectoryCache()
     public let wallClock: any WallClock
     let logger: Logger
 
@@ -37,6 +40,7 @@ public final class NodeStore: Sendable {
         self.path = path
         self.policies = policies
         self.queue = queue
+        self.aside = AsideReader(path: path)
         self.wallClock = wallClock
         self.logger = logger
         (self.node, self.tables) = try queue.read { db in
@@ -144,7 +148,8 @@ public final class NodeStore: Sendable {
     public func write<T>(_ body: (inout ChangeWriter) throws -> T) throws -> T {
         try translatingSQLiteErrors {
             try queue.write { db in
-                var writer = try ChangeWriter(db: db, tables: tables, policies: policies, wallClock: wallClock)
+                var writer = try ChangeWriter(
+                    db: db, tables: tables, policies: policies, wallClock: wallClock, directories: directories)
                 return try body(&writer)
             }
         }
@@ -153,6 +158,13 @@ public final class NodeStore: Sendable {
     /// Runs `body` with a read-only view of the database.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try translatingSQLiteErrors { try queue.read(body) }
+    }
+
+    /// Runs `body` with a read-only view of the database on a connection of its own, so that
+    /// writes and other reads need not wait for it: for long reads (reports over a whole
+    /// subtree). It sees what was committed when it began.
+    public func readAside<T>(_ body: (Database) throws -> T) throws -> T {
+        try translatingSQLiteErrors { try aside.read(body) }
     }
 
     /// Runs `body`, turning SQLite's "busy" and "full" into errors that say what happened and
@@ -168,7 +180,10 @@ public final class NodeStore: Sendable {
         }
     }
 
-    public func close() throws { try queue.close() }
+    public func close() throws {
+        try aside.close()
+        try queue.close()
+    }
 
     /// The synced table named `name`, or an error listing the known ones.
     public func table(named name: String) throws -> SyncedTable {

@@ -12,10 +12,10 @@ extension Pages {
         try await signedIn(page, .read) { visitor in
             let options = try dashboardOptions(page)
             let code = page.parameter("code")
-            let view = try await blocking { [node] in
+            let view = try await blocking { [node, rollups] in
                 let org = try node.visibleOrg(code, to: visitor.scope)
                 return OverviewPage(
-                    try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options))
+                    try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options, cache: rollups))
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
         }

@@ -19,6 +19,8 @@ struct Pages: Sendable {
     let hasSubtree: Bool
     /// The largest file a person may attach from a page (that of the hub's children, too).
     var fileLimits = TierSyncNode.FileLimits()
+    /// The overview's reports per org, kept while the log does not move (shared by every request).
+    var rollups = RollupCache()
 
     /// Runs `body` for a signed-in visitor who has `need`; for a POST, only with the
     /// session's CSRF token (`csrf` in the form, or in the query for an upload). Without a

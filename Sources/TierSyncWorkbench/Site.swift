@@ -3,8 +3,10 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import TierSyncDashboard
 import TierSyncDomain
 import TierSyncHub
+import TierSyncReports
 
 /// The one site every node serves (`tiersync serve`): protocol v1 for its children, and for
 /// its staff the workbench (录入, 同步, 冲突, 账号) and, where it has a subtree, the consolidated
@@ -54,6 +56,8 @@ public struct Site: Sendable {
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(
             node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree, fileLimits: fileLimits)
+        // The first officer to open the node's own overview should not wait for its grouping.
+        if hasSubtree { pages.rollups.warm(node: node, org: node.org.code, options: ReportOptions()) }
         for route in Self.routes {
             router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
                 var pages = pages
