@@ -15,7 +15,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
         subcommands: [
             LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
-            Import.self, CutLink.self, Soak.self, Files.self,
+            Import.self, CutLink.self, Soak.self, Files.self, Province.self,
         ])
 
     static func main() async {
@@ -124,6 +124,25 @@ extension BenchmarkCommand {
                 let benchmark = SoakBenchmark(
                     clients: clients, seconds: seconds, changes: changes, interval: interval, directory: directory)
                 benchmark.print(try await benchmark.run())
+            }
+        }
+    }
+
+    struct Province: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "province",
+            abstract:
+                "One day of a province's edits synced through county and city hubs: settle time, each hub's CPU and memory."
+        )
+        @Option(help: "County hubs under the city.") var counties = 10
+        @Option(help: "Township nodes enrolled with each county.") var townships = 150
+        @Option(help: "Seconds between each hub's syncs with its parent.") var interval = 2.0
+
+        func run() async throws {
+            try await withTemporaryDirectory { directory in
+                let simulation = ProvinceSimulation(
+                    counties: counties, townshipsPerCounty: townships, interval: interval, directory: directory)
+                simulation.print(try await simulation.run())
             }
         }
     }

@@ -87,7 +87,8 @@ struct CutLinkBenchmark {
     }
 
     func startProxy(target: URL, cutRate: Double, seed: Int, stats: String) throws -> (process: Process, port: Int) {
-        try Self.startProxy(script: script, target: target, cutRate: cutRate, latency: latency, seed: seed, stats: stats)
+        try Self.startProxy(
+            script: script, target: target, cutRate: cutRate, latency: latency, seed: seed, stats: stats)
     }
 
     /// `Tests/Links/faulty_link.py` (at `script`) in front of `target`, on a free port.

@@ -6,11 +6,11 @@ struct ServeProcess {
     let process: Process
     let url: URL
 
-    static func start(db: String, log: URL) throws -> ServeProcess {
+    static func start(db: String, log: URL, arguments: [String] = []) throws -> ServeProcess {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = Self.tiersync
-        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:0"]
+        process.arguments = ["serve", "--db", db, "--listen", "127.0.0.1:0"] + arguments
         process.standardOutput = try FileHandle(forWritingTo: log)
         try process.run()
         for _ in 0..<600 {

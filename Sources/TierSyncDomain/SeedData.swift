@@ -13,6 +13,17 @@ public struct SeedData: Sendable {
     public let orgs: [OrgUnit]
     public let vocabulary: [VocabularyTerm]
 
+    /// These seeds with `units` added after their own (a simulation's synthetic counties and
+    /// townships: every node of it must know them, for the org tree is not synced).
+    public func adding(_ units: [OrgUnit]) -> SeedData {
+        SeedData(orgs: orgs + units, vocabulary: vocabulary)
+    }
+
+    private init(orgs: [OrgUnit], vocabulary: [VocabularyTerm]) {
+        self.orgs = orgs
+        self.vocabulary = vocabulary
+    }
+
     public static func builtIn() throws -> SeedData {
         try SeedData(orgsCSV: SeedFiles.orgsCSV, vocabularyCSV: SeedFiles.vocabularyCSV, origin: "built-in seeds/")
     }

@@ -15,7 +15,8 @@ extension Pages {
             let view = try await blocking { [node, rollups] in
                 let org = try node.visibleOrg(code, to: visitor.scope)
                 return OverviewPage(
-                    try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options, cache: rollups))
+                    try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options, cache: rollups)
+                )
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
         }

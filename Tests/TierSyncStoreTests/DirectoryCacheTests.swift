@@ -29,7 +29,8 @@ import TierSyncCore
         for _ in 0..<5 { _ = try directory() }
         try store.write { writer in
             try writer.insert(
-                table: "contact", id: RecordID("7f1c2a9e-0b3d-4c5e-8f60-1a2b3c4d5e6f")!, org: TestStore.township, fields: ["name": .text("示例·李四")])
+                table: "contact", id: RecordID("7f1c2a9e-0b3d-4c5e-8f60-1a2b3c4d5e6f")!, org: TestStore.township,
+                fields: ["name": .text("示例·李四")])
         }
         _ = try directory()
         #expect(store.directories.loads == loads, "a record's write read the directory again")

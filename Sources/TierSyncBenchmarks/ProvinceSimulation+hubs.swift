@@ -1,0 +1,116 @@
+import Foundation
+import TierSyncClient
+import TierSyncDomain
+import TierSyncStore
+
+/// The simulated province's hubs, each `tiersync serve` in a process of its own, and its
+/// townships, enrolled as a clerk enrolls one (`Enrollment.join`).
+extension ProvinceSimulation {
+    struct Hub {
+        let name: String
+        let level: OrgUnit.Level
+        let path: String
+        let process: ServeProcess
+    }
+
+    /// The province, the city and the counties, in that order, each enrolled with its parent
+    /// and syncing with it every `interval` seconds.
+    func startHubs(seeds: SeedData) async throws -> [Hub] {
+        let countyCodes = units.filter { $0.level == .county }.map(\.code)
+        var hubs: [Hub] = []
+        var parent: (node: TierSyncNode, url: URL)?
+        for (name, org, level) in [("province", "520000", OrgUnit.Level.province), ("city", "520200", .city)]
+            + countyCodes.map({ ($0, $0, OrgUnit.Level.county) })
+        {
+            let path = directory.appendingPathComponent("\(name).db").path
+            let node = try TierSyncNode.create(path: path, org: org, seeds: seeds, logger: silent)
+            var arguments: [String] = []
+            if level != .province, let parent {
+                let code = try parent.node.issueEnrollment(for: org, hours: 4).code
+                _ = try await Enrollment.join(node: node, parent: parent.url, code: code)
+                arguments = ["--sync-interval", String(interval)]
+            }
+            try node.store.close()
+            let process = try ServeProcess.start(
+                db: path, log: directory.appendingPathComponent("\(name).log"), arguments: arguments)
+            hubs.append(Hub(name: name, level: level, path: path, process: process))
+            // The counties all join the city; the city joins the province.
+            if level != .county {
+                if let parent { try parent.node.store.close() }
+                parent = (try TierSyncNode.open(path: path, logger: silent), process.url)
+            }
+        }
+        if let parent { try parent.node.store.close() }
+        return hubs
+    }
+
+    /// Every county's townships as nodes of their own, enrolled with it and bootstrapped.
+    func joinTownships(seeds: SeedData, hubs: [Hub], transport: any SyncTransport) async throws -> [TierSyncNode] {
+        var joins: [(org: String, parent: URL, code: String)] = []
+        for hub in hubs where hub.level == .county {
+            let county = try TierSyncNode.open(path: hub.path, logger: silent)
+            for unit in units where unit.parent == county.org.code {
+                joins.append((unit.code, hub.process.url, try county.issueEnrollment(for: unit.code, hours: 4).code))
+            }
+            try county.store.close()
+        }
+        let folder = directory.appendingPathComponent("townships")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let silent = self.silent
+        return try await withThrowingTaskGroup(of: (Int, TierSyncNode).self) { group in
+            var nodes: [Int: TierSyncNode] = [:]
+            for (index, join) in joins.enumerated() {
+                if index >= 64, let (done, node) = try await group.next() { nodes[done] = node }
+                group.addTask {
+                    let node = try TierSyncNode.create(
+                        path: folder.appendingPathComponent("\(join.org).db").path, org: join.org, seeds: seeds,
+                        logger: silent)
+                    _ = try await Enrollment.join(
+                        node: node, parent: join.parent, code: join.code, transport: transport)
+                    return (index, node)
+                }
+            }
+            for try await (done, node) in group { nodes[done] = node }
+            return joins.indices.map { nodes[$0]! }
+        }
+    }
+}
+
+/// What a process used: CPU seconds (user and system) and its peak resident memory.
+struct ProcessUsage {
+    let cpuSeconds: Double
+    let peakMB: Double
+
+    /// Read from `/proc/PID/stat` and `/proc/PID/status`.
+    init(pid: Int32) {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        let ticks = fields.count > 12 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
+        cpuSeconds = ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        peakMB = (Double(line.filter(\.isNumber)) ?? 0) / 1024
+    }
+
+    init(cpuSeconds: Double, peakMB: Double) {
+        (self.cpuSeconds, self.peakMB) = (cpuSeconds, peakMB)
+    }
+}
+
+/// A hub's CPU over the day, and its peak memory over the whole run.
+struct HubUsage {
+    let name: String
+    let cpuSeconds: Double
+    let peakMB: Double
+}
+
+extension ServeProcess {
+    var usage: ProcessUsage { ProcessUsage(pid: process.processIdentifier) }
+}
+
+extension ProcessUsage {
+    func since(_ earlier: ProcessUsage, name: String) -> HubUsage {
+        HubUsage(name: name, cpuSeconds: cpuSeconds - earlier.cpuSeconds, peakMB: peakMB)
+    }
+}
