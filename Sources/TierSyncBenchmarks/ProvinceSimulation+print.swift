@@ -30,5 +30,9 @@ extension ProvinceSimulation {
         Swift.print(
             "\nconcurrently edited phones as the townships merged them, at the province: \(result.phonesMatching) of \(result.townships); "
                 + "conflicts kept there for review: \(result.provinceConflicts)")
+        let records = result.provinceCounts.values.reduce(0, +)
+        Swift.print(
+            "the province's file: \(f(Double(result.provinceBytes) / 1_048_576)) MB for \(records) records and "
+                + "\(result.provinceLogEntries) log entries (seeds included)")
     }
 }

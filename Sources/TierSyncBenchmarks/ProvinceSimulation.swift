@@ -38,6 +38,9 @@ struct ProvinceSimulation {
         var expectedCounts: [String: Int] = [:]
         var phonesMatching = 0
         var provinceConflicts = 0
+        /// The province's SQLite file (with its WAL) and its log entries, after the day.
+        var provinceBytes = 0
+        var provinceLogEntries = 0
         var errors: [String] = []
     }
 
@@ -98,6 +101,12 @@ struct ProvinceSimulation {
         ]
         result.phonesMatching = try phonesAt(province, phones).filter { phones[$0.key] == $0.value }.count
         result.provinceConflicts = try province.conflicts().count
+        result.provinceLogEntries = try province.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? 0
+        }
+        result.provinceBytes = [hubs[0].path, hubs[0].path + "-wal"].reduce(0) { total, path in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        }
         try province.store.close()
         for node in townships { try node.store.close() }
         return result
