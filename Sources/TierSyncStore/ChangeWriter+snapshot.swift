@@ -16,7 +16,9 @@ extension ChangeWriter {
         directory known: PeerDirectory? = nil
     ) throws -> ApplyReport {
         var directory = try known ?? directory()
-        for (peer, org) in nodes where peer != node { try directory.register(peer, org: org, in: db) }
+        for (peer, org) in nodes where peer != node && directory.learn(peer, org: org) {
+            try PeerDirectory.store(peer, org: org, in: db)
+        }
         var report = ApplyReport()
         let now = max(wallClock.nowMilliseconds(), clock.last.physical)
         var newest = HLCTimestamp.zero
@@ -88,11 +90,11 @@ extension ChangeWriter {
 
     /// The record's table and newest stamp when its row can be copied as it is; why not
     /// otherwise. Everything a field-by-field merge would check is checked here, once per row.
-    private func checkCopy(_ record: RecordSnapshot) -> Result<(SyncedTable, HLCTimestamp), Refusal> {
+    private func checkCopy(_ record: RecordSnapshot) -> Result<(SyncedTable, HLCTimestamp), ChangeCheck.Refusal> {
         guard let table = tables[record.table] else {
             return .failure(.init(reason: "unknown table '\(record.table)'"))
         }
-        if let refusal = Self.orgRefusal(record.org) { return .failure(refusal) }
+        if let refusal = ChangeCheck.orgRefusal(record.org) { return .failure(refusal) }
         guard let versions = FieldVersions(parsing: record.versions) else {
             return .failure(.init(reason: "its versions are malformed"))
         }
@@ -104,7 +106,7 @@ extension ChangeWriter {
             guard let field = table.field(named: name) else {
                 return .failure(.init(reason: "unknown field '\(name)' for \(table.name)"))
             }
-            if let refusal = Self.valueRefusal(field, value) { return .failure(refusal) }
+            if let refusal = ChangeCheck.valueRefusal(field, value) { return .failure(refusal) }
             if !value.isNull, versions.version(of: name, isSet: true) == nil {
                 return .failure(.init(reason: "field \(name) has a value but no version"))
             }

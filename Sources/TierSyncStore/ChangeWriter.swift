@@ -155,15 +155,16 @@ public struct ChangeWriter {
         // not see shows up as a delete conflict instead of vanishing in the tombstone.
         let seen = current.versions.recordClock
         let version = FieldVersion.localEdit(onTopOf: [seen], recordClock: seen, hlc: stamp, node: node)
+        let merge = remoteMerge()
         if !current.versions.seenElsewhere.entries.isEmpty {
-            for loser in try keptLosers(table: name, id: id, field: field) {
-                try ConflictRow.settle(db, id: loser.id!, by: version, how: settlement)
+            for loser in try merge.keptLosers(table: name, id: id, field: field) {
+                try merge.storage.settleConflict(id: loser.id!, by: version, how: settlement)
             }
         }
         var state = RecordState(current, table: table)
         state.show(field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
-        try state.flush(db)
-        try reviewDeletion(&state)
+        try state.flush(into: merge.storage)
+        try merge.reviewDeletion(&state)
         let change = FieldChange(
             name, id, current.org, field, VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
         try log([change])
@@ -179,8 +180,7 @@ public struct ChangeWriter {
     /// later local stamps, in any process, order after it.
     public mutating func observe(_ remote: HLCTimestamp) throws {
         clock.observe(remote)
-        try db.cachedStatement(sql: "UPDATE node SET clock = ? WHERE clock < ?")
-            .execute(arguments: [remote.rawValue, remote.rawValue])
+        try SQLiteMergeStorage(db: db).observe(remote)
     }
 
     /// The version of a local edit of `field`: on top of the shown version and of every
@@ -191,18 +191,15 @@ public struct ChangeWriter {
         isSet: Bool, stamp: HLCTimestamp, settlement: String, onTopOfRecord: Bool
     ) throws -> FieldVersion {
         // Only a record that kept a loser (its versions note it) can have losers to settle.
-        let losers = versions.seenElsewhere.entries.isEmpty ? [] : try keptLosers(table: table, id: id, field: field)
+        let merge = remoteMerge()
+        let losers =
+            versions.seenElsewhere.entries.isEmpty ? [] : try merge.keptLosers(table: table, id: id, field: field)
         let seen =
             (versions.version(of: field, isSet: isSet).map { [$0.versionVector] } ?? [])
             + losers.compactMap { $0.versioned?.version.versionVector } + (onTopOfRecord ? [recordClock] : [])
         let version = FieldVersion.localEdit(onTopOf: seen, recordClock: recordClock, hlc: stamp, node: node)
-        for loser in losers { try ConflictRow.settle(db, id: loser.id!, by: version, how: settlement) }
+        for loser in losers { try merge.storage.settleConflict(id: loser.id!, by: version, how: settlement) }
         return version
-    }
-
-    /// The conflict losers kept for a field.
-    func keptLosers(table: String, id: RecordID, field: String) throws -> [ConflictRow] {
-        try ConflictRow.kept(db, table: table, record: id, field: field).filter { $0.kind == .concurrent }
     }
 
     func table(named name: String) throws -> SyncedTable {
@@ -243,32 +240,9 @@ public struct ChangeWriter {
         return values
     }
 
-    /// Appends changes with one multi-row `INSERT`: one statement per write instead of one
-    /// per field.
-    func log(_ changes: some Collection<FieldChange>) throws {
-        guard !changes.isEmpty else { return }
-        let columns = 8
-        var arguments: [FieldValue] = []
-        arguments.reserveCapacity(changes.count * columns)
-        var vectorText = ""
-        var lastVector: VersionVector?
-        for change in changes {
-            // The changes of one write usually share one vector: render it once.
-            if lastVector != change.versionVector {
-                vectorText = change.versionVector.description
-                lastVector = change.versionVector
-            }
-            arguments += [
-                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
-                change.value,
-                .integer(change.hlc.rawValue), .text(change.node.rawValue), .text(vectorText),
-            ]
-        }
-        try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count)).execute(binding: arguments)
+    /// Appends changes to the log (one multi-row `INSERT`).
+    func log(_ changes: [FieldChange]) throws {
+        try SQLiteMergeStorage(db: db).log(changes)
     }
 
-    static func logInsertSQL(rows: Int) -> String {
-        "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    }
 }

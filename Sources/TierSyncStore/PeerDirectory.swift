@@ -38,11 +38,13 @@ public struct PeerDirectory: Sendable {
         nodeOrgs.merge(nodes) { $1 }
     }
 
-    /// Remembers that `node` belongs to `org` (from a bundle or an enrollment).
-    mutating func register(_ node: NodeID, org: String, in db: Database) throws {
-        guard nodeOrgs[node] != org else { return }
+    /// Remembers that `node` belongs to `org` (from a push, a bundle or an enrollment).
+    ///
+    /// - Returns: true when this is news, which the caller then stores.
+    public mutating func learn(_ node: NodeID, org: String) -> Bool {
+        guard nodeOrgs[node] != org else { return false }
         nodeOrgs[node] = org
-        try Self.store(node, org: org, in: db)
+        return true
     }
 
     /// Writes a node's org to `peer_node`.

@@ -1,19 +1,18 @@
-import GRDB
 import TierSyncCore
 
 /// One record's row while a batch of remote changes is applied to it: read once, changed in
 /// memory by every change of the batch, written once.
-struct RecordState {
-    let table: SyncedTable
-    let id: RecordID
-    let org: String
+public struct RecordState: Sendable {
+    public let table: SyncedTable
+    public let id: RecordID
+    public let org: String
     /// False until the row exists in the database.
-    var stored: Bool
-    var created: HLCTimestamp
-    var updated: HLCTimestamp
-    var deleted: Bool
-    var versions: FieldVersions
-    var values: [String: FieldValue]
+    public internal(set) var stored: Bool
+    public internal(set) var created: HLCTimestamp
+    public internal(set) var updated: HLCTimestamp
+    public internal(set) var deleted: Bool
+    public internal(set) var versions: FieldVersions
+    public internal(set) var values: [String: FieldValue]
     var dirty = false
 
     /// A record that does not exist yet, made by the first change that names it.
@@ -66,26 +65,13 @@ struct RecordState {
     }
 
     /// Writes the row if anything changed.
-    mutating func flush(_ db: Database) throws {
+    /// Writes the state through `storage` when it changed, folding the versions of fields
+    /// that are null again.
+    mutating func flush(into storage: some MergeStorage) throws {
         guard dirty else { return }
         versions = versions.folded { !(values[$0] ?? .null).isNull }
-        let fields = table.fields.map { values[$0.name] ?? .null }
-        if stored {
-            try db.cachedStatement(sql: table.updateAllSQL).execute(
-                binding: [
-                    .integer(created.rawValue), .integer(updated.rawValue), .integer(deleted ? 1 : 0),
-                    .text(versions.encoded),
-                ]
-                    + fields + [.text(id.rawValue)])
-        } else {
-            try db.cachedStatement(sql: table.insertSQL).execute(
-                binding: [
-                    .text(id.rawValue), .text(org), .integer(created.rawValue), .integer(updated.rawValue),
-                    .integer(deleted ? 1 : 0), .text(versions.encoded),
-                ]
-                    + fields)
-            stored = true
-        }
+        try storage.write(self)
+        stored = true
         dirty = false
     }
 }
