@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "TierSyncDashboard", targets: ["TierSyncDashboard"]),
         .library(name: "TierSyncWorkbench", targets: ["TierSyncWorkbench"]),
         .library(name: "TierSyncSpreadsheet", targets: ["TierSyncSpreadsheet"]),
+        .library(name: "TierSyncPostgres", targets: ["TierSyncPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(name: "TierSyncCore"),
@@ -84,6 +86,18 @@ let package = Package(
                 "CTierSyncCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A node's store in PostgreSQL (a hub past one machine): the same merge over postgres-nio.
+        .target(
+            name: "TierSyncPostgres",
+            dependencies: [
+                "TierSyncCore", "TierSyncStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -252,6 +266,14 @@ let package = Package(
             dependencies: [
                 "TierSyncWorkbench", "TierSyncHub", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TierSyncPostgresTests",
+            dependencies: [
+                "TierSyncPostgres", "TierSyncStore", "TierSyncCore", "TierSyncDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),

@@ -63,6 +63,16 @@ public struct ConflictRow: Codable, Sendable, Hashable, FetchableRecord, Persist
     }
 
     /// Inserts the row with a prepared statement (merges insert many in one batch).
+    /// A row as a backend read it back (every column).
+    public init(
+        id: Int64, kind: Kind, tbl: String, record: String, org: String, field: String, value: FieldValue, hlc: Int64,
+        node: String, vv: String, detectedAt: Int64, needsReview: Bool
+    ) {
+        (self.id, self.kind, self.tbl, self.record, self.org, self.field) = (id, kind, tbl, record, org, field)
+        (self.value, self.hlc, self.node, self.vv) = (value, hlc, node, vv)
+        (self.detectedAt, self.needsReview) = (detectedAt, needsReview)
+    }
+
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """

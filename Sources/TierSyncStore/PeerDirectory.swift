@@ -8,6 +8,12 @@ public struct PeerDirectory: Sendable {
     private var nodeOrgs: [NodeID: String] = [:]
     private var orgPaths: [String: String] = [:]
 
+    /// A directory another backend read: each node's org, and each org's path.
+    public init(nodeOrgs: [NodeID: String], orgPaths: [String: String]) {
+        self.nodeOrgs = nodeOrgs
+        self.orgPaths = orgPaths
+    }
+
     public init(db: Database) throws {
         for row in try Row.fetchAll(db, sql: "SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node") {
             if let node = NodeID(row[0] as String) { nodeOrgs[node] = row[1] }

@@ -46,7 +46,8 @@ extension RemoteMerge {
             try storage.insertConflict(
                 ConflictRow(
                     kind: .concurrent, table: state.table.name, record: state.id, org: state.org, field: field,
-                    kept: shown, detectedAt: wallClock.nowMilliseconds(), needsReview: promoted.needsReview || lock != nil
+                    kept: shown, detectedAt: wallClock.nowMilliseconds(),
+                    needsReview: promoted.needsReview || lock != nil
                 ))
             state.show(field, best)
         }
@@ -71,7 +72,8 @@ extension RemoteMerge {
             }
         }
         for row in open where contested[row.field] != row.versioned {
-            try storage.settleConflict(id: row.id!, by: deletion, how: state.deleted ? "kept deleted" : "record restored")
+            try storage.settleConflict(
+                id: row.id!, by: deletion, how: state.deleted ? "kept deleted" : "record restored")
         }
         for (field, version) in contested where !open.contains(where: { $0.field == field && $0.versioned == version })
         {

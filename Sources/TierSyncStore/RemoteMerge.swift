@@ -182,7 +182,8 @@ public struct RemoteMerge<Storage: MergeStorage> {
                     kept: loser, detectedAt: wallClock.nowMilliseconds(),
                     needsReview: policy.needsReview
                         || lock?.isAmendment(loser.version, originPath: directory.path(ofNode: loser.version.node))
-                            == true))
+                            == true
+                ))
             state.versions.noteSeen(loser.version.versionVector)
             state.dirty = true
         }

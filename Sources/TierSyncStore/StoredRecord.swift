@@ -21,6 +21,14 @@ public struct StoredRecord: Sendable, Hashable {
         versions.version(of: field, isSet: !self[field].isNull)
     }
 
+    public init(
+        table: String, id: RecordID, org: String, created: HLCTimestamp, updated: HLCTimestamp, deleted: Bool,
+        fields: [String: FieldValue], versions: FieldVersions
+    ) {
+        (self.table, self.id, self.org, self.created, self.updated) = (table, id, org, created, updated)
+        (self.deleted, self.fields, self.versions) = (deleted, fields, versions)
+    }
+
     /// Reads a row of all the table's columns in schema order (`SELECT *`): the bookkeeping
     /// columns first, then the fields (`SyncedTable.loadAll` checks that layout). Columns are
     /// read by position: looking them up by name costs more than the rest of the read.

@@ -57,6 +57,15 @@ public final class SyncedTable: Sendable, Hashable {
             .map { try StoredRecord(table: self, row: $0) }
     }
 
+    /// The synced tables as this release's migrations declare them, read from a database in
+    /// memory: what another backend (PostgreSQL) creates its record tables from, so that the
+    /// SQL migrations stay the single source of the layout.
+    public static func declared(laterMigrations: [SchemaMigration] = []) throws -> [String: SyncedTable] {
+        let queue = try DatabaseQueue()
+        try SchemaMigrations.migrator(later: laterMigrations).migrate(queue)
+        return try queue.read { db in try loadAll(db) }
+    }
+
     /// Loads every table listed in `synced_table`.
     static func loadAll(_ db: Database) throws -> [String: SyncedTable] {
         var tables: [String: SyncedTable] = [:]

@@ -1,0 +1,139 @@
+import PostgresNIO
+import TierSyncCore
+import TierSyncStore
+
+/// `MergeStorage` over a PostgreSQL store, in the session's transaction: the same merge as
+/// SQLite's (`RemoteMerge`), with these statements underneath.
+struct PostgresMergeStorage: MergeStorage {
+    let session: PostgresSession
+
+    func record(_ table: SyncedTable, id: RecordID) throws -> StoredRecord? {
+        let columns = (SyncedTable.bookkeepingColumns + table.fieldNames).joined(separator: ", ")
+        guard
+            let row = try session.query("SELECT \(columns) FROM \(table.name) WHERE id = $1", [.text(id.rawValue)])
+                .first
+        else { return nil }
+        let cells = row.makeRandomAccess()
+        guard let versions = FieldVersions(parsing: try cells[5].decode(String.self)) else {
+            throw PostgresStoreError.corrupt("record \(table.name) \(id) with unreadable versions")
+        }
+        var fields: [String: FieldValue] = [:]
+        for (offset, field) in table.fields.enumerated() {
+            fields[field.name] = try PostgresValue.cell(cells[6 + offset], field.affinity)
+        }
+        return StoredRecord(
+            table: table.name, id: id, org: try cells[1].decode(String.self),
+            created: HLCTimestamp(rawValue: try cells[2].decode(Int64.self)),
+            updated: HLCTimestamp(rawValue: try cells[3].decode(Int64.self)),
+            deleted: try cells[4].decode(Int32.self) != 0, fields: fields, versions: versions)
+    }
+
+    func openConflicts(table: String, record: RecordID, field: String?) throws -> [ConflictRow] {
+        let sql =
+            "SELECT id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review FROM conflict"
+            + " WHERE tbl = $1 AND record = $2 AND settled_hlc IS NULL" + (field == nil ? "" : " AND field = $3")
+            + " ORDER BY id"
+        let values: [FieldValue] = [.text(table), .text(record.rawValue)] + (field.map { [.text($0)] } ?? [])
+        return try session.query(sql, values).map(Self.conflict)
+    }
+
+    static func conflict(_ row: PostgresRow) throws -> ConflictRow {
+        let (id, kind, tbl, record, org, field) = try row.decode((Int64, String, String, String, String, String).self)
+        let cells = row.makeRandomAccess()
+        guard let kind = ConflictRow.Kind(rawValue: kind) else {
+            throw PostgresStoreError.corrupt("a conflict of kind \(kind)")
+        }
+        return ConflictRow(
+            id: id, kind: kind, tbl: tbl, record: record, org: org, field: field,
+            value: try PostgresValue.untagged(try cells[6].decode(String?.self)),
+            hlc: try cells[7].decode(Int64.self), node: try cells[8].decode(String.self),
+            vv: try cells[9].decode(String.self), detectedAt: try cells[10].decode(Int64.self),
+            needsReview: try cells[11].decode(Bool.self))
+    }
+
+    func insertConflict(_ row: ConflictRow) throws {
+        try session.query(
+            """
+            INSERT INTO conflict (kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 = 1)
+            """,
+            [
+                .text(row.kind.rawValue), .text(row.tbl), .text(row.record), .text(row.org), .text(row.field),
+                PostgresValue.tagged(row.value), .integer(row.hlc), .text(row.node), .text(row.vv),
+                .integer(row.detectedAt), .integer(row.needsReview ? 1 : 0),
+            ])
+    }
+
+    func settleConflict(id: Int64, by version: FieldVersion, how: String) throws {
+        try session.query(
+            "UPDATE conflict SET settled_hlc = $1, settled_node = $2, settlement = $3 WHERE id = $4",
+            [.integer(version.hlc.rawValue), .text(version.node.rawValue), .text(how), .integer(id)])
+    }
+
+    func removeConflict(id: Int64) throws {
+        try session.query("DELETE FROM conflict WHERE id = $1", [.integer(id)])
+    }
+
+    func write(_ state: RecordState) throws {
+        let fields = state.table.fields.map { state.values[$0.name] ?? .null }
+        let bookkeeping: [FieldValue] = [
+            .integer(state.created.rawValue), .integer(state.updated.rawValue), .integer(state.deleted ? 1 : 0),
+            .text(state.versions.encoded),
+        ]
+        if state.stored {
+            let sets = (["created", "updated", "deleted", "versions"] + state.table.fieldNames).enumerated()
+                .map { "\($0.element) = $\($0.offset + 1)" }
+            try session.query(
+                "UPDATE \(state.table.name) SET \(sets.joined(separator: ", ")) WHERE id = $\(sets.count + 1)",
+                bookkeeping + fields + [.text(state.id.rawValue)])
+        } else {
+            let columns = SyncedTable.bookkeepingColumns + state.table.fieldNames
+            try session.query(
+                "INSERT INTO \(state.table.name) (\(columns.joined(separator: ", "))) VALUES ("
+                    + (1...columns.count).map { "$\($0)" }.joined(separator: ", ") + ")",
+                [.text(state.id.rawValue), .text(state.org)] + bookkeeping + fields)
+        }
+    }
+
+    func log(_ changes: [FieldChange]) throws {
+        guard !changes.isEmpty else { return }
+        var values: [FieldValue] = []
+        values.reserveCapacity(changes.count * 8)
+        for change in changes {
+            values += [
+                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
+                PostgresValue.tagged(change.value), .integer(change.hlc.rawValue), .text(change.node.rawValue),
+                .text(change.versionVector.description),
+            ]
+        }
+        let rows = changes.indices.map { row in
+            "(" + (1...8).map { "$\(row * 8 + $0)" }.joined(separator: ", ") + ")"
+        }
+        try session.query(
+            "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
+                + rows.joined(separator: ", "), values)
+    }
+
+    func keepOpaque(_ change: FieldChange) throws -> Bool {
+        try !session.query(
+            """
+            INSERT INTO opaque_change (tbl, record, field, node, hlc) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT DO NOTHING RETURNING 1
+            """,
+            [
+                .text(change.table), .text(change.record.rawValue), .text(change.field), .text(change.node.rawValue),
+                .integer(change.hlc.rawValue),
+            ]
+        ).isEmpty
+    }
+
+    func observe(_ stamp: HLCTimestamp) throws {
+        try session.query("UPDATE node SET clock = $1 WHERE clock < $1", [.integer(stamp.rawValue)])
+    }
+
+    func registerNode(_ node: NodeID, org: String) throws {
+        try session.query(
+            "INSERT INTO peer_node (id, org) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET org = excluded.org",
+            [.text(node.rawValue), .text(org)])
+    }
+}

@@ -1,0 +1,99 @@
+import TierSyncStore
+
+/// The tables of a node's store in PostgreSQL: the same names and columns as the SQLite
+/// schema (`Schema/*.sql`), with the record tables made from the tables this release
+/// declares (`SyncedTable.declared()`), so that the SQL migrations stay the one source of the
+/// record layout.
+///
+/// A value whose type varies by field (the log's and the conflicts' `value`) is stored as
+/// tagged text (`PostgresValue`), exact for every `FieldValue`.
+enum PostgresSchema {
+    static let foundation = """
+        CREATE TABLE IF NOT EXISTS org_unit (
+            code   text PRIMARY KEY,
+            parent text,
+            name   text NOT NULL,
+            level  text NOT NULL,
+            path   text NOT NULL UNIQUE
+        );
+        CREATE TABLE IF NOT EXISTS node (
+            id         text PRIMARY KEY CHECK (length(id) = 16),
+            org        text NOT NULL REFERENCES org_unit(code),
+            created_at text NOT NULL,
+            clock      bigint NOT NULL DEFAULT 0,
+            one_row    integer NOT NULL DEFAULT 1 UNIQUE CHECK (one_row = 1)
+        );
+        CREATE TABLE IF NOT EXISTS peer_node (
+            id  text PRIMARY KEY,
+            org text NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS change_log (
+            seq    bigserial PRIMARY KEY,
+            tbl    text NOT NULL,
+            record text NOT NULL,
+            org    text NOT NULL,
+            field  text NOT NULL,
+            value  text,
+            hlc    bigint NOT NULL,
+            node   text NOT NULL,
+            vv     text NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS change_log_record ON change_log (tbl, record, field);
+        CREATE TABLE IF NOT EXISTS conflict (
+            id           bigserial PRIMARY KEY,
+            kind         text NOT NULL,
+            tbl          text NOT NULL,
+            record       text NOT NULL,
+            org          text NOT NULL,
+            field        text NOT NULL,
+            value        text,
+            hlc          bigint NOT NULL,
+            node         text NOT NULL,
+            vv           text NOT NULL,
+            detected_at  bigint NOT NULL,
+            needs_review boolean NOT NULL,
+            settled_hlc  bigint,
+            settled_node text,
+            settlement   text
+        );
+        CREATE INDEX IF NOT EXISTS conflict_open ON conflict (tbl, record) WHERE settled_hlc IS NULL;
+        CREATE TABLE IF NOT EXISTS opaque_change (
+            tbl    text NOT NULL,
+            record text NOT NULL,
+            field  text NOT NULL,
+            node   text NOT NULL,
+            hlc    bigint NOT NULL,
+            PRIMARY KEY (tbl, record, field, node, hlc)
+        );
+        """
+
+    /// The record table of `table`: bookkeeping columns as in SQLite, each field typed by its
+    /// declared affinity.
+    static func recordTable(_ table: SyncedTable) -> String {
+        let fields = table.fields.map { field in
+            "    \(field.name) "
+                + (field.affinity == .text ? "text" : field.affinity == .integer ? "bigint" : "double precision")
+        }
+        return """
+            CREATE TABLE IF NOT EXISTS \(table.name) (
+                id       text PRIMARY KEY,
+                org      text NOT NULL,
+                created  bigint NOT NULL,
+                updated  bigint NOT NULL,
+                deleted  integer NOT NULL DEFAULT 0,
+                versions text NOT NULL DEFAULT '',
+            \(fields.joined(separator: ",\n"))
+            );
+            CREATE INDEX IF NOT EXISTS \(table.name)_org ON \(table.name) (org);
+            """
+    }
+
+    /// Creates whatever of the schema is missing, in the session's transaction.
+    static func create(in session: PostgresSession, tables: [String: SyncedTable]) throws {
+        let script = [foundation] + tables.values.sorted(by: { $0.name < $1.name }).map(recordTable)
+        // One statement per query: the extended protocol takes no more.
+        for statement in script.joined(separator: ";\n").split(separator: ";\n") {
+            try session.query(String(statement))
+        }
+    }
+}

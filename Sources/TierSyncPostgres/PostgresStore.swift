@@ -1,0 +1,206 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import TierSyncCore
+import TierSyncStore
+
+/// A node's store in PostgreSQL, for a hub that outgrows one machine: the same tables as a
+/// SQLite node, and the same merge (`RemoteMerge`) over `PostgresMergeStorage`.
+///
+/// ```swift
+/// let store = try PostgresStore.create(
+///     address: try PostgresAddress(parsing: "postgresql://tiersync@127.0.0.1/province"),
+///     org: "520000", orgs: seeds.orgs, nodeID: id)
+/// let report = try store.apply(changes, nodes: senders)
+/// ```
+///
+/// Several processes may share one database. Every write transaction first takes one
+/// transaction-scoped advisory lock (`writerLock`), so writes are serialized across processes
+/// as SQLite serializes them within one file: a push's merge reads the records it changes and
+/// appends to the log with no other writer in between, so no change is lost or logged twice,
+/// conflicts come out as they would in one process, and log positions are assigned in commit
+/// order (a pull never skips a position that commits later). Reads (pulls, snapshots, status)
+/// take no lock and run on any process. Group commit batches many pushes into each locked
+/// transaction, which is what keeps one writer at a time fast enough.
+public final class PostgresStore: Sendable {
+    public let address: PostgresAddress
+    public let node: NodeID
+    public let org: String
+    public let tables: [String: SyncedTable]
+    public let policies: MergePolicies
+    public let wallClock: any WallClock
+    let logger: Logger
+    private let idle = NIOLockedValueBox<[PostgresSession]>([])
+
+    /// The advisory lock every write transaction holds: one writer at a time, across processes.
+    static let writerLock: Int64 = 0x5469_6572_5379_6e63  // "TierSync"
+
+    private init(
+        address: PostgresAddress, node: NodeID, org: String, tables: [String: SyncedTable], policies: MergePolicies,
+        wallClock: any WallClock, logger: Logger
+    ) {
+        (self.address, self.node, self.org, self.tables) = (address, node, org, tables)
+        (self.policies, self.wallClock, self.logger) = (policies, wallClock, logger)
+    }
+
+    /// Makes a new node's store in the (empty) database at `address`: the schema, the org
+    /// units, and the node's identity, in one transaction.
+    public static func create(
+        address: PostgresAddress, org: String, orgs: [OrgUnit], nodeID: NodeID,
+        policies: MergePolicies = MergePolicies(),
+        wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync.postgres")
+    ) throws -> PostgresStore {
+        let tables = try SyncedTable.declared()
+        let session = try PostgresSession.connect(address, logger: logger)
+        defer { try? session.close() }
+        try session.transaction {
+            try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(writerLock)])
+            try PostgresSchema.create(in: session, tables: tables)
+            if let existing = try session.query("SELECT id, org FROM node").first {
+                let (id, org) = try existing.decode((String, String).self)
+                throw PostgresStoreError.alreadyInitialized(address: address.description, org: org, node: id)
+            }
+            for unit in orgs {
+                try session.query(
+                    "INSERT INTO org_unit (code, parent, name, level, path) VALUES ($1, $2, $3, $4, $5)",
+                    [
+                        .text(unit.code), unit.parent.map(FieldValue.text) ?? .null, .text(unit.name),
+                        .text(unit.level.rawValue), .text(unit.path),
+                    ])
+            }
+            try session.query(
+                "INSERT INTO node (id, org, created_at) VALUES ($1, $2, $3)",
+                [
+                    .text(nodeID.rawValue), .text(org),
+                    .text(ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())),
+                ])
+        }
+        return PostgresStore(
+            address: address, node: nodeID, org: org, tables: tables, policies: policies, wallClock: wallClock,
+            logger: logger)
+    }
+
+    /// Opens the node's store at `address`.
+    public static func open(
+        address: PostgresAddress, policies: MergePolicies = MergePolicies(),
+        wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync.postgres")
+    ) throws -> PostgresStore {
+        let session = try PostgresSession.connect(address, logger: logger)
+        defer { try? session.close() }
+        guard
+            let row = try? session.query("SELECT id, org FROM node").first,
+            let (id, org) = try? row.decode((String, String).self), let node = NodeID(id)
+        else { throw PostgresStoreError.notInitialized(address: address.description) }
+        return PostgresStore(
+            address: address, node: node, org: org, tables: try SyncedTable.declared(), policies: policies,
+            wallClock: wallClock, logger: logger)
+    }
+
+    /// Runs `body` with a connection of this store's own, kept open for the next call.
+    public func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        let session = try idle.withLockedValue { $0.popLast() } ?? PostgresSession.connect(address, logger: logger)
+        do {
+            let result = try body(session)
+            idle.withLockedValue { $0.append(session) }
+            return result
+        } catch {
+            // A session whose transaction failed midway is closed, not reused.
+            try? session.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` in one write transaction, holding the writer lock.
+    public func write<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try withSession { session in
+            try session.transaction {
+                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(Self.writerLock)])
+                return try body(session)
+            }
+        }
+    }
+
+    /// Applies remote changes in one write transaction, with the merge every backend uses.
+    public func apply(
+        _ changes: [FieldChange], nodes: [NodeID: String] = [:], skewBound: Int64 = ChangeWriter.defaultSkewBound
+    ) throws -> ApplyReport {
+        try write { session in
+            var merge = RemoteMerge(
+                storage: PostgresMergeStorage(session: session), node: node, tables: tables, policies: policies,
+                clock: HybridLogicalClock(last: try clock(session)), wallClock: wallClock)
+            return try merge.apply(changes, nodes: nodes, skewBound: skewBound, directory: try directory(session))
+        }
+    }
+
+    /// The directory of nodes and orgs, read in the session's transaction.
+    func directory(_ session: PostgresSession) throws -> PeerDirectory {
+        var nodes: [NodeID: String] = [:]
+        for row in try session.query("SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node") {
+            let (id, org) = try row.decode((String, String).self)
+            if let node = NodeID(id) { nodes[node] = org }
+        }
+        var paths: [String: String] = [:]
+        for row in try session.query("SELECT code, path FROM org_unit") {
+            let (code, path) = try row.decode((String, String).self)
+            paths[code] = path
+        }
+        return PeerDirectory(nodeOrgs: nodes, orgPaths: paths)
+    }
+
+    /// The clock resumes from the greater of the stamps observed from peers and the newest
+    /// log entry, as a SQLite node's does.
+    func clock(_ session: PostgresSession) throws -> HLCTimestamp {
+        let row = try session.query(
+            "SELECT greatest(clock, coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0)) FROM node")
+        return HLCTimestamp(rawValue: try row.first?.decode(Int64.self) ?? 0)
+    }
+
+    /// Closes the connections kept open.
+    public func close() {
+        for session in idle.withLockedValue({ sessions in
+            defer { sessions = [] }; return sessions
+        }) {
+            try? session.close()
+        }
+    }
+}
+
+/// Reading what the store holds: what conformance tests compare with a SQLite node's.
+extension PostgresStore {
+    /// Every record of `table`, deleted ones included, by id.
+    public func records(of table: SyncedTable) throws -> [StoredRecord] {
+        try withSession { session in
+            let storage = PostgresMergeStorage(session: session)
+            return try session.query("SELECT id FROM \(table.name) ORDER BY id").compactMap { row in
+                try RecordID(row.decode(String.self)).flatMap { try storage.record(table, id: $0) }
+            }
+        }
+    }
+
+    /// The open conflict rows, oldest first.
+    public func openConflicts() throws -> [ConflictRow] {
+        try withSession { session in
+            try session.query(
+                "SELECT id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review"
+                    + " FROM conflict WHERE settled_hlc IS NULL ORDER BY id"
+            ).map(PostgresMergeStorage.conflict)
+        }
+    }
+
+    /// Every change in the log, in log order.
+    public func loggedChanges() throws -> [FieldChange] {
+        try withSession { session in
+            try session.query("SELECT tbl, record, org, field, value, hlc, node, vv FROM change_log ORDER BY seq")
+                .map { row in
+                    let (table, record, org, field, value, hlc, node, vector) = try row.decode(
+                        (String, String, String, String, String?, Int64, String, String).self)
+                    guard let id = RecordID(record), let node = NodeID(node),
+                        let vector = VersionVector(parsing: vector)
+                    else { throw PostgresStoreError.corrupt("a log entry of \(table) \(record) that cannot be read") }
+                    return FieldChange(
+                        table: table, record: id, org: org, field: field, value: try PostgresValue.untagged(value),
+                        hlc: HLCTimestamp(rawValue: hlc), node: node, versionVector: vector)
+                }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import PostgresNIO
+
+/// Why a PostgreSQL store refused or failed, in words that name what was wrong.
+public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
+    private enum Reason: Sendable {
+        case badAddress(text: String, why: String)
+        case unreachable(address: String, reason: String)
+        case server(code: String, message: String, sql: String)
+        case corrupt(what: String)
+        case alreadyInitialized(address: String, org: String, node: String)
+        case notInitialized(address: String)
+    }
+
+    private let reason: Reason
+
+    private init(reason: Reason) { self.reason = reason }
+
+    /// `--db` looked like a PostgreSQL URL but was not one this store takes.
+    static func badAddress(text: String, why: String) -> Self { .init(reason: .badAddress(text: text, why: why)) }
+    static func unreachable(address: String, reason: String) -> Self {
+        .init(reason: .unreachable(address: address, reason: reason))
+    }
+    static func corrupt(_ what: String) -> Self { .init(reason: .corrupt(what: what)) }
+    static func alreadyInitialized(address: String, org: String, node: String) -> Self {
+        .init(reason: .alreadyInitialized(address: address, org: org, node: node))
+    }
+    static func notInitialized(address: String) -> Self { .init(reason: .notInitialized(address: address)) }
+
+    init(_ error: PSQLError, sql: String) {
+        reason = .server(
+            code: error.serverInfo?[.sqlState] ?? "", message: error.serverInfo?[.message] ?? String(reflecting: error),
+            sql: String(sql.prefix(200)))
+    }
+
+    /// The server's SQLSTATE, when it answered one (`40001` for a serialization failure).
+    public var sqlState: String? {
+        if case .server(let code, _, _) = reason { return code }
+        return nil
+    }
+
+    public var description: String {
+        switch reason {
+        case .badAddress(let text, let why):
+            "--db \(text) is not a PostgreSQL store this release can use: \(why) (postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE, or ?host=/socket/folder)"
+        case .unreachable(let address, let reason): "cannot connect to \(address): \(reason)"
+        case .server(let code, let message, let sql): "PostgreSQL refused (\(code)): \(message) in: \(sql)"
+        case .corrupt(let what): "the PostgreSQL store holds \(what)"
+        case .alreadyInitialized(let address, let org, let node):
+            "\(address) already holds node \(node) of org \(org); use another database"
+        case .notInitialized(let address):
+            "\(address) holds no TierSync node yet"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// Three SQLite nodes (a township, its county, the city) that edit the township's contacts
+/// offline and exchange some of their changes among themselves: histories with concurrent
+/// edits, conflicts kept and settled, and deletes.
+final class Editors {
+    let folder: URL
+    let clock: FixedStepClock
+    let editors: [NodeStore]
+    /// Each editor's org, as a push names it.
+    let orgs: [NodeID: String]
+    static let township = "520201101"
+    static let units = [
+        OrgUnit(code: "520000", parent: nil, name: "贵州省", level: .province, path: "520000", sample: false),
+        OrgUnit(code: "520200", parent: "520000", name: "六盘水市", level: .city, path: "520000/520200", sample: false),
+        OrgUnit(
+            code: "520201", parent: "520200", name: "钟山区", level: .county, path: "520000/520200/520201", sample: false),
+        OrgUnit(
+            code: township, parent: "520201", name: "大河镇", level: .township, path: "520000/520200/520201/520201101",
+            sample: true),
+    ]
+
+    init(random: inout SplitMix64) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-pg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let clock = FixedStepClock(1_764_000_000_000)
+        (self.folder, self.clock) = (folder, clock)
+        let levels = [Self.township, "520201", "520200"]
+        editors = try levels.enumerated().map { index, org in
+            try Self.store(
+                folder.appendingPathComponent("e\(index).db").path, org: org, seed: UInt64(index + 1), clock: clock)
+        }
+        orgs = Dictionary(uniqueKeysWithValues: zip(editors.map(\.node.id), levels))
+        try editRandomly(steps: 80, random: &random)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// The hub both backends stand for, as a SQLite node of the city.
+    func hub() throws -> NodeStore {
+        try Self.store(
+            folder.appendingPathComponent("hub-\(UUID().uuidString).db").path, org: "520200", seed: 99, clock: clock)
+    }
+
+    static func store(_ path: String, org: String, seed: UInt64, clock: any WallClock) throws -> NodeStore {
+        var random = SplitMix64(seed: seed)
+        return try NodeStore.create(
+            path: path, org: org, policies: RecordKind.mergePolicies, wallClock: clock, randomNumbers: &random
+        ) { db in
+            for unit in units { try unit.insert(db) }
+        }
+    }
+
+    static func log(_ store: NodeStore) throws -> [FieldChange] {
+        try store.read { db in try ChangeLogEntry.fetch(db).map(\.change) }
+    }
+
+    private func editRandomly(steps: Int, random: inout SplitMix64) throws {
+        let ids = (0..<4).map { _ in RecordID.random(using: &random) }
+        for _ in 0..<steps {
+            clock.advance(by: Int64.random(in: 1...20, using: &random))
+            let editor = editors.randomElement(using: &random)!
+            let id = ids.randomElement(using: &random)!
+            let existing = try editor.write { try $0.fetch(table: "contact", id: id) }
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0..<2 where existing == nil:
+                try editor.write { writer in
+                    try writer.insert(table: "contact", id: id, org: Self.township, fields: Self.fields(&random))
+                }
+            case 0..<6 where existing?.deleted == false:
+                try editor.write { writer in try writer.update(table: "contact", id: id, fields: Self.fields(&random)) }
+            case 6 where existing?.deleted == false:
+                try editor.write { writer in try writer.delete(table: "contact", id: id) }
+            default:
+                let target = editors.filter { $0 !== editor }.randomElement(using: &random)!
+                let batch = try Self.log(editor).filter { _ in Bool.random(using: &random) }
+                _ = try target.write { try $0.apply(batch, nodes: orgs) }
+            }
+        }
+    }
+
+    static func fields(_ random: inout SplitMix64) -> [String: FieldValue] {
+        var fields: [String: FieldValue] = ["role": .text("information-officer")]
+        for field in ["name", "phone", "post"] where Bool.random(using: &random) {
+            fields[field] = .text("\(field)-\(Int.random(in: 0..<3, using: &random))")
+        }
+        if fields["name"] == nil { fields["name"] = .text("示例·\(Int.random(in: 0..<9, using: &random))") }
+        return fields
+    }
+}
+
+/// A wall clock the test moves forward by hand.
+final class FixedStepClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var milliseconds: Int64
+    init(_ milliseconds: Int64) { self.milliseconds = milliseconds }
+    func nowMilliseconds() -> Int64 { lock.withLock { milliseconds } }
+    func advance(by step: Int64) { lock.withLock { milliseconds += step } }
+}
