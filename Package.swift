@@ -219,7 +219,7 @@ let package = Package(
             name: "TierSyncBenchmarks",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncProtocol", "TierSyncHub", "TierSyncClient",
-                "TierSyncReports", "TierSyncDashboard", "TierSyncWorkbench", "TierSyncSpreadsheet",
+                "TierSyncReports", "TierSyncDashboard", "TierSyncWorkbench", "TierSyncSpreadsheet", "TierSyncPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),

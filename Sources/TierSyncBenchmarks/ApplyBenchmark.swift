@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 /// Applying a batch of remote field changes, with conflict detection, against a plain SQLite
@@ -21,6 +22,8 @@ struct ApplyBenchmark {
     let conflictPercent: Int
     let runs: Int
     let directory: URL
+    /// A PostgreSQL server to measure the same batch on, beside SQLite.
+    var postgres: PostgresAddress?
 
     static let batchSize = 2_000
     static let remote = NodeID("00000000000000aa")!
@@ -31,6 +34,7 @@ struct ApplyBenchmark {
         let conflicts: Int
         let plainSeconds: Double
         let tierSyncSeconds: Double
+        var postgresSeconds: Double?
         var rateRatio: Double { plainSeconds / tierSyncSeconds }
     }
 
@@ -45,6 +49,14 @@ struct ApplyBenchmark {
         Swift.print(
             "| \(result.changes) | \(result.conflicts) | \(plainRate) | \(rate) | **\(String(format: "%.2f", result.rateRatio))×** |"
         )
+        if let postgres = result.postgresSeconds {
+            Swift.print("\n| store | apply changes/s | ÷ SQLite's |")
+            Swift.print("|---|---:|---:|")
+            Swift.print("| TierSync on SQLite | \(rate) | 1.00× |")
+            Swift.print(
+                "| TierSync on PostgreSQL | \(Int(Double(result.changes) / postgres)) | "
+                    + "\(String(format: "%.2f", result.tierSyncSeconds / postgres))× |")
+        }
     }
 
     func run() throws -> Result {
@@ -68,19 +80,29 @@ struct ApplyBenchmark {
         let shared = Array(ids.prefix(records * conflictPercent / 100))
         var plain: [Double] = []
         var captured: [Double] = []
+        var onPostgres: [Double] = []
         var conflicts = 0
         for run in 0..<runs {
             plain.append(try measurePlain(batch, shared: shared, run: run))
+            var reports: [ApplyReport] = []
             let (seconds, report) = try measureTierSync(batch, shared: shared, run: run)
             captured.append(seconds)
+            reports.append(report)
+            if let postgres {
+                let (seconds, report) = try measurePostgres(batch, shared: shared, run: run, server: postgres)
+                onPostgres.append(seconds)
+                reports.append(report)
+            }
             conflicts = report.conflicts
-            guard report.applied == batch.count, report.refused.isEmpty else {
+            for report in reports where report.applied != batch.count || !report.refused.isEmpty {
                 throw ValidationError(
                     "apply did not take every change: \(report.applied) applied, \(report.refused.count) refused")
             }
         }
-        return Result(
+        var result = Result(
             changes: batch.count, conflicts: conflicts, plainSeconds: plain.median, tierSyncSeconds: captured.median)
+        result.postgresSeconds = onPostgres.isEmpty ? nil : onPostgres.median
+        return result
     }
 
     func measurePlain(_ batch: [FieldChange], shared: [RecordID], run: Int) throws -> Double {

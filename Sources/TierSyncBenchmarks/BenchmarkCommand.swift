@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TierSyncPostgres
 
 /// `tiersync-bench`: measured comparisons whose results go in BENCHMARKS.md.
 ///
@@ -68,11 +69,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
         @Option(help: "Percent of the batch's records that the receiver also created (each field conflicts).")
         var conflictPercent = 5
         @Option(help: "Alternating runs; the median is reported.") var runs = 3
+        @Option(help: "A PostgreSQL server (postgresql://…) to apply the same batch on too, in databases of its own.")
+        var postgres: String?
 
         func run() throws {
             try withTemporaryDirectory { directory in
-                let benchmark = ApplyBenchmark(
+                var benchmark = ApplyBenchmark(
                     changes: changes, conflictPercent: conflictPercent, runs: runs, directory: directory)
+                benchmark.postgres = try postgres.map(PostgresAddress.init(parsing:))
                 benchmark.print(try benchmark.run())
             }
         }

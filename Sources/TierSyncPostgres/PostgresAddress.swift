@@ -60,6 +60,15 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
         self.database = database
     }
 
+    /// The same server and user, another database (a test's or a benchmark's own).
+    public func with(database: String) -> PostgresAddress {
+        PostgresAddress(endpoint: endpoint, user: user, password: password, database: database)
+    }
+
+    private init(endpoint: Endpoint, user: String, password: String?, database: String) {
+        (self.endpoint, self.user, self.password, self.database) = (endpoint, user, password, database)
+    }
+
     /// The connection settings for postgres-nio.
     var configuration: PostgresConnection.Configuration {
         switch endpoint {

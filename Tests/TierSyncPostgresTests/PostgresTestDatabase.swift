@@ -25,9 +25,7 @@ final class PostgresTestDatabase {
         let session = try PostgresSession.connect(server, logger: Self.silent)
         defer { try? session.close() }
         try session.query("CREATE DATABASE \(name)")
-        let base = url.split(separator: "?", maxSplits: 1)
-        let path = base[0].split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        address = try PostgresAddress(parsing: path + "/" + name + (base.count > 1 ? "?" + base[1] : ""))
+        address = server.with(database: name)
     }
 
     deinit {
