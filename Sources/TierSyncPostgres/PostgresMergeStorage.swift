@@ -4,18 +4,63 @@ import TierSyncStore
 
 /// `MergeStorage` over a PostgreSQL store, in the session's transaction: the same merge as
 /// SQLite's (`RemoteMerge`), with these statements underneath.
+///
+/// Each statement is a round trip to the server, so a batch's records are read in a few
+/// queries before the merge (`prefetch`), and its record writes are held and sent as
+/// multi-row upserts after it (`flush`): a few round trips per batch, not two per record.
 struct PostgresMergeStorage: MergeStorage {
     let session: PostgresSession
+    private let cache = Cache()
+
+    init(session: PostgresSession) { self.session = session }
+
+    /// Records read ahead (an inner nil: known to be absent), and record writes held until `flush`.
+    private final class Cache {
+        var records: [String: StoredRecord?] = [:]
+        var writes: [String: [RecordState]] = [:]
+    }
+
+    /// At most this many parameters per statement (PostgreSQL takes 65,535).
+    static let maxParameters = 30_000
+
+    /// Reads every record that `changes` name, a query per table and 2,000 ids.
+    func prefetch(_ changes: [FieldChange], tables: [String: SyncedTable]) throws {
+        var ids: [String: Set<String>] = [:]
+        for change in changes where tables[change.table] != nil {
+            ids[change.table, default: []].insert(change.record.rawValue)
+        }
+        for (name, wanted) in ids {
+            let table = tables[name]!
+            for part in Array(wanted).chunked(2_000) {
+                for id in part { cache.records[name + " " + id] = .some(nil) }
+                let rows = try session.query(
+                    "SELECT \(Self.columns(table)) FROM \(name) WHERE id IN ("
+                        + (1...part.count).map { "$\($0)" }.joined(separator: ", ") + ")", part.map(FieldValue.text))
+                for row in rows {
+                    let record = try Self.record(table, row)
+                    cache.records[name + " " + record.id.rawValue] = .some(record)
+                }
+            }
+        }
+    }
 
     func record(_ table: SyncedTable, id: RecordID) throws -> StoredRecord? {
-        let columns = (SyncedTable.bookkeepingColumns + table.fieldNames).joined(separator: ", ")
-        guard
-            let row = try session.query("SELECT \(columns) FROM \(table.name) WHERE id = $1", [.text(id.rawValue)])
-                .first
-        else { return nil }
+        if let cached = cache.records[table.name + " " + id.rawValue] { return cached }
+        return try session.query(
+            "SELECT \(Self.columns(table)) FROM \(table.name) WHERE id = $1", [.text(id.rawValue)]
+        ).first.map { try Self.record(table, $0) }
+    }
+
+    static func columns(_ table: SyncedTable) -> String {
+        (SyncedTable.bookkeepingColumns + table.fieldNames).joined(separator: ", ")
+    }
+
+    /// A record from a row of `columns(table)`.
+    static func record(_ table: SyncedTable, _ row: PostgresRow) throws -> StoredRecord {
         let cells = row.makeRandomAccess()
-        guard let versions = FieldVersions(parsing: try cells[5].decode(String.self)) else {
-            throw PostgresStoreError.corrupt("record \(table.name) \(id) with unreadable versions")
+        let idText = try cells[0].decode(String.self)
+        guard let id = RecordID(idText), let versions = FieldVersions(parsing: try cells[5].decode(String.self)) else {
+            throw PostgresStoreError.corrupt("record \(table.name) \(idText) that cannot be read")
         }
         var fields: [String: FieldValue] = [:]
         for (offset, field) in table.fields.enumerated() {
@@ -74,25 +119,38 @@ struct PostgresMergeStorage: MergeStorage {
         try session.query("DELETE FROM conflict WHERE id = $1", [.integer(id)])
     }
 
+    /// Held until `flush`: the merge writes each record once, after its last change.
     func write(_ state: RecordState) throws {
-        let fields = state.table.fields.map { state.values[$0.name] ?? .null }
-        let bookkeeping: [FieldValue] = [
-            .integer(state.created.rawValue), .integer(state.updated.rawValue), .integer(state.deleted ? 1 : 0),
-            .text(state.versions.encoded),
-        ]
-        if state.stored {
-            let sets = (["created", "updated", "deleted", "versions"] + state.table.fieldNames).enumerated()
-                .map { "\($0.element) = $\($0.offset + 1)" }
-            try session.query(
-                "UPDATE \(state.table.name) SET \(sets.joined(separator: ", ")) WHERE id = $\(sets.count + 1)",
-                bookkeeping + fields + [.text(state.id.rawValue)])
-        } else {
-            let columns = SyncedTable.bookkeepingColumns + state.table.fieldNames
-            try session.query(
-                "INSERT INTO \(state.table.name) (\(columns.joined(separator: ", "))) VALUES ("
-                    + (1...columns.count).map { "$\($0)" }.joined(separator: ", ") + ")",
-                [.text(state.id.rawValue), .text(state.org)] + bookkeeping + fields)
+        cache.writes[state.table.name, default: []].append(state)
+    }
+
+    /// Sends the held record writes, as multi-row upserts, and forgets what was read ahead.
+    func flush() throws {
+        for (name, states) in cache.writes {
+            let table = states[0].table
+            let columns = SyncedTable.bookkeepingColumns + table.fieldNames
+            let updates = columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            for part in states.chunked(Self.maxParameters / columns.count) {
+                var values: [FieldValue] = []
+                values.reserveCapacity(part.count * columns.count)
+                for state in part {
+                    values += [
+                        .text(state.id.rawValue), .text(state.org), .integer(state.created.rawValue),
+                        .integer(state.updated.rawValue), .integer(state.deleted ? 1 : 0),
+                        .text(state.versions.encoded),
+                    ]
+                    values += table.fields.map { state.values[$0.name] ?? .null }
+                }
+                let rows = part.indices.map { row in
+                    "(" + (1...columns.count).map { "$\(row * columns.count + $0)" }.joined(separator: ", ") + ")"
+                }
+                try session.query(
+                    "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES \(rows.joined(separator: ", "))"
+                        + " ON CONFLICT (id) DO UPDATE SET \(updates)", values)
+            }
         }
+        cache.writes = [:]
+        cache.records = [:]
     }
 
     func log(_ changes: [FieldChange]) throws {

@@ -125,10 +125,14 @@ public final class PostgresStore: Sendable {
         _ changes: [FieldChange], nodes: [NodeID: String] = [:], skewBound: Int64 = ChangeWriter.defaultSkewBound
     ) throws -> ApplyReport {
         try write { session in
+            let storage = PostgresMergeStorage(session: session)
+            try storage.prefetch(changes, tables: tables)
             var merge = RemoteMerge(
-                storage: PostgresMergeStorage(session: session), node: node, tables: tables, policies: policies,
+                storage: storage, node: node, tables: tables, policies: policies,
                 clock: HybridLogicalClock(last: try clock(session)), wallClock: wallClock)
-            return try merge.apply(changes, nodes: nodes, skewBound: skewBound, directory: try directory(session))
+            let report = try merge.apply(changes, nodes: nodes, skewBound: skewBound, directory: try directory(session))
+            try storage.flush()
+            return report
         }
     }
 
@@ -170,10 +174,10 @@ extension PostgresStore {
     /// Every record of `table`, deleted ones included, by id.
     public func records(of table: SyncedTable) throws -> [StoredRecord] {
         try withSession { session in
-            let storage = PostgresMergeStorage(session: session)
-            return try session.query("SELECT id FROM \(table.name) ORDER BY id").compactMap { row in
-                try RecordID(row.decode(String.self)).flatMap { try storage.record(table, id: $0) }
-            }
+            try session.query(
+                "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) ORDER BY id COLLATE \"C\""
+            )
+            .map { try PostgresMergeStorage.record(table, $0) }
         }
     }
 

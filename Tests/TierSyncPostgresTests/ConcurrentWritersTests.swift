@@ -14,15 +14,12 @@ import TierSyncStore
     @Test("overlapping pushes through two stores at once: nothing lost, nothing logged twice, SQLite's conflicts")
     func overlappingPushes() async throws {
         var random = SplitMix64(seed: 23)
-        let folder = try Editors(random: &random)
-        let database = try PostgresTestDatabase()
-        let sqlite = try folder.hub()
-        let first = try PostgresStore.create(
-            address: database.address, org: "520200", orgs: Editors.units, nodeID: sqlite.node.id,
-            policies: RecordKind.mergePolicies, wallClock: folder.clock)
+        let backends = try Backends(random: &random)
+        defer { try? backends.close() }
+        let (folder, sqlite, first) = (backends.editors, backends.sqlite, backends.postgres)
         let second = try PostgresStore.open(
-            address: database.address, policies: RecordKind.mergePolicies, wallClock: folder.clock)
-        defer { (first.close(), second.close()) }
+            address: backends.database.address, policies: RecordKind.mergePolicies, wallClock: folder.clock)
+        defer { second.close() }
         // Each editor's log in pages of 5; the middle editor's pages go through both stores.
         let pages = try folder.editors.map { editor in
             try Editors.log(editor).chunked(5)
@@ -54,7 +51,6 @@ import TierSyncStore
             Set(try first.openConflicts().map(MergeConformanceTests.comparable))
                 == Set(conflicts.map(MergeConformanceTests.comparable)))
         #expect(!conflicts.isEmpty, "the history had no conflict to compare")
-        try sqlite.close()
     }
 
     /// What a record shows: its org, tombstone and field values.

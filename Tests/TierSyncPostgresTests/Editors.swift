@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 /// Three SQLite nodes (a township, its county, the city) that edit the township's contacts
@@ -100,4 +101,27 @@ final class FixedStepClock: WallClock, @unchecked Sendable {
     init(_ milliseconds: Int64) { self.milliseconds = milliseconds }
     func nowMilliseconds() -> Int64 { lock.withLock { milliseconds } }
     func advance(by step: Int64) { lock.withLock { milliseconds += step } }
+}
+
+/// The two backends side by side, fed the editors' changes: a SQLite node of the city and a
+/// PostgreSQL store in a database of its own, with the same node id, policies and clock.
+struct Backends {
+    let editors: Editors
+    let database: PostgresTestDatabase
+    let sqlite: NodeStore
+    let postgres: PostgresStore
+
+    init(random: inout SplitMix64) throws {
+        editors = try Editors(random: &random)
+        database = try PostgresTestDatabase()
+        sqlite = try editors.hub()
+        postgres = try PostgresStore.create(
+            address: database.address, org: "520200", orgs: Editors.units, nodeID: sqlite.node.id,
+            policies: RecordKind.mergePolicies, wallClock: editors.clock)
+    }
+
+    func close() throws {
+        postgres.close()
+        try sqlite.close()
+    }
 }

@@ -23,13 +23,9 @@ import TierSyncStore
     }
 
     func agree(_ random: inout SplitMix64, context: String) throws {
-        let folder = try Editors(random: &random)
-        let database = try PostgresTestDatabase()
-        let sqlite = try folder.hub()
-        let postgres = try PostgresStore.create(
-            address: database.address, org: "520200", orgs: Editors.units, nodeID: sqlite.node.id,
-            policies: RecordKind.mergePolicies, wallClock: folder.clock)
-        defer { postgres.close() }
+        let backends = try Backends(random: &random)
+        defer { try? backends.close() }
+        let (folder, sqlite, postgres) = (backends.editors, backends.sqlite, backends.postgres)
         var changes = try folder.editors.flatMap { try Editors.log($0) }
         changes += changes.filter { _ in Int.random(in: 0..<4, using: &random) == 0 }  // some twice
         changes.shuffle(using: &random)
@@ -59,18 +55,14 @@ import TierSyncStore
             "\(context)")
         let sqliteLog = try sqlite.read { db in try ChangeLogEntry.fetch(db).map(\.change) }
         #expect(try postgres.loggedChanges() == sqliteLog, "\(context)")
-        try sqlite.close()
     }
 
     @Test("everything applied again is already known on both, and changes nothing")
     func idempotent() throws {
         var random = SplitMix64(seed: 7)
-        let folder = try Editors(random: &random)
-        let database = try PostgresTestDatabase()
-        let postgres = try PostgresStore.create(
-            address: database.address, org: "520200", orgs: Editors.units, nodeID: NodeID("00000000000000c1")!,
-            policies: RecordKind.mergePolicies, wallClock: folder.clock)
-        defer { postgres.close() }
+        let backends = try Backends(random: &random)
+        defer { try? backends.close() }
+        let (folder, postgres) = (backends.editors, backends.postgres)
         let changes = try folder.editors.flatMap { try Editors.log($0) }
         _ = try postgres.apply(changes, nodes: folder.orgs)
         let log = try postgres.loggedChanges()
@@ -82,13 +74,9 @@ import TierSyncStore
     @Test("malformed changes are refused with the same reasons, and the rest of the batch applies")
     func refusalsAgree() throws {
         var random = SplitMix64(seed: 11)
-        let folder = try Editors(random: &random)
-        let database = try PostgresTestDatabase()
-        let sqlite = try folder.hub()
-        let postgres = try PostgresStore.create(
-            address: database.address, org: "520200", orgs: Editors.units, nodeID: sqlite.node.id,
-            policies: RecordKind.mergePolicies, wallClock: folder.clock)
-        defer { postgres.close() }
+        let backends = try Backends(random: &random)
+        defer { try? backends.close() }
+        let (folder, sqlite, postgres) = (backends.editors, backends.sqlite, backends.postgres)
         let good = try Editors.log(folder.editors[0])
         var bad = good.prefix(3).map { $0 }
         bad[0].org = "520201 OR 1=1"
@@ -99,7 +87,6 @@ import TierSyncStore
         let fromPostgres = try postgres.apply(batch, nodes: folder.orgs)
         #expect(fromPostgres == fromSQLite)
         #expect(fromPostgres.refused.count == 3 && fromPostgres.applied == good.count - 3)
-        try sqlite.close()
     }
 
     /// A conflict row without its row id and detection time, which differ by backend.
