@@ -18,6 +18,7 @@ struct PostgresMergeStorage: MergeStorage {
     private final class Cache {
         var records: [String: StoredRecord?] = [:]
         var writes: [String: [RecordState]] = [:]
+        var log: [FieldChange] = []
     }
 
     /// At most this many parameters per statement (PostgreSQL takes 65,535).
@@ -124,8 +125,10 @@ struct PostgresMergeStorage: MergeStorage {
         cache.writes[state.table.name, default: []].append(state)
     }
 
-    /// Sends the held record writes, as multi-row upserts, and forgets what was read ahead.
+    /// Sends the held log entries and record writes, as multi-row inserts and upserts, and
+    /// forgets what was read ahead.
     func flush() throws {
+        try sendLog()
         for (name, states) in cache.writes {
             let table = states[0].table
             let columns = SyncedTable.bookkeepingColumns + table.fieldNames
@@ -153,23 +156,29 @@ struct PostgresMergeStorage: MergeStorage {
         cache.records = [:]
     }
 
+    /// Held until `flush`, in order: the log's positions follow the calls.
     func log(_ changes: [FieldChange]) throws {
-        guard !changes.isEmpty else { return }
-        var values: [FieldValue] = []
-        values.reserveCapacity(changes.count * 8)
-        for change in changes {
-            values += [
-                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
-                PostgresValue.tagged(change.value), .integer(change.hlc.rawValue), .text(change.node.rawValue),
-                .text(change.versionVector.description),
-            ]
+        cache.log += changes
+    }
+
+    private func sendLog() throws {
+        for part in cache.log.chunked(Self.maxParameters / 8) {
+            var values: [FieldValue] = []
+            values.reserveCapacity(part.count * 8)
+            for change in part {
+                values += [
+                    .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
+                    PostgresValue.tagged(change.value), .integer(change.hlc.rawValue), .text(change.node.rawValue),
+                    .text(change.versionVector.description),
+                ]
+            }
+            let rows = part.indices.map { row in "(" + (1...8).map { "$\(row * 8 + $0)" }.joined(separator: ", ") + ")"
+            }
+            try session.query(
+                "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
+                    + rows.joined(separator: ", "), values)
         }
-        let rows = changes.indices.map { row in
-            "(" + (1...8).map { "$\(row * 8 + $0)" }.joined(separator: ", ") + ")"
-        }
-        try session.query(
-            "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
-                + rows.joined(separator: ", "), values)
+        cache.log = []
     }
 
     func keepOpaque(_ change: FieldChange) throws -> Bool {
