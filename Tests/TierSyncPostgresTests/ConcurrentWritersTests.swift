@@ -37,13 +37,15 @@ import TierSyncStore
         let logged = try first.loggedChanges().map { "\($0.record) \($0.field) \($0.hlc) \($0.node)" }
         #expect(Set(logged).count == logged.count, "a change logged twice")
         #expect(fromFirst + fromSecond == logged.count, "applied across both stores, each logged once")
-        let table = try #require(sqlite.tables["contact"])
-        let records = try sqlite.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM contact ORDER BY id").map {
-                try StoredRecord(table: table, row: $0)
+        for name in Editors.tables {
+            let table = try #require(sqlite.tables[name])
+            let records = try sqlite.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(name) ORDER BY id").map {
+                    try StoredRecord(table: table, row: $0)
+                }
             }
+            #expect(try second.records(of: table).map(Self.shown) == records.map(Self.shown), "\(name)")
         }
-        #expect(try second.records(of: table).map(Self.shown) == records.map(Self.shown))
         let conflicts = try sqlite.read { db in
             try ConflictRow.fetchAll(db, sql: "SELECT * FROM conflict WHERE settled_hlc IS NULL ORDER BY id")
         }

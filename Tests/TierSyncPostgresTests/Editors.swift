@@ -6,8 +6,9 @@ import TierSyncPostgres
 import TierSyncStore
 
 /// Three SQLite nodes (a township, its county, the city) that edit the township's contacts
-/// offline and exchange some of their changes among themselves: histories with concurrent
-/// edits, conflicts kept and settled, and deletes.
+/// and tasks offline, approve and unapprove tasks from above, and exchange some of their
+/// changes among themselves: histories with concurrent edits, conflicts kept, settled and
+/// promoted, approvals, and deletes.
 final class Editors {
     let folder: URL
     let clock: FixedStepClock
@@ -60,22 +61,36 @@ final class Editors {
         try store.read { db in try ChangeLogEntry.fetch(db).map(\.change) }
     }
 
+    /// The tables the editors write: contacts, and tasks that the county and the city approve.
+    static let tables = ["contact", "task"]
+
     private func editRandomly(steps: Int, random: inout SplitMix64) throws {
-        let ids = (0..<4).map { _ in RecordID.random(using: &random) }
+        let ids = (0..<6).map { _ in RecordID.random(using: &random) }
         for _ in 0..<steps {
             clock.advance(by: Int64.random(in: 1...20, using: &random))
-            let editor = editors.randomElement(using: &random)!
+            let index = Int.random(in: 0..<editors.count, using: &random)
+            let editor = editors[index]
             let id = ids.randomElement(using: &random)!
-            let existing = try editor.write { try $0.fetch(table: "contact", id: id) }
-            switch Int.random(in: 0..<10, using: &random) {
+            let table = ids.firstIndex(of: id)! % 2 == 0 ? "contact" : "task"
+            let existing = try editor.write { try $0.fetch(table: table, id: id) }
+            switch Int.random(in: 0..<12, using: &random) {
             case 0..<2 where existing == nil:
                 try editor.write { writer in
-                    try writer.insert(table: "contact", id: id, org: Self.township, fields: Self.fields(&random))
+                    try writer.insert(table: table, id: id, org: Self.township, fields: Self.fields(table, &random))
                 }
             case 0..<6 where existing?.deleted == false:
-                try editor.write { writer in try writer.update(table: "contact", id: id, fields: Self.fields(&random)) }
+                try editor.write { writer in
+                    try writer.update(table: table, id: id, fields: Self.fields(table, &random))
+                }
             case 6 where existing?.deleted == false:
-                try editor.write { writer in try writer.delete(table: "contact", id: id) }
+                try editor.write { writer in try writer.delete(table: table, id: id) }
+            case 7..<9 where existing?.deleted == false && table == "task" && index > 0:
+                // An approval (or its withdrawal) by the county or the city, as the domain writes it.
+                let approver: FieldValue = Bool.random(using: &random) ? .text(orgs[editor.node.id]!) : .null
+                try editor.write { writer in
+                    try writer.update(table: table, id: id, fields: ["approved_by": approver], onTopOfRecord: true)
+                    try writer.rerank(table: table, id: id)
+                }
             default:
                 let target = editors.filter { $0 !== editor }.randomElement(using: &random)!
                 let batch = try Self.log(editor).filter { _ in Bool.random(using: &random) }
@@ -84,12 +99,14 @@ final class Editors {
         }
     }
 
-    static func fields(_ random: inout SplitMix64) -> [String: FieldValue] {
-        var fields: [String: FieldValue] = ["role": .text("information-officer")]
-        for field in ["name", "phone", "post"] where Bool.random(using: &random) {
+    static func fields(_ table: String, _ random: inout SplitMix64) -> [String: FieldValue] {
+        let names = table == "contact" ? ["name", "phone", "post"] : ["title", "status", "note"]
+        var fields: [String: FieldValue] =
+            table == "contact" ? ["role": .text("information-officer")] : ["deadline": .text("2026-12-31")]
+        for field in names where Bool.random(using: &random) {
             fields[field] = .text("\(field)-\(Int.random(in: 0..<3, using: &random))")
         }
-        if fields["name"] == nil { fields["name"] = .text("示例·\(Int.random(in: 0..<9, using: &random))") }
+        if fields[names[0]] == nil { fields[names[0]] = .text("示例·\(Int.random(in: 0..<9, using: &random))") }
         return fields
     }
 }
