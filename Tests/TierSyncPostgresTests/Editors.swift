@@ -26,7 +26,7 @@ final class Editors {
             sample: true),
     ]
 
-    init(random: inout SplitMix64) throws {
+    init(random: inout SplitMix64, steps: Int = 80) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let clock = FixedStepClock(1_764_000_000_000)
@@ -37,7 +37,7 @@ final class Editors {
                 folder.appendingPathComponent("e\(index).db").path, org: org, seed: UInt64(index + 1), clock: clock)
         }
         orgs = Dictionary(uniqueKeysWithValues: zip(editors.map(\.node.id), levels))
-        try editRandomly(steps: 80, random: &random)
+        try editRandomly(steps: steps, random: &random)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -100,7 +100,7 @@ final class Editors {
     }
 
     static func fields(_ table: String, _ random: inout SplitMix64) -> [String: FieldValue] {
-        let names = table == "contact" ? ["name", "phone", "post"] : ["title", "status", "note"]
+        let names = table == "contact" ? ["name", "phone", "post"] : ["title", "status", "note", "approved_note"]
         var fields: [String: FieldValue] =
             table == "contact" ? ["role": .text("information-officer")] : ["deadline": .text("2026-12-31")]
         for field in names where Bool.random(using: &random) {
@@ -128,8 +128,8 @@ struct Backends {
     let sqlite: NodeStore
     let postgres: PostgresStore
 
-    init(random: inout SplitMix64) throws {
-        editors = try Editors(random: &random)
+    init(random: inout SplitMix64, steps: Int = 80) throws {
+        editors = try Editors(random: &random, steps: steps)
         database = try PostgresTestDatabase()
         sqlite = try editors.hub()
         postgres = try PostgresStore.create(

@@ -93,6 +93,51 @@ import TierSyncStore
         #expect(fromPostgres.refused.count == 3 && fromPostgres.applied == good.count - 3)
     }
 
+    @Test("a kept loser that outranks the edit made on top of the shown value is shown again, on both backends")
+    func loserPromoted() throws {
+        var random = SplitMix64(seed: 5)
+        let backends = try Backends(random: &random, steps: 0)
+        defer { try? backends.close() }
+        let (township, county, city) = (
+            backends.editors.editors[0], backends.editors.editors[1], backends.editors.editors[2]
+        )
+        let orgs = backends.editors.orgs
+        let id = RecordID.random(using: &random)
+        func edit(_ editor: NodeStore, _ note: String) throws {
+            backends.editors.clock.advance(by: 10)
+            try editor.write { try $0.update(table: "task", id: id, fields: ["approved_note": .text(note)]) }
+        }
+        try township.write { writer in
+            try writer.insert(
+                table: "task", id: id, org: Editors.township,
+                fields: ["title": FieldValue.text("修订预案"), "deadline": .text("2026-12-31")])
+        }
+        for other in [county, city] { _ = try other.write { try $0.apply(try Editors.log(township), nodes: orgs) } }
+        try edit(county, "县级意见")  // ranks above the township's, below the city's
+        try edit(city, "市级意见")
+        _ = try township.write { try $0.apply(try Editors.log(city), nodes: orgs) }
+        try edit(township, "乡镇补充")  // on top of the city's note, concurrent with the county's
+        // The city's note shown, the county's kept; then the township's supersedes the city's,
+        // and the county's outranks it.
+        let order = [try Editors.log(city), try Editors.log(county), try Editors.log(township)]
+        for batch in order {
+            _ = try backends.sqlite.write { try $0.apply(batch, nodes: orgs) }
+            _ = try backends.postgres.apply(batch, nodes: orgs)
+        }
+        let table = try #require(backends.sqlite.tables["task"])
+        let shown = try #require(try backends.postgres.records(of: table).first)
+        #expect(shown["approved_note"] == FieldValue.text("县级意见"))
+        let sqliteShown = try backends.sqlite.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM task").map { try StoredRecord(table: table, row: $0) }
+        }
+        #expect(sqliteShown == shown)
+        let kept = try backends.sqlite.read { db in
+            try ConflictRow.fetchAll(db, sql: "SELECT * FROM conflict WHERE settled_hlc IS NULL")
+        }
+        #expect(kept.map(\.value) == [FieldValue.text("乡镇补充")])
+        #expect(try backends.postgres.openConflicts().map(Self.comparable) == kept.map(Self.comparable))
+    }
+
     /// A conflict row without its row id and detection time, which differ by backend.
     static func comparable(_ row: ConflictRow) -> String {
         "\(row.kind) \(row.tbl) \(row.record) \(row.org) \(row.field) \(row.value) \(row.hlc) \(row.node) \(row.vv) \(row.needsReview)"
