@@ -14,7 +14,7 @@ enum PostgresSchema {
             parent text,
             name   text NOT NULL,
             level  text NOT NULL,
-            path   text NOT NULL UNIQUE
+            path   text COLLATE "C" NOT NULL UNIQUE
         );
         CREATE TABLE IF NOT EXISTS node (
             id         text PRIMARY KEY CHECK (length(id) = 16),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import PostgresNIO
 import TierSyncCore
 import TierSyncStore
 
@@ -194,17 +195,23 @@ extension PostgresStore {
     /// Every change in the log, in log order.
     public func loggedChanges() throws -> [FieldChange] {
         try withSession { session in
-            try session.query("SELECT tbl, record, org, field, value, hlc, node, vv FROM change_log ORDER BY seq")
-                .map { row in
-                    let (table, record, org, field, value, hlc, node, vector) = try row.decode(
-                        (String, String, String, String, String?, Int64, String, String).self)
-                    guard let id = RecordID(record), let node = NodeID(node),
-                        let vector = VersionVector(parsing: vector)
-                    else { throw PostgresStoreError.corrupt("a log entry of \(table) \(record) that cannot be read") }
-                    return FieldChange(
-                        table: table, record: id, org: org, field: field, value: try PostgresValue.untagged(value),
-                        hlc: HLCTimestamp(rawValue: hlc), node: node, versionVector: vector)
-                }
+            try session.query("SELECT seq, tbl, record, org, field, value, hlc, node, vv FROM change_log ORDER BY seq")
+                .map { try Self.logEntry($0).change }
         }
+    }
+
+    /// A log entry from a row of `seq, tbl, record, org, field, value, hlc, node, vv`.
+    static func logEntry(_ row: PostgresRow) throws -> (seq: Int64, change: FieldChange) {
+        let (seq, table, record, org, field, value, hlc, node, vector) = try row.decode(
+            (Int64, String, String, String, String, String?, Int64, String, String).self)
+        guard let id = RecordID(record), let node = NodeID(node), let vector = VersionVector(parsing: vector) else {
+            throw PostgresStoreError.corrupt("a log entry of \(table) \(record) that cannot be read")
+        }
+        return (
+            seq,
+            FieldChange(
+                table: table, record: id, org: org, field: field, value: try PostgresValue.untagged(value),
+                hlc: HLCTimestamp(rawValue: hlc), node: node, versionVector: vector)
+        )
     }
 }

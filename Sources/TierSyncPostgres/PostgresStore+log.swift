@@ -1,0 +1,85 @@
+import TierSyncCore
+import TierSyncStore
+
+/// Reading the log for peers, as a SQLite node does (`NodeStore.forEachChange`): the changes
+/// after a cursor that are still kept, of the records a peer's line holds.
+extension PostgresStore {
+    /// Streams the changes logged after `seq` that are still kept (the latest version of
+    /// every field changed since, and conflict losers), of records owned in `line` (its
+    /// subtree and the units above it) when given, in log order, until `body` returns false.
+    /// One snapshot of the database (`REPEATABLE READ`) serves the whole walk, read a page
+    /// of the log at a time.
+    ///
+    /// - Returns: the last position looked at, which a peer can take as its new cursor.
+    @discardableResult
+    public func forEachChange(
+        after seq: Int64, line: String? = nil, where include: (FieldChange) throws -> Bool = { _ in true },
+        _ body: (FieldChange) throws -> Bool
+    ) throws -> Int64 {
+        try withSession { session in
+            try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            defer { _ = try? session.query("COMMIT") }
+            var filter = ""
+            var values: [FieldValue] = []
+            if let line {
+                let above = line.split(separator: "/").dropLast().map { FieldValue.text(String($0)) }
+                filter =
+                    " AND (org IN (SELECT code FROM org_unit WHERE path = $2 OR (path > $3 AND path < $4))"
+                    + (above.isEmpty
+                        ? ")"
+                        : " OR org IN (" + (5..<(5 + above.count)).map { "$\($0)" }.joined(separator: ", ") + "))")
+                values = [.text(line), .text(line + "/"), .text(line + "0")] + above
+            }
+            var position = seq
+            while true {
+                let rows = try session.query(
+                    "SELECT seq, tbl, record, org, field, value, hlc, node, vv FROM change_log WHERE seq > $1\(filter)"
+                        + " ORDER BY seq LIMIT \(Self.logPage)", [.integer(position)] + values)
+                let page = try rows.map(Self.logEntry)
+                let storage = PostgresMergeStorage(session: session)
+                try storage.prefetch(page.map(\.change), tables: tables)
+                for (entry, change) in page {
+                    if try include(change), try isKept(change, storage), try !body(change) { return entry - 1 }
+                    position = entry
+                }
+                if page.count < Self.logPage { break }
+            }
+            let newest =
+                try session.query("SELECT coalesce(max(seq), 0) FROM change_log").first?.decode(Int64.self) ?? 0
+            return max(seq, newest)
+        }
+    }
+
+    /// Log entries read per query while walking the log.
+    static let logPage = 2_000
+
+    /// True when `change` is still a version its field keeps: the shown one or an open
+    /// conflict's loser (`KeptVersions` in SQLite); a later release's change while it is kept.
+    func isKept(_ change: FieldChange, _ storage: PostgresMergeStorage) throws -> Bool {
+        guard let table = tables[change.table],
+            change.field == FieldChange.deletedField || table.field(named: change.field) != nil
+        else {
+            return try !storage.session.query(
+                "SELECT 1 FROM opaque_change WHERE tbl = $1 AND record = $2 AND field = $3 AND node = $4 AND hlc = $5",
+                Self.identity(change)
+            ).isEmpty
+        }
+        guard let record = try storage.record(table, id: change.record) else { return false }
+        if record.version(of: change.field) == change.version { return true }
+        guard !record.versions.seenElsewhere.entries.isEmpty else { return false }
+        return try !storage.session.query(
+            """
+            SELECT 1 FROM conflict WHERE tbl = $1 AND record = $2 AND field = $3 AND node = $4 AND hlc = $5
+            AND kind = 'concurrent' AND settled_hlc IS NULL
+            """, Self.identity(change)
+        ).isEmpty
+    }
+
+    /// What names one version of a field: its table, record, field, node and stamp.
+    static func identity(_ change: FieldChange) -> [FieldValue] {
+        [
+            .text(change.table), .text(change.record.rawValue), .text(change.field), .text(change.node.rawValue),
+            .integer(change.hlc.rawValue),
+        ]
+    }
+}
