@@ -108,6 +108,12 @@ final class Editors {
         }
     }
 
+    /// The seed of a random test: `TIERSYNC_TEST_SEED` replays a failure an earlier run printed.
+    static func seed() -> UInt64 {
+        ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 0...UInt64.max)
+    }
+
     static func path(_ org: String) -> String { units.first { $0.code == org }!.path }
 
     static func fields(_ table: String, _ random: inout SplitMix64) -> [String: FieldValue] {

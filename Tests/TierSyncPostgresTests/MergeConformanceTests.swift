@@ -12,10 +12,7 @@ import TierSyncStore
 @Suite(.serialized) struct MergeConformanceTests {
     @Test("random concurrent edits from three levels, in random batches: SQLite and PostgreSQL agree (seeded)")
     func randomHistoriesAgree() throws {
-        // TIERSYNC_TEST_SEED replays a failure printed by an earlier run.
-        let seed =
-            ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = Editors.seed()
         var random = SplitMix64(seed: seed)
         for round in 0..<4 {
             try agree(&random, context: "seed \(seed), round \(round)")

@@ -17,9 +17,7 @@ import TierSyncStore
 
     @Test("pulls from every cursor, line and length agree (seeded)")
     func pullsAgree() throws {
-        let seed =
-            ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = Editors.seed()
         var random = SplitMix64(seed: seed)
         let backends = try Backends(random: &random)
         defer { try? backends.close() }
