@@ -21,8 +21,8 @@ import TierSyncStore
 /// appends to the log with no other writer in between, so no change is lost or logged twice,
 /// conflicts come out as they would in one process, and log positions are assigned in commit
 /// order (a pull never skips a position that commits later). Reads (pulls, snapshots, status)
-/// take no lock and run on any process. Group commit batches many pushes into each locked
-/// transaction, which is what keeps one writer at a time fast enough.
+/// take no lock and run on any process. One writer at a time stays fast with group commit,
+/// as the SQLite hub does it: many pushes in each locked transaction.
 public final class PostgresStore: Sendable {
     public let address: PostgresAddress
     public let node: NodeID
