@@ -98,6 +98,9 @@ struct ApplyBenchmark {
                 throw ValidationError(
                     "apply did not take every change: \(report.applied) applied, \(report.refused.count) refused")
             }
+            guard Set(reports.map(\.conflicts)).count == 1 else {
+                throw ValidationError("the stores found different conflicts: \(reports.map(\.conflicts))")
+            }
         }
         var result = Result(
             changes: batch.count, conflicts: conflicts, plainSeconds: plain.median, tierSyncSeconds: captured.median)

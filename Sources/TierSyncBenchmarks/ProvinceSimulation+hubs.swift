@@ -83,18 +83,8 @@ struct ProcessUsage {
 
     /// Read from `/proc/PID/stat` and `/proc/PID/status`.
     init(pid: Int32) {
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-        let ticks = fields.count > 12 ? (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0) : 0
-        cpuSeconds = ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        peakMB = (Double(line.filter(\.isNumber)) ?? 0) / 1024
-    }
-
-    init(cpuSeconds: Double, peakMB: Double) {
-        (self.cpuSeconds, self.peakMB) = (cpuSeconds, peakMB)
+        cpuSeconds = BootstrapBenchmark.cpuSeconds(of: pid)
+        peakMB = BootstrapBenchmark.peakMB(of: pid)
     }
 }
 

@@ -66,8 +66,6 @@ extension OverviewPage {
         }
     }
 
-    /// One open conflict: the record and field, the value shown and the one kept aside,
-    /// and which node made each.
     /// One attachment of the subtree: its download, its record, its unit.
     public struct FileLine: Sendable {
         public let name: String
@@ -91,6 +89,8 @@ extension OverviewPage {
         }
     }
 
+    /// One open conflict: the record and field, the value shown and the one kept aside,
+    /// and which node made each.
     public struct ConflictLine: Sendable {
         public let id: String
         public let table: String

@@ -9,22 +9,26 @@ import TierSyncReports
 /// ```swift
 /// let cache = RollupCache()
 /// let data = try DashboardData.load(node: node, org: province, scope: province, options: options, cache: cache)
-/// data.rollups.current   // false while a newer position is being summed up in the background
+/// data.current   // false while a newer position is being summed up in the background
 /// ```
 ///
-/// Every change a node makes or accepts is logged, and the reports read only logged tables
-/// (and the org tree, which changes only at `init`), so the log's newest sequence number
-/// tells whether kept reports still hold. When it has moved, the page is answered at once
+/// Every change a node makes or accepts is logged, except the records a new node copies
+/// from its parent's snapshot, whose progress its parent's cursor keeps; and the reports
+/// read only these tables (and the org tree, which changes only at `init`). So the log's
+/// newest sequence number, with that progress, tells whether kept reports still hold. When
+/// either has moved, the page is answered at once
 /// with the reports of the older position, saying so and when they were made, and one
 /// background refresh makes them again; a page never waits for the grouping unless this
-/// org and these options were never asked for. Reports are made one at a time, so that a
-/// busy hub's syncs keep the other core.
+/// org and these options were never asked for. Refreshes run one at a time, on the node's
+/// second connection (`readAside`), so that a busy hub's syncs keep the other core.
 public final class RollupCache: @unchecked Sendable {
     /// The reports of one org and options, with the log position and time they were made at.
     public struct Rollups: Sendable {
         public let reports: [ReportKind: Report]
         /// The log's newest sequence number when they were made.
         public let position: Int64
+        /// How far a snapshot from the parent had been copied then (records not in the log).
+        let copied: String
         public let madeAt: Date
         /// False when the log has moved since and newer reports are being made.
         public var current: Bool
@@ -69,11 +73,11 @@ public final class RollupCache: @unchecked Sendable {
     /// were made, kept older ones while a refresh runs when it has, or new ones made now.
     public func rollups(node: TierSyncNode, org: String, options: ReportOptions) throws -> Rollups {
         let key = Key(org: org, options: options)
-        let position = try node.store.lastSequence()
+        let (position, copied) = try node.store.read { db in try Self.position(db, node: node) }
         let kept: Rollups? = lock.withLock {
             guard var entry = entries[key] else { return nil }
             entry.lastUsed = Date()
-            let current = entry.rollups.position == position
+            let current = entry.rollups.position == position && entry.rollups.copied == copied
             let startRefresh = !current && !entry.refreshing
             entry.refreshing = entry.refreshing || startRefresh
             entries[key] = entry
@@ -124,9 +128,23 @@ public final class RollupCache: @unchecked Sendable {
     /// a connection of their own (syncs and other pages do not wait for them).
     static func make(node: TierSyncNode, org: String, options: ReportOptions) throws -> Rollups {
         try node.store.readAside { db in
-            Rollups(
+            let (position, copied) = try position(db, node: node)
+            return Rollups(
                 reports: try Report.make(ReportKind.allCases, org: org, options: options, db: db),
-                position: try node.store.lastSequence(db: db), madeAt: Date(), current: true)
+                position: position, copied: copied, madeAt: Date(), current: true)
         }
+    }
+
+    /// The log's newest sequence number, and the progress of a snapshot from the parent
+    /// (where it stands, and the position it ended at), read in `db`.
+    static func position(_ db: Database, node: TierSyncNode) throws -> (Int64, String) {
+        let copied =
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce(snapshot_after, '') || '@' || received_seq FROM peer_cursor
+                    WHERE org = (SELECT org FROM parent_link)
+                    """) ?? ""
+        return (try node.store.lastSequence(db: db), copied)
     }
 }

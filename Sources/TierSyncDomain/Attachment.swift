@@ -17,8 +17,10 @@ public struct Attachment: Codable, Sendable, Equatable {
     public let sha256: String
     /// Every byte is here, checked against `sha256`; otherwise the next sync fetches it.
     public let here: Bool
+    /// The parent said it has the whole file (it went up with a sync).
+    public let sentUp: Bool
 
-    /// The attachment of a row of `attachment` joined with its blob's `complete`.
+    /// The attachment of a row of `attachment` joined with its blob's `complete` and `sent_up`.
     init(row: Row) {
         let table: String = row["record_kind"] ?? ""
         id = row["id"]
@@ -30,10 +32,11 @@ public struct Attachment: Codable, Sendable, Equatable {
         size = row["size"] ?? 0
         sha256 = row["sha256"] ?? ""
         here = row["complete"] ?? false
+        sentUp = row["sent_up"] ?? false
     }
 
     /// The columns `init(row:)` reads, over `attachment a` left-joined with `blob b`.
-    static let selection = "a.*, coalesce(b.complete, 0) AS complete"
+    static let selection = "a.*, coalesce(b.complete, 0) AS complete, coalesce(b.sent_up, 0) AS sent_up"
     static let join = "attachment a LEFT JOIN blob b ON b.sha256 = a.sha256"
 
     /// The size for people: 2.4 MB, 830 KB, 120 B.

@@ -142,7 +142,8 @@ extension TierSyncNode {
     ///
     /// - Throws: `DomainError` not found otherwise, the same as for bytes that are nowhere.
     public func checkDownload(sha256: String, for child: OrgUnit) throws {
-        // Asked once per chunk: two indexed queries, not the whole peer directory.
+        // Asked once per chunk: the file's live attachments with their owners' paths (one
+        // indexed query), and for one shared down from above, its sharing (two more).
         try store.read { db in
             let rows = try Row.fetchAll(
                 db,

@@ -232,10 +232,8 @@ extension TierSyncNode {
                     }
                     directory.remember(senders)
                     results.append(.success(report))
-                } catch let error as DatabaseError
-                    where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_BUSY
-                {
-                    throw error  // the transaction itself: every push of it fails
+                } catch let error as DatabaseError where error.resultCode != .SQLITE_CONSTRAINT {
+                    throw error  // the transaction itself (full, locked, I/O): every push of it fails
                 } catch {
                     results.append(.failure(error))
                 }

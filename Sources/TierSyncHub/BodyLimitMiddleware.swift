@@ -18,9 +18,12 @@ public struct BodyLimitMiddleware: RouterMiddleware {
     /// The largest body per exact path; every other path takes `otherwise`.
     let limits: [String: Int]
     let otherwise: Int
+    /// The answer for a person, for paths that are pages (an upload form): nil leaves the
+    /// API's JSON answer. Given the request and its path's limit.
+    let page: (@Sendable (Request, Int) -> Response?)?
 
-    public init(limits: [String: Int], otherwise: Int) {
-        (self.limits, self.otherwise) = (limits, otherwise)
+    public init(limits: [String: Int], otherwise: Int, page: (@Sendable (Request, Int) -> Response?)? = nil) {
+        (self.limits, self.otherwise, self.page) = (limits, otherwise, page)
     }
 
     /// The largest body a request to `path` may send: its exact path's limit, else that of a
@@ -48,6 +51,11 @@ public struct BodyLimitMiddleware: RouterMiddleware {
                 asyncSequence: LimitedBody(
                     base: request.body, limit: limit, path: request.uri.path, channel: context.channel))
             return try await next(request, context)
+        }
+        if var answer = page?(request, limit) {
+            context.channel.close(mode: .input, promise: nil)
+            answer.headers[.connection] = "close"
+            return answer
         }
         return Self.refuse(
             "the request body is \(declared) bytes; \(request.uri.path) takes at most \(limit) bytes",

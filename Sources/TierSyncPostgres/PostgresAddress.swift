@@ -1,7 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Where a PostgreSQL store is: what `--db` takes when it is not a file, a libpq-style URL.
+/// Where a PostgreSQL store is: a libpq-style URL, which `--db` is to take beside a file path
+/// (the commands do not take it yet).
 ///
 /// ```swift
 /// let address = try PostgresAddress(parsing: "postgresql://tiersync:secret@127.0.0.1:5432/province")

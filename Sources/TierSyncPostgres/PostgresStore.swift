@@ -5,8 +5,9 @@ import PostgresNIO
 import TierSyncCore
 import TierSyncStore
 
-/// A node's store in PostgreSQL, for a hub that outgrows one machine: the same tables as a
-/// SQLite node, and the same merge (`RemoteMerge`) over `PostgresMergeStorage`.
+/// A node's store in PostgreSQL, for a hub that outgrows one machine: so far the tables of
+/// records, conflicts, the log and the directory (not yet those of trust, epochs or files),
+/// and the same merge (`RemoteMerge`) over `PostgresMergeStorage`.
 ///
 /// ```swift
 /// let store = try PostgresStore.create(
@@ -21,8 +22,9 @@ import TierSyncStore
 /// appends to the log with no other writer in between, so no change is lost or logged twice,
 /// conflicts come out as they would in one process, and log positions are assigned in commit
 /// order (a pull never skips a position that commits later). Reads (pulls, snapshots, status)
-/// take no lock and run on any process. One writer at a time stays fast with group commit,
-/// as the SQLite hub does it: many pushes in each locked transaction.
+/// take no lock and run on any process. `apply` takes one batch per transaction for now; the
+/// SQLite hub's group commit (many pushes per transaction) is what will keep one writer at a
+/// time fast here too.
 public final class PostgresStore: Sendable {
     public let address: PostgresAddress
     public let node: NodeID

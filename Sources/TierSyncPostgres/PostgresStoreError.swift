@@ -32,12 +32,6 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
             sql: String(sql.prefix(200)))
     }
 
-    /// The server's SQLSTATE, when it answered one (`40001` for a serialization failure).
-    public var sqlState: String? {
-        if case .server(let code, _, _) = reason { return code }
-        return nil
-    }
-
     public var description: String {
         switch reason {
         case .badAddress(let text, let why):

@@ -62,7 +62,6 @@ public struct ConflictRow: Codable, Sendable, Hashable, FetchableRecord, Persist
         self.needsReview = needsReview
     }
 
-    /// Inserts the row with a prepared statement (merges insert many in one batch).
     /// A row as a backend read it back (every column).
     public init(
         id: Int64, kind: Kind, tbl: String, record: String, org: String, field: String, value: FieldValue, hlc: Int64,
@@ -73,6 +72,7 @@ public struct ConflictRow: Codable, Sendable, Hashable, FetchableRecord, Persist
         (self.detectedAt, self.needsReview) = (detectedAt, needsReview)
     }
 
+    /// Inserts the row with a prepared statement (merges insert many in one batch).
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """

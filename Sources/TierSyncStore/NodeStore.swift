@@ -160,9 +160,10 @@ public final class NodeStore: Sendable {
         try translatingSQLiteErrors { try queue.read(body) }
     }
 
-    /// Runs `body` with a read-only view of the database on a connection of its own, so that
-    /// writes and other reads need not wait for it: for long reads (reports over a whole
-    /// subtree). It sees what was committed when it began.
+    /// Runs `body` with a read-only view of the database on a second connection, so that the
+    /// node's writes and ordinary reads (syncs, pages) need not wait for it: for long reads
+    /// (reports over a whole subtree). Long reads queue behind each other on that connection.
+    /// It sees what was committed when it began.
     public func readAside<T>(_ body: (Database) throws -> T) throws -> T {
         try translatingSQLiteErrors { try aside.read(body) }
     }

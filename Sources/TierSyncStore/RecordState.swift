@@ -64,7 +64,6 @@ public struct RecordState: Sendable {
         dirty = true
     }
 
-    /// Writes the row if anything changed.
     /// Writes the state through `storage` when it changed, folding the versions of fields
     /// that are null again.
     mutating func flush(into storage: some MergeStorage) throws {

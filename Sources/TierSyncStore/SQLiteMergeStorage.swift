@@ -70,8 +70,9 @@ public struct SQLiteMergeStorage: MergeStorage {
     }
 
     public func keepOpaque(_ change: FieldChange) throws -> Bool {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO opaque_change (tbl, record, field, node, hlc) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO opaque_change (tbl, record, field, node, hlc) VALUES (?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue,
             ])

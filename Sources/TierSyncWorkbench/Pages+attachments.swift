@@ -24,7 +24,7 @@ extension Pages {
             guard let type = page.request.headers[.contentType], let boundary = Multipart.boundary(type) else {
                 return await errorPage(400, "请先选择要上传的文件，再点“上传附件”。", visitor)
             }
-            guard try await saveBody(page, to: body, limit: fileLimits.maxFileBytes + (64 << 10)) else {
+            guard try await saveBody(page, to: body, limit: Self.maxAttachmentBody(fileLimits)) else {
                 return await errorPage(
                     413, "文件超过 \(fileLimits.maxFileBytes >> 20) MB，未上传。请压缩或拆分后再上传。", visitor)
             }
@@ -46,6 +46,9 @@ extension Pages {
             }
         }
     }
+
+    /// The largest upload body for one attached file: the file and its multipart framing.
+    static func maxAttachmentBody(_ limits: TierSyncNode.FileLimits) -> Int { limits.maxFileBytes + (128 << 10) }
 
     /// `GET /attachments/{id}`: the file, streamed a chunk at a time.
     func downloadAttachment(_ page: PageRequest) async throws -> Response {
@@ -110,6 +113,8 @@ struct AttachmentsView: Sendable {
         let type: String
         let size: String
         let here: Bool
+        /// Where the file stands with the parent, for a node that has one.
+        let upward: String?
         let href: String
         let removeAction: String?
     }
@@ -121,10 +126,14 @@ struct AttachmentsView: Sendable {
     let csrf: String
     let notice: String?
 
-    init(_ attachments: [Attachment], kind: RecordKind, record: String, csrf: String, writable: Bool, notice: String?) {
+    init(
+        _ attachments: [Attachment], kind: RecordKind, record: String, csrf: String, writable: Bool, hasParent: Bool,
+        notice: String?
+    ) {
         files = attachments.map {
             File(
                 id: $0.id, name: $0.name, type: MediaType.chineseName(of: $0.type), size: $0.sizeText, here: $0.here,
+                upward: hasParent && $0.here ? ($0.sentUp ? "已送达上级" : "待下次同步上传") : nil,
                 href: "/attachments/\($0.id)",
                 removeAction: writable ? "/attachments/\($0.id)/remove" : nil)
         }

@@ -60,8 +60,8 @@ extension Pages {
         }
     }
 
-    /// What a sync did with attached files, for a clerk: sent, fetched, and any not sent
-    /// (over the parent's limit) with what to do.
+    /// What a sync did with attached files, for a clerk: sent, fetched, and any that did not
+    /// move (over the parent's limit, or to be retried) with what to do.
     static func filesWording(_ summary: SyncSession.Summary) -> String {
         var text = ""
         if summary.filesSent + summary.filesFetched > 0 {
@@ -70,7 +70,7 @@ extension Pages {
         if !summary.fileProblems.isEmpty {
             let limit = summary.fileProblems.contains { $0.contains("HTTP 413") }
             text +=
-                "有 \(summary.fileProblems.count) 个附件未能上传"
+                "有 \(summary.fileProblems.count) 个附件未能上传或下载"
                 + (limit ? "：文件超过上级节点的大小限额，请压缩后重新上传，或请上级调高限额。" : "，下次同步时将重试。")
         }
         return text

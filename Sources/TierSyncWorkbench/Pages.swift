@@ -79,6 +79,22 @@ struct Pages: Sendable {
             DashboardRenderer.render(view, chrome: await chrome(visitor, section: "")))
     }
 
+    /// The page a person sees when an upload is refused for its size before it is read (the
+    /// browser declared its length): in Chinese, with the way back to the page they came from.
+    static func tooLargePage(_ request: Request, limit: Int, nodeName: String) -> Response {
+        let back = request.headers[.referer].flatMap { URL(string: $0)?.path }.flatMap { $0.hasPrefix("/") ? $0 : nil }
+        let view = ErrorPage(
+            status: 413,
+            message: "上传的文件太大（本页面最多 \(max(1, limit >> 20)) MB），未保存任何内容。请压缩或拆分后重新上传，或请上级调高限额。",
+            homeHref: back ?? "/", homeLabel: back == nil ? "返回首页" : "返回上一页")
+        var response = Response(
+            status: .contentTooLarge, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(
+                byteBuffer: ByteBuffer(string: DashboardRenderer.render(view, chrome: SiteChrome(nodeName: nodeName)))))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
     func redirect(_ location: String, cookie: String? = nil) -> Response {
         var headers: HTTPFields = [.location: location]
         if let cookie { headers[.setCookie] = cookie }

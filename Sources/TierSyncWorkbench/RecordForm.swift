@@ -109,7 +109,8 @@ extension Pages {
             if let record {
                 view.attachments = AttachmentsView(
                     try node.attachments(record: record.id.rawValue), kind: kind, record: record.id.rawValue,
-                    csrf: visitor.csrf, writable: !view.locked && !record.deleted, notice: notice)
+                    csrf: visitor.csrf, writable: !view.locked && !record.deleted,
+                    hasParent: try node.parentLink() != nil, notice: notice)
             }
             if let record, kind.name == RecordKind.directive.name {
                 view.directive = try DirectiveView(record, node: node, visitor: visitor, orgs: orgs)

@@ -44,11 +44,16 @@ public struct Site: Sendable {
         router.add(middleware: RequestMetricsMiddleware(metrics: hub.metrics))
         let uploads = [
             "/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet,
-            "/records/{kind}/{id}/attachments": fileLimits.maxFileBytes + (128 << 10),
+            "/records/{kind}/{id}/attachments": Pages.maxAttachmentBody(fileLimits),
         ]
+        let nodeName = node.org.name
         router.add(
             middleware: BodyLimitMiddleware(
-                limits: HubService.bodyLimits.merging(uploads) { $1 }, otherwise: PageRequest.maxForm))
+                limits: HubService.bodyLimits.merging(uploads) { $1 }, otherwise: PageRequest.maxForm,
+                page: { request, limit in
+                    request.uri.path.hasPrefix("/v1/")
+                        ? nil : Pages.tooLargePage(request, limit: limit, nodeName: nodeName)
+                }))
         router.add(
             middleware: MethodNotAllowedMiddleware(
                 routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))

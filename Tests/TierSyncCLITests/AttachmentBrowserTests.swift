@@ -47,7 +47,10 @@ import Testing
             ] + WorkbenchBrowserTests.shot("attachments") + [
                 ["open": "/sync"], ["click": "#sync-now"],
                 ["name": "synced", "read": "document.querySelector('[data-notice=sync]').textContent"],
-            ] + WorkbenchBrowserTests.shot("attachments-synced"), scratch)
+            ] + WorkbenchBrowserTests.shot("attachments-synced") + [
+                ["open": "/records/plan/\(plan)"],
+                ["name": "upward", "read": "document.querySelector('[data-key=upward]').textContent"],
+            ] + WorkbenchBrowserTests.shot("attachments-sent"), scratch)
         // The file went up with the sync, whole.
         let atCounty = try #require(
             try JSONValue.decode(try expectSuccess("attachments", "list", "--db", county, "--json").stdout).array)
@@ -85,6 +88,7 @@ import Testing
         #expect(value("listed")?.string?.contains("2.3 MB") == true)
         #expect(value("downloaded")?.string == String(sha256), "the download is the uploaded bytes")
         #expect(value("synced")?.string?.contains("同步完成") == true)
+        #expect(value("upward")?.string == "已送达上级", "the record page says the file reached the county")
         #expect(value("removed")?.string == "附件已删除。")
         #expect(value("after") == .number(0))
     }

@@ -43,6 +43,25 @@ import Testing
         #expect(answeredIn < .seconds(10), "answered in \(answeredIn)")
     }
 
+    @Test("an upload from a page over its limit is answered with a Chinese page leading back, not JSON")
+    func pageUploadOversize() async throws {
+        let port = port
+        let record = "/records/plan/7f1c2a9e-0b3d-4c5e-8f60-1a2b3c4d5e6f"
+        let head =
+            "POST \(record)/attachments?csrf=x HTTP/1.1\r\nHost: x\r\nReferer: http://127.0.0.1:\(port)\(record)\r\n"
+            + "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 9000000000\r\n\r\n"
+        let answer = try await offPool {
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            try connection.send(head)
+            return connection.readToEnd().text
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
+        #expect(answer.contains("text/html"), "\(answer.prefix(300))")
+        #expect(answer.contains("上传的文件太大") && answer.contains("未保存任何内容"), "\(answer)")
+        #expect(answer.contains("href=\"\(record)\"") && answer.contains("返回上一页"), "\(answer)")
+    }
+
     @Test("a chunked body that grows over the limit is cut off with 413")
     func chunkedOversize() async throws {
         let (port, head) = (port, head("Transfer-Encoding: chunked\r\n\r\n"))

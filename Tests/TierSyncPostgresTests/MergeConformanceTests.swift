@@ -31,8 +31,8 @@ import TierSyncStore
         while !changes.isEmpty {
             let batch = Array(changes.prefix(Int.random(in: 1...40, using: &random)))
             changes.removeFirst(batch.count)
-            sqliteReport += try sqlite.write { try $0.apply(batch, nodes: folder.orgs) }
-            postgresReport += try postgres.apply(batch, nodes: folder.orgs)
+            sqliteReport.add(try sqlite.write { try $0.apply(batch, nodes: folder.orgs) })
+            postgresReport.add(try postgres.apply(batch, nodes: folder.orgs))
         }
         #expect(postgresReport == sqliteReport, "\(context)")
         #expect(postgresReport.conflicts > 0, "\(context): the history had no conflict to compare")
@@ -138,15 +138,5 @@ import TierSyncStore
     /// A conflict row without its row id and detection time, which differ by backend.
     static func comparable(_ row: ConflictRow) -> String {
         "\(row.kind) \(row.tbl) \(row.record) \(row.org) \(row.field) \(row.value) \(row.hlc) \(row.node) \(row.vv) \(row.needsReview)"
-    }
-}
-
-extension ApplyReport {
-    static func += (lhs: inout ApplyReport, rhs: ApplyReport) {
-        lhs.applied += rhs.applied
-        lhs.alreadyKnown += rhs.alreadyKnown
-        lhs.conflicts += rhs.conflicts
-        lhs.opaque += rhs.opaque
-        lhs.refused += rhs.refused
     }
 }
