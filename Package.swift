@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "TierSyncPostgres",
             dependencies: [
-                "TierSyncCore", "TierSyncStore",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -210,7 +210,7 @@ let package = Package(
             name: "tiersync",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncHub", "TierSyncClient", "TierSyncReports",
-                "TierSyncWorkbench", "TierSyncSpreadsheet",
+                "TierSyncWorkbench", "TierSyncSpreadsheet", "TierSyncPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

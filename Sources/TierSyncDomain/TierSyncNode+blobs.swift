@@ -155,7 +155,9 @@ extension TierSyncNode {
             for row in rows {
                 let (id, owner): (String, String) = (row[0], row[1])
                 if OrgUnit.path(owner, isWithin: child.path) { return }
-                if child.path.hasPrefix(owner + "/"), try attachment(id, ownedAt: owner, reaches: child, db: db) {
+                if child.path.hasPrefix(owner + "/"),
+                    try rules.attachment(id, ownedAt: owner, reaches: child, SQLiteShareLookup(db: db))
+                {
                     return
                 }
             }

@@ -88,9 +88,9 @@ extension TierSyncNode {
         }
         // Pass 1: the whole file, before anything is applied.
         while let change = try reader.next() {
-            try checkScope(change, from: peer, directory: directory)
+            try rules.checkScope(change, from: peer, directory: directory)
         }
-        let nodes = try senders(reader.trailer?.nodes ?? [:], from: peer, directory: directory)
+        let nodes = try rules.senders(reader.trailer?.nodes ?? [:], from: peer, directory: directory)
         // Pass 2: apply in one transaction, a batch at a time.
         let again = try BundleReader(path: path)
         let report = try store.write { writer in
@@ -124,7 +124,7 @@ extension TierSyncNode {
         _ batch: [FieldChange], from peer: Peer, writer: inout ChangeWriter, skewBound: Int64,
         directory: PeerDirectory
     ) throws -> ApplyReport {
-        let screened = screenDecidedAbove(batch, nodes: [:], directory: directory)
+        let screened = rules.screenDecidedAbove(batch, nodes: [:], directory: directory)
         var report = try writer.apply(screened.allowed, skewBound: peer.skewBound(skewBound), directory: directory)
         report.refused += screened.refused
         try noteArrivals(of: screened.allowed, from: peer, directory: directory, writer: &writer)

@@ -14,7 +14,7 @@ extension TierSyncNode {
         /// the reference below it: a node whose own clock is behind must still take its
         /// parent's changes (its hybrid clock then moves up to theirs). A child ahead by more
         /// than `bound` is refused, so that one wrong clock cannot drag the levels above along.
-        func skewBound(_ bound: Int64) -> Int64 {
+        public func skewBound(_ bound: Int64) -> Int64 {
             if case .parent = self { return .max }
             return bound
         }
@@ -32,14 +32,20 @@ extension TierSyncNode {
     }
 
     func relation(to code: String, db: Database) throws -> Peer {
-        let unit = try orgUnit(code, db: db)
+        try Self.relation(of: try orgUnit(code, db: db), to: org) {
+            try OrgUnit.filter(Column("parent") == org.code).fetchAll(db).map(\.code)
+        }
+    }
+
+    /// What `unit` is to the node of `org`: its parent or one of its children (`children`,
+    /// their codes, are read only to name them when it is neither).
+    public static func relation(of unit: OrgUnit, to org: OrgUnit, children: () throws -> [String]) throws -> Peer {
         if unit.code == org.parent { return .parent(unit) }
         if unit.parent == org.code { return .child(unit) }
-        let children = try OrgUnit.filter(Column("parent") == org.code).fetchAll(db).map(\.code)
         throw DomainError.invalidValue(
-            field: "peer", value: code,
+            field: "peer", value: unit.code,
             allowed:
-                "this node's parent (\(org.parent ?? "none")) or one of its children (\(children.joined(separator: ", ")))"
+                "this node's parent (\(org.parent ?? "none")) or one of its children (\(try children().joined(separator: ", ")))"
         )
     }
 
@@ -77,54 +83,12 @@ extension TierSyncNode {
         return (upTo, senders)
     }
 
-    /// True when `change` goes to `peer`: toward the parent, what was made in this node's
-    /// subtree; toward a child, what is in the child's scope and was made outside it.
+    /// The rules of what this node takes from peers and sends them (`ExchangeRules`).
+    public var rules: ExchangeRules { ExchangeRules(org: org, tables: store.tables) }
+
+    /// True when `change` goes to `peer` (`ExchangeRules.reaches`), its record read in `db`.
     func reaches(_ change: FieldChange, _ peer: Peer, _ directory: PeerDirectory, _ db: Database) throws -> Bool {
-        guard let nodeOrg = directory.org(ofNode: change.node) else { return false }
-        switch peer {
-        case .parent:
-            return directory.org(nodeOrg, isWithin: org)
-        case .child(let child):
-            guard !directory.org(nodeOrg, isWithin: child) else { return false }
-            return try directory.org(change.org, isWithin: child) || shares(change, with: child, directory, db)
-        }
-    }
-
-    /// True when the org `code` is strictly above this node's: a record it owns reaches this
-    /// node only because it was shared down.
-    func isAbove(_ code: String, _ directory: PeerDirectory) -> Bool {
-        guard let path = directory.path(ofOrg: code) else { return false }
-        return org.path.hasPrefix(path + "/")
-    }
-
-    /// True when `change` is of a record owned above `child` and shared down to it (or is
-    /// the record's `share` itself, so that a child learns a record is no longer shared).
-    func shares(_ change: FieldChange, with child: OrgUnit, _ directory: PeerDirectory, _ db: Database) throws
-        -> Bool
-    {
-        guard let owner = directory.path(ofOrg: change.org), child.path.hasPrefix(owner + "/") else { return false }
-        if change.table == "attachment" {
-            return try attachment(change.record.rawValue, ownedAt: owner, reaches: child, db: db)
-        }
-        guard store.tables[change.table]?.field(named: "share") != nil else { return false }
-        if change.field == "share" { return true }
-        let share = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT share FROM \(change.table) WHERE id = ?"),
-            arguments: [change.record.rawValue])
-        return OrgUnit.shared(ownerPath: owner, share: share, reaches: child.path)
-    }
-
-    /// True when the attachment `id`, of a record owned at `owner` above `child`, goes where
-    /// its record goes: the record is shared down to `child`.
-    func attachment(_ id: String, ownedAt owner: String, reaches child: OrgUnit, db: Database) throws -> Bool {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT record_kind, record_id FROM attachment WHERE id = ?"), arguments: [id]),
-            let table = row[0] as String?, let record = row[1] as String?,
-            store.tables[table]?.field(named: "share") != nil
-        else { return false }
-        let share = try String.fetchOne(db, sql: "SELECT share FROM \(table) WHERE id = ?", arguments: [record])
-        return OrgUnit.shared(ownerPath: owner, share: share, reaches: child.path)
+        try rules.reaches(change, peer, directory, SQLiteShareLookup(db: db))
     }
 
     /// A page of this node's log for an enrolled child, in one read: the child's scope after
@@ -142,36 +106,6 @@ extension TierSyncNode {
         // Asking from `seq` says the child has applied everything up to it.
         try recordPulled(by: child, upTo: seq)
         return page
-    }
-
-    /// Refuses a change `peer` may not send: a child writes only inside its subtree; a parent
-    /// sends only what is in this node's.
-    public func checkScope(_ change: FieldChange, from peer: Peer, directory: PeerDirectory) throws {
-        let scope = peer.unit.parent == org.code ? peer.unit : org
-        if case .parent = peer, isAbove(change.org, directory) { return }  // shared down from above
-        guard directory.org(change.org, isWithin: scope) else {
-            throw DomainError.forbidden(
-                "\(change.table) \(change.record) belongs to org \(change.org), outside \(scope.code) \(scope.name)'s subtree; nothing of this batch was applied"
-            )
-        }
-    }
-
-    /// The senders (node → org) a peer declares, after checking that a child's nodes belong
-    /// to its subtree.
-    public func senders(_ nodes: [String: String], from peer: Peer, directory: PeerDirectory) throws -> [NodeID: String]
-    {
-        var senders: [NodeID: String] = [:]
-        for (id, nodeOrg) in nodes {
-            guard let node = NodeID(id) else {
-                throw DomainError.invalidValue(field: "node", value: id, allowed: "a node id")
-            }
-            if case .child(let child) = peer, !directory.org(nodeOrg, isWithin: child) {
-                throw DomainError.forbidden(
-                    "node \(id) of org \(nodeOrg) is outside \(child.code)'s subtree; nothing was applied")
-            }
-            senders[node] = nodeOrg
-        }
-        return senders
     }
 
     /// Applies a page of changes from `peer` in one transaction, after checking all of it, and
@@ -249,9 +183,10 @@ extension TierSyncNode {
     func accept(_ push: Push, writer: inout ChangeWriter, directory: PeerDirectory) throws -> (
         report: ApplyReport, senders: [NodeID: String]
     ) {
-        for change in push.changes { try checkScope(change, from: push.peer, directory: directory) }
-        let senders = try senders(push.nodes, from: push.peer, directory: directory)
-        let screened = screenDecidedAbove(push.changes, nodes: senders, directory: directory)
+        let rules = rules
+        for change in push.changes { try rules.checkScope(change, from: push.peer, directory: directory) }
+        let senders = try rules.senders(push.nodes, from: push.peer, directory: directory)
+        let screened = rules.screenDecidedAbove(push.changes, nodes: senders, directory: directory)
         var report = try writer.apply(
             screened.allowed, nodes: senders, skewBound: push.peer.skewBound(push.skewBound), directory: directory)
         report.refused += screened.refused
@@ -276,5 +211,23 @@ extension TierSyncNode {
     /// How far this node and the peer org `org` have synced.
     public func cursor(for org: String) throws -> PeerCursor {
         try store.read { db in try PeerCursor.find(db, org: org) }
+    }
+}
+
+/// The `share` of records in a SQLite node, for `ExchangeRules`.
+struct SQLiteShareLookup: ShareLookup {
+    let db: Database
+
+    func share(table: String, id: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT share FROM \(table) WHERE id = ?"), arguments: [id])
+    }
+
+    func attachedRecord(_ id: String) throws -> (table: String, id: String)? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT record_kind, record_id FROM attachment WHERE id = ?"), arguments: [id]),
+            let table = row[0] as String?, let record = row[1] as String?
+        else { return nil }
+        return (table, record)
     }
 }

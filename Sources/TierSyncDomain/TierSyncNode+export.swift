@@ -13,15 +13,31 @@ extension TierSyncNode {
     /// Writes `{"records":[…]}` with every record of every synced table (or only `table`),
     /// ordered by table and id.
     public func exportJSON(table: String? = nil, emit: (String) throws -> Void) throws {
-        let tables = try exportTables(table)
+        let tables = try Self.exportTables(table, of: store.tables)
+        // `emit` goes into the record walk, within the read.
+        try withoutActuallyEscaping(emit) { emit in
+            try store.read { db in
+                try Self.exportJSON(tables, emit: emit) { table, body in
+                    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY id")
+                    while let row = try rows.next() { try body(try StoredRecord(table: table, row: row)) }
+                }
+            }
+        }
+    }
+
+    /// Writes the records of `tables` as `exportJSON` does, whatever stores them:
+    /// `forEachRecord` streams a table's records by id.
+    public static func exportJSON(
+        _ tables: [SyncedTable], emit: (String) throws -> Void,
+        forEachRecord: (SyncedTable, (StoredRecord) throws -> Void) throws -> Void
+    ) throws {
         let encoder = RecordDocument.encoder()
         try emit("{\"records\":[")
         var first = true
-        try store.read { db in
+        try withoutActuallyEscaping(emit) { emit in
             for table in tables {
-                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY id")
-                while let row = try rows.next() {
-                    let document = RecordDocument(try StoredRecord(table: table, row: row), withTimes: false)
+                try forEachRecord(table) { record in
+                    let document = RecordDocument(record, withTimes: false)
                     try emit((first ? "\n" : ",\n") + String(decoding: try encoder.encode(document), as: UTF8.self))
                     first = false
                 }
@@ -56,8 +72,13 @@ extension TierSyncNode {
     }
 
     /// The tables to export: all, or the one named (by table name or CLI kind name).
-    func exportTables(_ name: String?) throws -> [SyncedTable] {
-        guard let name else { return store.tables.keys.sorted().map { store.tables[$0]! } }
-        return [try store.table(named: RecordKind.named(name)?.table ?? name)]
+    func exportTables(_ name: String?) throws -> [SyncedTable] { try Self.exportTables(name, of: store.tables) }
+
+    /// The tables of `tables` to export: all, or the one named (by table name or CLI kind name).
+    public static func exportTables(_ name: String?, of tables: [String: SyncedTable]) throws -> [SyncedTable] {
+        guard let name else { return tables.keys.sorted().map { tables[$0]! } }
+        let wanted = RecordKind.named(name)?.table ?? name
+        guard let table = tables[wanted] else { throw StoreError.unknownTable(wanted, known: tables.keys.sorted()) }
+        return [table]
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TierSyncCore
 import TierSyncStore
@@ -7,11 +8,11 @@ import TierSyncStore
 /// made); a node notes when a directive first arrives from above, and a person there reads
 /// it. Receipts are synced records, so every level that sees the record sees them.
 extension TierSyncNode {
-    static let receiptTable = "receipt"
+    public static let receiptTable = "receipt"
 
     /// What a unit sends up whose arrival each level notes, and what comes down.
-    static let arrivalsFromBelow: Set<String> = [RecordKind.report.table, RecordKind.drill.table]
-    static let arrivalsFromAbove: Set<String> = [RecordKind.directive.table]
+    public static let arrivalsFromBelow: Set<String> = [RecordKind.report.table, RecordKind.drill.table]
+    public static let arrivalsFromAbove: Set<String> = [RecordKind.directive.table]
 
     /// A receipt as people read it.
     public struct Receipt: Codable, Sendable, Equatable {
@@ -53,16 +54,31 @@ extension TierSyncNode {
                     sql: "SELECT 1 FROM receipt WHERE record = ? AND level = ? AND event = ? AND deleted = 0"),
                 arguments: [record.rawValue, org.code, event]) ?? false
         guard !exists else { return }
-        // Owned where it will sync to every level that sees the record: the record's org when
-        // it is below this node, this node's own org otherwise (a directive from above).
-        let owner = directory.org(recordOrg, isWithin: org) ? recordOrg : org.code
+        let receipt = Self.receipt(
+            table: table, record: record, org: recordOrg, event: event, reader: reader, at: context(writer.db).now,
+            level: org, directory: directory)
         var random = SystemRandomNumberGenerator()
         try writer.insert(
-            table: Self.receiptTable, id: RecordID.random(using: &random), org: owner,
-            fields: [
-                "tbl": .text(table), "record": .text(record.rawValue), "level": .text(org.code), "event": .text(event),
-                "at": .text(context(writer.db).nowText), "reader": reader.map(FieldValue.text) ?? .null,
-            ])
+            table: Self.receiptTable, id: RecordID.random(using: &random), org: receipt.owner, fields: receipt.fields)
+    }
+
+    /// The receipt that `level` writes of `event` for a record of `table` owned by `recordOrg`,
+    /// at `now`: its owner and fields.
+    public static func receipt(
+        table: String, record: RecordID, org recordOrg: String, event: String, reader: String? = nil, at now: Int64,
+        level: OrgUnit, directory: PeerDirectory
+    ) -> (owner: String, fields: [String: FieldValue]) {
+        // Owned where it will sync to every level that sees the record: the record's org when
+        // it is below this node, this node's own org otherwise (a directive from above).
+        let owner = directory.org(recordOrg, isWithin: level) ? recordOrg : level.code
+        let at = DateTimeText.format(Date(timeIntervalSince1970: Double(now) / 1000))
+        return (
+            owner,
+            [
+                "tbl": .text(table), "record": .text(record.rawValue), "level": .text(level.code),
+                "event": .text(event), "at": .text(at), "reader": reader.map(FieldValue.text) ?? .null,
+            ]
+        )
     }
 
     /// Marks a directive read here by this handle's person (or the unit).

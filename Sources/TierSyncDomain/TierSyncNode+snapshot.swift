@@ -20,6 +20,10 @@ extension TierSyncNode {
         /// The later release's changes this node keeps opaque in the child's scope (last page
         /// only): record rows do not hold them.
         public var later: [FieldChange] = []
+
+        public init(nodes: [String: String], position: Int64, next: RecordSnapshot.Key?) {
+            (self.nodes, self.position, self.next) = (nodes, position, next)
+        }
     }
 
     /// Streams the records of `peer`'s scope after `key`, at most `limit`, read in one
@@ -80,15 +84,16 @@ extension TierSyncNode {
         }
         return try store.write { writer in
             let directory = try writer.directory()
-            for record in records where !directory.org(record.org, isWithin: org) && !isAbove(record.org, directory) {
+            for record in records
+            where !directory.org(record.org, isWithin: org) && !rules.isAbove(record.org, directory) {
                 throw DomainError.forbidden(
                     "\(record.table) \(record.id) belongs to org \(record.org), outside \(org.code) \(org.name)'s subtree; nothing of this page was applied"
                 )
             }
-            let senders = try senders(nodes, from: peer, directory: directory)
+            let senders = try rules.senders(nodes, from: peer, directory: directory)
             var report = try writer.insert(
                 snapshot: records, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory)
-            for change in later { try checkScope(change, from: peer, directory: directory) }
+            for change in later { try rules.checkScope(change, from: peer, directory: directory) }
             report.add(
                 try writer.apply(later, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory))
             for record in records where Self.arrivalsFromAbove.contains(record.table) {

@@ -17,6 +17,8 @@ extension TierSyncNode {
     public struct Enrolled: Sendable {
         public let credential: String
         public let org: String
+
+        public init(credential: String, org: String) { (self.credential, self.org) = (credential, org) }
     }
 
     /// Unambiguous letters and digits (no 0/O, 1/I/L), read aloud over a phone line.
@@ -24,22 +26,37 @@ extension TierSyncNode {
 
     /// Issues a one-time enrollment code for the child org `childOrg`, valid for `hours`.
     public func issueEnrollment(for childOrg: String, hours: Double = 72) throws -> IssuedCode {
+        let (issued, row) = Self.newEnrollment(for: childOrg, hours: hours, now: store.wallClock.nowMilliseconds())
+        try store.write { writer in
+            try Self.requireChild(try relation(to: childOrg, db: writer.db), of: org)
+            try row.insert(writer.db)
+        }
+        return issued
+    }
+
+    /// A new code for `childOrg`, valid for `hours` from `now`: as shown once, and the row
+    /// that keeps its hash.
+    public static func newEnrollment(for childOrg: String, hours: Double, now: Int64) -> (
+        IssuedCode, EnrollmentCode
+    ) {
         var random = SystemRandomNumberGenerator()
         let raw = String((0..<12).map { _ in Self.codeAlphabet.randomElement(using: &random)! })
         let code = [0, 4, 8].map { String(Array(raw)[$0..<$0 + 4]) }.joined(separator: "-")
-        let now = store.wallClock.nowMilliseconds()
         let expires = now + Int64(hours * 3_600_000)
-        try store.write { writer in
-            guard case .child = try relation(to: childOrg, db: writer.db) else {
-                throw DomainError.invalidValue(
-                    field: "org", value: childOrg, allowed: "a child org of \(org.code) \(org.name)")
-            }
-            try EnrollmentCode(
-                codeHash: Self.hash(code: code), org: childOrg, issuedAt: ISOTimestamp.format(milliseconds: now),
-                expiresAt: expires
-            ).insert(writer.db)
+        return (
+            IssuedCode(code: code, org: childOrg, expiresAt: ISOTimestamp.format(milliseconds: expires)),
+            EnrollmentCode(
+                codeHash: hash(code: code), org: childOrg, issuedAt: ISOTimestamp.format(milliseconds: now),
+                expiresAt: expires)
+        )
+    }
+
+    /// Refuses an enrollment for a unit that is not a child of `org`.
+    public static func requireChild(_ peer: Peer, of org: OrgUnit) throws {
+        guard case .child = peer else {
+            throw DomainError.invalidValue(
+                field: "org", value: peer.unit.code, allowed: "a child org of \(org.code) \(org.name)")
         }
-        return IssuedCode(code: code, org: childOrg, expiresAt: ISOTimestamp.format(milliseconds: expires))
     }
 
     /// Exchanges an enrollment code for a credential for node `nodeID`; the code is used up.
@@ -49,47 +66,53 @@ extension TierSyncNode {
         }
         return try store.write { writer in
             let now = store.wallClock.nowMilliseconds()
-            guard var enrollment = try EnrollmentCode.fetchOne(writer.db, key: Self.hash(code: code)) else {
-                throw DomainError.unauthorized("enrollment code '\(code)' is not one this hub issued")
-            }
-            guard enrollment.usedAt == nil else {
-                throw DomainError.unauthorized(
-                    "enrollment code '\(code)' was already used (by node \(enrollment.usedBy ?? "?"))")
-            }
-            guard now <= enrollment.expiresAt else {
-                throw DomainError.unauthorized(
-                    "enrollment code '\(code)' expired at \(ISOTimestamp.format(milliseconds: enrollment.expiresAt)); ask for a new one"
-                )
-            }
-            guard try ChildNode.fetchOne(writer.db, key: node.rawValue) == nil else {
-                throw DomainError.invalidValue(field: "node", value: nodeID, allowed: "a node not enrolled yet")
-            }
-            let credential = Credential.issue(id: node.rawValue)
-            let stamp = ISOTimestamp.format(milliseconds: now)
-            try ChildNode(
-                id: node.rawValue, org: enrollment.org, credentialHash: credential.hash,
-                enrolledAt: stamp
-            ).insert(writer.db)
-            try writer.registerNode(node, org: enrollment.org)
-            enrollment.usedAt = stamp
-            enrollment.usedBy = node.rawValue
-            try enrollment.update(writer.db)
-            return Enrolled(credential: credential.text, org: enrollment.org)
+            let enrollment = try EnrollmentCode.fetchOne(writer.db, key: Self.hash(code: code))
+            let enrolled = try ChildNode.fetchOne(writer.db, key: node.rawValue) != nil
+            let (used, child, credential) = try Self.enroll(
+                node, code: code, with: enrollment, alreadyEnrolled: enrolled, now: now)
+            try child.insert(writer.db)
+            try writer.registerNode(node, org: child.org)
+            try used.update(writer.db)
+            return Enrolled(credential: credential, org: child.org)
         }
+    }
+
+    /// Checks an enrollment of `node` with `code` against what the hub keeps of it (`row`,
+    /// nil when it never issued it), and makes what to store: the code marked used, the
+    /// child with its credential's hash, and the credential, shown once.
+    public static func enroll(
+        _ node: NodeID, code: String, with row: EnrollmentCode?, alreadyEnrolled: Bool, now: Int64
+    ) throws -> (used: EnrollmentCode, child: ChildNode, credential: String) {
+        guard var enrollment = row else {
+            throw DomainError.unauthorized("enrollment code '\(code)' is not one this hub issued")
+        }
+        guard enrollment.usedAt == nil else {
+            throw DomainError.unauthorized(
+                "enrollment code '\(code)' was already used (by node \(enrollment.usedBy ?? "?"))")
+        }
+        guard now <= enrollment.expiresAt else {
+            throw DomainError.unauthorized(
+                "enrollment code '\(code)' expired at \(ISOTimestamp.format(milliseconds: enrollment.expiresAt)); ask for a new one"
+            )
+        }
+        guard !alreadyEnrolled else {
+            throw DomainError.invalidValue(field: "node", value: node.rawValue, allowed: "a node not enrolled yet")
+        }
+        let credential = Credential.issue(id: node.rawValue)
+        let stamp = ISOTimestamp.format(milliseconds: now)
+        enrollment.usedAt = stamp
+        enrollment.usedBy = node.rawValue
+        let child = ChildNode(
+            id: node.rawValue, org: enrollment.org, credentialHash: credential.hash, enrolledAt: stamp)
+        return (enrollment, child, credential.text)
     }
 
     /// The enrolled, not revoked child presenting `credential` (`NODE.SECRET`); records its
     /// contact.
     public func authenticate(credential: String) throws -> ChildNode {
-        guard let presented = Credential(parsing: credential) else {
-            throw DomainError.unauthorized("a node credential is NODE.SECRET")
-        }
         // A read checks the credential; the last contact is written only when stale.
-        guard var child = try store.read({ db in try ChildNode.fetchOne(db, key: presented.id) }),
-            presented.matches(hash: child.credentialHash)
-        else { throw DomainError.unauthorized("unknown or wrong node credential") }
-        guard child.revokedAt == nil else {
-            throw DomainError.unauthorized("node \(child.id) was revoked at \(child.revokedAt!)")
+        var child = try Self.authenticate(credential) { id in
+            try store.read { db in try ChildNode.fetchOne(db, key: id) }
         }
         if isStale(child.lastContact) {
             child.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
@@ -98,6 +121,21 @@ extension TierSyncNode {
                     sql: "UPDATE child_node SET last_contact = ? WHERE id = ?",
                     arguments: [child.lastContact, child.id])
             }
+        }
+        return child
+    }
+
+    /// The enrolled, not revoked child presenting `credential`, found by `find` (its id →
+    /// what the hub keeps of it).
+    public static func authenticate(_ credential: String, find: (String) throws -> ChildNode?) throws -> ChildNode {
+        guard let presented = Credential(parsing: credential) else {
+            throw DomainError.unauthorized("a node credential is NODE.SECRET")
+        }
+        guard let child = try find(presented.id), presented.matches(hash: child.credentialHash) else {
+            throw DomainError.unauthorized("unknown or wrong node credential")
+        }
+        guard child.revokedAt == nil else {
+            throw DomainError.unauthorized("node \(child.id) was revoked at \(child.revokedAt!)")
         }
         return child
     }
@@ -113,7 +151,7 @@ extension TierSyncNode {
         }
     }
 
-    static func hash(code: String) -> String {
+    public static func hash(code: String) -> String {
         SHA256.hex(Array(code.uppercased().filter { $0 != "-" && $0 != " " }.utf8))
     }
 }

@@ -47,6 +47,7 @@ public final class TierSyncNode: Sendable {
         path: String, org: String, seeds: SeedData? = nil, wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync"), nodeID: NodeID? = nil, laterMigrations: [SchemaMigration] = []
     ) throws -> TierSyncNode {
+        try refusePostgres(path)
         let seeds = try seeds ?? SeedData.builtIn()
         guard seeds.orgs.contains(where: { $0.code == org }) else {
             let counties = seeds.orgs.filter { $0.level == .county }.map { "\($0.code) \($0.name)" }
@@ -69,10 +70,22 @@ public final class TierSyncNode: Sendable {
         path: String, wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync"),
         laterMigrations: [SchemaMigration] = []
     ) throws -> TierSyncNode {
-        try TierSyncNode(
+        try refusePostgres(path)
+        return try TierSyncNode(
             store: try NodeStore.open(
                 path: path, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger,
                 laterMigrations: laterMigrations))
+    }
+
+    /// Refuses a PostgreSQL URL where a SQLite file is meant: a hub on PostgreSQL serves
+    /// sync only so far, through `PostgresHub`.
+    static func refusePostgres(_ path: String) throws {
+        guard path.hasPrefix("postgresql://") || path.hasPrefix("postgres://") else { return }
+        throw DomainError.invalidValue(
+            field: "db", value: path,
+            allowed:
+                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, enroll, serve and export --format json)"
+        )
     }
 
     /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style

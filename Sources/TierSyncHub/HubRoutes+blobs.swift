@@ -12,11 +12,12 @@ extension HubRoutes {
     /// `GET /v1/blobs/{sha256}`: which chunks of the file are here.
     func blobStatus(_ request: Request, sha256: String) async throws -> Response {
         try await respond {
+            let node = try node(for: Self.filesRoute)
             let child = try await authenticate(request)
             try Self.requireDigest(sha256)
             return try await blocking {
                 try node.checkDownload(sha256: sha256, for: try node.peer(child.org).unit)
-                return try status(of: sha256, size: nil)
+                return try status(of: sha256, size: nil, node: node)
             }
         }
     }
@@ -25,6 +26,7 @@ extension HubRoutes {
     /// its SHA-256 in `Chunk-SHA256`; answered with what is here of the file afterwards.
     func receiveChunk(_ request: Request, sha256: String, index text: String) async throws -> Response {
         try await respond {
+            let node = try node(for: Self.filesRoute)
             let child = try await authenticate(request)
             try Self.requireDigest(sha256)
             let index = try Self.chunkIndex(text)
@@ -44,7 +46,7 @@ extension HubRoutes {
                     logger.info(
                         "file received", metadata: ["child": "\(child.id)", "sha256": "\(sha256)", "size": "\(size)"])
                 }
-                return try status(of: sha256, size: size)
+                return try status(of: sha256, size: size, node: node)
             }
         }
     }
@@ -53,6 +55,7 @@ extension HubRoutes {
     /// `Chunk-SHA256`.
     func blobChunk(_ request: Request, sha256: String, index text: String) async throws -> Response {
         do {
+            let node = try node(for: Self.filesRoute)
             let child = try await authenticate(request)
             try Self.requireDigest(sha256)
             let index = try Self.chunkIndex(text)
@@ -78,7 +81,7 @@ extension HubRoutes {
     }
 
     /// What is here of `sha256`, sized from the attachments when nothing is here yet.
-    private func status(of sha256: String, size: Int?) throws -> BlobStatus {
+    private func status(of sha256: String, size: Int?, node: TierSyncNode) throws -> BlobStatus {
         if let blob = try node.blob(sha256) {
             return BlobStatus(
                 sha256: sha256, size: blob.size, chunkSize: blob.chunkSize,
@@ -88,6 +91,8 @@ extension HubRoutes {
         let attached = try size ?? node.attachedSize(of: sha256) ?? 0
         return BlobStatus(sha256: sha256, size: attached, chunkSize: BlobStore.chunkSize, have: [], complete: false)
     }
+
+    static let filesRoute = "files (/v1/blobs)"
 
     static let chunkHashField = HTTPField.Name(BlobStatus.chunkHashHeader)!
 

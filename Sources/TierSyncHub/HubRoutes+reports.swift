@@ -10,7 +10,8 @@ import TierSyncStore
 extension HubRoutes {
     func report(_ request: Request, kind name: String) async throws -> Response {
         do {
-            let scope = try await authenticateReader(request)
+            let node = try node(for: "GET /v1/reports")
+            let scope = try await authenticateReader(request, node: node)
             let query = request.uri.queryParameters
             func text(_ key: String) -> String? { query.get(key).map { String($0) } }
             guard let kind = ReportKind(rawValue: name) else {
@@ -76,7 +77,8 @@ extension HubRoutes {
     /// `GET /metrics`: Prometheus's text format, for an operator credential or session.
     func metrics(_ request: Request) async throws -> Response {
         do {
-            _ = try await authenticateReader(request)
+            let node = try node(for: "GET /metrics")
+            _ = try await authenticateReader(request, node: node)
             let text = try await blocking { [metrics, node] in try metrics.render(node: node) }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -86,7 +88,7 @@ extension HubRoutes {
         }
     }
 
-    func authenticateReader(_ request: Request) async throws -> OrgUnit {
+    func authenticateReader(_ request: Request, node: TierSyncNode) async throws -> OrgUnit {
         if let credential = Self.bearerCredential(request) {
             return try await blocking { try node.authenticateOperator(credential: credential).scope }
         }

@@ -11,7 +11,11 @@ import TierSyncStore
 /// it has one, calls the domain, and answers gzip JSON; errors become statuses in `HubError`.
 /// Operators' reports and pages are in `HubRoutes+reports.swift` and `HubRoutes+dashboard.swift`.
 struct HubRoutes: Sendable {
-    let node: TierSyncNode
+    /// What the sync routes serve: a SQLite node or a PostgreSQL store.
+    let hub: any SyncHub
+    /// The SQLite node, for the routes only it serves so far (files, reports); nil on a hub
+    /// that serves from PostgreSQL.
+    let sqliteNode: TierSyncNode?
     let logger: Logger
     let idleLimit: Int64
     let metrics: HubMetrics
@@ -25,11 +29,11 @@ struct HubRoutes: Sendable {
     func enroll(_ request: Request) async throws -> Response {
         try await respond {
             let body: EnrollRequest = try await decode(request)
-            let enrolled = try await blocking { try node.acceptEnrollment(code: body.code, node: body.node) }
+            let enrolled = try await blocking { try hub.acceptEnrollment(code: body.code, node: body.node) }
             logger.info("enrolled a child", metadata: ["child": "\(body.node)", "org": "\(enrolled.org)"])
             return EnrollResponse(
-                credential: enrolled.credential, org: enrolled.org, parentOrg: node.org.code,
-                parentNode: node.store.node.id.rawValue)
+                credential: enrolled.credential, org: enrolled.org, parentOrg: hub.hubOrg.code,
+                parentNode: hub.hubNode.rawValue)
         }
     }
 
@@ -47,7 +51,7 @@ struct HubRoutes: Sendable {
                 }
             }
             let started = ContinuousClock.now
-            let peer = try await blocking { try node.peer(child.org) }
+            let peer = try await blocking { try hub.peer(child.org) }
             let report = try await groupCommit.apply(
                 .init(changes: changes, peer: peer, peerNode: child.id, nodes: body.nodes, upTo: body.upTo))
             metrics.pushed.increment(by: Int64(report.applied))
@@ -63,7 +67,7 @@ struct HubRoutes: Sendable {
             return PushResponse(
                 acked: body.upTo, applied: report.applied, alreadyKnown: report.alreadyKnown,
                 conflicts: report.conflicts,
-                refused: report.refused.map(\.description), hubTime: node.store.wallClock.nowMilliseconds())
+                refused: report.refused.map(\.description), hubTime: hub.wallClock.nowMilliseconds())
         }
     }
 
@@ -77,7 +81,7 @@ struct HubRoutes: Sendable {
             }
             return try await blocking {
                 var changes: [WireChange] = []
-                let (next, senders, last) = try node.pullPage(for: child, after: after, limit: limit) {
+                let (next, senders, last) = try hub.pullPage(for: child, after: after, limit: limit) {
                     changes.append(WireChange($0))
                 }
                 metrics.pulled.increment(by: Int64(changes.count))
@@ -102,7 +106,7 @@ struct HubRoutes: Sendable {
             }
             return try await blocking {
                 var writer = SnapshotPageCodec.Writer()
-                let page = try node.snapshot(for: try node.peer(child.org), after: key ?? nil, limit: limit) {
+                let page = try hub.snapshot(for: try hub.peer(child.org), after: key ?? nil, limit: limit) {
                     writer.append($0)
                 }
                 return writer.finish(
@@ -116,12 +120,11 @@ struct HubRoutes: Sendable {
         try await respond {
             let child = try await authenticate(request)
             return try await blocking {
-                let epoch = try node.store.currentEpoch()
+                let status = try hub.status(for: child)
                 return StatusResponse(
-                    protocolVersion: SyncProtocol.version, node: node.store.node.id.rawValue, org: node.org.code,
-                    lastSequence: try node.store.lastSequence(),
-                    receivedFromYou: try node.cursor(for: child.org).receivedSeq,
-                    epoch: epoch.id, epochSince: epoch.sinceSeq, hubTime: node.store.wallClock.nowMilliseconds())
+                    protocolVersion: SyncProtocol.version, node: hub.hubNode.rawValue, org: hub.hubOrg.code,
+                    lastSequence: status.lastSequence, receivedFromYou: status.receivedFromYou,
+                    epoch: status.epoch, epochSince: status.epochSince, hubTime: hub.wallClock.nowMilliseconds())
             }
         }
     }
@@ -137,7 +140,21 @@ struct HubRoutes: Sendable {
         guard let credential = Self.bearerCredential(request) else {
             throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
         }
-        return try await blocking { try node.authenticate(credential: credential) }
+        return try await blocking { try hub.authenticate(credential: credential) }
+    }
+
+    /// The SQLite node, for a route that only it serves so far.
+    ///
+    /// - Throws: 501, naming the route, on a hub that serves from PostgreSQL.
+    func node(for route: String) throws -> TierSyncNode {
+        guard let sqliteNode else {
+            throw HubError(
+                status: .notImplemented,
+                message:
+                    "\(route) is not served by a hub whose store is PostgreSQL yet; only sync (enroll, push, pull, snapshot, status) is"
+            )
+        }
+        return sqliteNode
     }
 
     /// The credential of an `Authorization: Bearer …` header.

@@ -21,7 +21,10 @@ import TierSyncStore
 /// write and read is its own subtree (and what ancestors share), enforced by the domain.
 /// Database work is blocking, so it runs on NIO's thread pool, never on an event loop.
 public struct HubService: Sendable {
-    public let node: TierSyncNode
+    /// What the sync routes serve from.
+    public let hub: any SyncHub
+    /// The SQLite node, which also serves files, reports and metrics; nil for a PostgreSQL hub.
+    public let node: TierSyncNode?
     let logger: Logger
 
     /// How long a browser session lives without a request, for the reports a signed-in
@@ -38,18 +41,32 @@ public struct HubService: Sendable {
     /// Children's pushes, applied together in as few transactions as the load allows.
     public let groupCommit: GroupCommit
 
+    /// A hub over a SQLite node: every route.
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
         logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics(),
         fileLimits: TierSyncNode.FileLimits = .init(), protocols: ClosedRange<Int> = SyncProtocol.supported
     ) {
+        self.init(
+            hub: node, node: node, idleLimit: idleLimit, logger: logger, metrics: metrics, fileLimits: fileLimits,
+            protocols: protocols)
+    }
+
+    /// A hub over any store (`SyncHub`): the sync routes; files, reports and metrics only
+    /// when `node` is given.
+    public init(
+        hub: any SyncHub, node: TierSyncNode?, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
+        logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics(),
+        fileLimits: TierSyncNode.FileLimits = .init(), protocols: ClosedRange<Int> = SyncProtocol.supported
+    ) {
+        self.hub = hub
         self.node = node
         self.idleLimit = idleLimit
         self.logger = logger
         self.metrics = metrics
         self.fileLimits = fileLimits
         self.protocols = protocols
-        self.groupCommit = GroupCommit(node: node)
+        self.groupCommit = GroupCommit(hub: hub)
     }
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,
@@ -85,7 +102,8 @@ public struct HubService: Sendable {
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in
                 // The request's own logger: its lines carry `hb.request.id`.
                 let routes = HubRoutes(
-                    node: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics, fileLimits: fileLimits,
+                    hub: hub, sqliteNode: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics,
+                    fileLimits: fileLimits,
                     groupCommit: groupCommit)
                 return try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
             }

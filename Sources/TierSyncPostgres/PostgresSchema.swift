@@ -57,6 +57,39 @@ enum PostgresSchema {
             settlement   text
         );
         CREATE INDEX IF NOT EXISTS conflict_open ON conflict (tbl, record) WHERE settled_hlc IS NULL;
+        CREATE TABLE IF NOT EXISTS enrollment (
+            code_hash  text PRIMARY KEY,
+            org        text NOT NULL REFERENCES org_unit(code),
+            issued_at  text NOT NULL,
+            expires_at bigint NOT NULL,
+            used_at    text,
+            used_by    text
+        );
+        CREATE TABLE IF NOT EXISTS child_node (
+            id              text PRIMARY KEY,
+            org             text NOT NULL REFERENCES org_unit(code),
+            credential_hash text NOT NULL,
+            enrolled_at     text NOT NULL,
+            revoked_at      text,
+            last_contact    text
+        );
+        CREATE TABLE IF NOT EXISTS peer_cursor (
+            org               text PRIMARY KEY,
+            node              text,
+            received_seq      bigint NOT NULL DEFAULT 0,
+            acked_seq         bigint NOT NULL DEFAULT 0,
+            last_contact      text,
+            snapshot_position bigint,
+            snapshot_after    text,
+            epoch             text
+        );
+        CREATE TABLE IF NOT EXISTS log_epoch (
+            n          bigserial PRIMARY KEY,
+            id         text NOT NULL UNIQUE CHECK (length(id) = 16),
+            since_seq  bigint NOT NULL,
+            started_at text NOT NULL,
+            reason     text NOT NULL CHECK (reason IN ('created', 'backup', 'restore'))
+        );
         CREATE TABLE IF NOT EXISTS opaque_change (
             tbl    text NOT NULL,
             record text NOT NULL,

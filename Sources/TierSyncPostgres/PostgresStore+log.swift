@@ -19,35 +19,47 @@ extension PostgresStore {
         try withSession { session in
             try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             defer { _ = try? session.query("COMMIT") }
-            var filter = ""
-            var values: [FieldValue] = []
-            if let line {
-                let above = line.split(separator: "/").dropLast().map { FieldValue.text(String($0)) }
-                filter =
-                    " AND (org IN (SELECT code FROM org_unit WHERE path = $2 OR (path > $3 AND path < $4))"
-                    + (above.isEmpty
-                        ? ")"
-                        : " OR org IN (" + (5..<(5 + above.count)).map { "$\($0)" }.joined(separator: ", ") + "))")
-                values = [.text(line), .text(line + "/"), .text(line + "0")] + above
-            }
-            var position = seq
-            while true {
-                let rows = try session.query(
-                    "SELECT seq, tbl, record, org, field, value, hlc, node, vv FROM change_log WHERE seq > $1\(filter)"
-                        + " ORDER BY seq LIMIT \(Self.logPage)", [.integer(position)] + values)
-                let page = try rows.map(Self.logEntry)
-                let storage = PostgresMergeStorage(session: session)
-                try storage.prefetch(page.map(\.change), tables: tables)
-                for (entry, change) in page {
-                    if try include(change), try isKept(change, storage), try !body(change) { return entry - 1 }
-                    position = entry
-                }
-                if page.count < Self.logPage { break }
-            }
-            let newest =
-                try session.query("SELECT coalesce(max(seq), 0) FROM change_log").first?.decode(Int64.self) ?? 0
-            return max(seq, newest)
+            return try forEachChange(after: seq, line: line, session: session, where: include, body)
         }
+    }
+
+    /// `forEachChange(after:line:where:_:)` in the session's transaction: a caller reads the
+    /// directory in the same snapshot.
+    func forEachChange(
+        after seq: Int64, line: String?, session: PostgresSession, where include: (FieldChange) throws -> Bool,
+        _ body: (FieldChange) throws -> Bool
+    ) throws -> Int64 {
+        var filter = ""
+        var values: [FieldValue] = []
+        if let line {
+            let above = line.split(separator: "/").dropLast().map { FieldValue.text(String($0)) }
+            filter =
+                " AND (org IN (SELECT code FROM org_unit WHERE path = $2 OR (path > $3 AND path < $4))"
+                + (above.isEmpty
+                    ? ")"
+                    : " OR org IN (" + (5..<(5 + above.count)).map { "$\($0)" }.joined(separator: ", ") + "))")
+            values = [.text(line), .text(line + "/"), .text(line + "0")] + above
+        }
+        var position = seq
+        while true {
+            let rows = try session.query(
+                "SELECT seq, tbl, record, org, field, value, hlc, node, vv FROM change_log WHERE seq > $1\(filter)"
+                    + " ORDER BY seq LIMIT \(Self.logPage)", [.integer(position)] + values)
+            let page = try rows.map(Self.logEntry)
+            let storage = PostgresMergeStorage(session: session)
+            try storage.prefetch(page.map(\.change), tables: tables)
+            for (entry, change) in page {
+                if try include(change), try isKept(change, storage), try !body(change) { return entry - 1 }
+                position = entry
+            }
+            if page.count < Self.logPage { break }
+        }
+        return max(seq, try lastSequence(session))
+    }
+
+    /// The log's newest position, read in the session's transaction.
+    func lastSequence(_ session: PostgresSession) throws -> Int64 {
+        try session.query("SELECT coalesce(max(seq), 0) FROM change_log").first?.decode(Int64.self) ?? 0
     }
 
     /// Log entries read per query while walking the log.

@@ -5,9 +5,10 @@ import PostgresNIO
 import TierSyncCore
 import TierSyncStore
 
-/// A node's store in PostgreSQL, for a hub that outgrows one machine: so far the tables of
-/// records, conflicts, the log and the directory (not yet those of trust, epochs or files),
-/// and the same merge (`RemoteMerge`) over `PostgresMergeStorage`.
+/// A node's store in PostgreSQL, for a hub that outgrows one machine: the tables of records,
+/// conflicts, the log, the directory, trust and epochs (not yet those of files, people or
+/// reports), and the same merge (`RemoteMerge`) over `PostgresMergeStorage`. What a hub
+/// serves from it is `PostgresHub`.
 ///
 /// ```swift
 /// let store = try PostgresStore.create(
@@ -71,12 +72,14 @@ public final class PostgresStore: Sendable {
                         .text(unit.level.rawValue), .text(unit.path),
                     ])
             }
+            let now = ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())
             try session.query(
                 "INSERT INTO node (id, org, created_at) VALUES ($1, $2, $3)",
-                [
-                    .text(nodeID.rawValue), .text(org),
-                    .text(ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())),
-                ])
+                [.text(nodeID.rawValue), .text(org), .text(now)])
+            var random = SystemRandomNumberGenerator()
+            try session.query(
+                "INSERT INTO log_epoch (id, since_seq, started_at, reason) VALUES ($1, 0, $2, 'created')",
+                [.text(NodeID.random(using: &random).rawValue), .text(now)])
         }
         return PostgresStore(
             address: address, node: nodeID, org: org, tables: tables, policies: policies, wallClock: wallClock,
@@ -161,6 +164,9 @@ public final class PostgresStore: Sendable {
             "SELECT greatest(clock, coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0)) FROM node")
         return HLCTimestamp(rawValue: try row.first?.decode(Int64.self) ?? 0)
     }
+
+    // postgres-nio requires every connection closed before it goes away.
+    deinit { close() }
 
     /// Closes the connections kept open.
     public func close() {

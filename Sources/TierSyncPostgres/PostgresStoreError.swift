@@ -32,6 +32,19 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
             sql: String(sql.prefix(200)))
     }
 
+    /// True when the server refused a write for a constraint (SQLSTATE class 23): one
+    /// statement's data, not the connection or the transaction.
+    public var isConstraint: Bool {
+        if case .server(let code, _, _) = reason { return code.hasPrefix("23") }
+        return false
+    }
+
+    /// True when the server could not be reached.
+    public var isUnreachable: Bool {
+        if case .unreachable = reason { return true }
+        return false
+    }
+
     public var description: String {
         switch reason {
         case .badAddress(let text, let why):

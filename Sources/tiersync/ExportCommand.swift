@@ -1,5 +1,6 @@
 import ArgumentParser
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncSpreadsheet
 
 struct ExportCommand: ParsableCommand {
@@ -26,6 +27,14 @@ struct ExportCommand: ParsableCommand {
     var table: String?
 
     func run() throws {
+        if let address = try node.postgres {
+            guard format == .json else {
+                throw ValidationError("a hub on PostgreSQL exports --format json only, for now")
+            }
+            let output = Output.Buffered()
+            try PostgresHub.open(address: address).exportJSON(table: table, emit: output.emit)
+            return output.flush()
+        }
         let opened = try TierSyncNode.open(path: node.db)
         let output = Output.Buffered()
         switch format {

@@ -4,6 +4,7 @@ import Logging
 import TierSyncClient
 import TierSyncDomain
 import TierSyncHub
+import TierSyncPostgres
 import TierSyncStore
 import TierSyncWorkbench
 
@@ -41,9 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...(1 << 20)).contains(maxFileMb), (1...(1 << 30)).contains(maxChildMb) else {
             throw ValidationError("--max-file-mb and --max-child-mb must be whole numbers of MB from 1")
         }
-        let opened = try TierSyncNode.open(path: node.db)
         let logger = Logger(label: "tiersync.hub")
         let host = address.host
+        if let store = try node.postgres {
+            return try await servePostgres(store, host: host, port: address.port, logger: logger)
+        }
+        let opened = try TierSyncNode.open(path: node.db)
         let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger, timeout: syncTimeout)
         let site = Site(
             node: opened, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
@@ -52,6 +56,21 @@ struct ServeCommand: AsyncParsableCommand {
             bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(opened.store.node.id) (\(opened.org.code) \(opened.org.name))"
+            )
+        }
+        try await app.runService()
+    }
+
+    /// Serves protocol v1 from a PostgreSQL store: the sync routes, for its children. Such a
+    /// hub has no parent, and no pages yet; several may serve one database.
+    func servePostgres(_ address: PostgresAddress, host: String, port: Int, logger: Logger) async throws {
+        let hub = try PostgresHub.open(address: address)
+        let service = HubService(
+            hub: hub, node: nil, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
+            fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
+        let app = service.application(host: host, port: port) { bound in
+            Output.line(
+                "listening on http://\(host):\(bound) for node \(hub.hubNode) (\(hub.hubOrg.code) \(hub.hubOrg.name)), store \(address)"
             )
         }
         try await app.runService()
@@ -69,7 +88,9 @@ struct EnrollCommand: ParsableCommand {
 
     func run() throws {
         guard hours > 0, hours <= 24 * 30 else { throw ValidationError("--hours must be above 0, at most 720") }
-        let issued = try TierSyncNode.open(path: node.db).issueEnrollment(for: org, hours: hours)
+        let issued =
+            try node.postgres.map { try PostgresHub.open(address: $0).issueEnrollment(for: org, hours: hours) }
+            ?? TierSyncNode.open(path: node.db).issueEnrollment(for: org, hours: hours)
         if json {
             try Output.json(issued)
         } else {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
+import TierSyncStore
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,15 +23,18 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let seedData = try seeds.map { try SeedData.load(directory: $0) }
-        let created = try TierSyncNode.create(path: node.db, org: org, seeds: seedData)
-        if json {
-            try Output.json([
-                "node": created.store.node.id.rawValue, "org": created.org.code, "name": created.org.name,
-                "db": node.db,
-            ])
+        let (id, unit): (NodeID, OrgUnit)
+        if let address = try node.postgres {
+            let hub = try PostgresHub.create(address: address, org: org, seeds: seedData)
+            (id, unit) = (hub.hubNode, hub.hubOrg)
         } else {
-            Output.line(
-                "created node \(created.store.node.id) for \(created.org.code) \(created.org.name) at \(node.db)")
+            let created = try TierSyncNode.create(path: node.db, org: org, seeds: seedData)
+            (id, unit) = (created.store.node.id, created.org)
+        }
+        if json {
+            try Output.json(["node": id.rawValue, "org": unit.code, "name": unit.name, "db": node.db])
+        } else {
+            Output.line("created node \(id) for \(unit.code) \(unit.name) at \(node.db)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TierSyncPostgres
 
 /// `tiersync`: the command-line tool of a TierSync node. Thin: it parses arguments,
 /// calls TierSyncDomain, and prints.
@@ -58,6 +59,15 @@ struct TierSyncCommand: AsyncParsableCommand {
 
 /// Options every command that works on a node takes.
 struct NodeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The node's SQLite file.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The node's SQLite file; for a hub on PostgreSQL (init, enroll, serve, export), a postgresql:// URL.",
+            valueName: "file"))
     var db: String
+
+    /// The PostgreSQL store `--db` names, when it is a `postgresql://` URL.
+    var postgres: PostgresAddress? {
+        get throws { PostgresAddress.isAddress(db) ? try PostgresAddress(parsing: db) : nil }
+    }
 }

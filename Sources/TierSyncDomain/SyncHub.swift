@@ -1,0 +1,68 @@
+import TierSyncCore
+import TierSyncStore
+
+/// What a hub serves its children over protocol v1, whatever stores its records: a SQLite
+/// node (`TierSyncNode`) or a PostgreSQL store that several processes share. The hub's
+/// routes and group commit speak only this; scope and the decided-above rules are the
+/// same `ExchangeRules` in both.
+///
+/// ```swift
+/// let hub: any SyncHub = try TierSyncNode.open(path: "county.db")
+/// let child = try hub.authenticate(credential: bearer)
+/// let page = try hub.pullPage(for: child, after: 0, limit: 500) { change in send(change) }
+/// ```
+public protocol SyncHub: Sendable {
+    /// The hub's own node id and org unit.
+    var hubNode: NodeID { get }
+    var hubOrg: OrgUnit { get }
+    var wallClock: any WallClock { get }
+
+    /// Exchanges an enrollment code for a credential for node `node`; the code is used up.
+    func acceptEnrollment(code: String, node: String) throws -> TierSyncNode.Enrolled
+    /// The enrolled, not revoked child presenting `credential` (`NODE.SECRET`).
+    func authenticate(credential: String) throws -> ChildNode
+    /// The peer named by `code`: the hub's parent or one of its children.
+    func peer(_ code: String) throws -> TierSyncNode.Peer
+    /// Applies several pushes in one transaction, each refused alone when it must be.
+    func acceptAll(_ pushes: [TierSyncNode.Push]) throws -> [Result<ApplyReport, any Error>]
+    /// A page of the hub's log for `child`, in one read; records how far the child got.
+    func pullPage(for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void) throws
+        -> (upTo: Int64, senders: [NodeID: String], last: Int64)
+    /// A page of the records of a child's scope, in one read.
+    func snapshot(
+        for peer: TierSyncNode.Peer, after key: RecordSnapshot.Key?, limit: Int, _ body: (RecordSnapshot) throws -> Void
+    ) throws -> TierSyncNode.SnapshotPage
+    /// Where the hub's log stands for `child`.
+    func status(for child: ChildNode) throws -> HubStatus
+}
+
+/// Where a hub's log stands, as `GET /v1/status` tells a child.
+public struct HubStatus: Sendable, Equatable {
+    public var lastSequence: Int64
+    /// The last position of the child's log the hub applied.
+    public var receivedFromYou: Int64
+    public var epoch: String
+    public var epochSince: Int64
+
+    public init(lastSequence: Int64, receivedFromYou: Int64, epoch: String, epochSince: Int64) {
+        (self.lastSequence, self.receivedFromYou, self.epoch, self.epochSince) = (
+            lastSequence, receivedFromYou, epoch, epochSince
+        )
+    }
+}
+
+extension TierSyncNode: SyncHub {
+    public var hubNode: NodeID { store.node.id }
+    public var hubOrg: OrgUnit { org }
+    public var wallClock: any WallClock { store.wallClock }
+
+    public func status(for child: ChildNode) throws -> HubStatus {
+        try store.read { db in
+            let epoch = try LogEpoch.current(db)
+            return HubStatus(
+                lastSequence: try store.lastSequence(db: db),
+                receivedFromYou: try PeerCursor.find(db, org: child.org).receivedSeq, epoch: epoch.id,
+                epochSince: epoch.sinceSeq)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// What children read from a PostgreSQL hub: pages of its log and snapshots of their scope,
+/// each in one `REPEATABLE READ` snapshot, served by any process.
+extension PostgresHub {
+    public func pullPage(
+        for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void
+    ) throws -> (upTo: Int64, senders: [NodeID: String], last: Int64) {
+        let page = try read { session in
+            let peer = try relation(to: child.org, session)
+            let directory = try store.directory(session)
+            let lookup = PostgresShareLookup(session: session)
+            var senders: [NodeID: String] = [:]
+            var sent = 0
+            // A child receives only records owned in its line: in its subtree, or shared from above.
+            let upTo = try store.forEachChange(
+                after: seq, line: peer.unit.path, session: session,
+                where: { try rules.reaches($0, peer, directory, lookup) }
+            ) { change in
+                guard sent < limit else { return false }
+                senders[change.node] = directory.org(ofNode: change.node)
+                sent += 1
+                try body(change)
+                return true
+            }
+            return (upTo, senders, try store.lastSequence(session))
+        }
+        // Asking from `seq` says the child has applied everything up to it.
+        try store.withSession { session in
+            try recordContact(with: child.org, node: child.id, received: nil, acknowledged: seq, session: session)
+        }
+        return page
+    }
+
+    public func snapshot(
+        for peer: TierSyncNode.Peer, after key: RecordSnapshot.Key?, limit: Int, _ body: (RecordSnapshot) throws -> Void
+    ) throws -> TierSyncNode.SnapshotPage {
+        guard case .child(let child) = peer else {
+            throw DomainError.forbidden("a snapshot is served to a child only, not to \(peer.unit.code)")
+        }
+        return try read { session in
+            let position = try store.lastSequence(session)
+            let next = try store.forEachRecord(within: child.path, after: key, limit: limit, session: session, body)
+            var page = TierSyncNode.SnapshotPage(nodes: [:], position: position, next: next)
+            if key == nil {
+                page.nodes = try nodes(seenBy: child, session)
+                page.total = try store.recordCount(within: child.path, session: session)
+            }
+            if next == nil {
+                let directory = try store.directory(session)
+                let lookup = PostgresShareLookup(session: session)
+                page.later = try store.opaqueChanges(session).filter { try rules.reaches($0, peer, directory, lookup) }
+            }
+            return page
+        }
+    }
+
+    /// Nodes whose versions a child's records can hold: those of its subtree and of the orgs
+    /// above it, never a sibling's.
+    func nodes(seenBy child: OrgUnit, _ session: PostgresSession) throws -> [String: String] {
+        var nodes: [String: String] = [:]
+        let rows = try session.query(
+            """
+            SELECT n.id, n.org FROM (SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node) AS n
+            JOIN org_unit AS u ON u.code = n.org
+            WHERE u.path = $1 OR (u.path > $2 AND u.path < $3) OR $1 LIKE u.path || '/%'
+            """, [.text(child.path), .text(child.path + "/"), .text(child.path + "0")])
+        for row in rows {
+            let (id, org) = try row.decode((String, String).self)
+            nodes[id] = org
+        }
+        return nodes
+    }
+
+    /// Runs `body` in one read-only `REPEATABLE READ` transaction: one snapshot of the
+    /// database, whatever other processes commit meanwhile.
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try store.withSession { session in
+            try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let result = try body(session)
+                try session.query("COMMIT")
+                return result
+            } catch {
+                _ = try? session.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}
+
+/// The `share` of records in a PostgreSQL store, for `ExchangeRules`.
+struct PostgresShareLookup: ShareLookup {
+    let session: PostgresSession
+
+    func share(table: String, id: String) throws -> String? {
+        try session.query("SELECT share FROM \(table) WHERE id = $1", [.text(id)]).first?.decode(String?.self)
+    }
+
+    func attachedRecord(_ id: String) throws -> (table: String, id: String)? {
+        guard
+            let row = try session.query("SELECT record_kind, record_id FROM attachment WHERE id = $1", [.text(id)])
+                .first,
+            let (table, record) = try? row.decode((String?, String?).self), let table, let record
+        else { return nil }
+        return (table, record)
+    }
+}

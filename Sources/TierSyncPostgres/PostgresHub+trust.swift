@@ -1,0 +1,77 @@
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// Enrollment and credentials on a PostgreSQL hub: the checks of `TierSyncNode`, over the
+/// same tables.
+extension PostgresHub {
+    /// Issues a one-time enrollment code for the child org `childOrg`, valid for `hours`.
+    public func issueEnrollment(for childOrg: String, hours: Double = 72) throws -> TierSyncNode.IssuedCode {
+        let (issued, row) = TierSyncNode.newEnrollment(
+            for: childOrg, hours: hours, now: wallClock.nowMilliseconds())
+        try store.write { session in
+            try TierSyncNode.requireChild(try relation(to: childOrg, session), of: hubOrg)
+            try session.query(
+                "INSERT INTO enrollment (code_hash, org, issued_at, expires_at) VALUES ($1, $2, $3, $4)",
+                [.text(row.codeHash), .text(row.org), .text(row.issuedAt), .integer(row.expiresAt)])
+        }
+        return issued
+    }
+
+    public func acceptEnrollment(code: String, node nodeID: String) throws -> TierSyncNode.Enrolled {
+        guard let node = NodeID(nodeID) else {
+            throw DomainError.invalidValue(field: "node", value: nodeID, allowed: "16 lowercase hex digits")
+        }
+        return try store.write { session in
+            let row = try session.query(
+                "SELECT code_hash, org, issued_at, expires_at, used_at, used_by FROM enrollment WHERE code_hash = $1",
+                [.text(TierSyncNode.hash(code: code))]
+            ).first.map { row in
+                let (hash, org, issued, expires, usedAt, usedBy) = try row.decode(
+                    (String, String, String, Int64, String?, String?).self)
+                var enrollment = EnrollmentCode(codeHash: hash, org: org, issuedAt: issued, expiresAt: expires)
+                (enrollment.usedAt, enrollment.usedBy) = (usedAt, usedBy)
+                return enrollment
+            }
+            let enrolled = try !session.query("SELECT 1 FROM child_node WHERE id = $1", [.text(node.rawValue)]).isEmpty
+            let (used, child, credential) = try TierSyncNode.enroll(
+                node, code: code, with: row, alreadyEnrolled: enrolled, now: wallClock.nowMilliseconds())
+            try session.query(
+                "INSERT INTO child_node (id, org, credential_hash, enrolled_at) VALUES ($1, $2, $3, $4)",
+                [.text(child.id), .text(child.org), .text(child.credentialHash), .text(child.enrolledAt)])
+            try PostgresMergeStorage(session: session).registerNode(node, org: child.org)
+            try session.query(
+                "UPDATE enrollment SET used_at = $1, used_by = $2 WHERE code_hash = $3",
+                [used.usedAt.map(FieldValue.text) ?? .null, .text(node.rawValue), .text(used.codeHash)])
+            return TierSyncNode.Enrolled(credential: credential, org: child.org)
+        }
+    }
+
+    public func authenticate(credential: String) throws -> ChildNode {
+        var child = try TierSyncNode.authenticate(credential) { id in
+            try store.withSession { session in
+                try session.query(
+                    "SELECT id, org, credential_hash, enrolled_at, revoked_at, last_contact FROM child_node WHERE id = $1",
+                    [.text(id)]
+                ).first.map { row in
+                    let (id, org, hash, enrolled, revoked, contact) = try row.decode(
+                        (String, String, String, String, String?, String?).self)
+                    var child = ChildNode(id: id, org: org, credentialHash: hash, enrolledAt: enrolled)
+                    (child.revokedAt, child.lastContact) = (revoked, contact)
+                    return child
+                }
+            }
+        }
+        // The last contact is written only when stale, outside the writer lock: it is no change.
+        let now = wallClock.nowMilliseconds()
+        if TierSyncNode.isStale(child.lastContact, now: now) {
+            child.lastContact = ISOTimestamp.format(milliseconds: now)
+            try store.withSession { session in
+                try session.query(
+                    "UPDATE child_node SET last_contact = $1 WHERE id = $2",
+                    [.text(child.lastContact!), .text(child.id)])
+            }
+        }
+        return child
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// A hub that serves its children from PostgreSQL: what `tiersync serve --db postgresql://…`
+/// runs, as one process or several over one database. The protocol's rules are the SQLite
+/// node's (`ExchangeRules`, the enrollment and credential checks of `TierSyncNode`); only the
+/// statements differ.
+///
+/// ```swift
+/// let hub = try PostgresHub.create(address: address, org: "520000")
+/// let code = try hub.issueEnrollment(for: "520200")       // for the city's `tiersync join`
+/// let app = HubService(hub: hub, node: nil).application(host: "0.0.0.0", port: 8080)
+/// ```
+///
+/// Writes (pushes, enrollments) hold the store's writer lock (`PostgresStore.write`), so that
+/// processes sharing the database apply them one transaction at a time; reads (pulls,
+/// snapshots, status) take none and run in one `REPEATABLE READ` snapshot each.
+public final class PostgresHub: SyncHub {
+    public let store: PostgresStore
+    public let hubOrg: OrgUnit
+    let rules: ExchangeRules
+
+    public var hubNode: NodeID { store.node }
+    public var wallClock: any WallClock { store.wallClock }
+
+    init(store: PostgresStore) throws {
+        self.store = store
+        guard let org = try store.withSession({ try Self.orgUnit(store.org, $0) }) else {
+            throw PostgresStoreError.corrupt("no org unit \(store.org) for its own node")
+        }
+        hubOrg = org
+        rules = ExchangeRules(org: org, tables: store.tables)
+    }
+
+    /// Makes a new hub for org unit `org` in the empty database at `address`, with the org
+    /// units of `seeds`.
+    public static func create(
+        address: PostgresAddress, org: String, seeds: SeedData? = nil, nodeID: NodeID? = nil,
+        wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync.postgres")
+    ) throws -> PostgresHub {
+        let seeds = try seeds ?? SeedData.builtIn()
+        guard seeds.orgs.contains(where: { $0.code == org }) else {
+            throw DomainError.invalidValue(
+                field: "org", value: org, allowed: "the code of an org unit in the seeds (see seeds/orgs.csv)")
+        }
+        var random = SystemRandomNumberGenerator()
+        return try PostgresHub(
+            store: try PostgresStore.create(
+                address: address, org: org, orgs: seeds.orgs, nodeID: nodeID ?? NodeID.random(using: &random),
+                policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
+    }
+
+    /// Opens the hub at `address`.
+    public static func open(
+        address: PostgresAddress, wallClock: any WallClock = SystemWallClock(),
+        logger: Logger = Logger(label: "tiersync.postgres")
+    ) throws -> PostgresHub {
+        try PostgresHub(
+            store: try PostgresStore.open(
+                address: address, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
+    }
+
+    public func peer(_ code: String) throws -> TierSyncNode.Peer {
+        try store.withSession { session in try relation(to: code, session) }
+    }
+
+    func relation(to code: String, _ session: PostgresSession) throws -> TierSyncNode.Peer {
+        guard let unit = try Self.orgUnit(code, session) else { throw DomainError.unknownOrg(code) }
+        return try TierSyncNode.relation(of: unit, to: hubOrg) {
+            try session.query("SELECT code FROM org_unit WHERE parent = $1 ORDER BY code", [.text(hubOrg.code)])
+                .map { try $0.decode(String.self) }
+        }
+    }
+
+    static func orgUnit(_ code: String, _ session: PostgresSession) throws -> OrgUnit? {
+        guard
+            let row = try session.query(
+                "SELECT code, parent, name, level, path FROM org_unit WHERE code = $1", [.text(code)]
+            ).first
+        else { return nil }
+        let (code, parent, name, level, path) = try row.decode((String, String?, String, String, String).self)
+        guard let level = OrgUnit.Level(rawValue: level) else {
+            throw PostgresStoreError.corrupt("org unit \(code) of level \(level)")
+        }
+        return OrgUnit(code: code, parent: parent, name: name, level: level, path: path, sample: false)
+    }
+
+    public func status(for child: ChildNode) throws -> HubStatus {
+        try read { session in
+            guard let epoch = try session.query("SELECT id, since_seq FROM log_epoch ORDER BY n DESC LIMIT 1").first
+            else { throw PostgresStoreError.corrupt("no log epoch") }
+            let (id, since) = try epoch.decode((String, Int64).self)
+            let received =
+                try session.query("SELECT received_seq FROM peer_cursor WHERE org = $1", [.text(child.org)]).first?
+                .decode(Int64.self) ?? 0
+            return HubStatus(
+                lastSequence: try store.lastSequence(session), receivedFromYou: received, epoch: id, epochSince: since)
+        }
+    }
+}
+
+extension PostgresHub {
+    /// Writes every record the hub holds (or those of `table`) as `tiersync export --format
+    /// json` does for a SQLite node, read a page at a time in one snapshot.
+    public func exportJSON(table: String? = nil, emit: (String) throws -> Void) throws {
+        let tables = try TierSyncNode.exportTables(table, of: store.tables)
+        // `emit` goes into the record walk, within the read.
+        try withoutActuallyEscaping(emit) { emit in
+            try read { session in
+                try TierSyncNode.exportJSON(tables, emit: emit) { table, body in
+                    var after = ""
+                    while true {
+                        let rows = try session.query(
+                            "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id > $1 COLLATE \"C\""
+                                + " ORDER BY id COLLATE \"C\" LIMIT \(Self.exportPage)", [.text(after)])
+                        for row in rows {
+                            let record = try PostgresMergeStorage.record(table, row)
+                            try body(record)
+                            after = record.id.rawValue
+                        }
+                        if rows.count < Self.exportPage { break }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records read per query by `exportJSON`.
+    static let exportPage = 2_000
+}
