@@ -277,7 +277,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
-        .testTarget(name: "TierSyncCLITests", dependencies: ["tiersync", "TierSyncDomain", "TierSyncStore", "TierSyncCore"]),
+        .testTarget(
+            name: "TierSyncCLITests",
+            dependencies: ["tiersync", "TierSyncDomain", "TierSyncStore", "TierSyncCore", "TierSyncPostgres"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,17 +1,40 @@
 import Foundation
 import Testing
+import TierSyncPostgres
 
 /// The hierarchy of the issue, live: a province, a city, two counties and two townships per
-/// county, every node its own SQLite file, every hub its own process on loopback.
+/// county, every hub its own process on loopback; every node a SQLite file, or the province
+/// on PostgreSQL.
 @Suite(.serialized) struct FourLevelTests {
-    @Test("offline edits at every level converge across province, city, two counties and four townships")
-    func hierarchy() throws {
+    /// Where the province keeps its records.
+    enum ProvinceStore: String, CustomStringConvertible, CaseIterable {
+        case sqlite, postgres
+        var description: String { rawValue }
+    }
+
+    @Test(
+        "offline edits at every level converge across province, city, two counties and four townships",
+        arguments: ProvinceStore.allCases)
+    func hierarchy(province store: ProvinceStore) throws {
         let scratch = try Scratch()
-        func db(_ name: String) -> String { scratch.path("\(name).db") }
+        // The province's database, kept until the test ends.
+        let database = store == .postgres ? try PostgresScratchDatabase() : nil
+        func db(_ name: String) -> String {
+            name == "province"
+                ? database?.address.description ?? scratch.path("province.db") : scratch.path("\(name).db")
+        }
         func join(_ name: String, _ hub: HubProcess, _ parent: String, _ org: String) throws {
             try joinNode(db(name), hub: hub, parentDB: db(parent), org: org)
         }
         func contacts(_ name: String) throws -> [String: String] {
+            if name == "province", database != nil {
+                // A hub on PostgreSQL lists its records with `export`.
+                return Dictionary(
+                    try exportedRecords(db(name)).filter { $0.table == "contact" && !$0.deleted }.map {
+                        ($0.id, $0["phone"].string ?? "")
+                    }
+                ) { first, _ in first }
+            }
             let list = try JSONValue.decode(try expectSuccess("contact", "list", "--db", db(name), "--json").stdout)
             return Dictionary(
                 (list["records"]?.array ?? []).map { ($0["id"]?.string ?? "", $0["fields"]?["phone"]?.string ?? "") }
@@ -39,14 +62,28 @@ import Testing
 
         // Offline entry at every level, then every township syncs.
         var ids: [String: String] = [:]
-        for (index, name) in ["dahe", "wangjiazhai", "yanjiao", "langdai", "zhongshan", "liuzhi", "city", "province"]
-            .enumerated()
-        {
+        // A hub on PostgreSQL has no commands that edit yet: there the province edits nothing.
+        let editors =
+            ["dahe", "wangjiazhai", "yanjiao", "langdai", "zhongshan", "liuzhi", "city"]
+            + (store == .sqlite ? ["province"] : [])
+        for (index, name) in editors.enumerated() {
             ids[name] = try add(name, "1390000\(String(format: "%04d", index))")
         }
+        // A township's progress report: its arrival at the province comes back down as a receipt.
+        let report = try expectSuccess(
+            "report", "add", "--db", db("dahe"), "--period", "2026-11-H2", "--body", "本期完成隐患排查12处"
+        ).output
         for (name, _, _, _) in townships { try expectSuccess("sync", "--db", db(name)) }
         // The hubs' loops carry it up: the province ends with every record of the province.
-        #expect(try eventually(30) { try contacts("province").count == 8 }, "\(city.log)")
+        #expect(try eventually(30) { try contacts("province").count == editors.count }, "\(city.log)")
+        let arrived = try eventually(30) {
+            try expectSuccess("sync", "--db", db("dahe"))
+            return try exportedRecords(db("dahe")).contains {
+                $0.table == "receipt" && $0["record"].string == report && $0["level"].string == "520000"
+                    && $0["event"].string == "arrived"
+            }
+        }
+        #expect(arrived, "the province's receipt of the report reached the township")
 
         // A concurrent edit of one contact at a township and at its county.
         let contested = ids["dahe"]!
@@ -66,7 +103,7 @@ import Testing
         #expect(Set(try contacts("dahe").keys) == [ids["dahe"]!])
         #expect(Set(try contacts("zhongshan").keys) == Set(["dahe", "wangjiazhai", "zhongshan"].map { ids[$0]! }))
         #expect(Set(try contacts("liuzhi").keys) == Set(["yanjiao", "langdai", "liuzhi"].map { ids[$0]! }))
-        #expect(try contacts("city").count == 7 && contacts("province").count == 8)
+        #expect(try contacts("city").count == 7 && contacts("province").count == editors.count)
 
         // The conflict is listed at the township and its county; resolving it at the county
         // settles it everywhere.

@@ -141,13 +141,13 @@ final class FixedStepClock: WallClock, @unchecked Sendable {
 /// PostgreSQL store in a database of its own, with the same node id, policies and clock.
 struct Backends {
     let editors: Editors
-    let database: PostgresTestDatabase
+    let database: PostgresScratchDatabase
     let sqlite: NodeStore
     let postgres: PostgresStore
 
     init(random: inout SplitMix64, steps: Int = 80) throws {
         editors = try Editors(random: &random, steps: steps)
-        database = try PostgresTestDatabase()
+        database = try PostgresScratchDatabase()
         sqlite = try editors.hub()
         postgres = try PostgresStore.create(
             address: database.address, org: "520200", orgs: Editors.units, nodeID: sqlite.node.id,

@@ -14,14 +14,14 @@ import TierSyncStore
     /// The two hubs, with the city enrolled on both.
     struct Hubs {
         let editors: Editors
-        let database: PostgresTestDatabase
+        let database: PostgresScratchDatabase
         let sqlite: TierSyncNode
         let postgres: PostgresHub
         let city: (sqlite: ChildNode, postgres: ChildNode)
 
         init(random: inout SplitMix64, steps: Int = 80) throws {
             editors = try Editors(random: &random, steps: steps)
-            database = try PostgresTestDatabase()
+            database = try PostgresScratchDatabase()
             var ids = SplitMix64(seed: 42)
             let id = NodeID.random(using: &ids)
             sqlite = try TierSyncNode.create(
@@ -29,7 +29,7 @@ import TierSyncStore
                 wallClock: editors.clock, nodeID: id)
             postgres = try PostgresHub.create(
                 address: database.address, org: "520000", nodeID: id, wallClock: editors.clock,
-                logger: PostgresTestDatabase.silent)
+                logger: PostgresScratchDatabase.silent)
             let cityNode = editors.editors[2].node.id.rawValue
             let onSQLite = try sqlite.acceptEnrollment(
                 code: try sqlite.issueEnrollment(for: "520200").code, node: cityNode)
