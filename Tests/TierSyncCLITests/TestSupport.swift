@@ -64,8 +64,15 @@ func enrollmentCode(
 func joinNode(
     _ db: String, hub: HubProcess, parentDB: String, org: String, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
+    try joinNode(db, url: hub.url, parentDB: parentDB, org: org, sourceLocation: sourceLocation)
+}
+
+/// Makes the node `db` by joining the hub at `url` with a code its node issues for `org`.
+func joinNode(
+    _ db: String, url: String, parentDB: String, org: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let code = try enrollmentCode(parentDB, org: org, sourceLocation: sourceLocation)
-    try expectSuccess(["join", "--db", db, "--parent", hub.url, "--code", code], sourceLocation: sourceLocation)
+    try expectSuccess(["join", "--db", db, "--parent", url, "--code", code], sourceLocation: sourceLocation)
 }
 
 func initNode(_ db: String, org: String, sourceLocation: SourceLocation = #_sourceLocation) throws

@@ -35,6 +35,7 @@ struct ProcessOutput: Sendable {
 enum ProcessFailure: Error, CustomStringConvertible {
     case timedOut(executable: String, arguments: [String], seconds: Double)
     case missingExecutable(String, searched: [String])
+    case unexpected(String)
 
     var description: String {
         switch self {
@@ -43,6 +44,7 @@ enum ProcessFailure: Error, CustomStringConvertible {
                 "\(executable) \(arguments.joined(separator: " ")) did not finish within \(seconds) s and was terminated"
         case .missingExecutable(let name, let searched):
             return "cannot find \(name); looked in: \(searched.joined(separator: ", "))"
+        case .unexpected(let what): return what
         }
     }
 }

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import TierSyncCore
+import TierSyncPostgres
+
+/// A city hub on PostgreSQL served by two `tiersync serve` processes behind nginx (the
+/// example in `SyncServer/deploy`, as written): children's pushes, pulls, joins and
+/// snapshots go to either process, concurrently, and nothing is lost or applied twice.
+@Suite(.serialized) struct PostgresHubsTests {
+    @Test(
+        "two serve processes over one PostgreSQL behind nginx: concurrent counties, nothing lost or doubled, either process serving, one stopped"
+    )
+    func twoProcesses() throws {
+        let scratch = try Scratch()
+        let database = try PostgresScratchDatabase()
+        let city = database.address.description
+        func db(_ name: String) -> String { scratch.path("\(name).db") }
+        _ = try initNode(city, org: "520200")
+        let first = try HubProcess(db: city, scratch: scratch)
+        let second = try HubProcess(db: city, scratch: scratch)
+        let nginx = try NginxProcess(upstreams: [first.url, second.url], scratch: scratch)
+        try joinNode(db("zhongshan"), url: nginx.url, parentDB: city, org: "520201")
+        try joinNode(db("liuzhi"), url: nginx.url, parentDB: city, org: "520203")
+        let counties = [
+            "zhongshan": try HubProcess(db: db("zhongshan"), scratch: scratch, syncInterval: 0.2),
+            "liuzhi": try HubProcess(db: db("liuzhi"), scratch: scratch, syncInterval: 0.2),
+        ]
+        let townships = [
+            ("dahe", "zhongshan", "520201101"), ("wangjiazhai", "zhongshan", "520201102"),
+            ("yanjiao", "liuzhi", "520203102"), ("langdai", "liuzhi", "520203110"),
+        ]
+        for (name, county, org) in townships {
+            try joinNode(db(name), hub: counties[county]!, parentDB: db(county), org: org)
+        }
+
+        // Every township enters offline, then all sync at once: the counties push through
+        // nginx to both processes at the same time.
+        let perTownship = 8
+        for (index, (name, _, _)) in townships.enumerated() {
+            for number in 0..<perTownship {
+                try expectSuccess(
+                    "contact", "add", "--db", db(name), "--role", "信息员", "--name", "示例·\(name)\(number)",
+                    "--phone", "139\(String(format: "%04d%04d", index, number))")
+            }
+            try expectSuccess("report", "add", "--db", db(name), "--period", "2026-11-H2", "--body", "\(name)本期进度")
+        }
+        for county in ["zhongshan", "liuzhi"] {
+            try expectSuccess(
+                "contact", "add", "--db", db(county), "--role", "信息员", "--name", "示例·\(county)", "--phone",
+                "13800000000")
+        }
+        try Self.concurrently(townships.map { name, _, _ in ["sync", "--db", db(name)] })
+        let expected = townships.count * perTownship + 2
+        #expect(
+            try eventually(40) { try Self.live(city, "contact").count == expected },
+            "\(counties["zhongshan"]!.log)")
+
+        // A township and its county edit one phone concurrently: the county keeps a
+        // conflict, and the city the same one.
+        let contested = try #require(try Self.live(db("dahe"), "contact").first?.id)
+        try expectSuccess("contact", "set", "--db", db("dahe"), contested, "phone=13911110001")
+        try expectSuccess("contact", "set", "--db", db("zhongshan"), contested, "phone=13911110002")
+        try Self.concurrently(townships.map { name, _, _ in ["sync", "--db", db(name)] })
+        #expect(
+            try eventually(40) {
+                let (atCity, atCounty) = (try Self.openConflicts(city), try Self.openConflicts(db("zhongshan")))
+                return !atCity.isEmpty && atCity == atCounty
+            }, "the city keeps the county's conflict")
+
+        // Nothing lost: every record of each county is at the city, field for field.
+        // Nothing doubled: no version is logged twice.
+        #expect(
+            try eventually(40) {
+                let atCity = Dictionary(try exportedRecords(city).map { ($0.id, $0) }) { first, _ in first }
+                return try ["zhongshan", "liuzhi"].allSatisfy { county in
+                    let records = try exportedRecords(db(county))
+                    return records.allSatisfy { atCity[$0.id] == $0 }
+                        && records.filter { $0.table == "contact" }.count == 2 * perTownship + 1
+                }
+            })
+        #expect(try Self.versionsLoggedTwice(database.address) == 0)
+        // Both processes answered pushes and pulls.
+        let (one, other) = (Self.hostPort(first.url), Self.hostPort(second.url))
+        #expect(nginx.upstreams(answering: "POST", "/v1/push") == [one, other], "\(nginx.requests)")
+        #expect(nginx.upstreams(answering: "GET", "/v1/pull") == [one, other], "\(nginx.requests)")
+
+        // One process stops: the other serves everything, a new county's join and snapshot too.
+        first.stop()
+        try expectSuccess(
+            "contact", "add", "--db", db("yanjiao"), "--role", "信息员", "--name", "示例·后加", "--phone", "13700000001")
+        let late = try expectSuccess(
+            "report", "add", "--db", db("yanjiao"), "--period", "2026-12-H1", "--body", "停机后的进度"
+        ).output
+        #expect(
+            try eventually(40) {
+                try expectSuccess("sync", "--db", db("yanjiao"))
+                return try exportedRecords(db("yanjiao")).contains {
+                    $0.table == "receipt" && $0["record"].string == late && $0["level"].string == "520200"
+                }
+            }, "the city's receipt of the late report reached the township through the second process")
+        try joinNode(db("shuicheng"), url: nginx.url, parentDB: city, org: "520204")
+        #expect(try Self.live(city, "contact").count == expected + 1)
+        for hub in counties.values { hub.stop() }
+        second.stop()
+        nginx.stop()
+    }
+
+    /// Runs the `tiersync` commands at once, each in its own process; all must succeed.
+    static func concurrently(_ commands: [[String]]) throws {
+        let failures = NSLock()
+        nonisolated(unsafe) var failed: [String] = []
+        DispatchQueue.concurrentPerform(iterations: commands.count) { index in
+            let result = try? TierSyncProcess.run(commands[index])
+            if result?.exitCode != 0 {
+                failures.withLock { failed.append("\(commands[index]): \(result?.stderr ?? "did not run")") }
+            }
+        }
+        guard failed.isEmpty else { throw ProcessFailure.unexpected(failed.joined(separator: "\n")) }
+    }
+
+    /// The live records of `table` that `tiersync export` prints for the node at `db`.
+    static func live(_ db: String, _ table: String) throws -> [RecordJSON] {
+        try exportedRecords(db).filter { $0.table == table && !$0.deleted }
+    }
+
+    /// The open conflicts of a node, as record, field and value: from PostgreSQL, or from a
+    /// SQLite file with the `sqlite3` shell.
+    static func openConflicts(_ db: String) throws -> [String] {
+        if PostgresAddress.isAddress(db) {
+            return try PostgresStore.open(address: try PostgresAddress(parsing: db)).openConflicts()
+                .map { "\($0.record) \($0.field) \($0.value)" }.sorted()
+        }
+        return try SQLiteShell.run(
+            db, "SELECT record || ' ' || field || ' ' || value FROM conflict WHERE settled_hlc IS NULL"
+        )
+        .split(separator: "\n").map(String.init).sorted()
+    }
+
+    /// How many versions (table, record, field, node, stamp) the log at `address` holds more
+    /// than once.
+    static func versionsLoggedTwice(_ address: PostgresAddress) throws -> Int64 {
+        let session = try PostgresSession.connect(address, logger: PostgresScratchDatabase.silent)
+        defer { try? session.close() }
+        return try session.query(
+            "SELECT count(*) FROM (SELECT 1 FROM change_log GROUP BY tbl, record, field, node, hlc HAVING count(*) > 1) AS twice"
+        ).first?.decode(Int64.self) ?? -1
+    }
+
+    static func hostPort(_ url: String) -> String { url.replacingOccurrences(of: "http://", with: "") }
+}
