@@ -141,11 +141,18 @@ extension BenchmarkCommand {
         @Option(help: "County hubs under the city.") var counties = 10
         @Option(help: "Township nodes enrolled with each county.") var townships = 150
         @Option(help: "Seconds between each hub's syncs with its parent.") var interval = 2.0
+        @Option(
+            help: ArgumentHelp(
+                "Keep the province on this PostgreSQL server, in a database the run makes and drops.",
+                valueName: "postgresql://USER@HOST:PORT/DB"))
+        var postgres: String?
 
         func run() async throws {
+            let server = try postgres.map { try PostgresAddress(parsing: $0) }
             try await withTemporaryDirectory { directory in
                 let simulation = ProvinceSimulation(
-                    counties: counties, townshipsPerCounty: townships, interval: interval, directory: directory)
+                    counties: counties, townshipsPerCounty: townships, interval: interval, directory: directory,
+                    postgres: server)
                 simulation.print(try await simulation.run())
             }
         }

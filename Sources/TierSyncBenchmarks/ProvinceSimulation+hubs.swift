@@ -15,32 +15,43 @@ extension ProvinceSimulation {
 
     /// The province, the city and the counties, in that order, each enrolled with its parent
     /// and syncing with it every `interval` seconds.
-    func startHubs(seeds: SeedData) async throws -> [Hub] {
+    func startHubs(seeds: SeedData, province: any ProvinceStore) async throws -> [Hub] {
         let countyCodes = units.filter { $0.level == .county }.map(\.code)
         var hubs: [Hub] = []
-        var parent: (node: TierSyncNode, url: URL)?
+        var parent: (issue: (String) throws -> String, url: URL)?
         for (name, org, level) in [("province", "520000", OrgUnit.Level.province), ("city", "520200", .city)]
             + countyCodes.map({ ($0, $0, OrgUnit.Level.county) })
         {
-            let path = directory.appendingPathComponent("\(name).db").path
-            let node = try TierSyncNode.create(path: path, org: org, seeds: seeds, logger: silent)
+            var path = directory.appendingPathComponent("\(name).db").path
             var arguments: [String] = []
-            if level != .province, let parent {
-                let code = try parent.node.issueEnrollment(for: org, hours: 4).code
-                _ = try await Enrollment.join(node: node, parent: parent.url, code: code)
+            if level == .province {
+                path = province.db
+                if province is SQLiteProvince {
+                    try TierSyncNode.create(path: path, org: org, seeds: seeds, logger: silent).store.close()
+                }
+            } else if let parent {
+                let node = try TierSyncNode.create(path: path, org: org, seeds: seeds, logger: silent)
+                _ = try await Enrollment.join(node: node, parent: parent.url, code: try parent.issue(org))
                 arguments = ["--sync-interval", String(interval)]
+                try node.store.close()
             }
-            try node.store.close()
             let process = try ServeProcess.start(
                 db: path, log: directory.appendingPathComponent("\(name).log"), arguments: arguments)
             hubs.append(Hub(name: name, level: level, path: path, process: process))
             // The counties all join the city; the city joins the province.
-            if level != .county {
-                if let parent { try parent.node.store.close() }
-                parent = (try TierSyncNode.open(path: path, logger: silent), process.url)
+            if level == .province {
+                parent = (province.issueEnrollment(for:), process.url)
+            } else if level == .city {
+                let silent = self.silent
+                parent = (
+                    { org in
+                        let city = try TierSyncNode.open(path: path, logger: silent)
+                        defer { try? city.store.close() }
+                        return try city.issueEnrollment(for: org, hours: 4).code
+                    }, process.url
+                )
             }
         }
-        if let parent { try parent.node.store.close() }
         return hubs
     }
 

@@ -4,7 +4,8 @@ extension ProvinceSimulation {
     func print(_ result: Result) {
         func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
         Swift.print(
-            "Province: \(result.townships) townships under \(counties) county hubs, a city hub and the province; "
+            "Province: \(result.townships) townships under \(counties) county hubs, a city hub and the province "
+                + "(on \(postgres == nil ? "SQLite" : "PostgreSQL")); "
                 + "hubs sync upward every \(f(interval)) s; set-up took \(f(result.setupSeconds)) s\n")
         Swift.print("| townships' syncs of the day, all done s | settled at the province s |")
         Swift.print("|---:|---:|")
@@ -14,6 +15,9 @@ extension ProvinceSimulation {
         let counties = result.hubs.filter { $0.name != "province" && $0.name != "city" }
         for hub in result.hubs where hub.name == "province" || hub.name == "city" {
             Swift.print("| \(hub.name) | \(f(hub.cpuSeconds, 2)) | \(f(hub.peakMB, 0)) |")
+        }
+        if let server = result.postgresCPUSeconds {
+            Swift.print("| the province's PostgreSQL server (all its processes) | \(f(server, 2)) | – |")
         }
         if !counties.isEmpty {
             let cpu = counties.map(\.cpuSeconds)
@@ -32,7 +36,7 @@ extension ProvinceSimulation {
                 + "conflicts kept there for review: \(result.provinceConflicts)")
         let records = result.provinceCounts.values.reduce(0, +)
         Swift.print(
-            "the province's file: \(f(Double(result.provinceBytes) / 1_048_576)) MB for \(records) records and "
+            "the province's \(postgres == nil ? "file" : "database"): \(f(Double(result.provinceBytes) / 1_048_576)) MB for \(records) records and "
                 + "\(result.provinceLogEntries) log entries (seeds included)")
     }
 }

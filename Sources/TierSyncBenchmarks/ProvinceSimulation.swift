@@ -4,6 +4,7 @@ import Logging
 import TierSyncClient
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 /// One day of a province's work, synced level by level over the real protocol: township
@@ -21,6 +22,8 @@ struct ProvinceSimulation {
     let townshipsPerCounty: Int
     let interval: Double
     let directory: URL
+    /// A PostgreSQL server to keep the province on, in a database of its own; nil: SQLite.
+    var postgres: PostgresAddress? = nil
 
     /// Contacts each township enters before the day (the set-up), and during it.
     static let contactsBefore = 4
@@ -41,16 +44,22 @@ struct ProvinceSimulation {
         /// The province's SQLite file (with its WAL) and its log entries, after the day.
         var provinceBytes = 0
         var provinceLogEntries = 0
+        /// With the province on PostgreSQL: its server's CPU over the day.
+        var postgresCPUSeconds: Double?
         var errors: [String] = []
     }
 
-    let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    var silent: Logger { Self.silent }
 
     func run() async throws -> Result {
         var result = Result()
         let setupStart = ContinuousClock.now
         let seeds = try SeedData.builtIn().adding(units)
-        let hubs = try await startHubs(seeds: seeds)
+        let province: any ProvinceStore =
+            try postgres.map { try PostgresProvince(server: $0, seeds: seeds) }
+            ?? SQLiteProvince(db: directory.appendingPathComponent("province.db").path)
+        let hubs = try await startHubs(seeds: seeds, province: province)
         defer { for hub in hubs { hub.process.stop() } }
         let transport = URLSessionTransport(timeout: 120, connectionsPerHost: 256)
         let townships = try await joinTownships(seeds: seeds, hubs: hubs, transport: transport)
@@ -67,7 +76,6 @@ struct ProvinceSimulation {
                     newItem: ["category": "生活保障类", "unit": "顶"]))
             _ = try await SyncSession(node: node, transport: transport).run()
         }
-        let province = try TierSyncNode.open(path: hubs[0].path, logger: silent)
         try await settle(province, contacts: townships.count * Self.contactsBefore, phones: [:])
         result.setupSeconds = FanInBenchmark.seconds(ContinuousClock.now - setupStart)
 
@@ -81,6 +89,7 @@ struct ProvinceSimulation {
             try node.store.close()
         }
         let before = hubs.map(\.process.usage)
+        let serverBefore = postgres == nil ? nil : PostgresProvince.serverCPUSeconds()
         let start = ContinuousClock.now
         try await everyTownship(townships) { node in _ = try await SyncSession(node: node, transport: transport).run() }
         result.roundSeconds = FanInBenchmark.seconds(ContinuousClock.now - start)
@@ -92,22 +101,18 @@ struct ProvinceSimulation {
             province, contacts: townships.count * (Self.contactsBefore + Self.contactsDuring), phones: phones)
         result.settleSeconds = FanInBenchmark.seconds(ContinuousClock.now - start)
         result.hubs = zip(hubs, before).map { hub, before in hub.process.usage.since(before, name: hub.name) }
+        result.postgresCPUSeconds = serverBefore.map { PostgresProvince.serverCPUSeconds() - $0 }
 
-        result.provinceCounts = try counts(province)
+        result.provinceCounts = try province.counts(Self.tables)
         let n = townships.count
         result.expectedCounts = [
             "contact": n * (Self.contactsBefore + Self.contactsDuring), "progress_report": n, "drill": n,
             "material_item": n, "stock_event": 2 * n,
         ]
-        result.phonesMatching = try phonesAt(province, phones).filter { phones[$0.key] == $0.value }.count
-        result.provinceConflicts = try province.conflicts().count
-        result.provinceLogEntries = try province.store.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? 0
-        }
-        result.provinceBytes = [hubs[0].path, hubs[0].path + "-wal"].reduce(0) { total, path in
-            total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
-        }
-        try province.store.close()
+        result.phonesMatching = try province.phones(of: Set(phones.keys)).filter { phones[$0.key] == $0.value }.count
+        result.provinceConflicts = try province.openConflicts()
+        result.provinceLogEntries = try province.logEntries()
+        result.provinceBytes = try province.bytes()
         for node in townships { try node.store.close() }
         return result
     }
@@ -161,33 +166,19 @@ struct ProvinceSimulation {
     }
 
     /// Waits until the province holds `contacts` contacts and every phone of `phones`.
-    func settle(_ province: TierSyncNode, contacts: Int, phones: [String: String]) async throws {
+    func settle(_ province: any ProvinceStore, contacts: Int, phones: [String: String]) async throws {
         let deadline = ContinuousClock.now + .seconds(1_800)
         while ContinuousClock.now < deadline {
-            if try counts(province)["contact"] == contacts, try phonesAt(province, phones) == phones { return }
+            if try province.counts(["contact"])["contact"] == contacts,
+                try province.phones(of: Set(phones.keys)) == phones
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw ValidationErrorText("the province did not settle in 30 minutes")
     }
 
-    func counts(_ node: TierSyncNode) throws -> [String: Int] {
-        try node.store.read { db in
-            var counts: [String: Int] = [:]
-            for table in ["contact", "progress_report", "drill", "material_item", "stock_event"] {
-                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE deleted = 0") ?? 0
-            }
-            return counts
-        }
-    }
-
-    func phonesAt(_ node: TierSyncNode, _ phones: [String: String]) throws -> [String: String] {
-        guard !phones.isEmpty else { return [:] }
-        return try node.store.read { db in
-            var found: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, phone FROM contact") where phones[row[0]] != nil {
-                found[row[0]] = row[1]
-            }
-            return found
-        }
-    }
+    /// The tables whose records the day makes.
+    static let tables = ["contact", "progress_report", "drill", "material_item", "stock_event"]
 }
