@@ -89,10 +89,17 @@ extension BenchmarkCommand {
             commandName: "fan-in", abstract: "Township clients pushing at once to one county hub.")
         @Option(help: "Simulated township clients.") var clients = 1_000
         @Option(help: "Changes each client pushes.") var changes = 100
+        @Option(
+            help: ArgumentHelp(
+                "Keep the county hub on this PostgreSQL server, in a database the run makes and drops.",
+                valueName: "postgresql://USER@HOST:PORT/DB"))
+        var postgres: String?
 
         func run() async throws {
+            let server = try postgres.map { try PostgresAddress(parsing: $0) }
             try await withTemporaryDirectory { directory in
-                let benchmark = FanInBenchmark(clients: clients, changes: changes, directory: directory)
+                let benchmark = FanInBenchmark(
+                    clients: clients, changes: changes, directory: directory, postgres: server)
                 benchmark.print(try await benchmark.run())
             }
         }

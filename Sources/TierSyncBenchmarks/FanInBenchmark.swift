@@ -4,6 +4,7 @@ import Logging
 import TierSyncClient
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncProtocol
 import TierSyncStore
 
@@ -15,6 +16,8 @@ struct FanInBenchmark {
     let clients: Int
     let changes: Int
     let directory: URL
+    /// A PostgreSQL server to keep the county hub on, in a database of its own; nil: SQLite.
+    var postgres: PostgresAddress? = nil
 
     struct Result {
         let clients: Int
@@ -29,11 +32,19 @@ struct FanInBenchmark {
 
     func run() async throws -> Result {
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let countyPath = directory.appendingPathComponent("county.db").path
-        let county = try TierSyncNode.create(path: countyPath, org: "520201", logger: silent)
-        let credentials = try Self.enroll(clients, at: county, seed: 9)
-        try county.store.close()
-        let hub = try ServeProcess.start(db: countyPath, log: directory.appendingPathComponent("hub.log"))
+        var countyDB = directory.appendingPathComponent("county.db").path
+        let credentials: [(node: NodeID, org: String, credential: String)]
+        let database = try postgres.map { try PostgresScratchDatabase(server: $0) }
+        if let database {
+            countyDB = database.address.description
+            let county = try PostgresHub.create(address: database.address, org: "520201", logger: silent)
+            credentials = try Self.enroll(clients, at: county, seed: 9)
+        } else {
+            let county = try TierSyncNode.create(path: countyDB, org: "520201", logger: silent)
+            credentials = try Self.enroll(clients, at: county, seed: 9)
+            try county.store.close()
+        }
+        let hub = try ServeProcess.start(db: countyDB, log: directory.appendingPathComponent("hub.log"))
         defer { hub.stop() }
         let url = hub.url
 
@@ -100,7 +111,7 @@ struct FanInBenchmark {
 
     func print(_ result: Result) {
         Swift.print(
-            "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub\n"
+            "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub on \(postgres == nil ? "SQLite" : "PostgreSQL")\n"
         )
         Swift.print("| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB |")
         Swift.print("|---:|---:|---:|---:|---:|---:|---:|")
@@ -114,21 +125,27 @@ struct FanInBenchmark {
     /// Enrolls `count` simulated township clients at the county hub `county`, as the hub would
     /// (one code each): spread over four of the county's townships, or, with `distinct`, each
     /// a township of its own, added to the county's org tree as sample units (模拟乡镇0001…).
-    static func enroll(_ count: Int, at county: TierSyncNode, seed: UInt64, distinct: Bool = false) throws
+    static func enroll(_ count: Int, at county: TierSyncNode, seed: UInt64, distinct: Bool) throws
         -> [(node: NodeID, org: String, credential: String)]
     {
-        var townships = ["520201011", "520201014", "520201101", "520201102"]
-        if distinct {
-            townships = (1...count).map { String(format: "5202019%05d", $0) }
-            try county.store.write { writer in
-                for (index, code) in townships.enumerated() {
-                    try OrgUnit(
-                        code: code, parent: county.org.code, name: String(format: "模拟乡镇%04d", index + 1),
-                        level: .township, path: county.org.path + "/" + code, sample: true
-                    ).insert(writer.db)
-                }
+        guard distinct else { return try enroll(count, at: county, seed: seed) }
+        let townships = (1...count).map { String(format: "5202019%05d", $0) }
+        try county.store.write { writer in
+            for (index, code) in townships.enumerated() {
+                try OrgUnit(
+                    code: code, parent: county.org.code, name: String(format: "模拟乡镇%04d", index + 1),
+                    level: .township, path: county.org.path + "/" + code, sample: true
+                ).insert(writer.db)
             }
         }
+        return try enroll(count, at: county, seed: seed, townships: townships)
+    }
+
+    /// Enrolls `count` simulated township clients at `county`, spread over `townships`.
+    static func enroll(
+        _ count: Int, at county: any SyncHub, seed: UInt64,
+        townships: [String] = ["520201011", "520201014", "520201101", "520201102"]
+    ) throws -> [(node: NodeID, org: String, credential: String)] {
         var random = SplitMix64(seed: seed)
         return try (0..<count).map { i in
             let org = townships[i % townships.count]

@@ -17,6 +17,8 @@ public protocol SyncHub: Sendable {
     var hubOrg: OrgUnit { get }
     var wallClock: any WallClock { get }
 
+    /// Issues a one-time enrollment code for the child org `childOrg`, valid for `hours`.
+    func issueEnrollment(for childOrg: String, hours: Double) throws -> TierSyncNode.IssuedCode
     /// Exchanges an enrollment code for a credential for node `node`; the code is used up.
     func acceptEnrollment(code: String, node: String) throws -> TierSyncNode.Enrolled
     /// The enrolled, not revoked child presenting `credential` (`NODE.SECRET`).
