@@ -99,6 +99,21 @@ public struct ExchangeRules: Sendable {
         return OrgUnit.shared(ownerPath: owner, share: try lookup.share(table: table, id: record), reaches: child.path)
     }
 
+    /// Checks that `child` may fetch the bytes of the blob `sha256`, given the live
+    /// attachments that refer to them (id and owner's org path): one is in its subtree, or
+    /// its record is shared down to it.
+    ///
+    /// - Throws: `DomainError` not found otherwise, the same as for bytes that are nowhere.
+    public func checkDownload(
+        sha256: String, attachments: [(id: String, ownerPath: String)], for child: OrgUnit, _ lookup: some ShareLookup
+    ) throws {
+        for (id, owner) in attachments {
+            if OrgUnit.path(owner, isWithin: child.path) { return }
+            if child.path.hasPrefix(owner + "/"), try attachment(id, ownedAt: owner, reaches: child, lookup) { return }
+        }
+        throw DomainError.notFound(kind: "attachment with file", id: sha256)
+    }
+
     /// Why a peer may not send `change`: it writes a field that only a unit above the
     /// record's owner decides (an approval, a filing verdict, a decision on an amendment),
     /// and the node that made it is not above the owner. Nil when it may.

@@ -36,6 +36,26 @@ public protocol SyncHub: Sendable {
     ) throws -> TierSyncNode.SnapshotPage
     /// Where the hub's log stands for `child`.
     func status(for child: ChildNode) throws -> HubStatus
+
+    // Files: the bytes of attachments, a chunk at a time (see `TierSyncNode+blobs.swift`).
+
+    /// What the hub has of the blob `sha256`; nil when nothing.
+    func blob(_ sha256: String) throws -> BlobInfo?
+    /// The size the live attachments referring to `sha256` give; nil when none does.
+    func attachedSize(of sha256: String) throws -> Int?
+    /// Chunk `index` of the blob `sha256`; nil when it is not here.
+    func blobChunk(_ sha256: String, index: Int) throws -> [UInt8]?
+    /// The indices of the chunks of `sha256` that are here.
+    func blobChunksHere(_ sha256: String) throws -> [Int]
+    /// Stores a chunk a child sent, checked (`BlobStore.check`); the whole is hashed again
+    /// once its last chunk is here.
+    @discardableResult
+    func receiveChunk(_ bytes: [UInt8], index: Int, chunkSHA256: String, of sha256: String, size: Int) throws
+        -> BlobInfo
+    /// Checks that `child` may send the bytes of `sha256` of `size` bytes.
+    func checkUpload(sha256: String, size: Int, from child: OrgUnit, limits: TierSyncNode.FileLimits) throws
+    /// Checks that `child` may fetch the bytes of `sha256`.
+    func checkDownload(sha256: String, for child: OrgUnit) throws
 }
 
 /// Where a hub's log stands, as `GET /v1/status` tells a child.

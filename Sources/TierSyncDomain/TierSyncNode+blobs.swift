@@ -107,17 +107,7 @@ extension TierSyncNode {
                     WHERE a.sha256 = ? AND a.deleted = 0 AND \(OrgUnit.subtreeFilter("o"))
                     """,
                 arguments: [sha256] + OrgUnit.subtreeArguments(child.path))
-            guard !sizes.isEmpty else { throw DomainError.notFound(kind: "attachment with file", id: sha256) }
-            guard sizes.contains(size) else {
-                throw DomainError.invalidValue(
-                    field: "size", value: String(size), allowed: "\(sizes[0]), the size its attachment gives")
-            }
-            let mb = { (bytes: Int) in "\(bytes >> 20) MB" }
-            guard size <= limits.maxFileBytes else {
-                throw DomainError.tooLarge(
-                    "the file \(sha256) is \(mb(size)), over this hub's limit of \(mb(limits.maxFileBytes)) per file (tiersync serve --max-file-mb)",
-                    chinese: "附件 \(mb(size))，超过上级节点每个文件 \(mb(limits.maxFileBytes)) 的限额，未能上传。请压缩后重新附上，或请上级调高限额。")
-            }
+            try Self.checkUpload(sha256: sha256, size: size, attachedSizes: sizes, limits: limits)
             let held =
                 try Int.fetchOne(
                     db,
@@ -127,13 +117,36 @@ extension TierSyncNode {
                             WHERE a.deleted = 0 AND \(OrgUnit.subtreeFilter("o")))
                         """,
                     arguments: [sha256] + OrgUnit.subtreeArguments(child.path)) ?? 0
-            guard held + size <= limits.maxChildBytes else {
-                throw DomainError.tooLarge(
-                    "\(child.code) \(child.name) holds \(mb(held)) of files here, and \(mb(size)) more is over this hub's limit of \(mb(limits.maxChildBytes)) per child (tiersync serve --max-child-mb)",
-                    chinese:
-                        "本单位在上级节点的附件已有 \(mb(held))，再传 \(mb(size)) 将超过每个下级 \(mb(limits.maxChildBytes)) 的限额。请删除不再需要的附件，或请上级调高限额。"
-                )
-            }
+            try Self.checkUpload(size: size, held: held, from: child, limits: limits)
+        }
+    }
+
+    /// Checks a file a child sends against the sizes its live attachments in the child's
+    /// subtree give (none: not found) and the hub's limit per file.
+    public static func checkUpload(sha256: String, size: Int, attachedSizes sizes: [Int], limits: FileLimits) throws {
+        guard !sizes.isEmpty else { throw DomainError.notFound(kind: "attachment with file", id: sha256) }
+        guard sizes.contains(size) else {
+            throw DomainError.invalidValue(
+                field: "size", value: String(size), allowed: "\(sizes[0]), the size its attachment gives")
+        }
+        guard size <= limits.maxFileBytes else {
+            throw DomainError.tooLarge(
+                "the file \(sha256) is \(mb(size)), over this hub's limit of \(mb(limits.maxFileBytes)) per file (tiersync serve --max-file-mb)",
+                chinese: "附件 \(mb(size))，超过上级节点每个文件 \(mb(limits.maxFileBytes)) 的限额，未能上传。请压缩后重新附上，或请上级调高限额。")
+        }
+    }
+
+    static func mb(_ bytes: Int) -> String { "\(bytes >> 20) MB" }
+
+    /// Checks that a file of `size` bytes more fits the hub's limit per child, which holds
+    /// `held` bytes of files here already.
+    public static func checkUpload(size: Int, held: Int, from child: OrgUnit, limits: FileLimits) throws {
+        guard held + size <= limits.maxChildBytes else {
+            throw DomainError.tooLarge(
+                "\(child.code) \(child.name) holds \(mb(held)) of files here, and \(mb(size)) more is over this hub's limit of \(mb(limits.maxChildBytes)) per child (tiersync serve --max-child-mb)",
+                chinese:
+                    "本单位在上级节点的附件已有 \(mb(held))，再传 \(mb(size)) 将超过每个下级 \(mb(limits.maxChildBytes)) 的限额。请删除不再需要的附件，或请上级调高限额。"
+            )
         }
     }
 
@@ -152,16 +165,8 @@ extension TierSyncNode {
                     WHERE a.sha256 = ? AND a.deleted = 0
                     """,
                 arguments: [sha256])
-            for row in rows {
-                let (id, owner): (String, String) = (row[0], row[1])
-                if OrgUnit.path(owner, isWithin: child.path) { return }
-                if child.path.hasPrefix(owner + "/"),
-                    try rules.attachment(id, ownedAt: owner, reaches: child, SQLiteShareLookup(db: db))
-                {
-                    return
-                }
-            }
-            throw DomainError.notFound(kind: "attachment with file", id: sha256)
+            try rules.checkDownload(
+                sha256: sha256, attachments: rows.map { ($0[0], $0[1]) }, for: child, SQLiteShareLookup(db: db))
         }
     }
 }

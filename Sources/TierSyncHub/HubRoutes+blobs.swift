@@ -12,12 +12,11 @@ extension HubRoutes {
     /// `GET /v1/blobs/{sha256}`: which chunks of the file are here.
     func blobStatus(_ request: Request, sha256: String) async throws -> Response {
         try await respond {
-            let node = try node(for: Self.filesRoute)
             let child = try await authenticate(request)
             try Self.requireDigest(sha256)
             return try await blocking {
-                try node.checkDownload(sha256: sha256, for: try node.peer(child.org).unit)
-                return try status(of: sha256, size: nil, node: node)
+                try hub.checkDownload(sha256: sha256, for: try hub.peer(child.org).unit)
+                return try status(of: sha256, size: nil)
             }
         }
     }
@@ -26,7 +25,6 @@ extension HubRoutes {
     /// its SHA-256 in `Chunk-SHA256`; answered with what is here of the file afterwards.
     func receiveChunk(_ request: Request, sha256: String, index text: String) async throws -> Response {
         try await respond {
-            let node = try node(for: Self.filesRoute)
             let child = try await authenticate(request)
             try Self.requireDigest(sha256)
             let index = try Self.chunkIndex(text)
@@ -39,14 +37,14 @@ extension HubRoutes {
             }
             let bytes = Array(try await request.body.collect(upTo: BlobStore.chunkSize).readableBytesView)
             return try await blocking {
-                try node.checkUpload(
-                    sha256: sha256, size: size, from: try node.peer(child.org).unit, limits: fileLimits)
-                let blob = try node.receiveChunk(bytes, index: index, chunkSHA256: hash, of: sha256, size: size)
+                try hub.checkUpload(
+                    sha256: sha256, size: size, from: try hub.peer(child.org).unit, limits: fileLimits)
+                let blob = try hub.receiveChunk(bytes, index: index, chunkSHA256: hash, of: sha256, size: size)
                 if blob.complete {
                     logger.info(
                         "file received", metadata: ["child": "\(child.id)", "sha256": "\(sha256)", "size": "\(size)"])
                 }
-                return try status(of: sha256, size: size, node: node)
+                return try status(of: sha256, size: size)
             }
         }
     }
@@ -55,14 +53,13 @@ extension HubRoutes {
     /// `Chunk-SHA256`.
     func blobChunk(_ request: Request, sha256: String, index text: String) async throws -> Response {
         do {
-            let node = try node(for: Self.filesRoute)
             let child = try await authenticate(request)
             try Self.requireDigest(sha256)
             let index = try Self.chunkIndex(text)
             let bytes = try await blocking {
-                try node.checkDownload(sha256: sha256, for: try node.peer(child.org).unit)
-                guard let blob = try node.blob(sha256), blob.complete,
-                    let bytes = try node.blobChunk(sha256, index: index)
+                try hub.checkDownload(sha256: sha256, for: try hub.peer(child.org).unit)
+                guard let blob = try hub.blob(sha256), blob.complete,
+                    let bytes = try hub.blobChunk(sha256, index: index)
                 else {
                     throw HubError(
                         status: .notFound,
@@ -81,18 +78,16 @@ extension HubRoutes {
     }
 
     /// What is here of `sha256`, sized from the attachments when nothing is here yet.
-    private func status(of sha256: String, size: Int?, node: TierSyncNode) throws -> BlobStatus {
-        if let blob = try node.blob(sha256) {
+    private func status(of sha256: String, size: Int?) throws -> BlobStatus {
+        if let blob = try hub.blob(sha256) {
             return BlobStatus(
                 sha256: sha256, size: blob.size, chunkSize: blob.chunkSize,
-                have: blob.complete ? Array(0..<blob.chunkCount) : try node.blobChunksHere(sha256),
+                have: blob.complete ? Array(0..<blob.chunkCount) : try hub.blobChunksHere(sha256),
                 complete: blob.complete)
         }
-        let attached = try size ?? node.attachedSize(of: sha256) ?? 0
+        let attached = try size ?? hub.attachedSize(of: sha256) ?? 0
         return BlobStatus(sha256: sha256, size: attached, chunkSize: BlobStore.chunkSize, have: [], complete: false)
     }
-
-    static let filesRoute = "files (/v1/blobs)"
 
     static let chunkHashField = HTTPField.Name(BlobStatus.chunkHashHeader)!
 

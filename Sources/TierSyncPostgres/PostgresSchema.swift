@@ -90,6 +90,20 @@ enum PostgresSchema {
             started_at text NOT NULL,
             reason     text NOT NULL CHECK (reason IN ('created', 'backup', 'restore'))
         );
+        CREATE TABLE IF NOT EXISTS blob (
+            id         bigserial PRIMARY KEY,
+            sha256     text NOT NULL UNIQUE,
+            size       bigint NOT NULL CHECK (size >= 0),
+            chunk_size bigint NOT NULL CHECK (chunk_size > 0),
+            complete   integer NOT NULL DEFAULT 0,
+            sent_up    integer NOT NULL DEFAULT 0
+        );
+        CREATE TABLE IF NOT EXISTS blob_chunk (
+            blob bigint NOT NULL REFERENCES blob(id) ON DELETE CASCADE,
+            idx  bigint NOT NULL CHECK (idx >= 0),
+            data bytea NOT NULL,
+            PRIMARY KEY (blob, idx)
+        );
         CREATE TABLE IF NOT EXISTS opaque_change (
             tbl    text NOT NULL,
             record text NOT NULL,

@@ -44,7 +44,14 @@ public final class PostgresSession: @unchecked Sendable {
     /// Runs `sql` with `values` bound to `$1`, `$2`…, and returns every row.
     @discardableResult
     public func query(_ sql: String, _ values: [FieldValue] = []) throws -> [PostgresRow] {
-        var binds = PostgresBindings(capacity: values.count)
+        try query(sql, values, bytes: nil)
+    }
+
+    /// Runs `sql` with `values` bound to `$1`, `$2`… and then `bytes` as a `bytea` (a chunk
+    /// of a file), and returns every row.
+    @discardableResult
+    public func query(_ sql: String, _ values: [FieldValue], bytes: [UInt8]?) throws -> [PostgresRow] {
+        var binds = PostgresBindings(capacity: values.count + 1)
         for value in values {
             switch value {
             case .null: binds.appendNull()
@@ -53,6 +60,7 @@ public final class PostgresSession: @unchecked Sendable {
             case .text(let text): binds.append(text)
             }
         }
+        if let bytes { binds.append(ByteBuffer(bytes: bytes)) }
         do {
             let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
             return Array(result)

@@ -125,6 +125,25 @@ public enum BlobStore {
                     sha256: sha256, size: size, chunkSize: chunkSize, complete: false, sentUp: false, chunksHere: 0)
             }()
         if blob.complete { return (blob, nil) }
+        try check(bytes, index: index, chunkSHA256: chunkSHA256, of: blob, size: size, chunkSize: chunkSize)
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM blob WHERE sha256 = ?", arguments: [sha256]) ?? 0
+        try insertChunk(blob: id, index: index, bytes: bytes[...], db: db, replacing: true)
+        blob.chunksHere =
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM blob_chunk WHERE blob = ?", arguments: [id]) ?? 0
+        guard blob.chunksHere == blob.chunkCount else { return (blob, nil) }
+        let mismatch = try verify(&blob, id: id, db: db)
+        return (blob, mismatch)
+    }
+
+    /// Checks chunk `index` of `blob`, received for a file of `size` bytes in chunks of
+    /// `chunkSize`, against what is known of the blob and against `chunkSHA256`: any store
+    /// takes a chunk only after this.
+    ///
+    /// - Throws: `StoreError.badChunk`, naming what is wrong.
+    public static func check(
+        _ bytes: [UInt8], index: Int, chunkSHA256: String, of blob: BlobInfo, size: Int, chunkSize: Int
+    ) throws {
+        let sha256 = blob.sha256
         guard blob.size == size, blob.chunkSize == chunkSize else {
             throw StoreError.badChunk(
                 sha256: sha256, index: index,
@@ -146,13 +165,6 @@ public enum BlobStore {
             throw StoreError.badChunk(
                 sha256: sha256, index: index, reason: "its bytes hash to \(actual), not \(chunkSHA256); send it again")
         }
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM blob WHERE sha256 = ?", arguments: [sha256]) ?? 0
-        try insertChunk(blob: id, index: index, bytes: bytes[...], db: db, replacing: true)
-        blob.chunksHere =
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM blob_chunk WHERE blob = ?", arguments: [id]) ?? 0
-        guard blob.chunksHere == blob.chunkCount else { return (blob, nil) }
-        let mismatch = try verify(&blob, id: id, db: db)
-        return (blob, mismatch)
     }
 
     /// Hashes the whole blob again from its chunks; marks it complete, or drops it and

@@ -67,6 +67,28 @@ import TierSyncPostgres
                 return !atCity.isEmpty && atCity == atCounty
             }, "the city keeps the county's conflict")
 
+        // A township's 16 MB scan goes up in 16 chunks, each to either process (all to one:
+        // 2 in 65,536): the city takes it whole, its hash checked, and says so, which the
+        // county shows as 已送达上级 (sentUp).
+        let scan = scratch.path("scan.pdf")
+        try Data((0..<16_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }).write(
+            to: URL(fileURLWithPath: scan))
+        let plan = try expectSuccess(
+            "plan", "add", "--db", db("dahe"), "--title", "示例·大河镇防汛应急预案", "--level", "overall", "--status", "published"
+        ).output
+        let attachment = try expectSuccess("attach", "--db", db("dahe"), "plan", plan, scan).output
+        try expectSuccess("sync", "--db", db("dahe"))
+        #expect(
+            try eventually(40) {
+                let listed = try JSONValue.decode(
+                    try expectSuccess("attachments", "list", "--db", db("zhongshan"), "--json").stdout)
+                return listed.array?.first { $0["id"]?.string == attachment }?["sentUp"] == .bool(true)
+            }, "the city has the scan whole")
+        let chunksTo = nginx.requests.filter { $0.hasPrefix("PUT /v1/blobs/") }.compactMap { line -> String? in
+            line.split(separator: " ").dropLast().last.map(String.init)
+        }
+        #expect(Set(chunksTo) == [Self.hostPort(first.url), Self.hostPort(second.url)], "chunks to both: \(chunksTo)")
+
         // Nothing lost: every record of each county is at the city, field for field.
         // Nothing doubled: no version is logged twice.
         #expect(
@@ -100,6 +122,7 @@ import TierSyncPostgres
             }, "the city's receipt of the late report reached the township through the second process")
         try joinNode(db("shuicheng"), url: nginx.url, parentDB: city, org: "520204")
         #expect(try Self.live(city, "contact").count == expected + 1)
+
         for hub in counties.values { hub.stop() }
         second.stop()
         nginx.stop()
