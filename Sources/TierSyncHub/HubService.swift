@@ -23,7 +23,7 @@ import TierSyncStore
 public struct HubService: Sendable {
     /// What the sync routes serve from.
     public let hub: any SyncHub
-    /// The SQLite node, which also serves files, reports and metrics; nil for a PostgreSQL hub.
+    /// The SQLite node, which also serves reports and metrics; nil for a PostgreSQL hub.
     public let node: TierSyncNode?
     let logger: Logger
 
@@ -52,7 +52,7 @@ public struct HubService: Sendable {
             protocols: protocols)
     }
 
-    /// A hub over any store (`SyncHub`): the sync routes; files, reports and metrics only
+    /// A hub over any store (`SyncHub`): the sync routes and files; reports and metrics only
     /// when `node` is given.
     public init(
         hub: any SyncHub, node: TierSyncNode?, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,

@@ -6,7 +6,7 @@ import TierSyncCore
 import TierSyncStore
 
 /// A node's store in PostgreSQL, for a hub that outgrows one machine: the tables of records,
-/// conflicts, the log, the directory, trust and epochs (not yet those of files, people or
+/// conflicts, the log, the directory, trust, epochs and files (not yet those of people or
 /// reports), and the same merge (`RemoteMerge`) over `PostgresMergeStorage`. What a hub
 /// serves from it is `PostgresHub`.
 ///
