@@ -16,6 +16,8 @@ public protocol SyncHub: Sendable {
     var hubNode: NodeID { get }
     var hubOrg: OrgUnit { get }
     var wallClock: any WallClock { get }
+    /// The most pushes one group commit takes (`GroupCommit`).
+    var groupLimit: Int { get }
 
     /// Issues a one-time enrollment code for the child org `childOrg`, valid for `hours`.
     func issueEnrollment(for childOrg: String, hours: Double) throws -> TierSyncNode.IssuedCode
@@ -74,6 +76,8 @@ public struct HubStatus: Sendable, Equatable {
 }
 
 extension TierSyncNode: SyncHub {
+    /// A bound on a transaction's size and on how long its first push waits for the last.
+    public var groupLimit: Int { 256 }
     public var hubNode: NodeID { store.node.id }
     public var hubOrg: OrgUnit { org }
     public var wallClock: any WallClock { store.wallClock }

@@ -82,7 +82,7 @@ public final class TierSyncNode: Sendable {
     static func refusePostgres(_ path: String) throws {
         guard path.hasPrefix("postgresql://") || path.hasPrefix("postgres://") else { return }
         throw DomainError.invalidValue(
-            field: "db", value: path,
+            field: "db", value: path.prefix { $0 != ":" } + "://… (a PostgreSQL URL)",
             allowed:
                 "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, enroll, serve and export --format json)"
         )

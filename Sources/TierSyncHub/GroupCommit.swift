@@ -18,9 +18,9 @@ public actor GroupCommit {
     private var waiting: [(push: TierSyncNode.Push, reply: CheckedContinuation<ApplyReport, any Error>)] = []
     private var applying = false
 
-    public init(hub: any SyncHub, batchLimit: Int = 256) {
+    public init(hub: any SyncHub, batchLimit: Int? = nil) {
         self.hub = hub
-        self.batchLimit = batchLimit
+        self.batchLimit = batchLimit ?? hub.groupLimit
     }
 
     /// Applies `push` in the next transaction; returns once that transaction committed.

@@ -41,6 +41,8 @@ struct HubError: HTTPResponseError {
             self.init(status: .badRequest, message: "the request body is not readable gzip: \(error)")
         case let error as StoreError where error.isTemporary:
             self.init(status: .serviceUnavailable, message: error.description)
+        case let error as any TemporaryFailure where error.isTemporary:
+            self.init(status: .serviceUnavailable, message: "the hub's database is unavailable; try again: \(error)")
         case let error as StoreError where error.isMissingRecord:
             self.init(status: .notFound, message: error.description)
         case let error as StoreError where error.isBadRequest:

@@ -9,7 +9,7 @@ import TierSyncStore
 
 /// The handlers of protocol v1: each authenticates the child, reads its gzip JSON body when
 /// it has one, calls the domain, and answers gzip JSON; errors become statuses in `HubError`.
-/// Operators' reports and pages are in `HubRoutes+reports.swift` and `HubRoutes+dashboard.swift`.
+/// Operators' reports and metrics are in `HubRoutes+reports.swift`, files in `HubRoutes+blobs.swift`.
 struct HubRoutes: Sendable {
     /// What the sync routes serve: a SQLite node or a PostgreSQL store.
     let hub: any SyncHub
@@ -100,7 +100,9 @@ struct HubRoutes: Sendable {
             let after = request.uri.queryParameters.get("after").map { String($0) }
             let limit = Self.limit(request)
             let key = after.map(RecordSnapshot.Key.init(parsing:))
-            guard key != .some(nil), (1...Self.pageLimit).contains(limit) else {
+            // A key names a record: its id is a record id (nothing else reaches the database).
+            let validKey = key.map { $0.map { RecordID($0.id) != nil } ?? false } ?? true
+            guard validKey, (1...Self.pageLimit).contains(limit) else {
                 throw HubError.badRequest(
                     "after must be the next key of the previous page (table/id) and limit from 1 to \(Self.pageLimit)")
             }

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Where a PostgreSQL store is: a libpq-style URL, which `--db` is to take beside a file path
-/// (the commands do not take it yet).
+/// Where a PostgreSQL store is: a libpq-style URL, which `--db` takes beside a file path
+/// (`init`, `enroll`, `serve`, `export`).
 ///
 /// ```swift
 /// let address = try PostgresAddress(parsing: "postgresql://tiersync:secret@127.0.0.1:5432/province")

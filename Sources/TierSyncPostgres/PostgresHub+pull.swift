@@ -25,13 +25,19 @@ extension PostgresHub {
                 try body(change)
                 return true
             }
-            return (upTo, senders, try store.lastSequence(session))
+            let acked =
+                try session.query("SELECT acked_seq FROM peer_cursor WHERE org = $1", [.text(child.org)]).first?
+                .decode(Int64.self) ?? 0
+            return (upTo, senders, try store.lastSequence(session), acked)
         }
-        // Asking from `seq` says the child has applied everything up to it.
-        try store.withSession { session in
-            try recordContact(with: child.org, node: child.id, received: nil, acknowledged: seq, session: session)
+        // Asking from `seq` says the child has applied everything up to it; written only when
+        // that moves its cursor, as on SQLite, so that a pull that finds nothing writes nothing.
+        if page.3 < seq {
+            try store.withSession { session in
+                try recordContact(with: child.org, node: child.id, received: nil, acknowledged: seq, session: session)
+            }
         }
-        return page
+        return (page.0, page.1, page.2)
     }
 
     public func snapshot(
@@ -74,21 +80,8 @@ extension PostgresHub {
         return nodes
     }
 
-    /// Runs `body` in one read-only `REPEATABLE READ` transaction: one snapshot of the
-    /// database, whatever other processes commit meanwhile.
-    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        try store.withSession { session in
-            try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let result = try body(session)
-                try session.query("COMMIT")
-                return result
-            } catch {
-                _ = try? session.query("ROLLBACK")
-                throw error
-            }
-        }
-    }
+    /// Runs `body` in one snapshot of the database (`PostgresStore.read`).
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T { try store.read(body) }
 }
 
 /// The `share` of records in a PostgreSQL store, for `ExchangeRules`.

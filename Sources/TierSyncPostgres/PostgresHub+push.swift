@@ -25,10 +25,11 @@ extension PostgresHub {
                     try session.query("RELEASE SAVEPOINT push")
                     directory.remember(senders)
                     results.append(.success(report))
-                } catch let error as PostgresStoreError where !error.isConstraint {
+                } catch let error as PostgresStoreError where !error.isDataRefusal {
                     throw error  // the transaction itself: every push of it fails
                 } catch {
                     try session.query("ROLLBACK TO SAVEPOINT push")
+                    try session.query("RELEASE SAVEPOINT push")
                     results.append(.failure(error))
                 }
             }

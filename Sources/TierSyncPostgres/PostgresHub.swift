@@ -24,6 +24,9 @@ public final class PostgresHub: SyncHub {
     let rules: ExchangeRules
 
     public var hubNode: NodeID { store.node }
+    /// Each push of a group is a savepoint, a subtransaction: past 64 of them PostgreSQL's
+    /// per-transaction cache overflows and every concurrent reader's snapshot slows down.
+    public var groupLimit: Int { 64 }
     public var wallClock: any WallClock { store.wallClock }
 
     init(store: PostgresStore) throws {

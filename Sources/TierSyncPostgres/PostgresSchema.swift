@@ -123,7 +123,7 @@ enum PostgresSchema {
         }
         return """
             CREATE TABLE IF NOT EXISTS \(table.name) (
-                id       text PRIMARY KEY,
+                id       text COLLATE "C" PRIMARY KEY,
                 org      text NOT NULL,
                 created  bigint NOT NULL,
                 updated  bigint NOT NULL,

@@ -16,10 +16,22 @@ extension PostgresStore {
         after seq: Int64, line: String? = nil, where include: (FieldChange) throws -> Bool = { _ in true },
         _ body: (FieldChange) throws -> Bool
     ) throws -> Int64 {
+        try read { session in try forEachChange(after: seq, line: line, session: session, where: include, body) }
+    }
+
+    /// Runs `body` in one read-only `REPEATABLE READ` transaction: one snapshot of the
+    /// database, whatever other processes commit meanwhile.
+    public func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try withSession { session in
             try session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            defer { _ = try? session.query("COMMIT") }
-            return try forEachChange(after: seq, line: line, session: session, where: include, body)
+            do {
+                let result = try body(session)
+                try session.query("COMMIT")
+                return result
+            } catch {
+                _ = try? session.query("ROLLBACK")
+                throw error
+            }
         }
     }
 

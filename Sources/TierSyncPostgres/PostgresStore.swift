@@ -23,9 +23,8 @@ import TierSyncStore
 /// appends to the log with no other writer in between, so no change is lost or logged twice,
 /// conflicts come out as they would in one process, and log positions are assigned in commit
 /// order (a pull never skips a position that commits later). Reads (pulls, snapshots, status)
-/// take no lock and run on any process. `apply` takes one batch per transaction for now; the
-/// SQLite hub's group commit (many pushes per transaction) is what will keep one writer at a
-/// time fast here too.
+/// take no lock and run on any process. `apply` takes one batch per transaction; a hub's
+/// group commit (`PostgresHub.acceptAll`) takes many pushes in one.
 public final class PostgresStore: Sendable {
     public let address: PostgresAddress
     public let node: NodeID
@@ -109,9 +108,13 @@ public final class PostgresStore: Sendable {
             let result = try body(session)
             idle.withLockedValue { $0.append(session) }
             return result
-        } catch {
-            // A session whose transaction failed midway is closed, not reused.
+        } catch let error as PostgresStoreError {
+            // The server or the connection failed: the session is closed, not reused.
             try? session.close()
+            throw error
+        } catch {
+            // A refusal (scope, a bad chunk…): its transaction was rolled back, the session is sound.
+            idle.withLockedValue { $0.append(session) }
             throw error
         }
     }

@@ -1,7 +1,8 @@
 import PostgresNIO
+import TierSyncStore
 
 /// Why a PostgreSQL store refused or failed, in words that name what was wrong.
-public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
+public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, TemporaryFailure {
     private enum Reason: Sendable {
         case badAddress(text: String, why: String)
         case unreachable(address: String, reason: String)
@@ -32,16 +33,21 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
             sql: String(sql.prefix(200)))
     }
 
-    /// True when the server refused a write for a constraint (SQLSTATE class 23): one
-    /// statement's data, not the connection or the transaction.
-    public var isConstraint: Bool {
-        if case .server(let code, _, _) = reason { return code.hasPrefix("23") }
-        return false
+    /// True when the request may pass if sent again: the server could not be reached, the
+    /// connection broke (SQLSTATE class 08), the server is shutting down or out of resources
+    /// (57, 53), or the transaction lost a race (40).
+    public var isTemporary: Bool {
+        switch reason {
+        case .unreachable: return true
+        case .server(let code, _, _): return ["08", "57", "53", "40"].contains(String(code.prefix(2)))
+        default: return false
+        }
     }
 
-    /// True when the server could not be reached.
-    public var isUnreachable: Bool {
-        if case .unreachable = reason { return true }
+    /// True when the server refused one statement's data (a constraint, class 23, or a value
+    /// it cannot hold, class 22) rather than the connection or the transaction.
+    public var isDataRefusal: Bool {
+        if case .server(let code, _, _) = reason { return code.hasPrefix("22") || code.hasPrefix("23") }
         return false
     }
 

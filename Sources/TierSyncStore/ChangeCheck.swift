@@ -84,6 +84,9 @@ extension SyncedTable.Field {
     /// What the field holds, when `value` is of another type; nil when it fits.
     func mismatch(_ value: FieldValue) -> String? {
         switch (affinity, value) {
+        // NUL ends a C string: text holding it would not read back the same everywhere
+        // (PostgreSQL refuses it outright).
+        case (.text, .text(let text)) where text.utf8.contains(0): return "text without the NUL character (U+0000)"
         case (_, .null), (.text, .text), (.integer, .integer), (.real, .real), (.real, .integer): return nil
         case (.text, _): return "text"
         case (.integer, _): return "a whole number"

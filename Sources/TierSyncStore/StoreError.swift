@@ -153,3 +153,9 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// An error of a store that may pass if the request is sent again: a database restarting, a
+/// connection cut. The hub answers it 503, as it answers a locked SQLite file.
+public protocol TemporaryFailure: Error {
+    var isTemporary: Bool { get }
+}

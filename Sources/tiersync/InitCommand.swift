@@ -24,17 +24,18 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let seedData = try seeds.map { try SeedData.load(directory: $0) }
         let (id, unit): (NodeID, OrgUnit)
+        var shown = node.db
         if let address = try node.postgres {
             let hub = try PostgresHub.create(address: address, org: org, seeds: seedData)
-            (id, unit) = (hub.hubNode, hub.hubOrg)
+            (id, unit, shown) = (hub.hubNode, hub.hubOrg, address.description)  // no password
         } else {
             let created = try TierSyncNode.create(path: node.db, org: org, seeds: seedData)
             (id, unit) = (created.store.node.id, created.org)
         }
         if json {
-            try Output.json(["node": id.rawValue, "org": unit.code, "name": unit.name, "db": node.db])
+            try Output.json(["node": id.rawValue, "org": unit.code, "name": unit.name, "db": shown])
         } else {
-            Output.line("created node \(id) for \(unit.code) \(unit.name) at \(node.db)")
+            Output.line("created node \(id) for \(unit.code) \(unit.name) at \(shown)")
         }
     }
 }

@@ -14,7 +14,8 @@ import TierSyncStore
     @Test("overlapping pushes through two stores at once: nothing lost, nothing logged twice, SQLite's conflicts")
     func overlappingPushes() async throws {
         var random = SplitMix64(seed: 23)
-        let backends = try Backends(random: &random)
+        // Twice the usual steps: a short history now and then holds no concurrent edit.
+        let backends = try Backends(random: &random, steps: 160)
         defer { try? backends.close() }
         let (folder, sqlite, first) = (backends.editors, backends.sqlite, backends.postgres)
         let second = try PostgresStore.open(

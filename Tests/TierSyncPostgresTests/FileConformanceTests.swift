@@ -52,6 +52,10 @@ import TierSyncStore
         expectSame("within the limits") {
             try $0.checkUpload(sha256: sha256, size: bytes.count, from: city, limits: .init())
         }
+        #expect(throws: Never.self) {
+            try hubs.postgres.checkUpload(sha256: sha256, size: bytes.count, from: city, limits: .init())
+            try hubs.postgres.checkDownload(sha256: sha256, for: city)
+        }
         expectSame("a file no attachment names") {
             try $0.checkDownload(sha256: String(repeating: "0", count: 64), for: city)
         }

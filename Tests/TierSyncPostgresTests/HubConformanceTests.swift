@@ -51,7 +51,8 @@ import TierSyncStore
     func pushesAgree() throws {
         let seed = Editors.seed()
         var random = SplitMix64(seed: seed)
-        let hubs = try Hubs(random: &random)
+        // Twice the usual steps: a short history now and then holds no concurrent edit.
+        let hubs = try Hubs(random: &random, steps: 160)
         defer { hubs.postgres.store.close() }
         let context = "seed \(seed)"
         var changes = try hubs.editors.editors.flatMap { try Editors.log($0) }
@@ -91,6 +92,29 @@ import TierSyncStore
         #expect(refusedWhole == 1, "\(context)")
         try expectSameState(hubs, context: context)
         try expectSamePulls(hubs, context: context)
+    }
+
+    @Test("a text holding NUL is refused alike, alone, and the rest of the group applies")
+    func nulRefused() throws {
+        var random = SplitMix64(seed: 17)
+        let hubs = try Hubs(random: &random, steps: 20)
+        defer { hubs.postgres.store.close() }
+        let peer = try hubs.sqlite.peer("520200")
+        var changes = try Editors.log(hubs.editors.editors[0])
+        let index = try #require(changes.firstIndex { $0.field == "name" })
+        changes[index].value = .text("示例\u{0}名")
+        let pushes = [
+            TierSyncNode.Push(
+                changes: changes, peer: peer, peerNode: hubs.city.sqlite.id, nodes: hubs.senders, upTo: 1),
+            TierSyncNode.Push(
+                changes: try Editors.log(hubs.editors.editors[1]), peer: peer, peerNode: hubs.city.sqlite.id,
+                nodes: hubs.senders, upTo: 2),
+        ]
+        let one = try hubs.sqlite.acceptAll(pushes).map { try $0.get() }
+        let other = try hubs.postgres.acceptAll(pushes).map { try $0.get() }
+        #expect(one == other)
+        #expect(other[0].refused.map(\.description).contains { $0.contains("NUL") }, "\(other[0].refused)")
+        #expect(other[0].applied > 0, "the rest of the push applied beside the refused change")
     }
 
     /// The same records (receipts without their own ids and stamps), conflicts and status.
