@@ -34,7 +34,8 @@ extension PostgresHub {
         // that moves its cursor, as on SQLite, so that a pull that finds nothing writes nothing.
         if page.3 < seq {
             try store.withSession { session in
-                try recordContact(with: child.org, node: child.id, received: nil, acknowledged: seq, session: session)
+                try recordContacts(
+                    [child.org: Contact(node: child.id, received: 0, acknowledged: seq)], session: session)
             }
         }
         return (page.0, page.1, page.2)

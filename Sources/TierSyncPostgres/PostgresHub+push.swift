@@ -5,40 +5,74 @@ import TierSyncStore
 /// Children's pushes on a PostgreSQL hub: group commit, each push checked and applied as the
 /// SQLite node applies it (`TierSyncNode.acceptAll`).
 extension PostgresHub {
-    /// Applies several pushes in one transaction, holding the writer lock, each in a
-    /// savepoint of its own so that a refused push is rolled back alone. A push is applied
-    /// only if the whole transaction commits.
+    /// Applies several pushes in one transaction, holding the writer lock, so that a refused
+    /// push is rolled back alone. A push is applied only if the whole transaction commits.
+    ///
+    /// Most groups hold no push refused whole: they go without savepoints and with one
+    /// statement for all the children's cursors, three round trips to the server a push
+    /// fewer. When a push is refused, that attempt is rolled back and the group applied
+    /// again, each push in a savepoint of its own.
     ///
     /// - Returns: each push's report or refusal, in order.
     /// - Throws: what failed the transaction itself (the server, the connection): then none
     ///   was applied.
     public func acceptAll(_ pushes: [TierSyncNode.Push]) throws -> [Result<ApplyReport, any Error>] {
-        try store.write { session in
-            // One read of the directory and the clock for the whole group.
-            var directory = try store.directory(session)
-            var clock = HybridLogicalClock(last: try store.clock(session))
-            var results: [Result<ApplyReport, any Error>] = []
-            for push in pushes {
-                try session.query("SAVEPOINT push")
-                do {
-                    let (report, senders) = try accept(push, session: session, directory: directory, clock: &clock)
-                    try session.query("RELEASE SAVEPOINT push")
-                    directory.remember(senders)
-                    results.append(.success(report))
-                } catch let error as PostgresStoreError where !error.isDataRefusal {
-                    throw error  // the transaction itself: every push of it fails
-                } catch {
-                    try session.query("ROLLBACK TO SAVEPOINT push")
-                    try session.query("RELEASE SAVEPOINT push")
-                    results.append(.failure(error))
-                }
+        do {
+            return try store.write { session in try apply(pushes, session, savepoints: false) }
+        } catch let refused as RefusedWithoutSavepoint {
+            if pushes.count == 1 { return [.failure(refused.error)] }
+        }
+        return try store.write { session in try apply(pushes, session, savepoints: true) }
+    }
+
+    /// A push refused in a group applied without savepoints: the attempt is rolled back.
+    struct RefusedWithoutSavepoint: Error { let error: any Error }
+
+    /// The pushes in the session's transaction, with one read of the directory and the clock
+    /// for all of them.
+    func apply(_ pushes: [TierSyncNode.Push], _ session: PostgresSession, savepoints: Bool) throws -> [Result<
+        ApplyReport, any Error
+    >] {
+        var directory = try store.directory(session)
+        var clock = HybridLogicalClock(last: try store.clock(session))
+        var results: [Result<ApplyReport, any Error>] = []
+        var contacts: [String: Contact] = [:]
+        for push in pushes {
+            if savepoints { try session.query("SAVEPOINT push") }
+            do {
+                let (report, senders) = try accept(push, session: session, directory: directory, clock: &clock)
+                if savepoints { try session.query("RELEASE SAVEPOINT push") }
+                directory.remember(senders)
+                results.append(.success(report))
+                contacts[push.peer.unit.code, default: Contact(node: push.peerNode)].add(push)
+            } catch let error as PostgresStoreError where !error.isDataRefusal {
+                throw error  // the transaction itself: every push of it fails
+            } catch {
+                guard savepoints else { throw RefusedWithoutSavepoint(error: error) }
+                try session.query("ROLLBACK TO SAVEPOINT push")
+                try session.query("RELEASE SAVEPOINT push")
+                results.append(.failure(error))
             }
-            return results
+        }
+        try recordContacts(contacts, session: session)
+        return results
+    }
+
+    /// How far a child's pushes of one group moved its cursors.
+    struct Contact {
+        var node: String
+        var received: Int64 = 0
+        var acknowledged: Int64 = 0
+
+        mutating func add(_ push: TierSyncNode.Push) {
+            node = push.peerNode
+            received = max(received, push.upTo)
+            acknowledged = max(acknowledged, push.ack ?? 0)
         }
     }
 
-    /// One push in the session's transaction: checked whole, then merged, its arrivals
-    /// noted and the child's cursor moved.
+    /// One push in the session's transaction: checked whole, then merged and its arrivals
+    /// noted (the child's cursor moves with the group's, in `apply`).
     func accept(
         _ push: TierSyncNode.Push, session: PostgresSession, directory: PeerDirectory, clock: inout HybridLogicalClock
     ) throws -> (report: ApplyReport, senders: [NodeID: String]) {
@@ -59,9 +93,6 @@ extension PostgresHub {
         try noteArrivals(of: screened.allowed, from: push.peer, directory: known, merge: &merge)
         try storage.flush()
         clock = merge.clock
-        try recordContact(
-            with: push.peer.unit.code, node: push.peerNode, received: push.upTo, acknowledged: push.ack,
-            session: session)
         return (report, senders)
     }
 
@@ -115,20 +146,26 @@ extension PostgresHub {
         }
     }
 
-    /// Moves the cursors of the peer org `org` forward (never back: pages may be retried).
-    func recordContact(
-        with org: String, node: String, received: Int64?, acknowledged: Int64?, session: PostgresSession
-    ) throws {
+    /// Moves the cursors of peer orgs forward (never back: pages may be retried), one
+    /// statement for all of them.
+    func recordContacts(_ contacts: [String: Contact], session: PostgresSession) throws {
+        guard !contacts.isEmpty else { return }
+        let now = ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())
+        var values: [FieldValue] = []
+        for (org, contact) in contacts.sorted(by: { $0.key < $1.key }) {
+            values += [
+                .text(org), .text(contact.node), .integer(contact.received), .integer(contact.acknowledged), .text(now),
+            ]
+        }
+        let rows = (0..<contacts.count).map { row in
+            "(" + (1...5).map { "$\(row * 5 + $0)" }.joined(separator: ", ") + ")"
+        }
         try session.query(
             """
-            INSERT INTO peer_cursor (org, node, received_seq, acked_seq, last_contact) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO peer_cursor (org, node, received_seq, acked_seq, last_contact) VALUES \(rows.joined(separator: ", "))
             ON CONFLICT (org) DO UPDATE SET node = excluded.node,
                 received_seq = greatest(peer_cursor.received_seq, excluded.received_seq),
                 acked_seq = greatest(peer_cursor.acked_seq, excluded.acked_seq), last_contact = excluded.last_contact
-            """,
-            [
-                .text(org), .text(node), .integer(received ?? 0), .integer(acknowledged ?? 0),
-                .text(ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())),
-            ])
+            """, values)
     }
 }

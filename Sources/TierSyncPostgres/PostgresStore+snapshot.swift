@@ -15,43 +15,49 @@ extension PostgresStore {
         within path: String, after key: RecordSnapshot.Key?, limit: Int, session: PostgresSession,
         _ body: (RecordSnapshot) throws -> Void
     ) throws -> RecordSnapshot.Key? {
-        var remaining = limit
-        var last: RecordSnapshot.Key?
-        for table in tables.values.sorted(by: { $0.name < $1.name }) {
-            if let key, table.name < key.table { continue }
-            let after = key?.table == table.name ? key!.id : ""
-            let (scope, values) = scopeFilter(table, path, from: 2)
-            let rows = try session.query(
-                "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id > $1 COLLATE \"C\""
-                    + " AND (\(scope)) ORDER BY id COLLATE \"C\" LIMIT \(remaining)",
-                [.text(after)] + values)
-            let storage = PostgresMergeStorage(session: session)
-            for row in rows {
-                let stored = try PostgresMergeStorage.record(table, row)
-                var record = RecordSnapshot(
-                    table: table.name, id: stored.id, org: stored.org, created: stored.created,
-                    updated: stored.updated, deleted: stored.deleted, versions: stored.versions.encoded,
-                    fields: table.fields.compactMap { field in
-                        stored.fields[field.name].flatMap { $0.isNull ? nil : .init(field.name, $0) }
-                    })
-                // Only a record that kept a loser, or was deleted, can have kept versions.
-                if record.deleted || record.versions.hasPrefix("@") {
-                    record.kept = try storage.openConflicts(table: table.name, record: stored.id, field: nil)
-                        .compactMap { row in
-                            row.versioned.map {
-                                RecordSnapshot.Kept(
-                                    kind: row.kind.rawValue, field: row.field, versioned: $0,
-                                    needsReview: row.needsReview, detectedAt: row.detectedAt)
-                            }
-                        }
+        try withoutActuallyEscaping(body) { body in
+            try SnapshotPage.walk(tables, after: key, limit: limit) { table, after, remaining, counted in
+                try records(of: table, within: path, after: after, limit: remaining, session: session) { record in
+                    try body(record)
+                    try counted(record)
                 }
-                try body(record)
-                remaining -= 1
-                last = record.key
             }
-            if remaining == 0 { return last }
         }
-        return nil
+    }
+
+    /// The records of `table` that a unit at `path` receives, after the id `after`, at most
+    /// `limit`, by id.
+    func records(
+        of table: SyncedTable, within path: String, after: String, limit remaining: Int, session: PostgresSession,
+        _ body: (RecordSnapshot) throws -> Void
+    ) throws {
+        let (scope, values) = scopeFilter(table, path, from: 2)
+        let rows = try session.query(
+            "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id > $1 COLLATE \"C\""
+                + " AND (\(scope)) ORDER BY id COLLATE \"C\" LIMIT \(remaining)",
+            [.text(after)] + values)
+        let storage = PostgresMergeStorage(session: session)
+        for row in rows {
+            let stored = try PostgresMergeStorage.record(table, row)
+            var record = RecordSnapshot(
+                table: table.name, id: stored.id, org: stored.org, created: stored.created,
+                updated: stored.updated, deleted: stored.deleted, versions: stored.versions.encoded,
+                fields: table.fields.compactMap { field in
+                    stored.fields[field.name].flatMap { $0.isNull ? nil : .init(field.name, $0) }
+                })
+            // Only a record that kept a loser, or was deleted, can have kept versions.
+            if record.deleted || record.versions.hasPrefix("@") {
+                record.kept = try storage.openConflicts(table: table.name, record: stored.id, field: nil)
+                    .compactMap { row in
+                        row.versioned.map {
+                            RecordSnapshot.Kept(
+                                kind: row.kind.rawValue, field: row.field, versioned: $0,
+                                needsReview: row.needsReview, detectedAt: row.detectedAt)
+                        }
+                    }
+            }
+            try body(record)
+        }
     }
 
     /// How many records the subtree at `path` holds with those shared down to it, deleted

@@ -15,19 +15,14 @@ extension NodeStore {
         within path: String, after key: RecordSnapshot.Key?, limit: Int, db: Database,
         _ body: (RecordSnapshot) throws -> Void
     ) throws -> RecordSnapshot.Key? {
-        var remaining = limit
-        var last: RecordSnapshot.Key?
-        for table in tables.values.sorted(by: { $0.name < $1.name }) {
-            if let key, table.name < key.table { continue }
-            let after = key?.table == table.name ? key!.id : ""
-            try forEachRecord(of: table, within: path, after: after, limit: remaining, db: db) { record in
-                try body(record)
-                remaining -= 1
-                last = record.key
+        try withoutActuallyEscaping(body) { body in
+            try SnapshotPage.walk(tables, after: key, limit: limit) { table, after, remaining, counted in
+                try forEachRecord(of: table, within: path, after: after, limit: remaining, db: db) { record in
+                    try body(record)
+                    try counted(record)
+                }
             }
-            if remaining == 0 { return last }
         }
-        return nil
     }
 
     /// How many records the subtree at org path `path` holds, deleted ones included (they
