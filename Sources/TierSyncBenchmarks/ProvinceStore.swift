@@ -20,24 +20,31 @@ protocol ProvinceStore {
     func bytes() throws -> Int
 }
 
-/// The province as a SQLite file.
-struct SQLiteProvince: ProvinceStore {
+/// The province as a SQLite file, opened once (the settle loop asks every 200 ms).
+final class SQLiteProvince: ProvinceStore {
     let db: String
+    private var opened: TierSyncNode?
 
-    func read<T>(_ body: (TierSyncNode, Database) throws -> T) throws -> T {
+    init(db: String) { self.db = db }
+
+    deinit { try? opened?.store.close() }
+
+    /// The province's node, opened at the first question (after `tiersync init` made it).
+    func node() throws -> TierSyncNode {
+        if let opened { return opened }
         let node = try TierSyncNode.open(path: db, logger: ProvinceSimulation.silent)
-        defer { try? node.store.close() }
-        return try node.store.read { try body(node, $0) }
+        opened = node
+        return node
     }
 
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try node().store.read(body) }
+
     func issueEnrollment(for org: String) throws -> String {
-        let node = try TierSyncNode.open(path: db, logger: ProvinceSimulation.silent)
-        defer { try? node.store.close() }
-        return try node.issueEnrollment(for: org, hours: 4).code
+        try node().issueEnrollment(for: org, hours: 4).code
     }
 
     func counts(_ tables: [String]) throws -> [String: Int] {
-        try read { _, db in
+        try read { db in
             try Dictionary(
                 uniqueKeysWithValues: tables.map {
                     ($0, try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0) WHERE deleted = 0") ?? 0)
@@ -46,7 +53,7 @@ struct SQLiteProvince: ProvinceStore {
     }
 
     func phones(of ids: Set<String>) throws -> [String: String] {
-        try read { _, db in
+        try read { db in
             var found: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, phone FROM contact") where ids.contains(row[0]) {
                 found[row[0]] = row[1]
@@ -55,14 +62,10 @@ struct SQLiteProvince: ProvinceStore {
         }
     }
 
-    func openConflicts() throws -> Int {
-        let node = try TierSyncNode.open(path: db, logger: ProvinceSimulation.silent)
-        defer { try? node.store.close() }
-        return try node.conflicts().count
-    }
+    func openConflicts() throws -> Int { try node().conflicts().count }
 
     func logEntries() throws -> Int {
-        try read { _, db in try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? 0 }
     }
 
     func bytes() throws -> Int {

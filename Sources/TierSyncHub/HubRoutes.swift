@@ -99,16 +99,15 @@ struct HubRoutes: Sendable {
             let child = try await authenticate(request)
             let after = request.uri.queryParameters.get("after").map { String($0) }
             let limit = Self.limit(request)
-            let key = after.map(RecordSnapshot.Key.init(parsing:))
-            // A key names a record: its id is a record id (nothing else reaches the database).
-            let validKey = key.map { $0.map { RecordID($0.id) != nil } ?? false } ?? true
-            guard validKey, (1...Self.pageLimit).contains(limit) else {
+            // A key names a record: `table/id` with a record id (nothing else reaches the database).
+            let key = after.flatMap(RecordSnapshot.Key.init(parsing:)).flatMap { RecordID($0.id) == nil ? nil : $0 }
+            guard (after == nil) == (key == nil), (1...Self.pageLimit).contains(limit) else {
                 throw HubError.badRequest(
                     "after must be the next key of the previous page (table/id) and limit from 1 to \(Self.pageLimit)")
             }
             return try await blocking {
                 var writer = SnapshotPageCodec.Writer()
-                let page = try hub.snapshot(for: try hub.peer(child.org), after: key ?? nil, limit: limit) {
+                let page = try hub.snapshot(for: try hub.peer(child.org), after: key, limit: limit) {
                     writer.append($0)
                 }
                 return writer.finish(

@@ -34,12 +34,15 @@ extension PostgresHub {
     }
 
     public func blobChunk(_ sha256: String, index: Int) throws -> [UInt8]? {
-        try store.withSession { session in
-            try session.query(
-                "SELECT c.data FROM blob_chunk c JOIN blob b ON b.id = c.blob WHERE b.sha256 = $1 AND c.idx = $2",
-                [.text(sha256), .integer(Int64(index))]
-            ).first.map { Array(try $0.decode(ByteBuffer.self).readableBytesView) }
-        }
+        try store.withSession { session in try Self.chunk(sha256, index: index, session) }
+    }
+
+    /// Chunk `index` of `sha256`, read in the session; nil when it is not here.
+    static func chunk(_ sha256: String, index: Int, _ session: PostgresSession) throws -> [UInt8]? {
+        try session.query(
+            "SELECT c.data FROM blob_chunk c JOIN blob b ON b.id = c.blob WHERE b.sha256 = $1 AND c.idx = $2",
+            [.text(sha256), .integer(Int64(index))]
+        ).first.map { Array(try $0.decode(ByteBuffer.self).readableBytesView) }
     }
 
     public func blobChunksHere(_ sha256: String) throws -> [Int] {
@@ -86,13 +89,8 @@ extension PostgresHub {
     func verify(_ blob: BlobInfo, _ session: PostgresSession) throws -> (BlobInfo, StoreError?) {
         var hasher = BlobHasher()
         for index in 0..<blob.chunkCount {
-            guard
-                let row = try session.query(
-                    "SELECT c.data FROM blob_chunk c JOIN blob b ON b.id = c.blob WHERE b.sha256 = $1 AND c.idx = $2",
-                    [.text(blob.sha256), .integer(Int64(index))]
-                ).first
-            else { break }
-            hasher.update(Array(try row.decode(ByteBuffer.self).readableBytesView))
+            guard let bytes = try Self.chunk(blob.sha256, index: index, session) else { break }
+            hasher.update(bytes)
         }
         var blob = blob
         let actual = hasher.finish()
@@ -107,11 +105,10 @@ extension PostgresHub {
     }
 
     public func checkUpload(sha256: String, size: Int, from child: OrgUnit, limits: TierSyncNode.FileLimits) throws {
-        try read { session in
-            let subtree = "SELECT code FROM org_unit WHERE path = $2 OR (path > $3 AND path < $4)"
-            let scope: [FieldValue] = [.text(child.path), .text(child.path + "/"), .text(child.path + "0")]
+        try store.read { session in
+            let (owned, scope) = PostgresStore.ownedInSubtree(of: child.path, from: 2)
             let sizes = try session.query(
-                "SELECT DISTINCT size FROM attachment WHERE sha256 = $1 AND deleted = 0 AND size IS NOT NULL AND org IN (\(subtree))",
+                "SELECT DISTINCT size FROM attachment WHERE sha256 = $1 AND deleted = 0 AND size IS NOT NULL AND \(owned)",
                 [.text(sha256)] + scope
             ).map { Int(try $0.decode(Int64.self)) }
             try TierSyncNode.checkUpload(sha256: sha256, size: size, attachedSizes: sizes, limits: limits)
@@ -119,7 +116,7 @@ extension PostgresHub {
                 try session.query(
                     """
                     SELECT coalesce(sum(size), 0)::bigint FROM blob WHERE sha256 != $1 AND sha256 IN (
-                        SELECT sha256 FROM attachment WHERE deleted = 0 AND org IN (\(subtree)))
+                        SELECT sha256 FROM attachment WHERE deleted = 0 AND \(owned))
                     """, [.text(sha256)] + scope
                 ).first?.decode(Int64.self) ?? 0
             try TierSyncNode.checkUpload(size: size, held: Int(held), from: child, limits: limits)
@@ -127,7 +124,7 @@ extension PostgresHub {
     }
 
     public func checkDownload(sha256: String, for child: OrgUnit) throws {
-        try read { session in
+        try store.read { session in
             let attachments = try session.query(
                 """
                 SELECT a.id, o.path FROM attachment a JOIN org_unit o ON o.code = a.org

@@ -8,7 +8,7 @@ extension PostgresHub {
     public func pullPage(
         for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void
     ) throws -> (upTo: Int64, senders: [NodeID: String], last: Int64) {
-        let page = try read { session in
+        let page = try store.read { session in
             let peer = try relation(to: child.org, session)
             let directory = try store.directory(session)
             let lookup = PostgresShareLookup(session: session)
@@ -47,7 +47,7 @@ extension PostgresHub {
         guard case .child(let child) = peer else {
             throw DomainError.forbidden("a snapshot is served to a child only, not to \(peer.unit.code)")
         }
-        return try read { session in
+        return try store.read { session in
             let position = try store.lastSequence(session)
             let next = try store.forEachRecord(within: child.path, after: key, limit: limit, session: session, body)
             var page = TierSyncNode.SnapshotPage(nodes: [:], position: position, next: next)
@@ -68,12 +68,13 @@ extension PostgresHub {
     /// above it, never a sibling's.
     func nodes(seenBy child: OrgUnit, _ session: PostgresSession) throws -> [String: String] {
         var nodes: [String: String] = [:]
+        let (below, values) = PostgresStore.subtree(of: child.path, alias: "u", from: 1)
         let rows = try session.query(
             """
             SELECT n.id, n.org FROM (SELECT id, org FROM peer_node UNION ALL SELECT id, org FROM node) AS n
             JOIN org_unit AS u ON u.code = n.org
-            WHERE u.path = $1 OR (u.path > $2 AND u.path < $3) OR $1 LIKE u.path || '/%'
-            """, [.text(child.path), .text(child.path + "/"), .text(child.path + "0")])
+            WHERE \(below) OR $1 LIKE u.path || '/%'
+            """, values)
         for row in rows {
             let (id, org) = try row.decode((String, String).self)
             nodes[id] = org
@@ -81,8 +82,6 @@ extension PostgresHub {
         return nodes
     }
 
-    /// Runs `body` in one snapshot of the database (`PostgresStore.read`).
-    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T { try store.read(body) }
 }
 
 /// The `share` of records in a PostgreSQL store, for `ExchangeRules`.

@@ -8,10 +8,12 @@ extension PostgresHub {
     /// Applies several pushes in one transaction, holding the writer lock, so that a refused
     /// push is rolled back alone. A push is applied only if the whole transaction commits.
     ///
-    /// Most groups hold no push refused whole: they go without savepoints and with one
-    /// statement for all the children's cursors, three round trips to the server a push
-    /// fewer. When a push is refused, that attempt is rolled back and the group applied
-    /// again, each push in a savepoint of its own.
+    /// Every push is checked whole before anything is written (scope, senders), so a push
+    /// refused there costs the others nothing. The rest go without savepoints and with one
+    /// statement for all the children's cursors: three round trips to the server a push
+    /// fewer. Only when a push fails while it is being written is that attempt rolled back and
+    /// the group applied again, each push in a savepoint of its own. (PostgreSQL does not roll
+    /// its sequences back, so the log's positions then skip the numbers the attempt took.)
     ///
     /// - Returns: each push's report or refusal, in order.
     /// - Throws: what failed the transaction itself (the server, the connection): then none
@@ -25,7 +27,7 @@ extension PostgresHub {
         return try store.write { session in try apply(pushes, session, savepoints: true) }
     }
 
-    /// A push refused in a group applied without savepoints: the attempt is rolled back.
+    /// A push that failed while written in a group without savepoints: the attempt is rolled back.
     struct RefusedWithoutSavepoint: Error { let error: any Error }
 
     /// The pushes in the session's transaction, with one read of the directory and the clock
@@ -35,12 +37,22 @@ extension PostgresHub {
     >] {
         var directory = try store.directory(session)
         var clock = HybridLogicalClock(last: try store.clock(session))
+        // Scope and senders need only the orgs' paths, which no push changes.
+        let checked = pushes.map { push in Result { try check(push, directory: directory) } }
         var results: [Result<ApplyReport, any Error>] = []
         var contacts: [String: Contact] = [:]
-        for push in pushes {
+        for (push, checked) in zip(pushes, checked) {
+            let senders: [NodeID: String]
+            switch checked {
+            case .success(let found): senders = found
+            case .failure(let refusal):
+                results.append(.failure(refusal))
+                continue
+            }
             if savepoints { try session.query("SAVEPOINT push") }
             do {
-                let (report, senders) = try accept(push, session: session, directory: directory, clock: &clock)
+                let report = try accept(
+                    push, senders: senders, session: session, directory: directory, clock: &clock)
                 if savepoints { try session.query("RELEASE SAVEPOINT push") }
                 directory.remember(senders)
                 results.append(.success(report))
@@ -58,6 +70,15 @@ extension PostgresHub {
         return results
     }
 
+    /// Checks a push whole, as `TierSyncNode.accept` does before writing: every change in the
+    /// child's subtree, every declared node in it.
+    ///
+    /// - Returns: the push's senders (node → org).
+    func check(_ push: TierSyncNode.Push, directory: PeerDirectory) throws -> [NodeID: String] {
+        for change in push.changes { try rules.checkScope(change, from: push.peer, directory: directory) }
+        return try rules.senders(push.nodes, from: push.peer, directory: directory)
+    }
+
     /// How far a child's pushes of one group moved its cursors.
     struct Contact {
         var node: String
@@ -71,13 +92,12 @@ extension PostgresHub {
         }
     }
 
-    /// One push in the session's transaction: checked whole, then merged and its arrivals
-    /// noted (the child's cursor moves with the group's, in `apply`).
+    /// One checked push in the session's transaction: merged, and its arrivals noted (the
+    /// child's cursor moves with the group's, in `apply`).
     func accept(
-        _ push: TierSyncNode.Push, session: PostgresSession, directory: PeerDirectory, clock: inout HybridLogicalClock
-    ) throws -> (report: ApplyReport, senders: [NodeID: String]) {
-        for change in push.changes { try rules.checkScope(change, from: push.peer, directory: directory) }
-        let senders = try rules.senders(push.nodes, from: push.peer, directory: directory)
+        _ push: TierSyncNode.Push, senders: [NodeID: String], session: PostgresSession, directory: PeerDirectory,
+        clock: inout HybridLogicalClock
+    ) throws -> ApplyReport {
         let screened = rules.screenDecidedAbove(push.changes, nodes: senders, directory: directory)
         // Storage of its own per push: a rolled-back push leaves nothing read ahead or held.
         let storage = PostgresMergeStorage(session: session)
@@ -93,7 +113,7 @@ extension PostgresHub {
         try noteArrivals(of: screened.allowed, from: push.peer, directory: known, merge: &merge)
         try storage.flush()
         clock = merge.clock
-        return (report, senders)
+        return report
     }
 
     /// Notes the first arrival here of the reports and drills of `changes` (see

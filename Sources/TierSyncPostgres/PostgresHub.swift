@@ -92,7 +92,7 @@ public final class PostgresHub: SyncHub {
     }
 
     public func status(for child: ChildNode) throws -> HubStatus {
-        try read { session in
+        try store.read { session in
             guard let epoch = try session.query("SELECT id, since_seq FROM log_epoch ORDER BY n DESC LIMIT 1").first
             else { throw PostgresStoreError.corrupt("no log epoch") }
             let (id, since) = try epoch.decode((String, Int64).self)
@@ -112,7 +112,7 @@ extension PostgresHub {
         let tables = try TierSyncNode.exportTables(table, of: store.tables)
         // `emit` goes into the record walk, within the read.
         try withoutActuallyEscaping(emit) { emit in
-            try read { session in
+            try store.read { session in
                 try TierSyncNode.exportJSON(tables, emit: emit) { table, body in
                     var after = ""
                     while true {

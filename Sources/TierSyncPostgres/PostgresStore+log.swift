@@ -45,12 +45,13 @@ extension PostgresStore {
         var values: [FieldValue] = []
         if let line {
             let above = line.split(separator: "/").dropLast().map { FieldValue.text(String($0)) }
+            let (owned, scope) = Self.ownedInSubtree(of: line, from: 2)
             filter =
-                " AND (org IN (SELECT code FROM org_unit WHERE path = $2 OR (path > $3 AND path < $4))"
+                " AND (\(owned)"
                 + (above.isEmpty
                     ? ")"
                     : " OR org IN (" + (5..<(5 + above.count)).map { "$\($0)" }.joined(separator: ", ") + "))")
-            values = [.text(line), .text(line + "/"), .text(line + "0")] + above
+            values = scope + above
         }
         var position = seq
         while true {

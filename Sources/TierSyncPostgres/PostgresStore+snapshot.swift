@@ -75,13 +75,11 @@ extension PostgresStore {
     /// SQL over `table`'s rows for the records a unit at `path` receives (`NodeStore`'s
     /// subtree and `sharedDown` filters), its parameters numbered from `$first`.
     func scopeFilter(_ table: SyncedTable, _ path: String, from first: Int) -> (String, [FieldValue]) {
-        var values: [FieldValue] = []
+        var (subtree, values) = Self.ownedInSubtree(of: path, from: first)
         func next(_ value: String) -> String {
             values.append(.text(value))
             return "$\(first + values.count - 1)"
         }
-        let subtree =
-            "org IN (SELECT code FROM org_unit WHERE path = \(next(path)) OR (path > \(next(path + "/")) AND path < \(next(path + "0"))))"
         let ancestors = path.split(separator: "/").dropLast()
         let above = "/" + ancestors.joined(separator: "/") + "/"
         let parent = ancestors.last.map(String.init) ?? ""

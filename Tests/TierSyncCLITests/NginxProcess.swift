@@ -78,16 +78,16 @@ final class NginxProcess {
             .split(separator: "\n").map(String.init)
     }
 
-    /// The upstreams (`host:port`) that answered requests of `method` to `path`.
-    func upstreams(answering method: String, _ path: String) -> Set<String> {
-        Set(
-            requests.compactMap { line in
-                let parts = line.split(separator: " ")
-                guard parts.count >= 4, parts[0] == method, parts[1] == path, parts.last == "200" else { return nil }
-                return parts[parts.count - 2].split(separator: ",").last.map {
-                    $0.trimmingCharacters(in: .whitespaces)
-                }
-            })
+    /// The upstream (`host:port`) that answered each request of `method` to a path starting
+    /// with `path` with 200, in order (the last one tried, when one failed first).
+    func upstreams(answering method: String, _ path: String) -> [String] {
+        requests.compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count >= 4, parts[0] == method, parts[1].hasPrefix(path), parts.last == "200" else {
+                return nil
+            }
+            return String(parts[parts.count - 2])
+        }
     }
 
     func stop() {
