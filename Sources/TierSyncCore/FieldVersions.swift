@@ -73,6 +73,12 @@ public struct FieldVersions: Hashable, Sendable {
     public var encoded: String {
         var text = ""
         text.reserveCapacity((byField.count + 1) * 72)
+        // A record as created (one shared version, nothing else) is most records: written
+        // without sorting or an array of lines.
+        if byField.isEmpty, seenElsewhere.entries.isEmpty, let initial {
+            Self.append(Self.initialKey, initial, to: &text)
+            return text
+        }
         let lines = (initial.map { [(Self.initialKey, $0)] } ?? []) + byField.sorted { $0.key < $1.key }
         if !seenElsewhere.entries.isEmpty {
             text.append(Self.seenKey)
@@ -81,15 +87,19 @@ public struct FieldVersions: Hashable, Sendable {
         }
         for (field, version) in lines {
             if !text.isEmpty { text.append("\n") }
-            text.append(field)
-            text.append(" ")
-            text.append(String(version.hlc.rawValue))
-            text.append(" ")
-            text.append(version.node.rawValue)
-            text.append(" ")
-            version.versionVector.append(to: &text)
+            Self.append(field, version, to: &text)
         }
         return text
+    }
+
+    private static func append(_ field: String, _ version: FieldVersion, to text: inout String) {
+        text.append(field)
+        text.append(" ")
+        text.append(String(version.hlc.rawValue))
+        text.append(" ")
+        text.append(version.node.rawValue)
+        text.append(" ")
+        version.versionVector.append(to: &text)
     }
 
     static let initialKey = "*"

@@ -55,21 +55,30 @@ public struct ChangeWriter {
         table name: String, id: RecordID, org: String, fields: [String: FieldValue]
     ) throws -> [FieldChange] {
         let table = try table(named: name)
-        let values = try normalized(fields, in: table)
         let stamp = clock.tick(wall: wallClock.nowMilliseconds())
         let version = FieldVersion.first(hlc: stamp, node: node)
         let versions = FieldVersions(initial: version)
         var changes: [FieldChange] = []
+        changes.reserveCapacity(fields.count)
         var arguments: [FieldValue] = [
             .text(id.rawValue), .text(org), .integer(stamp.rawValue), .integer(stamp.rawValue), .integer(0), .null,
         ]
         arguments.reserveCapacity(arguments.count + table.fields.count)
+        // The table's fields are walked once, each looked up in `fields`: no normalized copy
+        // of the dictionary on this hot path. A name matching none of them is found by count.
+        var matched = 0
         for field in table.fields {
-            let value = values[field.name] ?? .null
+            guard let given = fields[field.name] else {
+                arguments.append(.null)
+                continue
+            }
+            matched += 1
+            let value = table.normalized(given, for: field)
             arguments.append(value)
             guard !value.isNull else { continue }
             changes.append(FieldChange(name, id, org, field.name, VersionedValue(value: value, version: version)))
         }
+        if matched != fields.count { _ = try normalized(fields, in: table) }
         // A record is known to its peers only through its changes, so one with no value
         // would never sync.
         guard !changes.isEmpty else { throw StoreError.emptyRecord(table: name) }

@@ -13,21 +13,31 @@ extension Statement {
         // Marks the (empty) arguments as bound so that `execute()` only resets the
         // statement, keeping the bindings made below.
         setUncheckedArguments(StatementArguments())
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32
-            switch value {
-            case .null: code = sqlite3_bind_null(sqliteStatement, index)
-            case .integer(let integer): code = sqlite3_bind_int64(sqliteStatement, index, integer)
-            case .real(let real): code = sqlite3_bind_double(sqliteStatement, index, real)
-            case .text(let text): code = sqlite3_bind_text(sqliteStatement, index, text, -1, Self.transient)
-            }
-            guard code == SQLITE_OK else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: "binding argument \(index) failed", sql: sql)
+        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
+        try execute()
+    }
+
+    private func bind(_ value: FieldValue, at index: Int32) throws {
+        let code: Int32
+        switch value {
+        case .null: code = sqlite3_bind_null(sqliteStatement, index)
+        case .integer(let integer): code = sqlite3_bind_int64(sqliteStatement, index, integer)
+        case .real(let real): code = sqlite3_bind_double(sqliteStatement, index, real)
+        case .text(var text):
+            // A native string is already contiguous UTF-8: bound from its own storage, where
+            // passing the `String` would first copy it into a new C string.
+            // An empty buffer has no address, and a null pointer would bind NULL, not "".
+            code = text.withUTF8 { utf8 in
+                guard let base = utf8.baseAddress else { return sqlite3_bind_text(sqliteStatement, index, "", 0, nil) }
+                return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                    sqlite3_bind_text(sqliteStatement, index, $0, Int32(utf8.count), Self.transient)
+                }
             }
         }
-        try execute()
+        guard code == SQLITE_OK else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: "binding argument \(index) failed", sql: sql)
+        }
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -34,6 +34,28 @@ import TierSyncCore
         #expect(log.first { $0.field == "name" }?.value == .text("张三"))
     }
 
+    @Test("an empty text is stored and logged as text, not NULL; an unknown field refuses the whole insert")
+    func emptyTextAndUnknownField() throws {
+        let id = TestStore.newID(9)
+        try store.write { writer in
+            try writer.insert(
+                table: "contact", id: id, org: TestStore.org, fields: ["name": .text(""), "post": .text("站长")])
+        }
+        #expect(try store.write { try $0.fetch(table: "contact", id: id) }?["name"] == .text(""))
+        #expect(try TestStore.changeLog(store).first { $0.field == "name" }?.value == .text(""))
+        let before = try TestStore.changeLog(store).count
+        let known = try store.write { try $0.table(named: "contact").fieldNames }
+        #expect(throws: StoreError.unknownField(table: "contact", field: "nickname", known: known)) {
+            try store.write { writer in
+                try writer.insert(
+                    table: "contact", id: TestStore.newID(10), org: TestStore.org,
+                    fields: ["name": .text("李四"), "nickname": .text("小李")])
+            }
+        }
+        #expect(try TestStore.changeLog(store).count == before)
+        #expect(try store.write { try $0.fetch(table: "contact", id: TestStore.newID(10)) } == nil)
+    }
+
     @Test("an update logs exactly the fields whose value changed, each on top of the record's writes so far")
     func updateLogsOnlyChanges() throws {
         let id = TestStore.newID(2)
