@@ -66,6 +66,7 @@ let package = Package(
                 .embedInCode("0013_opaque.sql"),
                 .embedInCode("0014_bundle_wants.sql"),
                 .embedInCode("0015_directory_token.sql"),
+                .embedInCode("0016_packed_log.sql"),
             ]
         ),
         .target(

@@ -20,6 +20,7 @@ public enum SchemaFiles {
         ("0013_opaque", text(PackageResources._013_opaque_sql)),
         ("0014_bundle_wants", text(PackageResources._014_bundle_wants_sql)),
         ("0015_directory_token", text(PackageResources._015_directory_token_sql)),
+        ("0016_packed_log", text(PackageResources._016_packed_log_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -9,8 +9,9 @@ import TierSyncStore
 /// side in one process, alternating runs so that machine noise hits every contender alike.
 ///
 /// - plain: a prepared `INSERT`/`UPDATE` into a `contact` table with the same fields, no log;
-/// - plain + log rows: the same, plus the rows TierSync adds (the row's versions text and one
-///   change-log row per field) written by prepared SQL with no Swift logic: the floor of this
+/// - plain + log rows: the same, plus what TierSync adds (the row's versions text and one
+///   change-log row per write, its fields after the first packed as JSON made before timing)
+///   written by prepared SQL with no Swift logic: the floor of this
 ///   storage layout;
 /// - TierSync: `NodeStore.write` + `ChangeWriter`, which also stamps the write, extends the
 ///   field versions and builds the changes.
@@ -112,8 +113,9 @@ struct LocalWriteBenchmark {
                 sql: "CREATE TABLE contact (id TEXT NOT NULL PRIMARY KEY, org TEXT NOT NULL, versions TEXT, "
                     + Self.fields.map { "\($0) TEXT" }.joined(separator: ", ")
                     + "); CREATE INDEX contact_org ON contact(org);"
-                    + "CREATE TABLE change_log (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, record TEXT NOT NULL,"
-                    + " org TEXT NOT NULL, field TEXT NOT NULL, value, hlc INTEGER NOT NULL, node TEXT NOT NULL, vv TEXT NOT NULL)"
+                    + "CREATE TABLE change_log_row (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, record TEXT NOT NULL,"
+                    + " org TEXT NOT NULL, field TEXT NOT NULL, value, hlc INTEGER NOT NULL, node TEXT NOT NULL, vv TEXT NOT NULL,"
+                    + " n INTEGER NOT NULL DEFAULT 1 CHECK (n >= 1), more TEXT)"
             )
         }
         let versionsText = withLog ? "* 117000000000000000 \(Self.node) \(Self.node):1" : nil
@@ -122,11 +124,15 @@ struct LocalWriteBenchmark {
                 [input.ids[i].rawValue.databaseValue, "520201".databaseValue, versionsText.databaseValue]
                     + Self.fields.map { input.rows[i][$0]!.databaseValue })
         }
+        // The write's fields after the first, packed as TierSync packs them, made before timing.
         let logRows = input.rows.indices.map { i in
-            StatementArguments(
-                Self.fields.flatMap { field in
-                    logRow(input.ids[i], field: field, value: input.rows[i][field]!, vector: "\(Self.node):1")
-                })
+            let more = Self.fields.dropFirst().map { "[\"\($0)\",\"\(input.rows[i][$0]!.textValue!)\"]" }
+            return StatementArguments(
+                [Int64(Self.fields.count).databaseValue]
+                    + logRow(
+                        input.ids[i], field: Self.fields[0], value: input.rows[i][Self.fields[0]]!,
+                        vector: "\(Self.node):1")
+                    + ["[" + more.joined(separator: ",") + "]"])
         }
         let updates = input.rows.indices.map { i in
             StatementArguments([
@@ -134,13 +140,16 @@ struct LocalWriteBenchmark {
             ])
         }
         let updateLogRows = input.rows.indices.map { i in
-            StatementArguments(logRow(input.ids[i], field: "phone", value: Self.newPhone(i), vector: "\(Self.node):2"))
+            StatementArguments(
+                [1.databaseValue]
+                    + logRow(input.ids[i], field: "phone", value: Self.newPhone(i), vector: "\(Self.node):2")
+                    + [DatabaseValue.null])
         }
         let insertSQL =
             "INSERT INTO contact (id, org, versions, \(Self.fields.joined(separator: ", "))) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        let logSQL = { (rows: Int) in
-            "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
-                + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        let logSQL = { (_: Int) in
+            "INSERT INTO change_log_row (seq, n, tbl, record, org, field, value, hlc, node, vv, more) "
+                + "VALUES ((SELECT coalesce(max(seq), 0) FROM change_log_row) + ?1, ?1, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         }
         func insertAll(_ db: Database, _ range: Range<Int>) throws {
             let insert = try db.cachedStatement(sql: insertSQL)

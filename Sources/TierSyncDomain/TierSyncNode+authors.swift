@@ -41,8 +41,8 @@ extension TierSyncNode {
                     writer.db,
                     sql: """
                         SELECT min(hlc) AS first, max(hlc) AS last,
-                            (SELECT org FROM change_log WHERE seq > ? ORDER BY seq LIMIT 1) AS org
-                        FROM change_log WHERE seq > ?
+                            (SELECT org FROM change_log_row WHERE seq > ? ORDER BY seq LIMIT 1) AS org
+                        FROM change_log_row WHERE seq > ?
                         """,
                     arguments: [before, before]),
                 let first: Int64 = row["first"], let last: Int64 = row["last"], let org: String = row["org"]

@@ -42,7 +42,8 @@ extension TierSyncNode {
     }
 
     /// Every enrolled child, with its cursors, the changes waiting for it and its subtree's
-    /// open conflicts; one read.
+    /// open conflicts; one read. Waiting changes are counted from the log's rows, without
+    /// expanding them: entries that compaction dropped from a row it kept still count.
     public func childHealth() throws -> [ChildHealth] {
         try store.read { db in
             try ChildNode.order(Column("org"), Column("id")).fetchAll(db).map { child in
@@ -54,9 +55,9 @@ extension TierSyncNode {
                     try Int.fetchOne(
                         db,
                         sql: """
-                            SELECT count(*) FROM change_log WHERE seq > ? AND org IN \(subtree)
-                            AND node NOT IN (SELECT id FROM peer_node WHERE org IN \(subtree))
-                            """, arguments: [cursor.ackedSeq] + scope + scope) ?? 0
+                            SELECT coalesce(sum(min(n, seq - ?)), 0) FROM change_log_row WHERE seq > ?
+                            AND org IN \(subtree) AND node NOT IN (SELECT id FROM peer_node WHERE org IN \(subtree))
+                            """, arguments: [cursor.ackedSeq, cursor.ackedSeq] + scope + scope) ?? 0
                 let conflicts =
                     try Int.fetchOne(
                         db, sql: "SELECT count(*) FROM conflict WHERE settled_hlc IS NULL AND org IN \(subtree)",

@@ -60,7 +60,7 @@ public final class HubMetrics: Sendable {
                         SELECT c.id, c.org, coalesce(p.last_contact, c.last_contact) FROM child_node c
                         LEFT JOIN peer_cursor p ON p.org = c.org WHERE c.revoked_at IS NULL
                         """),
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM change_log_row") ?? 0,
                 try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
             )
         }

@@ -31,7 +31,7 @@ public struct ChangeWriter {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, max(clock, coalesce((SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1), 0)) FROM node
+                        SELECT id, max(clock, coalesce((SELECT hlc FROM change_log_row ORDER BY seq DESC LIMIT 1), 0)) FROM node
                         """)),
             let node = NodeID(row[0] as String)
         else { throw StoreError.notInitialized(path: db.description) }
@@ -249,9 +249,9 @@ public struct ChangeWriter {
         return values
     }
 
-    /// Appends changes to the log (one multi-row `INSERT`).
+    /// Appends the changes of one local write to the log, as one row.
     func log(_ changes: [FieldChange]) throws {
-        try SQLiteMergeStorage(db: db).log(changes)
+        try SQLiteMergeStorage(db: db).logWrite(changes)
     }
 
 }

@@ -37,7 +37,7 @@ public struct LogEpoch: Codable, Sendable, Hashable, FetchableRecord, Persistabl
     @discardableResult
     static func begin(_ db: Database, reason: String, at milliseconds: Int64) throws -> LogEpoch {
         var random = SystemRandomNumberGenerator()
-        let since = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
+        let since = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log_row") ?? 0
         var epoch = LogEpoch(
             id: NodeID.random(using: &random).rawValue, sinceSeq: since,
             startedAt: ISOTimestamp.format(milliseconds: milliseconds), reason: reason)

@@ -15,7 +15,7 @@ extension NodeStore {
 
     /// The log's newest sequence number, read in `db` (a caller's transaction).
     public func lastSequence(db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log_row") ?? 0
     }
 
     /// Streams the changes logged after `seq` that are still kept (the latest version of
@@ -44,7 +44,9 @@ extension NodeStore {
         _ body: (FieldChange) throws -> Bool
     ) throws -> Int64 {
         var kept = KeptVersions(db: db, tables: tables)
-        var sql = "SELECT * FROM change_log WHERE seq > ?"
+        // A row's `seq` is its last entry's: a row holding entries at or before `seq` is read
+        // when one of its later entries is after it, and the earlier ones are passed over.
+        var sql = "SELECT * FROM change_log_row WHERE seq > ?"
         var arguments: StatementArguments = [seq]
         if let line {
             let above = line.split(separator: "/").dropLast().map(String.init)
@@ -55,9 +57,10 @@ extension NodeStore {
         }
         let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY seq", arguments: arguments)
         while let row = try rows.next() {
-            let entry = try ChangeLogEntry(row: row)
-            if try include(entry.change), try kept.isKept(entry.change), try !body(entry.change) {
-                return entry.seq - 1
+            for entry in try ChangeLogEntry.entries(of: row) where entry.seq > seq {
+                if try include(entry.change), try kept.isKept(entry.change), try !body(entry.change) {
+                    return entry.seq - 1
+                }
             }
         }
         // Everything to the log's end was looked at, the entries SQLite passed over too.
@@ -65,8 +68,12 @@ extension NodeStore {
     }
 
     /// Drops superseded log entries: what any peer receives from any cursor stays the same
-    /// (the latest version of every field changed after it). The newest entry is always kept,
+    /// (the latest version of every field changed after it). The newest row is always kept,
     /// so sequence numbers are never reused.
+    ///
+    /// A row whose entries are all superseded is deleted; one with some still kept is written
+    /// again with the others marked dropped (see `Schema/0016_packed_log.sql`), so that every
+    /// entry keeps its number.
     ///
     /// - Returns: how many entries were dropped.
     @discardableResult
@@ -74,20 +81,46 @@ extension NodeStore {
         try queue.write { db in
             let newest = try lastSequence(db: db)
             var kept = KeptVersions(db: db, tables: tables)
-            var superseded: [Int64] = []
+            var deleted: [Int64] = []
+            var rewritten: [(seq: Int64, field: String, value: FieldValue, more: String?)] = []
+            var dropped = 0
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT * FROM change_log WHERE seq < ? ORDER BY seq", arguments: [newest])
+                db, sql: "SELECT * FROM change_log_row WHERE seq < ? ORDER BY seq", arguments: [newest])
             while let row = try rows.next() {
-                let entry = try ChangeLogEntry(row: row)
-                if try !kept.isKept(entry.change) { superseded.append(entry.seq) }
+                let seq: Int64 = row["seq"]
+                let count: Int64 = row["n"]
+                let entries = try ChangeLogEntry.entries(of: row)
+                let live = try entries.filter { try kept.isKept($0.change) }
+                guard live.count < entries.count else { continue }
+                dropped += entries.count - live.count
+                guard !live.isEmpty else {
+                    deleted.append(seq)
+                    continue
+                }
+                // The row's entries by index, nil where dropped (now or before).
+                var slots = [FieldChange?](repeating: nil, count: Int(count))
+                for entry in live { slots[Int(entry.seq - (seq - count + 1))] = entry.change }
+                rewritten.append(
+                    (
+                        seq, slots[0]?.field ?? "", slots[0]?.value ?? .null,
+                        count == 1
+                            ? nil : PackedFields.encode(slots.dropFirst().map { $0.map { ($0.field, $0.value) } })
+                    ))
             }
-            for chunk in stride(from: 0, to: superseded.count, by: 500) {
-                let seqs = superseded[chunk..<min(superseded.count, chunk + 500)]
+            for chunk in stride(from: 0, to: deleted.count, by: 500) {
+                let seqs = deleted[chunk..<min(deleted.count, chunk + 500)]
                 try db.execute(
-                    sql: "DELETE FROM change_log WHERE seq IN (\(seqs.map { _ in "?" }.joined(separator: ",")))",
+                    sql: "DELETE FROM change_log_row WHERE seq IN (\(seqs.map { _ in "?" }.joined(separator: ",")))",
                     arguments: StatementArguments(Array(seqs)))
             }
-            return superseded.count
+            let rewrite = try db.cachedStatement(
+                sql: "UPDATE change_log_row SET field = ?, value = ?, more = ? WHERE seq = ?")
+            for row in rewritten {
+                try rewrite.execute(binding: [
+                    .text(row.field), row.value, row.more.map(FieldValue.text) ?? .null, .integer(row.seq),
+                ])
+            }
+            return dropped
         }
     }
 }

@@ -6,15 +6,17 @@ import TierSyncCore
 extension NodeStore {
     /// Every change kept opaque, in log order, read in `db`.
     public func opaqueChanges(db: Database) throws -> [FieldChange] {
-        try Row.fetchAll(db, sql: "SELECT l.* FROM \(Self.opaqueJoin) ORDER BY l.seq").map {
-            try ChangeLogEntry(row: $0).change
+        try Row.fetchAll(db, sql: "SELECT l.* FROM \(Self.opaqueJoin) ORDER BY l.seq").flatMap {
+            try ChangeLogEntry.entries(of: $0).map(\.change)
         }
     }
 
-    /// `opaque_change o` joined with the log entries `l` it names.
+    /// `opaque_change o` joined with the log rows `l` it names. A change kept opaque came
+    /// from a peer, so its row holds it alone (`SQLiteMergeStorage.log`).
     static let opaqueJoin = """
-        opaque_change o JOIN change_log l
+        opaque_change o JOIN change_log_row l
           ON l.tbl = o.tbl AND l.record = o.record AND l.field = o.field AND l.node = o.node AND l.hlc = o.hlc
+          AND l.n = 1
         """
 
     /// Applies the opaque changes whose table and field this release knows (it was upgraded
@@ -31,11 +33,12 @@ extension NodeStore {
                 db,
                 sql: "SELECT l.* FROM \(Self.opaqueJoin) ORDER BY l.seq")
             while let row = try rows.next() {
-                let change = try ChangeLogEntry(row: row).change
-                guard let table = tables[change.table],
-                    change.field == FieldChange.deletedField || table.field(named: change.field) != nil
-                else { continue }
-                changes.append(change)
+                for change in try ChangeLogEntry.entries(of: row).map(\.change) {
+                    guard let table = tables[change.table],
+                        change.field == FieldChange.deletedField || table.field(named: change.field) != nil
+                    else { continue }
+                    changes.append(change)
+                }
             }
             return changes
         }
@@ -50,7 +53,8 @@ extension NodeStore {
                         "DELETE FROM opaque_change WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?",
                     arguments: key)
                 try writer.db.execute(
-                    sql: "DELETE FROM change_log WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?",
+                    sql:
+                        "DELETE FROM change_log_row WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ? AND n = 1",
                     arguments: key)
             }
             _ = try writer.apply(known, skewBound: .max)

@@ -43,10 +43,12 @@ public struct SQLiteMergeStorage: MergeStorage {
         }
     }
 
-    /// One multi-row `INSERT` per call: one statement per write instead of one per field.
+    /// Logs changes received from peers, one row each, in one multi-row `INSERT`.
+    ///
+    /// They stay one per row because a change kept opaque (`NodeStore+opaque`) is found, and
+    /// later removed, by its row.
     public func log(_ changes: [FieldChange]) throws {
-        guard let first = changes.first else { return }
-        if changes.allSatisfy({ $0.isSameWrite(as: first) }) { return try logWrite(changes) }
+        guard !changes.isEmpty else { return }
         var arguments: [FieldValue] = []
         arguments.reserveCapacity(changes.count * 8)
         var vectorText = ""
@@ -65,42 +67,39 @@ public struct SQLiteMergeStorage: MergeStorage {
         try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count)).execute(binding: arguments)
     }
 
-    /// The changes of one local write, which differ only in field and value: what they share
-    /// is bound once and named by every row (`?1`…`?6`), so a 7-field insert binds 20 values
-    /// instead of 56. Binding was most of the log's cost on the local-write path.
-    private func logWrite(_ changes: [FieldChange]) throws {
-        let first = changes[0]
-        var arguments: [FieldValue] = [
-            .text(first.table), .text(first.record.rawValue), .text(first.org), .integer(first.hlc.rawValue),
-            .text(first.node.rawValue), .text(first.versionVector.description),
-        ]
-        arguments.reserveCapacity(6 + 2 * changes.count)
-        for change in changes { arguments += [.text(change.field), change.value] }
-        try db.cachedStatement(sql: Self.logWriteSQL(rows: changes.count)).execute(binding: arguments)
+    /// The changes of one write, which differ only in field and value, as one packed row
+    /// (`Schema/0016_packed_log.sql`): its last entry's number is the log's end plus their
+    /// count, so each keeps a number of its own. Writing a row per field, each repeating what
+    /// they share, was most of a local write's cost.
+    func logWrite(_ changes: [FieldChange]) throws {
+        guard let first = changes.first else { return }
+        guard changes.allSatisfy({ $0.isSameWrite(as: first) }) else { return try log(changes) }
+        let more = changes.count == 1 ? nil : PackedFields.encode(changes.dropFirst().map { ($0.field, $0.value) })
+        try db.cachedStatement(sql: Self.logWriteSQL).execute(
+            binding: [
+                .integer(Int64(changes.count)), .text(first.table), .text(first.record.rawValue), .text(first.org),
+                .text(first.field), first.value, .integer(first.hlc.rawValue), .text(first.node.rawValue),
+                .text(first.versionVector.description), more.map(FieldValue.text) ?? .null,
+            ])
     }
+
+    static let logWriteSQL = """
+        INSERT INTO change_log_row (seq, n, tbl, record, org, field, value, hlc, node, vv, more)
+        VALUES ((SELECT coalesce(max(seq), 0) FROM change_log_row) + ?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """
 
     static func logInsertSQL(rows: Int) -> String {
         rows <= sqlCacheSize ? logInsertSQLs[rows] : makeLogInsertSQL(rows: rows)
-    }
-
-    static func logWriteSQL(rows: Int) -> String {
-        rows <= sqlCacheSize ? logWriteSQLs[rows] : makeLogWriteSQL(rows: rows)
     }
 
     // The statements' text, made once: GRDB finds a cached statement by its SQL, and
     // joining it anew on every write cost more than the lookup.
     private static let sqlCacheSize = 64
     private static let logInsertSQLs = (0...sqlCacheSize).map(makeLogInsertSQL)
-    private static let logWriteSQLs = (0...sqlCacheSize).map(makeLogWriteSQL)
 
     private static func makeLogInsertSQL(rows: Int) -> String {
-        "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
+        "INSERT INTO change_log_row (tbl, record, org, field, value, hlc, node, vv) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    }
-
-    private static func makeLogWriteSQL(rows: Int) -> String {
-        "INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv) VALUES "
-            + (0..<rows).map { "(?1, ?2, ?3, ?\(7 + 2 * $0), ?\(8 + 2 * $0), ?4, ?5, ?6)" }.joined(separator: ", ")
     }
 
     public func keepOpaque(_ change: FieldChange) throws -> Bool {
