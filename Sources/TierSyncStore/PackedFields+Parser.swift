@@ -52,30 +52,25 @@ extension PackedFields {
 
         private mutating func string() -> String? {
             guard take(UInt8(ascii: "\"")) else { return nil }
-            var scalars = String.UnicodeScalarView()
-            var start = offset
-            func flush(_ end: Int) {
-                scalars.append(
-                    contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                        .unicodeScalars)
-            }
+            var utf8: [UInt8] = []
+            var run = offset
             while offset < bytes.count {
                 let byte = bytes[offset]
                 if byte == UInt8(ascii: "\"") {
-                    flush(offset)
+                    utf8 += UnsafeBufferPointer(rebasing: bytes[run..<offset])
                     offset += 1
-                    return String(scalars)
+                    return String(decoding: utf8, as: UTF8.self)
                 }
                 guard byte == UInt8(ascii: "\\") else {
                     guard byte >= 0x20 else { return nil }
                     offset += 1
                     continue
                 }
-                flush(offset)
+                utf8 += UnsafeBufferPointer(rebasing: bytes[run..<offset])
                 offset += 1
                 guard let scalar = escaped() else { return nil }
-                scalars.append(scalar)
-                start = offset
+                utf8 += String(Character(scalar)).utf8
+                run = offset
             }
             return nil
         }
