@@ -58,6 +58,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             try withTemporaryDirectory { directory in
                 let benchmark = LocalWriteBenchmark(records: records, runs: runs, directory: directory)
                 benchmark.print(try benchmark.run())
+                try LogReadBenchmark(records: records, runs: runs, directory: directory).run()
             }
         }
     }
