@@ -57,8 +57,11 @@ public struct UpwardSync: Service {
         while !Task.isCancelled {
             let logEnd = (try? node.store.lastSequence()) ?? syncedUpTo
             if ContinuousClock.now >= nextSync || (failures == 0 && logEnd != syncedUpTo) {
+                var progressed = false
                 do {
-                    let summary = try await SyncSession(node: node, transport: transport).run()
+                    let summary = try await SyncSession(node: node, transport: transport).run { progress in
+                        progressed = progressed || progress.changes > 0
+                    }
                     failures = 0
                     syncedUpTo = (try? node.store.lastSequence()) ?? logEnd
                     nextSync = ContinuousClock.now + .seconds(interval)
@@ -71,7 +74,10 @@ public struct UpwardSync: Service {
                             ])
                     }
                 } catch {
-                    failures += 1
+                    // A try that moved changes or file chunks before the link broke is not a
+                    // parent that is down: the next one goes on from where it stopped (nothing
+                    // moved is lost), soon, instead of waiting longer after every cut.
+                    failures = progressed ? 1 : failures + 1
                     // A hub that refuses (revoked, out of scope) will not change its mind in
                     // seconds: retry it on the schedule; a hub that is down, with backoff.
                     let transient = (error as? ClientError)?.isTransient ?? true
