@@ -57,7 +57,9 @@ struct LogReadBenchmark {
         Swift.print("\nReading the log from the start (`forEachChange`, median of \(runs) alternating runs)\n")
         Swift.print("| log of \(records) inserted contacts | entries | seconds | entries/s |")
         Swift.print("|---|---:|---:|---:|")
-        Swift.print("| one row per entry (as received) | \(entries) | \(format(singleSeconds)) | \(Int(Double(entries) / singleSeconds)) |")
+        Swift.print(
+            "| one row per entry (as received) | \(entries) | \(format(singleSeconds)) | \(Int(Double(entries) / singleSeconds)) |"
+        )
         Swift.print(
             "| packed, one row per write (as written here) | \(entries) | \(format(packedSeconds)) | "
                 + "\(Int(Double(entries) / packedSeconds)) (\(format(packedSeconds / singleSeconds))× the time) |")

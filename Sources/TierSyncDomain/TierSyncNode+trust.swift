@@ -71,11 +71,18 @@ extension TierSyncNode {
             let (used, child, credential) = try Self.enroll(
                 node, code: code, with: enrollment, alreadyEnrolled: enrolled, now: now)
             try child.insert(writer.db)
+            try writer.db.execute(sql: Self.forgetExchangeSQL, arguments: [child.org])
             try writer.registerNode(node, org: child.org)
             try used.update(writer.db)
             return Enrolled(credential: credential, org: child.org)
         }
     }
+
+    /// Run when a node enrolls: a new node for an org that had one (a county's PC replaced)
+    /// starts the exchange afresh. The org's cursor says how much the old node sent and was
+    /// sent; the new one starts from nothing, and kept, the cursor would read as its file
+    /// copied back from an older backup. The same SQL on both backends (`$1` is `?` to SQLite).
+    public static let forgetExchangeSQL = "DELETE FROM peer_cursor WHERE org = $1"
 
     /// Checks an enrollment of `node` with `code` against what the hub keeps of it (`row`,
     /// nil when it never issued it), and makes what to store: the code marked used, the

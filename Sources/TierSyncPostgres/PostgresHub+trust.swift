@@ -39,6 +39,7 @@ extension PostgresHub {
             try session.query(
                 "INSERT INTO child_node (id, org, credential_hash, enrolled_at) VALUES ($1, $2, $3, $4)",
                 [.text(child.id), .text(child.org), .text(child.credentialHash), .text(child.enrolledAt)])
+            try session.query(TierSyncNode.forgetExchangeSQL, [.text(child.org)])
             try PostgresMergeStorage(session: session).registerNode(node, org: child.org)
             try session.query(
                 "UPDATE enrollment SET used_at = $1, used_by = $2 WHERE code_hash = $3",

@@ -105,6 +105,39 @@ import Testing
         #expect(status["waiting"]?.int == 4 && status["lastError"]?.string?.contains("unreachable") == true)
     }
 
+    @Test("a county's new PC joins for the same org: it syncs, gets the old PC's records, and its edits reach the city")
+    func replacementNode() throws {
+        let city = scratch.path("city.db"), old = scratch.path("old.db"), new = scratch.path("new.db")
+        _ = try initNode(city, org: "520200")
+        let hub = try HubProcess(db: city, scratch: scratch)
+        try join(old, hub, try enrollmentCode(city, org: "520201"))
+        for i in 1...3 {
+            try expectSuccess(
+                "contact", "add", "--db", old, "--role", "信息员", "--name", "示例·旧机\(i)", "--phone", "1390000000\(i)")
+        }
+        try expectSuccess("sync", "--db", old)
+        let oldNode = try #require(
+            JSONValue.decode(try expectSuccess("nodes", "--db", city, "--json").stdout).array?.first?["node"]?.string)
+        try expectSuccess("revoke", "--db", city, oldNode)
+
+        // The city had received more of the old PC's log than the new one has: it must start
+        // the new PC's exchange afresh, not take it for a file copied back from a backup.
+        try join(new, hub, try enrollmentCode(city, org: "520201"))
+        try expectSuccess("sync", "--db", new)
+        #expect(try names(new) == ["示例·旧机1", "示例·旧机2", "示例·旧机3"])
+        try expectSuccess("contact", "add", "--db", new, "--role", "信息员", "--name", "示例·新机", "--phone", "13900000009")
+        try expectSuccess("sync", "--db", new)
+        #expect(try names(city) == ["示例·新机", "示例·旧机1", "示例·旧机2", "示例·旧机3"])
+        try expectSuccess("sync", "--db", new)
+        #expect(try names(new).count == 4)
+    }
+
+    func names(_ db: String) throws -> [String] {
+        try
+            (JSONValue.decode(try expectSuccess("contact", "list", "--db", db, "--json").stdout)["records"]?.array ?? [])
+            .compactMap { $0["fields"]?["name"]?.string }.sorted()
+    }
+
     @Test("a hub with a parent stops gracefully on SIGTERM, its upward loop too")
     func gracefulShutdown() throws {
         let city = scratch.path("city.db"), county = scratch.path("county.db")

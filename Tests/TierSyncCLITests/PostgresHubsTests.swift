@@ -140,6 +140,14 @@ import TierSyncPostgres
         try joinNode(db("shuicheng"), url: nginx.url, parentDB: city, org: "520204")
         #expect(try eventually(20) { try Self.live(city, "contact").count == expected + round + 1 })
 
+        // A county's PC replaced: the new one joins for the same org and syncs from nothing,
+        // getting what the city holds of the county's scope (the city had received more of
+        // the old PC's log than the new one has: it must not take it for a copied-back file).
+        let atCity = Set(try Self.live(city, "contact").filter { $0.org.hasPrefix("520203") }.map(\.id))
+        try joinNode(db("liuzhi-new"), url: nginx.url, parentDB: city, org: "520203")
+        #expect(!atCity.isEmpty)
+        #expect(Set(try Self.live(db("liuzhi-new"), "contact").map(\.id)) == atCity)
+
         for hub in counties.values { hub.stop() }
         second.stop()
         nginx.stop()
