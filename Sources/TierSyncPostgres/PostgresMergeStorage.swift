@@ -120,6 +120,11 @@ struct PostgresMergeStorage: MergeStorage {
         try session.query("DELETE FROM conflict WHERE id = $1", [.integer(id)])
     }
 
+    func setNeedsReview(id: Int64, _ needsReview: Bool) throws {
+        try session.query(
+            "UPDATE conflict SET needs_review = $1 WHERE id = $2", [.integer(needsReview ? 1 : 0), .integer(id)])
+    }
+
     /// Held until `flush`: the merge writes each record once, after its last change.
     func write(_ state: RecordState) throws {
         cache.writes[state.table.name, default: []].append(state)

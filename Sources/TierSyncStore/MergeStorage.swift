@@ -22,6 +22,8 @@ public protocol MergeStorage {
     func settleConflict(id: Int64, by version: FieldVersion, how: String) throws
     /// Removes a conflict row whose loser is shown now.
     func removeConflict(id: Int64) throws
+    /// Sets whether an open conflict row asks for a person's review (the record's approval changed).
+    func setNeedsReview(id: Int64, _ needsReview: Bool) throws
     /// Writes a record's state: an insert when it was not stored yet, else an update.
     func write(_ state: RecordState) throws
     /// Appends changes to the log, in order.

@@ -36,21 +36,40 @@ extension RemoteMerge {
         }
         for field in Set(rows.map(\.field)) {
             guard let shown = state.shown(field) else { continue }
-            let losers = rows.filter { $0.field == field }
+            var losers = rows.filter { $0.field == field }
             let kept = [shown] + losers.compactMap(\.versioned)
             let lock = lock(of: state, field: field, directory: directory)
             let best = FieldMerge.ordered(kept, rank: rank(field: field, of: state, lock: lock, directory: directory))[
                 0]
-            guard best != shown, let promoted = losers.first(where: { $0.versioned == best }) else { continue }
-            try storage.removeConflict(id: promoted.id!)
-            try storage.insertConflict(
-                ConflictRow(
-                    kind: .concurrent, table: state.table.name, record: state.id, org: state.org, field: field,
-                    kept: shown, detectedAt: wallClock.nowMilliseconds(),
-                    needsReview: promoted.needsReview || lock != nil
-                ))
-            state.show(field, best)
+            if best != shown, let promoted = losers.first(where: { $0.versioned == best }) {
+                try storage.removeConflict(id: promoted.id!)
+                try storage.insertConflict(
+                    ConflictRow(
+                        kind: .concurrent, table: state.table.name, record: state.id, org: state.org, field: field,
+                        kept: shown, detectedAt: wallClock.nowMilliseconds(),
+                        needsReview: needsReview(
+                            shown.version, field: field, of: state, lock: lock, directory: directory)
+                    ))
+                state.show(field, best)
+                losers.removeAll { $0.id == promoted.id }
+            }
+            // The approval changed, so whether each kept version is an amendment may have too.
+            for loser in losers {
+                guard let version = loser.versioned?.version else { continue }
+                let wanted = needsReview(version, field: field, of: state, lock: lock, directory: directory)
+                if wanted != loser.needsReview { try storage.setNeedsReview(id: loser.id!, wanted) }
+            }
         }
+    }
+
+    /// Whether a kept (losing) version asks for a person's review: when the field's policy
+    /// says so, or when it is a pending amendment of the approved record. A function of the
+    /// record as it stands, so that every node agrees, whatever order the changes came in.
+    func needsReview(
+        _ version: FieldVersion, field: String, of state: RecordState, lock: RecordLock?, directory: PeerDirectory
+    ) -> Bool {
+        policies.policy(table: state.table.name, field: field).needsReview
+            || lock?.isAmendment(version, originPath: directory.path(ofNode: version.node)) == true
     }
 
     /// Keeps a record's delete conflicts in step with its state: when its shown state is

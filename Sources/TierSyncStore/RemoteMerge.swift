@@ -180,9 +180,7 @@ public struct RemoteMerge<Storage: MergeStorage> {
                 ConflictRow(
                     kind: .concurrent, table: change.table, record: change.record, org: state.org, field: field,
                     kept: loser, detectedAt: wallClock.nowMilliseconds(),
-                    needsReview: policy.needsReview
-                        || lock?.isAmendment(loser.version, originPath: directory.path(ofNode: loser.version.node))
-                            == true
+                    needsReview: needsReview(loser.version, field: field, of: state, lock: lock, directory: directory)
                 ))
             state.versions.noteSeen(loser.version.versionVector)
             state.dirty = true

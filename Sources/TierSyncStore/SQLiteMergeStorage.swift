@@ -26,6 +26,11 @@ public struct SQLiteMergeStorage: MergeStorage {
         try db.cachedStatement(sql: "DELETE FROM conflict WHERE id = ?").execute(arguments: [id])
     }
 
+    public func setNeedsReview(id: Int64, _ needsReview: Bool) throws {
+        try db.cachedStatement(sql: "UPDATE conflict SET needs_review = ? WHERE id = ?")
+            .execute(arguments: [needsReview, id])
+    }
+
     public func write(_ state: RecordState) throws {
         let fields = state.table.fields.map { state.values[$0.name] ?? .null }
         if state.stored {

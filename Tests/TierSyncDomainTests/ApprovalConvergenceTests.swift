@@ -67,19 +67,19 @@ private struct Round {
             default:
                 let (from, to) = [(township, county), (county, township), (county, city), (city, county)][
                     Int(random.next() % 4)]
-                try ship(from, to, fraction: Double(random.next() % 101) / 100)
+                try ship(from, to, fraction: Double(random.next() % 101) / 100, context: context)
             }
         }
         for _ in 0..<3 {
             for (from, to) in [(township, county), (county, city), (city, county), (county, township)] {
-                try ship(from, to, fraction: 1)
+                try ship(from, to, fraction: 1, context: context)
             }
         }
         try check(id, context: context)
     }
 
     /// Sends the first `fraction` of `from`'s log to `to`, in log order, as one batch.
-    func ship(_ from: TierSyncNode, _ to: TierSyncNode, fraction: Double) throws {
+    func ship(_ from: TierSyncNode, _ to: TierSyncNode, fraction: Double, context: String = "") throws {
         var changes: [FieldChange] = []
         try from.store.forEachChange(after: 0) {
             changes.append($0); return true
@@ -87,7 +87,20 @@ private struct Round {
         let senders = Dictionary(uniqueKeysWithValues: nodes.map { ($0.store.node.id, $0.org.code) })
         let prefix = Array(changes.prefix(Int((Double(changes.count) * fraction).rounded())))
         let report = try to.store.write { writer in try writer.apply(prefix, nodes: senders) }
-        #expect(report.refused.isEmpty, "refused \(report.refused)")
+        #expect(report.refused.isEmpty, "\(context): refused \(report.refused)")
+    }
+
+    /// The record's open conflicts at `node`: kind, field, version and whether it needs review.
+    static func openConflicts(_ node: TierSyncNode, _ id: String) throws -> Set<String> {
+        try node.store.read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT kind || ' ' || field || ' ' || node || ' ' || hlc || ' ' || needs_review FROM conflict
+                        WHERE record = ? AND settled_hlc IS NULL
+                        """, arguments: [id]))
+        }
     }
 
     func check(_ id: String, context: String) throws {
@@ -101,6 +114,13 @@ private struct Round {
                 [$0.field, $0.proposed.description, $0.node, $0.madeAt]
             }
             #expect(Set(pending) == Set(first), "\(context): pending amendments differ at \(node.org.code)")
+            // Which kept versions ask for a person's review is part of the state, not of the
+            // order the changes came in.
+            let (here, there) = (try Self.openConflicts(node, id), try Self.openConflicts(township, id))
+            #expect(
+                here == there,
+                "\(context): open conflicts or their review flags differ at \(node.org.code): \(here.sorted()) against the township's \(there.sorted())"
+            )
         }
         // Nothing lost: every edit anyone made is shown, made on top of by what is shown, or kept.
         var made: [FieldChange] = []
