@@ -5,6 +5,14 @@ extension FieldSpec {
     /// Checks `raw` against the field's type and returns the value to store; empty input
     /// clears the field (null), which only optional fields allow.
     public func parse(_ raw: String, in context: ValidationContext) throws -> FieldValue {
+        // NUL ends a C string: such text would not read back the same everywhere, and a
+        // parent refuses it (ChangeCheck), so it is refused here, where the clerk typed it.
+        if raw.utf8.contains(0) {
+            throw DomainError.invalidValue(
+                field: flag, value: raw.replacingOccurrences(of: "\u{0}", with: "\\0"),
+                allowed: "text without the NUL character (U+0000)",
+                rule: .other(chinese: "不能含有空字符（U+0000）"))
+        }
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
             if required {

@@ -70,19 +70,32 @@ extension TierSyncNode {
             let enrolled = try ChildNode.fetchOne(writer.db, key: node.rawValue) != nil
             let (used, child, credential) = try Self.enroll(
                 node, code: code, with: enrollment, alreadyEnrolled: enrolled, now: now)
+            for step in Self.replaceOrgNode(org: child.org, at: child.enrolledAt) {
+                try writer.db.execute(sql: step.sql, arguments: StatementArguments(step.arguments))
+            }
             try child.insert(writer.db)
-            try writer.db.execute(sql: Self.forgetExchangeSQL, arguments: [child.org])
             try writer.registerNode(node, org: child.org)
             try used.update(writer.db)
             return Enrolled(credential: credential, org: child.org)
         }
     }
 
-    /// Run when a node enrolls: a new node for an org that had one (a county's PC replaced)
-    /// starts the exchange afresh. The org's cursor says how much the old node sent and was
-    /// sent; the new one starts from nothing, and kept, the cursor would read as its file
-    /// copied back from an older backup. The same SQL on both backends (`$1` is `?` to SQLite).
-    public static let forgetExchangeSQL = "DELETE FROM peer_cursor WHERE org = $1"
+    /// Run before a node is enrolled for `org` at `time`: a new node for an org that had
+    /// one (a county's PC replaced) replaces it.
+    /// - The earlier node is revoked: cursors are kept per org, so two live nodes of one org
+    ///   would each take the other's positions for their own.
+    /// - The org's cursor is forgotten: it says how much the old node sent and was sent, while
+    ///   the new one starts from nothing; kept, it would read as the new node's file copied
+    ///   back from an older backup, and its sync would be refused.
+    ///
+    /// The same SQL on both backends. SQLite takes `$1`, `$2` as names numbered in the order
+    /// they appear, so they appear in order.
+    public static func replaceOrgNode(org: String, at time: String) -> [(sql: String, arguments: [String])] {
+        [
+            ("UPDATE child_node SET revoked_at = $1 WHERE org = $2 AND revoked_at IS NULL", [time, org]),
+            ("DELETE FROM peer_cursor WHERE org = $1", [org]),
+        ]
+    }
 
     /// Checks an enrollment of `node` with `code` against what the hub keeps of it (`row`,
     /// nil when it never issued it), and makes what to store: the code marked used, the

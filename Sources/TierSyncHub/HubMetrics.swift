@@ -72,7 +72,10 @@ public final class HubMetrics: Sendable {
             ).set(contact.map { Double(now - $0) / 1000 } ?? -1)
         }
         registry.makeGauge(name: "tiersync_open_conflicts", help: "Conflicts waiting for a person.").set(Double(open))
-        registry.makeGauge(name: "tiersync_log_entries", help: "Entries in the change log.").set(Double(logEntries))
+        registry.makeGauge(
+            name: "tiersync_log_entries",
+            help: "Entries in the change log (entries compaction dropped from a row it kept still count)."
+        ).set(Double(logEntries))
         let wal =
             (try? FileManager.default.attributesOfItem(atPath: node.store.path + "-wal")[.size] as? NSNumber)?
             .intValue ?? 0

@@ -36,10 +36,12 @@ extension PostgresHub {
             let enrolled = try !session.query("SELECT 1 FROM child_node WHERE id = $1", [.text(node.rawValue)]).isEmpty
             let (used, child, credential) = try TierSyncNode.enroll(
                 node, code: code, with: row, alreadyEnrolled: enrolled, now: wallClock.nowMilliseconds())
+            for step in TierSyncNode.replaceOrgNode(org: child.org, at: child.enrolledAt) {
+                try session.query(step.sql, step.arguments.map(FieldValue.text))
+            }
             try session.query(
                 "INSERT INTO child_node (id, org, credential_hash, enrolled_at) VALUES ($1, $2, $3, $4)",
                 [.text(child.id), .text(child.org), .text(child.credentialHash), .text(child.enrolledAt)])
-            try session.query(TierSyncNode.forgetExchangeSQL, [.text(child.org)])
             try PostgresMergeStorage(session: session).registerNode(node, org: child.org)
             try session.query(
                 "UPDATE enrollment SET used_at = $1, used_by = $2 WHERE code_hash = $3",

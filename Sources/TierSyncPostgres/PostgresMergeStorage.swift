@@ -122,7 +122,7 @@ struct PostgresMergeStorage: MergeStorage {
 
     func setNeedsReview(id: Int64, _ needsReview: Bool) throws {
         try session.query(
-            "UPDATE conflict SET needs_review = $1 WHERE id = $2", [.integer(needsReview ? 1 : 0), .integer(id)])
+            "UPDATE conflict SET needs_review = ($1 = 1) WHERE id = $2", [.integer(needsReview ? 1 : 0), .integer(id)])
     }
 
     /// Held until `flush`: the merge writes each record once, after its last change.

@@ -74,6 +74,7 @@ public struct ChangeWriter {
             }
             matched += 1
             let value = table.normalized(given, for: field)
+            try Self.requireNoNUL(value, table: name, field: field.name)
             arguments.append(value)
             guard !value.isNull else { continue }
             changes.append(FieldChange(name, id, org, field.name, VersionedValue(value: value, version: version)))
@@ -109,6 +110,7 @@ public struct ChangeWriter {
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
+        for (field, value) in values { try Self.requireNoNUL(value, table: name, field: field) }
         let requested = table.fields.filter { values[$0.name] != nil }
         let current = try fetchState(table, id, fields: requested)
         let changed = requested.filter { values[$0.name]! != current.values[$0.name] || rewrite.contains($0.name) }
@@ -247,6 +249,14 @@ public struct ChangeWriter {
             values[name] = table.normalized(value, for: field)
         }
         return values
+    }
+
+    /// Text holding NUL reads back cut short through GRDB, and a parent refuses it
+    /// (`ChangeCheck`): refused before anything is written.
+    static func requireNoNUL(_ value: FieldValue, table: String, field: String) throws {
+        if case .text(let text) = value, text.utf8.contains(0) {
+            throw StoreError.textWithNUL(table: table, field: field)
+        }
     }
 
     /// Appends the changes of one local write to the log, as one row.

@@ -92,9 +92,12 @@ extension PackedFields {
             case UInt8(ascii: "u"):
                 guard let high = hex4() else { return nil }
                 guard (0xD800..<0xDC00).contains(high) else { return Unicode.Scalar(high) }
-                guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(),
-                    (0xDC00..<0xE000).contains(low)
+                // The low half follows at once: no spacing inside a string.
+                guard offset + 2 <= bytes.count, bytes[offset] == UInt8(ascii: "\\"),
+                    bytes[offset + 1] == UInt8(ascii: "u")
                 else { return nil }
+                offset += 2
+                guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
                 return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
             default: return nil
             }

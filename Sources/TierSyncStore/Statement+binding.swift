@@ -28,7 +28,9 @@ extension Statement {
             // passing the `String` would first copy it into a new C string.
             // An empty buffer has no address, and a null pointer would bind NULL, not "".
             code = text.withUTF8 { utf8 in
-                guard let base = utf8.baseAddress else { return sqlite3_bind_text(sqliteStatement, index, "", 0, nil) }
+                guard let base = utf8.baseAddress else {
+                    return sqlite3_bind_text(sqliteStatement, index, "", 0, Self.transient)
+                }
                 return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
                     sqlite3_bind_text(sqliteStatement, index, $0, Int32(utf8.count), Self.transient)
                 }

@@ -19,6 +19,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case recordDeleted(table: String, id: String)
         case corruptRow(table: String, id: String)
         case emptyRecord(table: String)
+        case textWithNUL(table: String, field: String)
         case locked(path: String, waited: Double)
         case cannotCopy(path: String, reason: String)
         case diskFull(path: String)
@@ -42,6 +43,9 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     }
     public static func unknownTable(_ name: String, known: [String]) -> StoreError {
         .init(code: .unknownTable(name, known: known))
+    }
+    public static func textWithNUL(table: String, field: String) -> StoreError {
+        .init(code: .textWithNUL(table: table, field: field))
     }
     public static func unknownField(table: String, field: String, known: [String]) -> StoreError {
         .init(code: .unknownField(table: table, field: field, known: known))
@@ -124,6 +128,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
             return "\(path) is already a TierSync node (org \(org), node \(node)); choose another file"
         case .unknownTable(let name, let known):
             return "unknown table '\(name)'; known tables: \(known.joined(separator: ", "))"
+        case .textWithNUL(let table, let field):
+            return "field \(field) of \(table) holds the NUL character (U+0000); text without it is allowed"
         case .unknownField(let table, let field, let known):
             return "unknown field '\(field)' for \(table); allowed: \(known.joined(separator: ", "))"
         case .recordNotFound(let table, let id):

@@ -36,7 +36,11 @@ import Testing
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = binaryFolder + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["TIERSYNC_LOG_LEVEL"] = nil
-        let script = "set -euo pipefail\ncd '\(scratch.directory.path)'\n" + blocks.joined(separator: "\n")
+        // A step that fails ends the script before its `kill`: the servers it started in the
+        // background are stopped on exit all the same, so they hold no port for the next run.
+        let script =
+            "set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\ncd '\(scratch.directory.path)'\n"
+            + blocks.joined(separator: "\n")
         let run = try Subprocess.run(
             URL(fileURLWithPath: "/bin/bash"), ["-c", script], environment: environment, timeout: 120)
         #expect(run.succeeded, "\(run.summary)")

@@ -25,6 +25,7 @@ import TierSyncCore
             (["wechat": "1abc"], ["invalid wechat '1abc'", "starting with a letter"]),
             (["age": "40"], ["unknown field 'age' for contact", "phone"]),
             (["name": ""], ["invalid name ''", "required"]),
+            (["name": "测\u{0}试"], ["invalid name '测\\0试'", "without the NUL character"]),
         ])
     func badContactValues(overrides: [String: String], fragments: [String]) throws {
         let result = try t.refusal { try t.node.add(.contact, values: contact(overrides)) }

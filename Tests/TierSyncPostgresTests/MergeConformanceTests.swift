@@ -3,8 +3,9 @@ import GRDB
 import Testing
 import TierSyncCore
 import TierSyncDomain
-import TierSyncPostgres
 import TierSyncStore
+
+@testable import TierSyncPostgres
 
 /// The same changes, applied in the same batches to a SQLite node and to a PostgreSQL store,
 /// leave both with the same records, the same open conflicts and the same log, and give the
@@ -58,6 +59,39 @@ import TierSyncStore
         let sqliteLog = try sqlite.read { db in try ChangeLogEntry.fetch(db).map(\.change) }
         #expect(try postgres.loggedChanges() == sqliteLog, "\(context)")
         return postgresReport.conflicts
+    }
+
+    @Test("a kept version's review flag is set and cleared on both backends (an approval changed)")
+    func reviewFlag() throws {
+        var random = SplitMix64(seed: 11)
+        let backends = try Backends(random: &random, steps: 1)
+        defer { try? backends.close() }
+        let row = ConflictRow(
+            id: 0, kind: .concurrent, tbl: "contact", record: RecordID.random(using: &random).rawValue, org: "520200",
+            field: "phone", value: .text("13900000001"), hlc: 117, node: "00000000000000aa",
+            vv: "00000000000000aa:1", detectedAt: 1, needsReview: false)
+        func flags(_ storage: some MergeStorage) throws -> [Bool] {
+            try storage.openConflicts(table: "contact", record: RecordID(row.record)!, field: nil).map(\.needsReview)
+        }
+        for wanted in [true, false] {
+            let onSQLite = try backends.sqlite.write { writer in
+                let storage = SQLiteMergeStorage(db: writer.db)
+                if wanted { try storage.insertConflict(row) }
+                try storage.setNeedsReview(
+                    id: try storage.openConflicts(table: "contact", record: RecordID(row.record)!, field: nil)[0].id!,
+                    wanted)
+                return try flags(storage)
+            }
+            let onPostgres = try backends.postgres.write { session in
+                let storage = PostgresMergeStorage(session: session)
+                if wanted { try storage.insertConflict(row) }
+                try storage.setNeedsReview(
+                    id: try storage.openConflicts(table: "contact", record: RecordID(row.record)!, field: nil)[0].id!,
+                    wanted)
+                return try flags(storage)
+            }
+            #expect(onSQLite == [wanted] && onPostgres == [wanted])
+        }
     }
 
     @Test("everything applied again is already known on both, and changes nothing")

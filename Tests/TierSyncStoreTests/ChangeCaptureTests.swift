@@ -56,6 +56,21 @@ import TierSyncCore
         #expect(try store.write { try $0.fetch(table: "contact", id: TestStore.newID(10)) } == nil)
     }
 
+    @Test("text holding NUL is refused by inserts and updates, and nothing is written")
+    func nulRefused() throws {
+        let id = TestStore.newID(11)
+        #expect(throws: StoreError.textWithNUL(table: "contact", field: "name")) {
+            try store.write {
+                try $0.insert(table: "contact", id: id, org: TestStore.org, fields: ["name": .text("张\u{0}三")])
+            }
+        }
+        try store.write { try $0.insert(table: "contact", id: id, org: TestStore.org, fields: ["name": .text("张三")]) }
+        #expect(throws: StoreError.textWithNUL(table: "contact", field: "post")) {
+            try store.write { try $0.update(table: "contact", id: id, fields: ["post": .text("站\u{0}长")]) }
+        }
+        #expect(try TestStore.changeLog(store).map(\.value) == [.text("张三")])
+    }
+
     @Test("an update logs exactly the fields whose value changed, each on top of the record's writes so far")
     func updateLogsOnlyChanges() throws {
         let id = TestStore.newID(2)

@@ -61,11 +61,13 @@ import TierSyncCore
     func malformed() {
         for text in [
             "", "[", "[[\"a\",1]", "[[\"a\"]]", "[[1,2]]", "[[\"a\",1],]", "[[\"a\",\"b]]", "[[\"a\",1]] x",
-            "[[\"a\",\"\\q\"]]", "[[\"a\",\"\\ud800\"]]", "[[\"a\",1e]]", "{}", "[[\"a\",\"\u{01}\"]]",
+            "[[\"a\",\"\\q\"]]", "[[\"a\",\"\\ud800\"]]", "[[\"a\",\"\\ud83d \\ude00\"]]", "[[\"a\",1e]]", "{}",
+            "[[\"a\",\"\u{01}\"]]",
         ] {
             #expect(PackedFields.decode(text) == nil, "\(text)")
         }
         #expect(PackedFields.decode(" [ [ \"a\" , 1 ] , null ] ")?.count == 2)
+        #expect(PackedFields.decode("[[\"a\",\"\\ud83d\\ude00\\u5b57\"]]")?.first??.value == .text("😀字"))
     }
 
     @Test("an insert is one row; its entries keep consecutive numbers, and a cursor inside it yields the rest")
