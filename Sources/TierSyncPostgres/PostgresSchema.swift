@@ -4,7 +4,7 @@ import TierSyncStore
 /// schema (`Schema/*.sql`), with the record tables made from the tables this release
 /// declares (`SyncedTable.declared()`), so that the SQL migrations stay the one source of the
 /// record layout. The change log is one row per change, as `change_log` was before SQLite
-/// packed local writes (`0016_packed_log`): a hub has no local writes, and entries are
+/// packed local writes (`0016_packed_log`): a PostgreSQL hub takes no clerk's writes, and entries are
 /// numbered alike on both.
 ///
 /// A value whose type varies by field (the log's and the conflicts' `value`) is stored as
