@@ -76,14 +76,16 @@ public struct UpwardSync: Service {
                 } catch {
                     // A try that moved changes or file chunks before the link broke is not a
                     // parent that is down: the next one goes on from where it stopped (nothing
-                    // moved is lost), soon, instead of waiting longer after every cut.
+                    // moved is lost), after 2–4 s, instead of waiting longer after every cut;
+                    // not sooner, so that a parent failing the same step each time is not
+                    // asked again and again.
                     failures = progressed ? 1 : failures + 1
                     // A hub that refuses (revoked, out of scope) will not change its mind in
                     // seconds: retry it on the schedule; a hub that is down, with backoff.
                     let transient = (error as? ClientError)?.isTransient ?? true
                     let wait =
                         transient
-                        ? Backoff(base: min(interval, 2), cap: Self.longestWait).delay(
+                        ? Backoff(base: progressed ? 2 : min(interval, 2), cap: Self.longestWait).delay(
                             afterFailures: failures, using: &random) : interval
                     nextSync = ContinuousClock.now + .milliseconds(Int64(wait * 1000))
                     logger.warning(
