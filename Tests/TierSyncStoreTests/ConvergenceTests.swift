@@ -13,10 +13,7 @@ import TierSyncCore
 
     @Test("random edits on three nodes, exchanged in random orders, duplicated and partially, converge (seeded)")
     func converge() throws {
-        // TIERSYNC_TEST_SEED replays a failure printed by an earlier run.
-        let seed =
-            ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = TestStore.propertySeed()
         var random = SplitMix64(seed: seed)
         for round in 0..<25 {
             try runRound(&random, seed: seed, round: round)

@@ -19,9 +19,7 @@ import TierSyncCore
 
     @Test("random fields and values come back from the packed text exactly, and SQLite's view reads the same (seeded)")
     func roundTrip() throws {
-        let seed =
-            ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = TestStore.propertySeed()
         var random = SplitMix64(seed: seed)
         let db = try DatabaseQueue()
         for round in 0..<300 {
@@ -73,11 +71,7 @@ import TierSyncCore
     @Test("an insert is one row; its entries keep consecutive numbers, and a cursor inside it yields the rest")
     func oneRowPerWrite() throws {
         let id = TestStore.newID(1)
-        try store.write { writer in
-            try writer.insert(
-                table: "contact", id: id, org: TestStore.org,
-                fields: ["name": .text("张\"三\\"), "phone": .text("13900001111"), "role": .text("liaison")])
-        }
+        try insertContact(id, name: "张\"三\\")
         let (rows, viewed) = try store.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM change_log_row"),
@@ -105,11 +99,7 @@ import TierSyncCore
     @Test("compaction drops superseded entries of a kept row by marking them; the others keep their numbers")
     func compaction() throws {
         let id = TestStore.newID(2)
-        try store.write { writer in
-            try writer.insert(
-                table: "contact", id: id, org: TestStore.org,
-                fields: ["name": .text("张三"), "phone": .text("13900001111"), "role": .text("liaison")])
-        }
+        try insertContact(id, name: "张三")
         let before = try store.read { try ChangeLogEntry.fetch($0) }
         clock.set(1_764_000_001_000)
         try store.write { try $0.update(table: "contact", id: id, fields: ["role": .text("leader")]) }
@@ -156,6 +146,15 @@ import TierSyncCore
                 table: "contact", id: TestStore.newID(4), org: TestStore.org, fields: ["name": .text("李四")])
         }
         #expect(try store.lastSequence() == 10)
+    }
+
+    /// Inserts a contact with three fields: one write, one row of the log.
+    func insertContact(_ id: RecordID, name: String) throws {
+        try store.write { writer in
+            try writer.insert(
+                table: "contact", id: id, org: TestStore.org,
+                fields: ["name": .text(name), "phone": .text("13900001111"), "role": .text("liaison")])
+        }
     }
 
     static func same(_ a: FieldValue, _ b: FieldValue) -> Bool {

@@ -11,9 +11,7 @@ import TierSyncCore
     @Test(
         "a node bootstrapped from a snapshot equals one bootstrapped from the log, then and after more edits (seeded)")
     func snapshotEqualsLogReplay() throws {
-        let seed =
-            ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
-            ?? UInt64.random(in: 0...UInt64.max)
+        let seed = TestStore.propertySeed()
         var random = SplitMix64(seed: seed)
         for round in 0..<20 {
             let context = "seed \(seed), round \(round)"

@@ -44,6 +44,13 @@ enum TestStore {
 
     static let township = "520201101"
 
+    /// The seed of a property test: `TIERSYNC_TEST_SEED` replays a failure an earlier run
+    /// printed; otherwise a new random one.
+    static func propertySeed() -> UInt64 {
+        ProcessInfo.processInfo.environment["TIERSYNC_TEST_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 0...UInt64.max)
+    }
+
     static func create(
         _ path: String, org: String = org, clock: any WallClock = ManualWallClock(1_764_000_000_000),
         seed node: UInt64 = 1,
