@@ -5,7 +5,7 @@ import Testing
 /// back (hashed in the page: the same bytes), and removes it; the file goes up with the next
 /// sync, and a county officer downloads it from the county's dashboard.
 /// `TIERSYNC_SCREENSHOTS=DIR` saves the page.
-@Suite(.serialized) struct AttachmentBrowserTests {
+@Suite(.serialized, .ownThreads) struct AttachmentBrowserTests {
     @Test(
         "a plan's document uploaded on its page downloads byte for byte, syncs to the county, and is removed",
         .enabled(if: DashboardBrowser.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil))

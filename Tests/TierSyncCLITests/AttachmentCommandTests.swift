@@ -4,7 +4,7 @@ import Testing
 /// `attach` and `attachments` as a clerk and a script use them, and files moving with `sync`
 /// between real processes: a county's document reaches its city hub, and a file over the
 /// hub's limit is named and makes `sync` exit 1.
-@Suite(.serialized) struct AttachmentCommandTests {
+@Suite(.serialized, .ownThreads) struct AttachmentCommandTests {
     let scratch: Scratch
     init() throws { scratch = try Scratch() }
 

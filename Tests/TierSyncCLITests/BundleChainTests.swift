@@ -3,7 +3,7 @@ import Testing
 
 /// A township, its county and the city syncing by bundle files through the CLI, the way a
 /// township with no network does: up, back down, with a conflict reviewed and resolved.
-@Suite struct BundleChainTests {
+@Suite(.ownThreads) struct BundleChainTests {
     let scratch: Scratch
     var town: String { scratch.path("town.db") }
     var county: String { scratch.path("county.db") }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The change log, looked at with the `sqlite3` shell: exactly one entry per changed field.
-@Suite("change log through the CLI") struct ChangeLogTests {
+@Suite("change log through the CLI", .ownThreads) struct ChangeLogTests {
     let scratch: Scratch
     init() throws { scratch = try Scratch() }
 

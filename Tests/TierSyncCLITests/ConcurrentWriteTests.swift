@@ -3,7 +3,7 @@ import Testing
 
 /// One office PC may run several `tiersync` processes on one node at once (a script and a
 /// clerk, later the sync service): writers wait for each other and nothing is lost.
-@Suite struct ConcurrentWriteTests {
+@Suite(.ownThreads) struct ConcurrentWriteTests {
     @Test("processes writing one node at the same time all succeed and every change is logged once")
     func concurrentProcesses() throws {
         let scratch = try Scratch()

@@ -13,7 +13,7 @@ import TierSyncStore
 /// city's hub, or several, at random moments, fifty times. Afterwards every file passes
 /// SQLite's integrity check, all levels show the same records, and nothing is lost, applied
 /// twice, or turned into a conflict.
-@Suite(.serialized) struct CrashTests {
+@Suite(.serialized, .ownThreads) struct CrashTests {
     static let kills = ProcessInfo.processInfo.environment["TIERSYNC_CRASH_KILLS"].flatMap(Int.init) ?? 50
 
     enum Victim: CaseIterable { case client, county, city, bothHubs, clientAndCounty }

@@ -8,7 +8,7 @@ import Testing
 ///
 /// Needs Debian's `chromium` and Python's `websocket-client` (`.ci/run` installs both); on a
 /// machine without them it is skipped, except in CI, where it must run.
-@Suite(.enabled(if: DashboardBrowser.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil))
+@Suite(.ownThreads, .enabled(if: DashboardBrowser.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil))
 struct DashboardBrowserTests {
     let scratch: Scratch
     let db: String

@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// `tiersync demo`: the README's first command, the live hierarchy on this machine.
-@Suite(.serialized) struct DemoCommandTests {
+@Suite(.serialized, .ownThreads) struct DemoCommandTests {
     @Test("the demo syncs five nodes through three hubs, converges on a concurrent edit and isolates siblings")
     func demo() throws {
         let scratch = try Scratch()

@@ -3,7 +3,7 @@ import Testing
 
 /// `tiersync doctor` on a healthy node, one whose parent is down, and a damaged file: each
 /// finding says what is wrong and what to do, and a problem exits 1.
-@Suite(.serialized) struct DoctorTests {
+@Suite(.serialized, .ownThreads) struct DoctorTests {
     func findings(_ db: String) throws -> (code: Int32, checks: [String: (state: String, fix: String?)]) {
         let result = try tiersync("doctor", "--db", db, "--json")
         let checks = try JSONValue.decode(result.stdout)["checks"]?.array ?? []

@@ -4,7 +4,7 @@ import Testing
 /// A township's plan document goes up to the city by HTTP, township → county → city, through
 /// a link that cuts most connections within 1.5 MB (`Tests/Links/faulty_link.py`) between the
 /// county and the city: it arrives byte for byte, and a sibling township never receives it.
-@Suite(.serialized) struct FileLinkTests {
+@Suite(.serialized, .ownThreads) struct FileLinkTests {
     @Test("a 5 MB document crosses a cutting link to the city whole, and never reaches a sibling")
     func throughACuttingLink() throws {
         let scratch = try Scratch()

@@ -5,7 +5,7 @@ import TierSyncPostgres
 /// The hierarchy of the issue, live: a province, a city, two counties and two townships per
 /// county, every hub its own process on loopback; every node a SQLite file, or the province
 /// on PostgreSQL.
-@Suite(.serialized) struct FourLevelTests {
+@Suite(.serialized, .ownThreads) struct FourLevelTests {
     /// Where the province keeps its records.
     enum ProvinceStore: String, CustomStringConvertible, CaseIterable {
         case sqlite, postgres

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The check a hook runs after every change to the CLI: the shortest useful session.
-@Suite("hook check") struct HookCheckTests {
+@Suite("hook check", .ownThreads) struct HookCheckTests {
     let scratch: Scratch
     init() throws { scratch = try Scratch() }
 

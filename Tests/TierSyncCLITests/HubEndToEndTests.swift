@@ -3,7 +3,7 @@ import Testing
 
 /// Nodes as real processes on loopback, syncing over HTTP: a city hub, a county that is a
 /// child of the city and a hub for its townships, and two townships.
-@Suite(.serialized) struct HubEndToEndTests {
+@Suite(.serialized, .ownThreads) struct HubEndToEndTests {
     let scratch: Scratch
     init() throws { scratch = try Scratch() }
 

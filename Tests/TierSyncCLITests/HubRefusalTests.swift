@@ -8,7 +8,7 @@ import Testing
 /// What the hub refuses at the HTTP edge, with raw requests (as a buggy or hostile client
 /// would send them): wrong protocol version, no or wrong credential, a push outside the
 /// child's subtree.
-@Suite(.serialized) struct HubRefusalTests {
+@Suite(.serialized, .ownThreads) struct HubRefusalTests {
     let scratch: Scratch
     let hub: HubProcess
     let credential: String

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("tiersync init") struct InitCommandTests {
+@Suite("tiersync init", .ownThreads) struct InitCommandTests {
     let scratch: Scratch
     init() throws { scratch = try Scratch() }
 

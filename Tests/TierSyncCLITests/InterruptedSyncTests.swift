@@ -10,7 +10,7 @@ import TierSyncStore
 
 /// A link that drops: the hub is killed in the middle of a sync and started again; the next
 /// sync finishes the job, and nothing is lost or applied twice.
-@Suite(.serialized) struct InterruptedSyncTests {
+@Suite(.serialized, .ownThreads) struct InterruptedSyncTests {
     @Test("a hub killed mid-sync and restarted loses nothing and duplicates nothing")
     func killedMidSync() throws {
         let scratch = try Scratch()

@@ -11,7 +11,7 @@ import TierSyncDomain
 /// every chunk, 30% of connections cut at a random byte, and the link down for a minute.
 /// A watchdog fails the test if the loop stops making progress while the parent is
 /// reachable; once the link is back, everything arrives.
-@Suite(.serialized) struct LinkTests {
+@Suite(.serialized, .ownThreads) struct LinkTests {
     /// The proxy between the county and the city, as its own process.
     final class Link {
         let process = Process()

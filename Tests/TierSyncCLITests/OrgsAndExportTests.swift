@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `tiersync orgs` and `tiersync export`.
-@Suite("orgs and export") struct OrgsAndExportTests {
+@Suite("orgs and export", .ownThreads) struct OrgsAndExportTests {
     let scratch: Scratch
     let db: String
 

@@ -4,7 +4,7 @@ import Testing
 /// Bodies over a path's limit, sent over a plain socket to `tiersync serve` in its own
 /// process (so that the test's own load cannot slow the server): answered 413 at once, the
 /// rest not read, the connection closed.
-@Suite(.serialized) struct OversizeBodyTests {
+@Suite(.serialized, .ownThreads) struct OversizeBodyTests {
     let scratch: Scratch
     let hub: HubProcess
     let port: Int

@@ -6,7 +6,7 @@ import TierSyncPostgres
 /// A city hub on PostgreSQL served by two `tiersync serve` processes behind nginx (the
 /// example in `SyncServer/deploy`, as written): children's pushes, pulls, joins and
 /// snapshots go to either process, concurrently, and nothing is lost or applied twice.
-@Suite(.serialized) struct PostgresHubsTests {
+@Suite(.serialized, .ownThreads) struct PostgresHubsTests {
     @Test(
         "two serve processes over one PostgreSQL behind nginx: concurrent counties, nothing lost or doubled, either process serving, one stopped"
     )

@@ -4,7 +4,7 @@ import Testing
 /// The procedures from the command line across three live levels over HTTP: a township
 /// joined to its county's hub, the county joined to the city's. Filing and verdicts, the
 /// approval race with its pending amendment, and close-out.
-@Suite(.serialized) struct ProcedureCommandTests {
+@Suite(.serialized, .ownThreads) struct ProcedureCommandTests {
     @Test("filing, approval with a pending amendment, and close-out across township, county and city over HTTP")
     func threeLevels() throws {
         let scratch = try Scratch()

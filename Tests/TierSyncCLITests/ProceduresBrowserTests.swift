@@ -5,7 +5,7 @@ import Testing
 /// imports the office's Excel list, the county approves the township's report with its
 /// button, an edit made offline meanwhile shows as a pending amendment, and the county's
 /// rejection reaches the township.
-@Suite(.serialized) struct ProceduresBrowserTests {
+@Suite(.serialized, .ownThreads) struct ProceduresBrowserTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Fixtures/spreadsheets").standardizedFileURL
 

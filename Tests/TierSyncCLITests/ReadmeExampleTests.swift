@@ -3,7 +3,7 @@ import Testing
 
 /// The README's examples are a contract with users and scripts: every ```sh block runs, in
 /// order and as written, with the built `tiersync` on the PATH.
-@Suite struct ReadmeExampleTests {
+@Suite(.ownThreads) struct ReadmeExampleTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../..").standardizedFileURL
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `tiersync plan|contact|drill|report add|set|delete|list|show` on a county node (钟山区).
-@Suite("record commands") struct RecordCommandTests {
+@Suite("record commands", .ownThreads) struct RecordCommandTests {
     let scratch: Scratch
     let db: String
 

@@ -5,7 +5,7 @@ import Testing
 /// older backup loses nothing its children sent after it, and a child put back from one
 /// recovers from its parent what it had sent, under a new node id. Checkpoints are kept on
 /// both sides of each link and compared at every sync.
-@Suite(.serialized) struct RestoreTests {
+@Suite(.serialized, .ownThreads) struct RestoreTests {
     let scratch: Scratch
     let city: String
     let county: String

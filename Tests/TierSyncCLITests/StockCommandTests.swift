@@ -16,7 +16,7 @@ struct BalanceJSON: Decodable, Equatable {
 
 /// `tiersync stock ...` on a county node (钟山区): movements are immutable events and
 /// balances are derived from them.
-@Suite("stock ledger") struct StockCommandTests {
+@Suite("stock ledger", .ownThreads) struct StockCommandTests {
     let scratch: Scratch
     let db: String
 

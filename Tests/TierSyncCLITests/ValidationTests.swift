@@ -3,7 +3,7 @@ import Testing
 
 /// Bad input through the CLI: every refusal exits non-zero, prints exactly one line on
 /// standard error naming the field and the bad value, and writes nothing.
-@Suite("validation through the CLI") struct ValidationTests {
+@Suite("validation through the CLI", .ownThreads) struct ValidationTests {
     let scratch: Scratch
     let db: String
     let contactID: String

@@ -7,7 +7,7 @@ import Testing
 /// and the contact at the county; a concurrent edit settled on the conflicts page; an issue of
 /// more stock than the site holds; a form without its CSRF token, an expired session, and a
 /// clerk outside their org, all refused. `TIERSYNC_SCREENSHOTS=DIR` saves the main pages.
-@Suite(.serialized) struct WorkbenchBrowserTests {
+@Suite(.serialized, .ownThreads) struct WorkbenchBrowserTests {
     static let password = "示例密码-2026"
 
     /// Runs `steps` (see `Tests/Browser/workbench_steps.py`) against `base`; one result per step.
