@@ -45,12 +45,29 @@ public struct RecordLock: Hashable, Sendable {
         isBelowApprover(originPath: originPath) && !version.versionVector.isCovered(by: self.version.versionVector)
     }
 
-    /// True when `version` was made below the approver on top of the approval: an edit that
-    /// the lock forbids.
-    public func isForbidden(_ version: FieldVersion, originPath: String?) -> Bool {
-        isBelowApprover(originPath: originPath)
-            && self.version.versionVector.isCovered(by: version.versionVector)
-            && version.versionVector != self.version.versionVector
+    /// True when `version` was made below the approver on top of the approval, and nothing
+    /// its maker had seen could have withdrawn the approval: an edit that the lock forbids.
+    ///
+    /// An edit's maker may have seen the approval withdrawn (by the approving unit or one
+    /// above it) in a write that has not reached this node, or never will: a withdrawal
+    /// superseded by a new approval is not forwarded, so the edit can arrive while the old
+    /// approval still stands here. Such an edit is not refused; the newer approval, when it
+    /// comes, ranks it again.
+    ///
+    /// - Parameters:
+    ///   - seen: everything this node has seen of the record (its record clock).
+    ///   - pathOfNode: the org path of a node (nil when this node does not know it).
+    public func isForbidden(
+        _ version: FieldVersion, originPath: String?, seen: VersionVector, pathOfNode: (NodeID) -> String?
+    ) -> Bool {
+        guard isBelowApprover(originPath: originPath),
+            self.version.versionVector.isCovered(by: version.versionVector),
+            version.versionVector != self.version.versionVector
+        else { return false }
+        let unseenFromAbove = version.versionVector.entries.contains { entry in
+            entry.count > seen[entry.node] && !isBelowApprover(originPath: pathOfNode(entry.node))
+        }
+        return !unseenFromAbove
     }
 
     /// The merge rank of `version` under this lock: its policy rank, far lowered for an

@@ -115,7 +115,8 @@ extension TierSyncNode {
     /// the version was made below the approver without the approval having seen it.
     func isPendingAmendment(_ row: ConflictRow, record: StoredRecord, directory: PeerDirectory) -> Bool {
         guard row.kind == .concurrent, let kind = RecordKind.forTable(row.tbl), kind.isApprovable,
-            let approval = Approval(record), let lockVersion = record.version(of: Approval.lockField),
+            RecordKind.mergePolicies.locks[row.tbl]?.locks(row.field) == true, let approval = Approval(record),
+            let lockVersion = record.version(of: Approval.lockField),
             let version = row.versioned?.version
         else { return false }
         let lock = RecordLock(version: lockVersion, approverPath: directory.path(ofOrg: approval.org))

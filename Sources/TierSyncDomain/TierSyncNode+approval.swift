@@ -87,7 +87,6 @@ extension TierSyncNode {
             fields = ["status": .text("open"), "closed_on": .null]
             try writer.update(table: kind.table, id: record.id, fields: fields)
         }
-        try writer.rerank(table: kind.table, id: record.id)
         return try writer.fetch(table: kind.table, id: record.id)!
     }
 

@@ -32,8 +32,9 @@ extension ChangeWriter {
             wallClock: wallClock)
     }
 
-    /// Ranks again the kept versions of a record after a local write changed its approval.
-    public mutating func rerank(table name: String, id: RecordID) throws {
+    /// Ranks again the kept versions of a record after a local write changed its approval
+    /// (`update` calls it).
+    mutating func rerank(table name: String, id: RecordID) throws {
         guard let stored = try fetch(table: name, id: id) else { return }
         var state = RecordState(stored, table: try table(named: name))
         let merge = remoteMerge()

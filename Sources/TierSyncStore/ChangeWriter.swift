@@ -138,6 +138,11 @@ public struct ChangeWriter {
         arguments.append(.text(id.rawValue))
         try db.cachedStatement(sql: sql).execute(binding: arguments)
         try log(changes)
+        // A new approval (or its withdrawal) changes how the record's kept versions rank and
+        // which of them are amendments, as it does when it arrives from a peer.
+        if let lockField = policies.locks[name]?.lockField, changed.contains(where: { $0.name == lockField }) {
+            try rerank(table: name, id: id)
+        }
         return changes
     }
 

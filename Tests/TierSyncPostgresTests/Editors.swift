@@ -98,7 +98,6 @@ final class Editors {
                 let approver: FieldValue = Bool.random(using: &random) ? .text(orgs[editor.node.id]!) : .null
                 try editor.write { writer in
                     try writer.update(table: table, id: id, fields: ["approved_by": approver], onTopOfRecord: true)
-                    try writer.rerank(table: table, id: id)
                 }
             default:
                 let target = editors.filter { $0 !== editor }.randomElement(using: &random)!
