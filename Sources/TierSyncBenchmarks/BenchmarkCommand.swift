@@ -101,7 +101,12 @@ extension BenchmarkCommand {
             try await withTemporaryDirectory { directory in
                 let benchmark = FanInBenchmark(
                     clients: clients, changes: changes, directory: directory, postgres: server)
-                benchmark.print(try await benchmark.run())
+                let result = try await benchmark.run()
+                benchmark.print(result)
+                // A failed push makes the figures meaningless: CI's small run must catch it.
+                if result.errors > 0 {
+                    throw ValidationErrorText("\(result.errors) of \(result.clients) pushes failed")
+                }
             }
         }
     }

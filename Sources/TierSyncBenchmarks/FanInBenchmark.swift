@@ -38,10 +38,21 @@ struct FanInBenchmark {
         if let database {
             countyDB = database.address.description
             let county = try PostgresHub.create(address: database.address, org: "520201", logger: silent)
-            credentials = try Self.enroll(clients, at: county, seed: 9)
+            let townships = Self.townships(clients)
+            try county.store.write { session in
+                for (index, code) in townships.enumerated() {
+                    try session.query(
+                        "INSERT INTO org_unit (code, parent, name, level, path) VALUES ($1, $2, $3, 'township', $4)",
+                        [
+                            .text(code), .text(county.hubOrg.code), .text(String(format: "模拟乡镇%04d", index + 1)),
+                            .text(county.hubOrg.path + "/" + code),
+                        ])
+                }
+            }
+            credentials = try Self.enroll(clients, at: county, seed: 9, townships: townships)
         } else {
             let county = try TierSyncNode.create(path: countyDB, org: "520201", logger: silent)
-            credentials = try Self.enroll(clients, at: county, seed: 9)
+            credentials = try Self.enroll(clients, at: county, seed: 9, distinct: true)
             try county.store.close()
         }
         let hub = try ServeProcess.start(db: countyDB, log: directory.appendingPathComponent("hub.log"))
@@ -129,7 +140,7 @@ struct FanInBenchmark {
         -> [(node: NodeID, org: String, credential: String)]
     {
         guard distinct else { return try enroll(count, at: county, seed: seed) }
-        let townships = (1...count).map { String(format: "5202019%05d", $0) }
+        let townships = Self.townships(count)
         try county.store.write { writer in
             for (index, code) in townships.enumerated() {
                 try OrgUnit(
@@ -140,6 +151,10 @@ struct FanInBenchmark {
         }
         return try enroll(count, at: county, seed: seed, townships: townships)
     }
+
+    /// The codes of `count` sample townships of county 520201 (a township has one node: a
+    /// second one enrolled for it replaces the first).
+    static func townships(_ count: Int) -> [String] { (1...count).map { String(format: "5202019%05d", $0) } }
 
     /// Enrolls `count` simulated township clients at `county`, spread over `townships`.
     static func enroll(

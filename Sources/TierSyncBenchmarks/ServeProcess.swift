@@ -24,9 +24,11 @@ struct ServeProcess {
         throw ValidationErrorText("the hub for \(db) did not start; see \(log.path)")
     }
 
-    /// The tiersync binary beside this benchmark.
+    /// The tiersync binary beside this benchmark, or `$TIERSYNC_BINARY` (to run an earlier
+    /// build's hub beside this one's, in one session).
     static var tiersync: URL {
-        (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
+        if let path = ProcessInfo.processInfo.environment["TIERSYNC_BINARY"] { return URL(fileURLWithPath: path) }
+        return (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
             .deletingLastPathComponent().appendingPathComponent("tiersync")
     }
 
