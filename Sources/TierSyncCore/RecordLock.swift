@@ -7,9 +7,11 @@
 /// that node: it is a **pending amendment**. It is kept (beside the shown value, like a
 /// conflict's loser) but never shown while the lock stands, whatever the policy rank, until
 /// the approving level accepts it (an edit on top of it) or rejects it (an edit on top of
-/// it that keeps the approved value). An edit from below made on top of the approval was made
-/// knowing the lock, which a node refuses before writing: a peer that sends one anyway is
-/// refused.
+/// it that keeps the approved value). An edit from below made on top of the approval is an
+/// amendment too: its maker may have seen the approval withdrawn in a write that has not
+/// arrived (one that a newer approval superseded is never forwarded), or ignored the lock,
+/// which a node refuses before writing. Either way the approved value stays shown and the edit
+/// waits for the approving level, on every node, whichever approval it is ranked under.
 ///
 /// ```swift
 /// let lock = RecordLock(version: approval.version, approverPath: "520000/520200/520201")
@@ -43,31 +45,6 @@ public struct RecordLock: Hashable, Sendable {
     /// approval having seen it.
     public func isAmendment(_ version: FieldVersion, originPath: String?) -> Bool {
         isBelowApprover(originPath: originPath) && !version.versionVector.isCovered(by: self.version.versionVector)
-    }
-
-    /// True when `version` was made below the approver on top of the approval, and nothing
-    /// its maker had seen could have withdrawn the approval: an edit that the lock forbids.
-    ///
-    /// An edit's maker may have seen the approval withdrawn (by the approving unit or one
-    /// above it) in a write that has not reached this node, or never will: a withdrawal
-    /// superseded by a new approval is not forwarded, so the edit can arrive while the old
-    /// approval still stands here. Such an edit is not refused; the newer approval, when it
-    /// comes, ranks it again.
-    ///
-    /// - Parameters:
-    ///   - seen: everything this node has seen of the record (its record clock).
-    ///   - pathOfNode: the org path of a node (nil when this node does not know it).
-    public func isForbidden(
-        _ version: FieldVersion, originPath: String?, seen: VersionVector, pathOfNode: (NodeID) -> String?
-    ) -> Bool {
-        guard isBelowApprover(originPath: originPath),
-            self.version.versionVector.isCovered(by: version.versionVector),
-            version.versionVector != self.version.versionVector
-        else { return false }
-        let unseenFromAbove = version.versionVector.entries.contains { entry in
-            entry.count > seen[entry.node] && !isBelowApprover(originPath: pathOfNode(entry.node))
-        }
-        return !unseenFromAbove
     }
 
     /// The merge rank of `version` under this lock: its policy rank, far lowered for an

@@ -151,15 +151,6 @@ public struct RemoteMerge<Storage: MergeStorage> {
         }
         let incoming = VersionedValue(change)
         let lock = lock(of: state, field: field, directory: directory)
-        if let lock,
-            lock.isForbidden(
-                incoming.version, originPath: directory.path(ofNode: change.node), seen: state.versions.recordClock,
-                pathOfNode: directory.path(ofNode:))
-        {
-            return .refused(
-                "the record is approved by org \(state.value(of: policies.locks[change.table]!.lockField)); an edit from below made after the approval is refused (the approving unit unapproves it first)"
-            )
-        }
         let outcome = FieldMerge.merge(
             kept: kept, incoming: incoming, rank: rank(field: field, of: state, lock: lock, directory: directory))
         if outcome.isKnown { return .known }

@@ -38,37 +38,13 @@ import Testing
         #expect(lock.isBelowApprover(originPath: "520000/520200/5202"), "a path prefix is not an ancestor")
     }
 
-    func path(_ node: NodeID) -> String? { [township: townshipPath, county: countyPath][node] }
-
-    /// Whether `lock` forbids `edit` at a node that has seen `seen` of the record.
-    func forbids(_ edit: FieldVersion, seen: [NodeID: UInt64], originPath: String?) -> Bool {
-        lock.isForbidden(edit, originPath: originPath, seen: VersionVector(seen), pathOfNode: path)
-    }
-
-    @Test("an edit from below made on top of the approval is forbidden; the approval itself is not")
-    func forbidden() {
-        let seen: [NodeID: UInt64] = [township: 2, county: 4]
-        #expect(forbids(version(township, [township: 3, county: 1]), seen: seen, originPath: townshipPath))
-        #expect(!forbids(version(township, [township: 3]), seen: seen, originPath: townshipPath))
-        #expect(!forbids(version(county, [township: 2, county: 2]), seen: seen, originPath: countyPath))
-    }
-
     @Test(
-        "an edit on top of the approval whose maker saw more of the approver's writes (a withdrawal not yet here) is not forbidden"
+        "an edit from below made on top of the approval is an amendment too (its maker may have seen a withdrawal not yet here)"
     )
-    func madeAfterAWithdrawal() {
-        // The county approved (county:1), restated (county:2), then withdrew it (county:3);
-        // the township edited after that. This node has seen only the first two.
-        let edit = version(township, [township: 3, county: 3])
-        #expect(!forbids(edit, seen: [township: 2, county: 2], originPath: townshipPath))
-        #expect(forbids(edit, seen: [township: 2, county: 3], originPath: townshipPath))
-        // Unseen writes of a node below the approver cannot withdraw it.
-        let sibling = NodeID("00000000000000cc")!
-        let withSibling = version(township, [township: 3, county: 2, sibling: 4])
-        #expect(
-            lock.isForbidden(
-                withSibling, originPath: townshipPath, seen: VersionVector([township: 2, county: 2]),
-                pathOfNode: { $0 == sibling ? "520000/520200/520201/520201102" : path($0) }))
+    func onTopOfTheApproval() {
+        #expect(lock.isAmendment(version(township, [township: 3, county: 1]), originPath: townshipPath))
+        #expect(lock.isAmendment(version(township, [township: 3, county: 3]), originPath: townshipPath))
+        #expect(!lock.isAmendment(version(county, [township: 2, county: 2]), originPath: countyPath))
     }
 
     @Test("an amendment ranks below every approved version, whatever the policy rank")

@@ -104,7 +104,8 @@ import TierSyncStore
         let first = try postgres.apply(changes, nodes: folder.orgs)
         let log = try postgres.loggedChanges()
         let again = try postgres.apply(changes.reversed(), nodes: folder.orgs)
-        // Edits from below made after an approval are refused again; nothing else applies.
+        // Nothing applies again; what was refused (a write to the approval's own fields from
+        // below, say) is refused again.
         #expect(again.applied == 0 && again.alreadyKnown + again.refused.count == changes.count)
         #expect(Set(again.refused.map(\.description)) == Set(first.refused.map(\.description)))
         #expect(try postgres.loggedChanges() == log)
