@@ -237,6 +237,7 @@ let package = Package(
             name: "TierSyncHubTests",
             dependencies: [
                 "TierSyncHub", "TierSyncReports", "TierSyncDomain", "TierSyncCore", "TierSyncProtocol",
+                "TierSyncPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(

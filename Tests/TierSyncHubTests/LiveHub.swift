@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import TierSyncDomain
 import TierSyncHub
+import TierSyncPostgres
 
 /// A hub for a new city node, served on a free loopback port for the length of a test; its
 /// folder is removed with it.
@@ -33,5 +34,56 @@ final class LiveHub {
     deinit {
         server.cancel()
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// Where a hub under test keeps its records.
+enum HubStore: String, CaseIterable, CustomStringConvertible, Sendable {
+    case sqlite, postgres
+    var description: String { rawValue }
+}
+
+/// A hub serving sync from either store, for the tests that must hold on both: a `LiveHub`,
+/// or a `PostgresHub` in a database of its own (made and dropped with this value).
+final class LiveSyncHub {
+    let sync: any SyncHub
+    let url: URL
+    private let sqlite: LiveHub?
+    private let database: PostgresScratchDatabase?
+    private let server: Task<Void, any Error>?
+
+    init(_ store: HubStore) async throws {
+        switch store {
+        case .sqlite:
+            let hub = try await LiveHub()
+            (sqlite, database, server, sync, url) = (hub, nil, nil, hub.city, hub.url)
+        case .postgres:
+            let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            let database = try PostgresScratchDatabase()
+            let hub = try PostgresHub.create(address: database.address, org: "520200", logger: silent)
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = HubService(hub: hub, node: nil, logger: silent).application(host: "127.0.0.1", port: 0) {
+                continuation.yield($0)
+            }
+            let server = Task { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            (sqlite, self.database, self.server, sync) = (nil, database, server, hub)
+            url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+        }
+    }
+
+    /// Enrolls a child node of `org` and returns its credential.
+    func enroll(_ node: String, org: String = "520201") throws -> String {
+        try sync.acceptEnrollment(code: try sync.issueEnrollment(for: org, hours: 1).code, node: node).credential
+    }
+
+    /// The hub's log position, as the child with `credential` is told it.
+    func logPosition(credential: String) throws -> Int64 {
+        try sync.status(for: try sync.authenticate(credential: credential)).lastSequence
+    }
+
+    deinit {
+        server?.cancel()
+        (sync as? PostgresHub)?.store.close()
     }
 }
