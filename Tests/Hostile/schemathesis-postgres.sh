@@ -13,6 +13,7 @@ server_url="$2"
 examples="${3:-40}"
 spec="$(realpath "$(dirname "$0")/../../SyncServer/openapi.yaml")"
 hooks="$(realpath "$(dirname "$0")")"
+source "$hooks/generated-requests.sh"
 work="$(mktemp -d)"
 database="hostile_$$"
 hub_url="${server_url%/*}/$database"
@@ -38,24 +39,6 @@ printf '[auth.openapi.nodeCredential]\nbearer = "%s"\n' "$credential" >with-cred
 : >without-credentials.toml
 export PYTHONPATH="$hooks${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks
 
-# As in schemathesis.sh: positive_data_acceptance is left out, and without credentials
-# negative_data_rejection too (401 comes before the request is read).
 status=0
-generated=0
-for config in with-credentials without-credentials; do
-    echo "== schemathesis on a PostgreSQL hub, $config"
-    excluded=positive_data_acceptance
-    [ "$config" = without-credentials ] && excluded="$excluded,negative_data_rejection"
-    schemathesis --config-file "$config.toml" run "$spec" --url "$url" \
-        --include-path-regex '^/v1/(enroll|push|pull|snapshot|status|blobs)' \
-        --checks all --exclude-checks "$excluded" --max-examples "$examples" --seed "${SEED:-1}" \
-        --no-color --request-timeout 20 | tee run.log || status=1
-    count=$(sed -n 's/^ *\([0-9]*\) generated.*/\1/p' run.log | tail -n 1)
-    generated=$((generated + ${count:-0}))
-done
-errors=$(grep -c -E 'request failed' serve.log || true)
-echo "== generated requests: $generated; server errors logged: $errors"
-grep -E 'request failed' serve.log | head -n 20 || true
-[ "$errors" -eq 0 ] || status=1
-[ "$generated" -ge 1000 ] || { echo "fewer than 1,000 generated requests"; status=1; }
+generated_requests 1000 --include-path-regex '^/v1/(enroll|push|pull|snapshot|status|blobs)' || status=1
 exit $status

@@ -9,6 +9,7 @@ set -euo pipefail
 tiersync="$(realpath "$1")"
 examples="${2:-40}"
 spec="$(realpath "$(dirname "$0")/../../SyncServer/openapi.yaml")"
+source "$(dirname "$0")/generated-requests.sh"
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 cd "$work"
@@ -51,25 +52,6 @@ api_key = "$session"
 TOML
 : >without-credentials.toml
 
-# positive_data_acceptance is left out: data the document allows may still be refused by a
-# rule it cannot state (a phone number's shape, an org outside the subtree). Without
-# credentials, negative_data_rejection is left out too: a page answers 303 to /login, and the
-# API 401, before reading anything else of the request, on purpose.
 status=0
-generated=0
-for config in ${CONFIGS:-with-credentials without-credentials}; do
-    echo "== schemathesis, $config"
-    excluded=positive_data_acceptance
-    [ "$config" = without-credentials ] && excluded="$excluded,negative_data_rejection"
-    schemathesis --config-file "$config.toml" run "$spec" --url "$url" \
-        --checks all --exclude-checks "$excluded" --max-examples "$examples" --seed "${SEED:-1}" \
-        --no-color --request-timeout 20 | tee run.log || status=1
-    count=$(sed -n 's/^ *\([0-9]*\) generated.*/\1/p' run.log | tail -n 1)
-    generated=$((generated + ${count:-0}))
-done
-errors=$(grep -c -E 'request failed|page failed' serve.log || true)
-echo "== generated requests: $generated; server errors logged: $errors"
-grep -E 'request failed|page failed' serve.log | head -n 20 || true
-[ "$errors" -eq 0 ] || status=1
-[ "$generated" -ge 2000 ] || { echo "fewer than 2,000 generated requests"; status=1; }
+generated_requests 2000 || status=1
 exit $status
