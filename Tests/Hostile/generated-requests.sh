@@ -1,6 +1,28 @@
-# Sourced by schemathesis.sh and schemathesis-postgres.sh: runs schemathesis against the live
-# server at $url, from the document $spec, once with with-credentials.toml and once with
-# without-credentials.toml (both in the current folder), then checks serve.log.
+# Sourced by schemathesis.sh and schemathesis-postgres.sh.
+
+# Starts `$tiersync serve --db DB` on a free loopback port, logging to serve.log; sets $server
+# (its pid) and $url, and enrolls node 00000000000000aa with the enrollment code CODE, setting
+# $node_credential.
+#
+#   serve_and_enroll DB CODE
+serve_and_enroll() {
+    "$tiersync" serve --db "$1" --listen 127.0.0.1:0 >serve.log 2>&1 &
+    server=$!
+    for _ in $(seq 100); do
+        url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' serve.log || true)
+        [ -n "$url" ] && break
+        sleep 0.1
+    done
+    [ -n "$url" ] || { cat serve.log; return 1; }
+    node_credential=$(curl -sS --compressed -H 'TierSync-Protocol: 1' -H 'Content-Type: application/json' \
+        -d "{\"code\":\"$2\",\"node\":\"00000000000000aa\"}" "$url/v1/enroll" |
+        sed 's/.*"credential":"\([^"]*\)".*/\1/')
+    [ -n "$node_credential" ] || { echo "could not enroll"; return 1; }
+}
+
+# Runs schemathesis against the live server at $url, from the document $spec, once with
+# with-credentials.toml and once with without-credentials.toml (both in the current folder),
+# then checks serve.log.
 #
 #   generated_requests MINIMUM [schemathesis options...]
 #

@@ -23,19 +23,8 @@ cd "$work"
 psql "$server_url" -q -c "CREATE DATABASE $database"
 "$tiersync" init --db "$hub_url" --org 520201 >/dev/null
 code=$("$tiersync" enroll --db "$hub_url" --org 520201101 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
-"$tiersync" serve --db "$hub_url" --listen 127.0.0.1:0 >serve.log 2>&1 &
-server=$!
-for _ in $(seq 100); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' serve.log || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { cat serve.log; exit 1; }
-credential=$(curl -sS --compressed -H 'TierSync-Protocol: 1' -H 'Content-Type: application/json' \
-    -d "{\"code\":\"$code\",\"node\":\"00000000000000aa\"}" "$url/v1/enroll" |
-    sed 's/.*"credential":"\([^"]*\)".*/\1/')
-[ -n "$credential" ] || { echo "could not enroll"; exit 1; }
-printf '[auth.openapi.nodeCredential]\nbearer = "%s"\n' "$credential" >with-credentials.toml
+serve_and_enroll "$hub_url" "$code"
+printf '[auth.openapi.nodeCredential]\nbearer = "%s"\n' "$node_credential" >with-credentials.toml
 : >without-credentials.toml
 export PYTHONPATH="$hooks${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks
 

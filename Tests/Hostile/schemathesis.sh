@@ -22,18 +22,7 @@ operator=$("$tiersync" operator add --db county.db --name 示例·钱官 --json 
 code=$("$tiersync" enroll --db county.db --org 520201101 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
 record=$("$tiersync" contact add --db county.db --org 520201101 --role 信息员 --name 示例·王一 --phone 13900000001)
 
-"$tiersync" serve --db county.db --listen 127.0.0.1:0 >serve.log 2>&1 &
-server=$!
-for _ in $(seq 100); do
-    url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' serve.log || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { cat serve.log; exit 1; }
-
-node_credential=$(curl -sS --compressed -H 'TierSync-Protocol: 1' -H 'Content-Type: application/json' \
-    -d "{\"code\":\"$code\",\"node\":\"00000000000000aa\"}" "$url/v1/enroll" |
-    sed 's/.*"credential":"\([^"]*\)".*/\1/')
+serve_and_enroll county.db "$code"
 session=$(curl -sS -o /dev/null -D - --data-urlencode login=tester --data-urlencode password=schemathesis-password \
     "$url/login" | sed -n 's/^[Ss]et-[Cc]ookie: tiersync_session=\([^;]*\);.*/\1/p')
 csrf=$(curl -sS -b "tiersync_session=$session" "$url/records/contact/new" |
