@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "TierSyncClientTests",
             dependencies: [
-                "TierSyncClient", "TierSyncHub", "TierSyncDomain",
+                "TierSyncClient", "TierSyncHub", "TierSyncDomain", "TierSyncPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

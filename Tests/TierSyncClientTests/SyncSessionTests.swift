@@ -65,7 +65,7 @@ import TierSyncStore
         ).0
     }
 
-    func contacts(_ node: TierSyncNode, _ count: Int) throws {
+    static func contacts(_ node: TierSyncNode, _ count: Int) throws {
         try node.store.write { writer in
             var random = SystemRandomNumberGenerator()
             for i in 0..<count {
@@ -81,7 +81,7 @@ import TierSyncStore
         defer { server.cancel() }
         let transport = FlakyTransport()
         let county = try await joinCounty(transport)
-        try contacts(county, 1_000)  // 3,000 changes: two pages of 2,000
+        try Self.contacts(county, 1_000)  // 3,000 changes: two pages of 2,000
         transport.failNext([3])  // the status check, the first push page, then the second is lost
         await #expect(throws: ClientError.self) { _ = try await SyncSession(node: county, transport: transport).run() }
         #expect(try city.list(.contact).count > 0 && city.list(.contact).count < 1_000)
@@ -99,7 +99,7 @@ import TierSyncStore
         defer { server.cancel() }
         let transport = FlakyTransport()
         let county = try await joinCounty(transport)
-        try contacts(county, 600)
+        try Self.contacts(county, 600)
         let logBefore = try city.store.lastSequence()
         let pages = try city.store.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
         // SQLite's size limit on the hub's connection: the same SQLITE_FULL as a full disk.
@@ -133,7 +133,7 @@ import TierSyncStore
         let transport = FlakyTransport()
         let path = try await joinCounty(transport).store.path
         let county = try TierSyncNode.open(path: path, wallClock: SkewedClock(offset: Self.year))
-        try contacts(county, 1)
+        try Self.contacts(county, 1)
         let summary = try await SyncSession(node: county, transport: transport).run()
         #expect(summary.refused.count == 3 && summary.refused.allSatisfy { $0.contains("ahead of this node's clock") })
         #expect(try city.list(.contact).isEmpty)
@@ -211,7 +211,7 @@ import TierSyncStore
         var health = try #require(try city.childHealth().first)
         #expect(health.org == "520201" && health.orgName == "钟山区" && health.waitingForChild == 9)
         _ = try await SyncSession(node: county, transport: transport).run()
-        try contacts(county, 1)  // the county's own changes never wait for it
+        try Self.contacts(county, 1)  // the county's own changes never wait for it
         _ = try await SyncSession(node: county, transport: transport).run()
         _ = try await SyncSession(node: county, transport: transport).run()
         health = try #require(try city.childHealth().first)
