@@ -111,8 +111,9 @@ extension TierSyncNode {
         }
     }
 
-    /// True when a kept conflict version is a pending amendment: its record is approved and
-    /// the version was made below the approver without the approval having seen it.
+    /// True when a kept conflict version is a pending amendment: its record is approved, its
+    /// field is one the approval locks (not the approval's own), and the version was made
+    /// below the approver without the approval having seen it.
     func isPendingAmendment(_ row: ConflictRow, record: StoredRecord, directory: PeerDirectory) -> Bool {
         guard row.kind == .concurrent, let kind = RecordKind.forTable(row.tbl), kind.isApprovable,
             RecordKind.mergePolicies.locks[row.tbl]?.locks(row.field) == true, let approval = Approval(record),
