@@ -28,7 +28,7 @@ extension TierSyncNode {
             for row in rows {
                 guard let kind = RecordKind.forTable(row.tbl), let id = RecordID(row.record),
                     let record = try fetch(kind, id, db: db),
-                    isPendingAmendment(row, record: record, directory: directory)
+                    Self.isPendingAmendment(row, record: record, directory: directory)
                 else { continue }
                 views.append(
                     AmendmentView(
@@ -84,7 +84,7 @@ extension TierSyncNode {
             guard let rowID = Int64(id), let row = try ConflictRow.fetchOne(writer.db, key: rowID),
                 row.settledHlc == nil, let kind = RecordKind.forTable(row.tbl), let recordID = RecordID(row.record),
                 let record = try fetch(kind, recordID, db: writer.db),
-                isPendingAmendment(row, record: record, directory: try writer.directory()),
+                Self.isPendingAmendment(row, record: record, directory: try writer.directory()),
                 let approval = Approval(record)
             else {
                 throw DomainError.notFound(kind: "pending amendment", id: id)
@@ -114,7 +114,7 @@ extension TierSyncNode {
     /// True when a kept conflict version is a pending amendment: its record is approved, its
     /// field is one the approval locks (not the approval's own), and the version was made
     /// below the approver without the approval having seen it.
-    func isPendingAmendment(_ row: ConflictRow, record: StoredRecord, directory: PeerDirectory) -> Bool {
+    static func isPendingAmendment(_ row: ConflictRow, record: StoredRecord, directory: PeerDirectory) -> Bool {
         guard row.kind == .concurrent, let kind = RecordKind.forTable(row.tbl), kind.isApprovable,
             RecordKind.mergePolicies.locks[row.tbl]?.locks(row.field) == true, let approval = Approval(record),
             let lockVersion = record.version(of: Approval.lockField),

@@ -28,26 +28,10 @@ extension TierSyncNode {
             var views: [ConflictView] = []
             for row in rows {
                 guard let kind = RecordKind.forTable(row.tbl), let id = RecordID(row.record),
-                    let record = try fetch(kind, id, db: db)
+                    let record = try fetch(kind, id, db: db),
+                    let view = ConflictView.review(row, record: record, directory: directory)
                 else { continue }
-                let current = try currentSide(of: row, record: record, directory: directory)
-                if row.settledHlc == nil, row.kind == .concurrent, current.value == row.value { continue }
-                // Listed with the amendments, which the approving level decides.
-                if row.settledHlc == nil, isPendingAmendment(row, record: record, directory: directory) { continue }
-                views.append(
-                    ConflictView(
-                        id: row.id!, kind: row.kind.rawValue, table: row.tbl, record: row.record, recordOrg: row.org,
-                        field: row.field, current: current,
-                        other: .init(
-                            value: row.value, node: row.node, org: NodeID(row.node).flatMap(directory.org(ofNode:)),
-                            time: HLCTimestamp(rawValue: row.hlc).isoTime),
-                        needsReview: row.needsReview, detectedAt: ISOTimestamp.format(milliseconds: row.detectedAt),
-                        settled: row.settledHlc.map {
-                            .init(
-                                node: row.settledNode ?? "",
-                                org: row.settledNode.flatMap(NodeID.init).flatMap(directory.org(ofNode:)),
-                                time: HLCTimestamp(rawValue: $0).isoTime, how: row.settlement ?? "")
-                        }))
+                views.append(view)
             }
             return views
         }
@@ -113,21 +97,5 @@ extension TierSyncNode {
                 settlement: "resolved \(who): new value")
         }
         return (row, try writer.fetch(table: row.tbl, id: recordID)!)
-    }
-
-    private func currentSide(of row: ConflictRow, record: StoredRecord, directory: PeerDirectory) throws
-        -> ConflictView.Side
-    {
-        if row.kind == .deletedWhileEdited || row.field == FieldChange.deletedField {
-            let version = record.versions[FieldChange.deletedField]
-            return .init(
-                value: .integer(record.deleted ? 1 : 0), node: version?.node.rawValue ?? "",
-                org: version.flatMap { directory.org(ofNode: $0.node) }, time: version?.hlc.isoTime ?? "")
-        }
-        let version = record.version(of: row.field)
-        return .init(
-            value: record[row.field], node: version?.node.rawValue ?? "",
-            org: version.flatMap { directory.org(ofNode: $0.node) },
-            time: version?.hlc.isoTime ?? "")
     }
 }

@@ -195,12 +195,15 @@ extension PostgresStore {
 
     /// The open conflict rows, oldest first.
     public func openConflicts() throws -> [ConflictRow] {
-        try withSession { session in
-            try session.query(
-                "SELECT id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review"
-                    + " FROM conflict WHERE settled_hlc IS NULL ORDER BY id"
-            ).map(PostgresMergeStorage.conflict)
-        }
+        try withSession { session in try openConflicts(session) }
+    }
+
+    /// The open conflict rows, oldest first, read in the session's transaction.
+    func openConflicts(_ session: PostgresSession) throws -> [ConflictRow] {
+        try session.query(
+            "SELECT id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review"
+                + " FROM conflict WHERE settled_hlc IS NULL ORDER BY id"
+        ).map(PostgresMergeStorage.conflict)
     }
 
     /// Every change in the log, in log order.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 
 /// `tiersync conflicts list|resolve`: reviewing the edits that the merge kept beside the
 /// value it shows.
@@ -22,10 +23,23 @@ struct ListConflicts: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        let conflicts = try opened.conflicts(includeSettled: all)
+        let conflicts: [ConflictView]
+        let orgNames: [String: String]
+        if let address = try node.postgres {
+            // A hub on PostgreSQL keeps no settled history of its own making: it edits nothing.
+            guard !all else {
+                throw ValidationError("a hub on PostgreSQL lists its open conflicts only: leave out --all")
+            }
+            let hub = try PostgresHub.open(address: address)
+            defer { hub.store.close() }
+            conflicts = try hub.conflicts()
+            orgNames = try hub.orgNames()
+        } else {
+            let opened = try TierSyncNode.open(path: node.db)
+            conflicts = try opened.conflicts(includeSettled: all)
+            orgNames = Dictionary(try opened.orgs().map { ($0.code, $0.name) }) { first, _ in first }
+        }
         if json { return try Output.json(["conflicts": conflicts]) }
-        let orgNames = Dictionary(try opened.orgs().map { ($0.code, $0.name) }) { first, _ in first }
         func side(_ side: ConflictView.Side) -> String {
             let who = side.org.map { orgNames[$0] ?? $0 } ?? "node \(side.node)"
             return "\(show(side.value)) (\(who), \(side.time))"

@@ -145,6 +145,19 @@ import TierSyncStore
         #expect(
             try hubs.postgres.store.openConflicts().map(MergeConformanceTests.comparable).sorted()
                 == conflicts.map(MergeConformanceTests.comparable).sorted(), "\(context)")
+        // What a person reviews (`tiersync conflicts list`) is the same too.
+        func reviewed(_ views: [ConflictView]) -> [String] {
+            views.map { view in
+                [
+                    view.kind, view.table, view.record, view.field, "\(view.current)", "\(view.other)",
+                    "\(view.needsReview)",
+                ]
+                .joined(separator: " ")
+            }.sorted()
+        }
+        let listed = try hubs.sqlite.conflicts()
+        #expect(!listed.isEmpty, "\(context): no conflict to review")
+        #expect(try reviewed(hubs.postgres.conflicts()) == reviewed(listed), "\(context)")
         #expect(
             try hubs.postgres.status(for: hubs.city.postgres).lastSequence
                 == (try hubs.sqlite.status(for: hubs.city.sqlite).lastSequence), "\(context)")

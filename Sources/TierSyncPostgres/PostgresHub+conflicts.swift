@@ -1,0 +1,32 @@
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+extension PostgresHub {
+    /// The open conflicts a person reviews here, oldest first, as `tiersync conflicts list`
+    /// shows them for a SQLite node (`ConflictView.review`), read in one snapshot.
+    ///
+    /// Such a hub makes no edits of its own, so its conflicts are settled where they are made
+    /// and reviewed below it; the settlement reaches it like any edit.
+    public func conflicts() throws -> [ConflictView] {
+        try store.read { session in
+            let directory = try store.directory(session)
+            let storage = PostgresMergeStorage(session: session)
+            return try store.openConflicts(session).compactMap { row in
+                guard let table = store.tables[row.tbl], let id = RecordID(row.record),
+                    let record = try storage.record(table, id: id)
+                else { return nil }
+                return ConflictView.review(row, record: record, directory: directory)
+            }
+        }
+    }
+
+    /// Every org unit's name by its code, for listings.
+    public func orgNames() throws -> [String: String] {
+        try store.withSession { session in
+            Dictionary(
+                try session.query("SELECT code, name FROM org_unit").map { try $0.decode((String, String).self) }
+            ) { first, _ in first }
+        }
+    }
+}
