@@ -12,7 +12,10 @@ extension PostgresHub {
         try store.read { session in
             let directory = try store.directory(session)
             let storage = PostgresMergeStorage(session: session)
-            return try store.openConflicts(session).compactMap { row in
+            let rows = try store.openConflicts(session)
+            // The records in a few queries, not one per conflict (a province keeps thousands).
+            try storage.prefetch(rows.map { ($0.tbl, $0.record) }, tables: store.tables)
+            return try rows.compactMap { row in
                 guard let table = store.tables[row.tbl], let id = RecordID(row.record),
                     let record = try storage.record(table, id: id)
                 else { return nil }

@@ -26,10 +26,13 @@ struct PostgresMergeStorage: MergeStorage {
 
     /// Reads every record that `changes` name, a query per table and 2,000 ids.
     func prefetch(_ changes: [FieldChange], tables: [String: SyncedTable]) throws {
+        try prefetch(changes.map { ($0.table, $0.record.rawValue) }, tables: tables)
+    }
+
+    /// Reads every record of `records` (table, id), a query per table and 2,000 ids.
+    func prefetch(_ records: some Sequence<(table: String, id: String)>, tables: [String: SyncedTable]) throws {
         var ids: [String: Set<String>] = [:]
-        for change in changes where tables[change.table] != nil {
-            ids[change.table, default: []].insert(change.record.rawValue)
-        }
+        for (table, id) in records where tables[table] != nil { ids[table, default: []].insert(id) }
         for (name, wanted) in ids {
             let table = tables[name]!
             for part in Array(wanted).chunked(2_000) {

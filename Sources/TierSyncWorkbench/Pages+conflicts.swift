@@ -21,14 +21,26 @@ extension Pages {
             let other: Side
             let isDelete: Bool
             let settled: String?
+            /// Why the last try to settle it was refused, shown beside its form, with what was typed.
+            var problem: String? = nil
+            var typed = ""
         }
-        let open: [Item]
+        var open: [Item]
         let settled: [Item]
         let hasOpen: Bool
         let hasSettled: Bool
         let maySettle: Bool
         let csrf: String
         let notice: String?
+
+        /// Shows `problem` beside the form of open conflict `id`, keeping what was typed; false
+        /// when no such conflict is open any more.
+        mutating func refuse(_ id: Int64, _ problem: String, typed: String) -> Bool {
+            guard let index = open.firstIndex(where: { $0.id == id }) else { return false }
+            open[index].problem = problem
+            open[index].typed = typed
+            return true
+        }
     }
 
     func conflicts(_ page: PageRequest) async throws -> Response {
@@ -52,7 +64,16 @@ extension Pages {
             case "other": resolution = .keepOther
             default: resolution = .value(form["value"] ?? "")
             }
-            _ = try await blocking { [node] in try visitor.writer(node).resolveConflict(id, resolution) }
+            do {
+                _ = try await blocking { [node] in try visitor.writer(node).resolveConflict(id, resolution) }
+            } catch let error as DomainError where error.kind == .badInput {
+                // A value that does not fit the field: the page again, the reason beside that
+                // conflict's form and what was typed still in it.
+                var view = try await blocking { [self] in try conflictsView(visitor, notice: nil) }
+                guard view.refuse(id, Wording.chinese(error), typed: form["value"] ?? "") else { throw error }
+                return await render(
+                    "conflicts", view, title: "冲突", visitor: visitor, section: "conflicts", status: .badRequest)
+            }
             return redirect("/conflicts?settled=1")
         }
     }
