@@ -8,7 +8,7 @@ import TierSyncStore
 /// each stored in its own transaction, so a cut link costs at most the chunk in flight and
 /// the next sync asks which chunks are there and goes on from them.
 struct BlobTransfer {
-    let node: TierSyncNode
+    let node: any SyncChild
     let client: ParentClient
     /// How many times a chunk damaged on the way is sent or fetched again before the file is
     /// left for the next sync.

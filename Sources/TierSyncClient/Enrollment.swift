@@ -16,10 +16,22 @@ public enum Enrollment {
             throw DomainError.invalidValue(
                 field: "db", value: path, allowed: "a file that does not exist yet (join makes the node)")
         }
+        return try await join(parent: parent, code: code, transport: transport, progress: progress) { node, org in
+            try TierSyncNode.create(path: path, org: org, nodeID: node)
+        }
+    }
+
+    /// Makes a new node with `make` (given its new id and the org the code was issued for),
+    /// enrolled with the hub at `parent`, then pulls its scope: `make` makes a SQLite file, or
+    /// a hub's store in an empty PostgreSQL database.
+    public static func join<Child: SyncChild>(
+        parent: URL, code: String, transport: any SyncTransport = URLSessionTransport(),
+        progress: (SyncSession.Progress) -> Void = { _ in }, make: (NodeID, String) throws -> Child
+    ) async throws -> (Child, SyncSession.Summary) {
         var random = SystemRandomNumberGenerator()
         let nodeID = NodeID.random(using: &random)
         let answer = try await enroll(nodeID, parent: parent, code: code, transport: transport)
-        let node = try TierSyncNode.create(path: path, org: answer.org, nodeID: nodeID)
+        let node = try make(nodeID, answer.org)
         return (node, try await link(node, to: parent, answer, transport: transport, progress: progress))
     }
 
@@ -32,7 +44,7 @@ public enum Enrollment {
 
     /// Records the parent's answer as the node's parent link, then syncs (the bootstrap).
     private static func link(
-        _ node: TierSyncNode, to parent: URL, _ answer: EnrollResponse, transport: any SyncTransport,
+        _ node: any SyncChild, to parent: URL, _ answer: EnrollResponse, transport: any SyncTransport,
         progress: (SyncSession.Progress) -> Void
     ) async throws -> SyncSession.Summary {
         try node.link(

@@ -11,7 +11,7 @@ import TierSyncStore
 /// pulled page is applied in the same transaction that stores the new cursor, so a
 /// connection cut at any byte loses nothing and repeats at most one page.
 public struct SyncSession: Sendable {
-    public let node: TierSyncNode
+    public let node: any SyncChild
     let client: ParentClient
     let link: ParentLink
     public var pageSize = 2_000
@@ -50,7 +50,7 @@ public struct SyncSession: Sendable {
         }
     }
 
-    public init(node: TierSyncNode, transport: any SyncTransport = URLSessionTransport()) throws {
+    public init(node: any SyncChild, transport: any SyncTransport = URLSessionTransport()) throws {
         guard let link = try node.parentLink(), let url = URL(string: link.url) else { throw ClientError.notJoined }
         self.node = node
         self.link = link
@@ -89,9 +89,9 @@ public struct SyncSession: Sendable {
 
     /// Compares checkpoints with the parent before anything moves (see `TierSyncNode.reconcile`).
     func reconcile() async throws {
-        let sentAt = node.store.wallClock.nowMilliseconds()
+        let sentAt = node.wallClock.nowMilliseconds()
         let status = try await client.status()
-        try node.reconcile(with: status, sentAt: sentAt, receivedAt: node.store.wallClock.nowMilliseconds())
+        try node.reconcile(with: status, sentAt: sentAt, receivedAt: node.wallClock.nowMilliseconds())
     }
 
     func push(into summary: inout Summary, progress: (Progress) -> Void) async throws {
@@ -104,7 +104,7 @@ public struct SyncSession: Sendable {
             }
             guard upTo > acked else { return }
             if !changes.isEmpty {
-                let sentAt = node.store.wallClock.nowMilliseconds()
+                let sentAt = node.wallClock.nowMilliseconds()
                 let answer = try await client.push(
                     PushRequest(
                         changes: changes,
@@ -112,7 +112,7 @@ public struct SyncSession: Sendable {
                     ))
                 if let hubTime = answer.hubTime {
                     try node.recordClockOffset(
-                        hubTime: hubTime, sentAt: sentAt, receivedAt: node.store.wallClock.nowMilliseconds())
+                        hubTime: hubTime, sentAt: sentAt, receivedAt: node.wallClock.nowMilliseconds())
                 }
                 summary.pushed += answer.applied
                 summary.conflicts += answer.conflicts

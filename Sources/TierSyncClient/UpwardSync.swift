@@ -8,7 +8,7 @@ import TierSyncDomain
 /// with jitter, and the hub keeps serving its children. Graceful shutdown cancels it between
 /// pages (every page is its own transaction, so nothing is half-done).
 public struct UpwardSync: Service {
-    let node: TierSyncNode
+    let node: any SyncChild
     let interval: Double
     let logger: Logger
     /// How often the log is checked for new entries.
@@ -18,14 +18,14 @@ public struct UpwardSync: Service {
 
     /// The upward loop a hub for `node` runs beside its server: one when the node has a
     /// parent, none otherwise.
-    public static func services(for node: TierSyncNode, interval: Double, logger: Logger, timeout: Double = 30)
+    public static func services(for node: any SyncChild, interval: Double, logger: Logger, timeout: Double = 30)
         throws -> [any Service]
     {
         try node.parentLink() == nil
             ? [] : [UpwardSync(node: node, interval: interval, logger: logger, timeout: timeout)]
     }
 
-    public init(node: TierSyncNode, interval: Double, logger: Logger, poll: Double = 0.5, timeout: Double = 30) {
+    public init(node: any SyncChild, interval: Double, logger: Logger, poll: Double = 0.5, timeout: Double = 30) {
         self.node = node
         self.interval = interval
         self.logger = logger
@@ -55,17 +55,19 @@ public struct UpwardSync: Service {
         // loop, rather than a new session every few seconds.
         let transport = URLSessionTransport(timeout: timeout)
         while !Task.isCancelled {
-            let logEnd = (try? node.store.lastSequence()) ?? syncedUpTo
+            let logEnd = (try? node.lastSequence()) ?? syncedUpTo
             if ContinuousClock.now >= nextSync || (failures == 0 && logEnd != syncedUpTo) {
                 var progressed = false
                 do {
-                    let summary = try await SyncSession(node: node, transport: transport).run { progress in
-                        progressed = progressed || progress.changes > 0
+                    let session = try SyncSession(node: node, transport: transport)
+                    let summary = try await node.syncingAlone {
+                        try await session.run { progress in progressed = progressed || progress.changes > 0 }
                     }
                     failures = 0
-                    syncedUpTo = (try? node.store.lastSequence()) ?? logEnd
+                    syncedUpTo = (try? node.lastSequence()) ?? logEnd
                     nextSync = ContinuousClock.now + .seconds(interval)
-                    if summary.pushed + summary.pulled > 0 {
+                    // nil: another process sharing this hub's store is syncing it, for both.
+                    if let summary, summary.pushed + summary.pulled > 0 {
                         logger.info(
                             "synced with parent",
                             metadata: [

@@ -17,6 +17,8 @@ extension TierSyncNode {
         public var pullFrom: Int64?
         /// This node's clock minus the parent's, in milliseconds.
         public var clockOffset: Int64?
+
+        public init() {}
     }
 
     /// Compares this node's cursors with `status`, the parent's answer to `GET /v1/status`

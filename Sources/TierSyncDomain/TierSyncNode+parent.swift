@@ -102,16 +102,25 @@ extension TierSyncNode {
     }
 
     public func syncStatus() throws -> SyncStatus {
+        try syncStatus(openConflicts: try conflicts().count)
+    }
+}
+
+extension SyncChild {
+    /// What `tiersync status` shows of a node with `openConflicts` open conflicts.
+    public func syncStatus(openConflicts: Int) throws -> TierSyncNode.SyncStatus {
         let link = try parentLink()
         var waiting = 0
         if let link {
-            try outgoing(to: try peer(link.org), after: try cursor(for: link.org).ackedSeq) { _ in waiting += 1 }
+            try outgoing(to: try peer(link.org), after: try cursor(for: link.org).ackedSeq, limit: .max) { _ in
+                waiting += 1
+            }
         }
         let latest = try syncAttempts(limit: 1).first
-        return SyncStatus(
-            node: store.node.id.rawValue, org: org.code, parent: link.map { "\($0.url) (\($0.org))" },
+        return TierSyncNode.SyncStatus(
+            node: childNode.rawValue, org: childOrg.code, parent: link.map { "\($0.url) (\($0.org))" },
             lastSync: link?.lastSync,
-            lastError: link?.lastError, waiting: waiting, openConflicts: try conflicts().count,
+            lastError: link?.lastError, waiting: waiting, openConflicts: openConflicts,
             refused: latest?.refused ?? 0, lastAttempt: latest?.at, lastAttemptOK: latest?.ok,
             clockOffset: link?.clockOffsetMs.map(ClockOffset.init(milliseconds:)))
     }

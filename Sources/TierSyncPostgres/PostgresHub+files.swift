@@ -137,3 +137,43 @@ extension PostgresHub {
         }
     }
 }
+
+extension PostgresHub {
+    /// The blobs to send the parent: whole here, attached to records of this hub's subtree,
+    /// and not yet said by the parent to be whole there.
+    public func blobsToSendUp() throws -> [BlobInfo] {
+        try store.read { session in
+            let (units, values) = PostgresStore.subtree(of: hubOrg.path, alias: "o", from: 1)
+            return try session.query(
+                """
+                SELECT b.sha256 FROM blob b WHERE b.complete = 1 AND b.sent_up = 0 AND EXISTS (
+                    SELECT 1 FROM attachment a JOIN org_unit o ON o.code = a.org
+                    WHERE a.sha256 = b.sha256 AND a.deleted = 0 AND \(units))
+                ORDER BY b.id
+                """, values
+            ).compactMap { try Self.blob(try $0.decode(String.self), session) }
+        }
+    }
+
+    /// Files attached here whose bytes are not all here yet, oldest first.
+    public func blobsWanted() throws -> [(sha256: String, size: Int)] {
+        try store.read { session in
+            try session.query(
+                """
+                SELECT a.sha256, max(a.size) FROM attachment a LEFT JOIN blob b ON b.sha256 = a.sha256
+                WHERE a.deleted = 0 AND a.sha256 IS NOT NULL AND coalesce(b.complete, 0) = 0
+                GROUP BY a.sha256 ORDER BY min(a.created)
+                """
+            ).map { row in
+                let (sha256, size) = try row.decode((String, Int64?).self)
+                return (sha256, Int(size ?? 0))
+            }
+        }
+    }
+
+    public func markSentUp(_ sha256: String) throws {
+        _ = try store.withSession { session in
+            try session.query("UPDATE blob SET sent_up = 1 WHERE sha256 = $1", [.text(sha256)])
+        }
+    }
+}

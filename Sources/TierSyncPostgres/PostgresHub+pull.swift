@@ -9,22 +9,8 @@ extension PostgresHub {
         for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void
     ) throws -> (upTo: Int64, senders: [NodeID: String], last: Int64) {
         let page = try store.read { session in
-            let peer = try relation(to: child.org, session)
-            let directory = try store.directory(session)
-            let lookup = PostgresShareLookup(session: session)
-            var senders: [NodeID: String] = [:]
-            var sent = 0
-            // A child receives only records owned in its line: in its subtree, or shared from above.
-            let upTo = try store.forEachChange(
-                after: seq, line: peer.unit.path, session: session,
-                where: { try rules.reaches($0, peer, directory, lookup) }
-            ) { change in
-                guard sent < limit else { return false }
-                senders[change.node] = directory.org(ofNode: change.node)
-                sent += 1
-                try body(change)
-                return true
-            }
+            let (upTo, senders) = try outgoing(
+                to: try relation(to: child.org, session), after: seq, limit: limit, session: session, body)
             let acked =
                 try session.query("SELECT acked_seq FROM peer_cursor WHERE org = $1", [.text(child.org)]).first?
                 .decode(Int64.self) ?? 0
@@ -39,6 +25,39 @@ extension PostgresHub {
             }
         }
         return (page.0, page.1, page.2)
+    }
+
+    /// Streams what `peer` should receive after this hub's log position `seq`, at most `limit`
+    /// changes, as `TierSyncNode.outgoing` does: toward the parent, everything made in this
+    /// hub's subtree; toward a child, everything in the child's scope made outside it.
+    @discardableResult
+    public func outgoing(
+        to peer: TierSyncNode.Peer, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void
+    ) throws -> (upTo: Int64, senders: [NodeID: String]) {
+        try store.read { session in try outgoing(to: peer, after: seq, limit: limit, session: session, body) }
+    }
+
+    /// `outgoing(to:after:limit:_:)` in the session's snapshot, with the directory read in it.
+    func outgoing(
+        to peer: TierSyncNode.Peer, after seq: Int64, limit: Int, session: PostgresSession,
+        _ body: (FieldChange) throws -> Void
+    ) throws -> (upTo: Int64, senders: [NodeID: String]) {
+        let directory = try store.directory(session)
+        let lookup = PostgresShareLookup(session: session)
+        var senders: [NodeID: String] = [:]
+        var sent = 0
+        // A child receives only records owned in its line: in its subtree, or shared from above.
+        let line: String? = if case .child(let child) = peer { child.path } else { nil }
+        let upTo = try store.forEachChange(
+            after: seq, line: line, session: session, where: { try rules.reaches($0, peer, directory, lookup) }
+        ) { change in
+            guard sent < limit else { return false }
+            senders[change.node] = directory.org(ofNode: change.node)
+            sent += 1
+            try body(change)
+            return true
+        }
+        return (upTo, senders)
     }
 
     public func snapshot(

@@ -116,16 +116,20 @@ extension PostgresHub {
         return report
     }
 
-    /// Notes the first arrival here of the reports and drills of `changes` (see
-    /// `TierSyncNode.noteArrivals`): a receipt, written as this hub's own change.
+    /// Notes the first arrival here of the records of `changes` whose arrival is tracked in
+    /// the direction they came (`TierSyncNode.noteArrivals`): a receipt, written as this
+    /// hub's own change.
     func noteArrivals(
         of changes: [FieldChange], from peer: TierSyncNode.Peer, directory: PeerDirectory,
         merge: inout RemoteMerge<PostgresMergeStorage>
     ) throws {
-        guard case .child = peer else { return }
+        let tracked =
+            switch peer {
+            case .child: TierSyncNode.arrivalsFromBelow
+            case .parent: TierSyncNode.arrivalsFromAbove
+            }
         var seen: Set<String> = []
-        for change in changes
-        where TierSyncNode.arrivalsFromBelow.contains(change.table) && seen.insert(change.record.rawValue).inserted {
+        for change in changes where tracked.contains(change.table) && seen.insert(change.record.rawValue).inserted {
             let noted = try !merge.storage.session.query(
                 "SELECT 1 FROM receipt WHERE record = $1 AND level = $2 AND event = 'arrived' AND deleted = 0",
                 [.text(change.record.rawValue), .text(hubOrg.code)]

@@ -106,6 +106,29 @@ enum PostgresSchema {
             data bytea NOT NULL,
             PRIMARY KEY (blob, idx)
         );
+        CREATE TABLE IF NOT EXISTS parent_link (
+            one_row         integer PRIMARY KEY DEFAULT 1 CHECK (one_row = 1),
+            url             text NOT NULL,
+            org             text NOT NULL REFERENCES org_unit(code),
+            node            text NOT NULL,
+            credential      text NOT NULL,
+            joined_at       text NOT NULL,
+            last_sync       text,
+            last_error      text,
+            clock_offset_ms bigint
+        );
+        CREATE TABLE IF NOT EXISTS sync_attempt (
+            id        bigserial PRIMARY KEY,
+            at        text NOT NULL,
+            ok        bigint NOT NULL,
+            pushed    bigint NOT NULL DEFAULT 0,
+            pulled    bigint NOT NULL DEFAULT 0,
+            copied    bigint NOT NULL DEFAULT 0,
+            conflicts bigint NOT NULL DEFAULT 0,
+            refused   bigint NOT NULL DEFAULT 0,
+            error     text,
+            refusals  text
+        );
         CREATE TABLE IF NOT EXISTS opaque_change (
             tbl    text NOT NULL,
             record text NOT NULL,
@@ -136,6 +159,10 @@ enum PostgresSchema {
             CREATE INDEX IF NOT EXISTS \(table.name)_org ON \(table.name) (org);
             """
     }
+
+    /// The newest table: a store that lacks it was made by an earlier release, and `open`
+    /// adds what it lacks (every statement is `IF NOT EXISTS`).
+    static let newestTable = "sync_attempt"
 
     /// Creates whatever of the schema is missing, in the session's transaction.
     static func create(in session: PostgresSession, tables: [String: SyncedTable]) throws {

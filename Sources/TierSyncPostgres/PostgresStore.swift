@@ -96,8 +96,18 @@ public final class PostgresStore: Sendable {
             let row = try? session.query("SELECT id, org FROM node").first,
             let (id, org) = try? row.decode((String, String).self), let node = NodeID(id)
         else { throw PostgresStoreError.notInitialized(address: address.description) }
+        let tables = try SyncedTable.declared()
+        if try session.query("SELECT to_regclass($1)::text", [.text(PostgresSchema.newestTable)]).first?
+            .decode(String?.self) == nil
+        {
+            // Made by an earlier release: add the tables it lacks, under the writer lock.
+            try session.transaction {
+                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(writerLock)])
+                try PostgresSchema.create(in: session, tables: tables)
+            }
+        }
         return PostgresStore(
-            address: address, node: node, org: org, tables: try SyncedTable.declared(), policies: policies,
+            address: address, node: node, org: org, tables: tables, policies: policies,
             wallClock: wallClock, logger: logger)
     }
 

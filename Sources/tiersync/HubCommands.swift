@@ -61,14 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
     }
 
-    /// Serves protocol v1 from a PostgreSQL store: the sync routes, for its children. Such a
-    /// hub has no parent, and no pages yet; several may serve one database.
+    /// Serves protocol v1 from a PostgreSQL store: the sync routes, for its children, and the
+    /// upward sync when it has a parent (one process at a time syncs with it). Such a hub has
+    /// no pages yet; several processes may serve one database.
     func servePostgres(_ address: PostgresAddress, host: String, port: Int, logger: Logger) async throws {
         let hub = try PostgresHub.open(address: address)
         let service = HubService(
             hub: hub, node: nil, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
             fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
-        let app = service.application(host: host, port: port) { bound in
+        let upward = try UpwardSync.services(for: hub, interval: syncInterval, logger: logger, timeout: syncTimeout)
+        let app = service.application(host: host, port: port, services: upward) { bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(hub.hubNode) (\(hub.hubOrg.code) \(hub.hubOrg.name)), store \(address)"
             )
@@ -103,7 +105,11 @@ struct JoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "join", abstract: "Create this node by enrolling with a parent hub, then pull its scope.")
 
-    @Option(help: ArgumentHelp("The new node's SQLite file (must not exist).", valueName: "file")) var db: String
+    @Option(
+        help: ArgumentHelp(
+            "The new node's SQLite file (must not exist); for a hub on PostgreSQL, the postgresql:// URL of an empty database.",
+            valueName: "file"))
+    var db: String
     @Option(help: ArgumentHelp("The parent hub's URL.", valueName: "url")) var parent: String
     @Option(help: ArgumentHelp("The enrollment code the parent issued.", valueName: "code")) var code: String
 
@@ -112,17 +118,24 @@ struct JoinCommand: AsyncParsableCommand {
             throw ValidationError("--parent must be an http:// or https:// URL")
         }
         let bar = ProgressBar()
-        let joined: TierSyncNode
+        let joined: any SyncChild
         let summary: SyncSession.Summary
         do {
-            (joined, summary) = try await Enrollment.join(path: db, parent: url, code: code, progress: bar.update)
+            if PostgresAddress.isAddress(db) {
+                let address = try PostgresAddress(parsing: db)
+                (joined, summary) = try await Enrollment.join(parent: url, code: code, progress: bar.update) {
+                    try PostgresHub.create(address: address, org: $1, nodeID: $0)
+                }
+            } else {
+                (joined, summary) = try await Enrollment.join(path: db, parent: url, code: code, progress: bar.update)
+            }
             bar.finish()
         } catch {
             bar.finish()
             throw error
         }
         Output.line(
-            "joined \(parent) as node \(joined.store.node.id) for \(joined.org.code) \(joined.org.name); copied \(summary.copied) records, pulled \(summary.pulled) changes"
+            "joined \(parent) as node \(joined.childNode) for \(joined.childOrg.code) \(joined.childOrg.name); copied \(summary.copied) records, pulled \(summary.pulled) changes"
         )
     }
 }
@@ -144,9 +157,15 @@ struct SyncCommand: AsyncParsableCommand {
         let bar = ProgressBar()
         let summary: SyncSession.Summary
         do {
-            summary = try await SyncSession(
-                node: try TierSyncNode.open(path: node.db), transport: URLSessionTransport(timeout: timeout)
-            ).run(progress: bar.update)
+            let child: any SyncChild =
+                try node.postgres.map { try PostgresHub.open(address: $0) }
+                ?? TierSyncNode.open(path: node.db)
+            let session = try SyncSession(node: child, transport: URLSessionTransport(timeout: timeout))
+            guard let done = try await child.syncingAlone({ try await session.run(progress: bar.update) }) else {
+                throw ValidationError(
+                    "another process serving this hub is syncing it with its parent now; try again when it is done")
+            }
+            summary = done
             bar.finish()
         } catch {
             bar.finish()
@@ -178,7 +197,11 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let status = try TierSyncNode.open(path: node.db).syncStatus()
+        let status =
+            try node.postgres.map { address in
+                let hub = try PostgresHub.open(address: address)
+                return try hub.syncStatus(openConflicts: try hub.store.openConflicts().count)
+            } ?? TierSyncNode.open(path: node.db).syncStatus()
         if json { return try Output.json(status) }
         Output.line("node:           \(status.node) (\(status.org))")
         Output.line("parent:         \(status.parent ?? "none")")

@@ -3,31 +3,49 @@ import Testing
 import TierSyncPostgres
 
 /// The hierarchy of the issue, live: a province, a city, two counties and two townships per
-/// county, every hub its own process on loopback; every node a SQLite file, or the province
-/// on PostgreSQL.
+/// county, every hub its own process on loopback; every node a SQLite file, or some hubs on
+/// PostgreSQL, each in a database of its own.
 @Suite(.serialized, .ownThreads) struct FourLevelTests {
-    /// Where the province keeps its records.
-    enum ProvinceStore: String, CustomStringConvertible, CaseIterable {
-        case sqlite, postgres
+    /// Which hubs keep their records in PostgreSQL.
+    enum Layout: String, CustomStringConvertible, CaseIterable {
+        /// Every node a SQLite file.
+        case sqlite
+        /// The province on PostgreSQL: the top hub.
+        case postgresProvince
+        /// The province and the county 六枝特区 on PostgreSQL: a hub with a SQLite parent and
+        /// SQLite children, which a correction from the city crosses on its way down.
+        case postgresCounty
+        /// The province, the city and 六枝特区 on PostgreSQL: hubs on PostgreSQL syncing with
+        /// each other, up and down.
+        case postgresHubs
         var description: String { rawValue }
+
+        var onPostgres: Set<String> {
+            switch self {
+            case .sqlite: []
+            case .postgresProvince: ["province"]
+            case .postgresCounty: ["province", "liuzhi"]
+            case .postgresHubs: ["province", "city", "liuzhi"]
+            }
+        }
     }
 
     @Test(
         "offline edits at every level converge across province, city, two counties and four townships",
-        arguments: ProvinceStore.allCases)
-    func hierarchy(province store: ProvinceStore) throws {
+        arguments: Layout.allCases)
+    func hierarchy(layout: Layout) throws {
         let scratch = try Scratch()
-        // The province's database, kept until the test ends.
-        let database = store == .postgres ? try PostgresScratchDatabase() : nil
+        // The databases of the hubs on PostgreSQL, kept until the test ends.
+        var databases: [String: PostgresScratchDatabase] = [:]
+        for name in layout.onPostgres { databases[name] = try PostgresScratchDatabase() }
         func db(_ name: String) -> String {
-            name == "province"
-                ? database?.address.description ?? scratch.path("province.db") : scratch.path("\(name).db")
+            databases[name]?.address.description ?? scratch.path("\(name).db")
         }
         func join(_ name: String, _ hub: HubProcess, _ parent: String, _ org: String) throws {
             try joinNode(db(name), hub: hub, parentDB: db(parent), org: org)
         }
         func contacts(_ name: String) throws -> [String: String] {
-            if name == "province", database != nil {
+            if databases[name] != nil {
                 // A hub on PostgreSQL lists its records with `export`.
                 return Dictionary(
                     try exportedRecords(db(name)).filter { $0.table == "contact" && !$0.deleted }.map {
@@ -62,10 +80,9 @@ import TierSyncPostgres
 
         // Offline entry at every level, then every township syncs.
         var ids: [String: String] = [:]
-        // A hub on PostgreSQL has no commands that edit yet: there the province edits nothing.
-        let editors =
-            ["dahe", "wangjiazhai", "yanjiao", "langdai", "zhongshan", "liuzhi", "city"]
-            + (store == .sqlite ? ["province"] : [])
+        // A hub on PostgreSQL has no commands that edit yet: there it edits nothing.
+        let editors = ["dahe", "wangjiazhai", "yanjiao", "langdai", "zhongshan", "liuzhi", "city", "province"]
+            .filter { !layout.onPostgres.contains($0) }
         for (index, name) in editors.enumerated() {
             ids[name] = try add(name, "1390000\(String(format: "%04d", index))")
         }
@@ -90,20 +107,31 @@ import TierSyncPostgres
         try expectSuccess("contact", "set", "--db", db("dahe"), contested, "phone=13911110001")
         try expectSuccess("contact", "set", "--db", db("zhongshan"), contested, "phone=13911110002")
         try expectSuccess("sync", "--db", db("dahe"))
-        // The city edits a township's record: it must reach that township only.
-        try expectSuccess("contact", "set", "--db", db("city"), ids["yanjiao"]!, "phone=13922220003")
+        // The city edits a township's record: it must reach that township only (across
+        // 六枝特区, when that county is on PostgreSQL).
+        let corrector = editors.contains("city") ? "city" : "zhongshan"
+        let corrected = ids[corrector == "city" ? "yanjiao" : "wangjiazhai"]!
+        try expectSuccess("contact", "set", "--db", db(corrector), corrected, "phone=13922220003")
         let converged = try eventually(30) {
             for (name, _, _, _) in townships { try expectSuccess("sync", "--db", db(name)) }
             let shown = try ["dahe", "zhongshan", "city", "province"].map { try contacts($0)[contested] }
-            let corrected = try contacts("yanjiao")[ids["yanjiao"]!]
-            return Set(shown).count == 1 && shown[0] != nil && corrected == "13922220003"
+            let township = corrector == "city" ? "yanjiao" : "wangjiazhai"
+            let correction = try contacts(township)[corrected]
+            return Set(shown).count == 1 && shown[0] != nil && correction == "13922220003"
         }
         #expect(converged)
         // Every node shows what is in its scope and nothing else.
+        let made = { (names: [String]) in Set(names.compactMap { ids[$0] }) }
         #expect(Set(try contacts("dahe").keys) == [ids["dahe"]!])
-        #expect(Set(try contacts("zhongshan").keys) == Set(["dahe", "wangjiazhai", "zhongshan"].map { ids[$0]! }))
-        #expect(Set(try contacts("liuzhi").keys) == Set(["yanjiao", "langdai", "liuzhi"].map { ids[$0]! }))
-        #expect(try contacts("city").count == 7 && contacts("province").count == editors.count)
+        #expect(Set(try contacts("zhongshan").keys) == made(["dahe", "wangjiazhai", "zhongshan"]))
+        #expect(Set(try contacts("liuzhi").keys) == made(["yanjiao", "langdai", "liuzhi"]))
+        #expect(Set(try contacts("city").keys) == made(editors.filter { $0 != "province" }))
+        #expect(try contacts("province").count == editors.count)
+        // A hub on PostgreSQL with a parent reports its syncs as a SQLite node does.
+        for name in layout.onPostgres where name != "province" {
+            let status = try JSONValue.decode(try expectSuccess("status", "--db", db(name), "--json").stdout)
+            #expect(status["lastSync"]?.string != nil && status["parent"]?.string != nil, "\(name): \(status)")
+        }
 
         // The conflict is listed at the township and its county; resolving it at the county
         // settles it everywhere.
