@@ -38,6 +38,16 @@ public struct ExchangeRules: Sendable {
         }
     }
 
+    /// Checks that every record of a snapshot page from the parent is owned in this node's
+    /// subtree or above it.
+    public func checkSnapshot(_ records: [RecordSnapshot], directory: PeerDirectory) throws {
+        for record in records where !directory.org(record.org, isWithin: org) && !isAbove(record.org, directory) {
+            throw DomainError.forbidden(
+                "\(record.table) \(record.id) belongs to org \(record.org), outside \(org.code) \(org.name)'s subtree; nothing of this page was applied"
+            )
+        }
+    }
+
     /// The senders (node → org) a peer declares, after checking that a child's nodes belong
     /// to its subtree.
     public func senders(_ nodes: [String: String], from peer: TierSyncNode.Peer, directory: PeerDirectory) throws

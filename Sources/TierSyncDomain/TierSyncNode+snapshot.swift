@@ -84,12 +84,7 @@ extension TierSyncNode {
         }
         return try store.write { writer in
             let directory = try writer.directory()
-            for record in records
-            where !directory.org(record.org, isWithin: org) && !rules.isAbove(record.org, directory) {
-                throw DomainError.forbidden(
-                    "\(record.table) \(record.id) belongs to org \(record.org), outside \(org.code) \(org.name)'s subtree; nothing of this page was applied"
-                )
-            }
+            try rules.checkSnapshot(records, directory: directory)
             let senders = try rules.senders(nodes, from: peer, directory: directory)
             var report = try writer.insert(
                 snapshot: records, nodes: senders, skewBound: peer.skewBound(skewBound), directory: directory)
@@ -122,8 +117,13 @@ extension TierSyncNode {
 
     func requireBootstrapped(db: Database) throws {
         guard let link = try ParentLink.fetchOne(db), link.lastSync == nil else { return }
-        throw DomainError.unavailable(
-            "node \(org.code) \(org.name) has not finished its first sync with its parent \(link.org); "
+        throw Self.bootstrapping(org, parent: link.org)
+    }
+
+    /// The refusal to serve children while the node of `org` bootstraps from `parent`.
+    public static func bootstrapping(_ org: OrgUnit, parent: String) -> DomainError {
+        DomainError.unavailable(
+            "node \(org.code) \(org.name) has not finished its first sync with its parent \(parent); "
                 + "its records are still arriving, so try again after its next sync")
     }
 

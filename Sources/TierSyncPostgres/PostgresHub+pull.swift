@@ -9,6 +9,7 @@ extension PostgresHub {
         for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void
     ) throws -> (upTo: Int64, senders: [NodeID: String], last: Int64) {
         let page = try store.read { session in
+            try requireBootstrapped(session)
             let (upTo, senders) = try outgoing(
                 to: try relation(to: child.org, session), after: seq, limit: limit, session: session, body)
             let acked =
@@ -67,6 +68,7 @@ extension PostgresHub {
             throw DomainError.forbidden("a snapshot is served to a child only, not to \(peer.unit.code)")
         }
         return try store.read { session in
+            try requireBootstrapped(session)
             let position = try store.lastSequence(session)
             let next = try store.forEachRecord(within: child.path, after: key, limit: limit, session: session, body)
             var page = TierSyncNode.SnapshotPage(nodes: [:], position: position, next: next)

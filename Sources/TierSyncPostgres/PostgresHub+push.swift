@@ -92,11 +92,12 @@ extension PostgresHub {
         }
     }
 
-    /// One checked push in the session's transaction: merged, and its arrivals noted (the
-    /// child's cursor moves with the group's, in `apply`).
+    /// One checked push in the session's transaction: merged, and its arrivals noted, with
+    /// those of `arrived` (records that came another way: copied from a snapshot). The
+    /// child's cursor moves with the group's, in `apply`.
     func accept(
         _ push: TierSyncNode.Push, senders: [NodeID: String], session: PostgresSession, directory: PeerDirectory,
-        clock: inout HybridLogicalClock
+        clock: inout HybridLogicalClock, arrived: [FieldChange] = []
     ) throws -> ApplyReport {
         let screened = rules.screenDecidedAbove(push.changes, nodes: senders, directory: directory)
         // Storage of its own per push: a rolled-back push leaves nothing read ahead or held.
@@ -110,7 +111,7 @@ extension PostgresHub {
         report.refused += screened.refused
         var known = directory
         known.remember(senders)
-        try noteArrivals(of: screened.allowed, from: push.peer, directory: known, merge: &merge)
+        try noteArrivals(of: arrived + screened.allowed, from: push.peer, directory: known, merge: &merge)
         try storage.flush()
         clock = merge.clock
         return report

@@ -3,9 +3,10 @@ import TierSyncDomain
 import TierSyncProtocol
 import TierSyncStore
 
-/// What a PostgreSQL hub takes from its parent: pages of the parent's log and of its
-/// snapshot, each applied in one transaction holding the writer lock with the merge and the
-/// checks of a child's push (`acceptAll`), and the checkpoints compared before a sync.
+/// What a PostgreSQL hub takes from its parent: pages of the parent's log, each applied in
+/// one transaction holding the writer lock with the merge and the checks of a child's push
+/// (`acceptAll`), and the checkpoints compared before a sync. Snapshot pages are copied in
+/// `PostgresHub+bootstrap.swift`.
 extension PostgresHub: SyncChild {
     public func accept(
         _ changes: [FieldChange], from peer: TierSyncNode.Peer, peerNode: String, nodes: [String: String],
@@ -15,54 +16,6 @@ extension PostgresHub: SyncChild {
             0
         ]
         .get()
-    }
-
-    /// Copies a page of the parent's snapshot in one transaction. Unlike a SQLite node, which
-    /// writes the rows without logging them, the hub applies the changes each record carries
-    /// (its fields' versions and kept conflict losers) with the merge, so they enter its log:
-    /// its children, which may pull from any process of the hub meanwhile, then receive them
-    /// as any change, and no child has to wait for the bootstrap to end.
-    public func acceptSnapshot(
-        _ records: [RecordSnapshot], from peer: TierSyncNode.Peer, peerNode: String, nodes: [String: String],
-        position: Int64, next: RecordSnapshot.Key?, later: [FieldChange]
-    ) throws -> ApplyReport {
-        guard case .parent = peer else {
-            throw DomainError.forbidden("a snapshot is taken from the parent only, not from \(peer.unit.code)")
-        }
-        var copied: [FieldChange] = []
-        for record in records {
-            guard let changes = record.changes() else {
-                throw DomainError.invalidValue(
-                    field: "versions", value: "\(record.table) \(record.id)",
-                    allowed: "the field versions of a record as a hub writes them; nothing of this page was applied")
-            }
-            copied += changes
-        }
-        return try store.write { session in
-            var cursor = try Self.cursor(for: peer.unit.code, session)
-            let start = cursor.snapshotPosition ?? position
-            // The last page moves the pull cursor to where the snapshot began.
-            let received = next == nil ? start : 0
-            let pages = [copied, later].map {
-                TierSyncNode.Push(changes: $0, peer: peer, peerNode: peerNode, nodes: nodes, upTo: received)
-            }
-            let results: [Result<ApplyReport, any Error>]
-            do {
-                results = try apply(pages, session, savepoints: false)
-            } catch let refused as RefusedWithoutSavepoint {
-                throw refused.error
-            }
-            let fromRecords = try results[0].get()
-            var report = try results[1].get()
-            report.records = records.count
-            report.conflicts += fromRecords.conflicts
-            report.refused += fromRecords.refused
-            cursor = try Self.cursor(for: peer.unit.code, session)
-            cursor.snapshotPosition = next == nil ? nil : start
-            cursor.snapshotAfter = next?.description
-            try Self.save(cursor, session)
-            return report
-        }
     }
 
     /// Compares the cursors of the link with the parent's `GET /v1/status` answer, as

@@ -29,11 +29,9 @@ extension ChangeWriter {
         for record in records {
             let table: SyncedTable
             let stamp: HLCTimestamp
-            switch checkCopy(record) {
+            switch record.copyCheck(tables: tables) {
             case .failure(let refusal):
-                report.refused.append(
-                    .init(table: record.table, record: record.id.rawValue, field: "*", node: "", reason: refusal.reason)
-                )
+                report.refused.append(refusal)
                 continue
             case .success(let (checked, newestStamp)):
                 table = checked
@@ -60,80 +58,9 @@ extension ChangeWriter {
     /// Inserts the record's row and kept versions; false, with nothing written, when the node
     /// already has a record with its id.
     private func copy(_ record: RecordSnapshot, into table: SyncedTable, with insert: Statement) throws -> Bool {
-        var arguments: [FieldValue] = [
-            .text(record.id.rawValue), .text(record.org), .integer(record.created.rawValue),
-            .integer(record.updated.rawValue), .integer(record.deleted ? 1 : 0), .text(record.versions),
-        ]
-        arguments.reserveCapacity(arguments.count + table.fields.count)
-        // Senders list fields in the table's order: a cursor finds each in one step.
-        var next = 0
-        for field in table.fields {
-            var value = FieldValue.null
-            if next < record.fields.count, record.fields[next].name == field.name {
-                value = record.fields[next].value
-                next += 1
-            } else if let found = record.fields.first(where: { $0.name == field.name }) {
-                value = found.value
-            }
-            arguments.append(table.normalized(value, for: field))
-        }
-        try insert.execute(binding: arguments)
+        try insert.execute(binding: record.row(in: table))
         guard db.changesCount == 1 else { return false }
-        for kept in record.kept {
-            try ConflictRow(
-                kind: ConflictRow.Kind(rawValue: kept.kind)!, table: record.table, record: record.id, org: record.org,
-                field: kept.field, kept: kept.versioned, detectedAt: kept.detectedAt, needsReview: kept.needsReview
-            ).insert(db)
-        }
+        for kept in record.keptConflicts { try kept.insert(db) }
         return true
-    }
-
-    /// The record's table and newest stamp when its row can be copied as it is; why not
-    /// otherwise. Everything a field-by-field merge would check is checked here, once per row.
-    private func checkCopy(_ record: RecordSnapshot) -> Result<(SyncedTable, HLCTimestamp), ChangeCheck.Refusal> {
-        guard let table = tables[record.table] else {
-            return .failure(.init(reason: "unknown table '\(record.table)'"))
-        }
-        if let refusal = ChangeCheck.orgRefusal(record.org) { return .failure(refusal) }
-        guard let versions = FieldVersions(parsing: record.versions) else {
-            return .failure(.init(reason: "its versions are malformed"))
-        }
-        for (index, (name, value)) in record.fields.lazy.map({ ($0.name, $0.value) }).enumerated() {
-            // A dozen fields at most: comparing beats hashing into a set, per record.
-            if record.fields[..<index].contains(where: { $0.name == name }) {
-                return .failure(.init(reason: "field \(name) is listed twice"))
-            }
-            guard let field = table.field(named: name) else {
-                return .failure(.init(reason: "unknown field '\(name)' for \(table.name)"))
-            }
-            if let refusal = ChangeCheck.valueRefusal(field, value) { return .failure(refusal) }
-            if !value.isNull, versions.version(of: name, isSet: true) == nil {
-                return .failure(.init(reason: "field \(name) has a value but no version"))
-            }
-        }
-        for name in versions.byField.keys where name != FieldChange.deletedField && table.field(named: name) == nil {
-            return .failure(.init(reason: "a version names unknown field '\(name)'"))
-        }
-        if record.deleted, versions[FieldChange.deletedField] == nil {
-            return .failure(.init(reason: "it is marked deleted without a version of the delete"))
-        }
-        var newest = max(record.created, record.updated)
-        for version in (versions.initial.map { [$0] } ?? []) + Array(versions.byField.values)
-            + record.kept.map(\.versioned.version)
-        {
-            guard version.versionVector[version.node] > 0 else {
-                return .failure(.init(reason: "a version vector does not count its own node \(version.node)"))
-            }
-            newest = max(newest, version.hlc)
-        }
-        for kept in record.kept {
-            guard ConflictRow.Kind(rawValue: kept.kind) != nil,
-                kept.field == FieldChange.deletedField
-                    || table.field(named: kept.field) != nil
-            else {
-                return .failure(.init(reason: "a kept version of field '\(kept.field)' is not a kind of conflict"))
-            }
-        }
-        return .success((table, newest))
     }
 }
