@@ -60,7 +60,7 @@ public struct UpwardSync: Service {
                 var progressed = false
                 do {
                     let session = try SyncSession(node: node, transport: transport)
-                    let summary = try await node.syncingAlone {
+                    let summary = try await node.syncingAlone(wait: false) {
                         try await session.run { progress in progressed = progressed || progress.changes > 0 }
                     }
                     failures = 0

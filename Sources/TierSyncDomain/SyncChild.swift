@@ -73,9 +73,11 @@ public protocol SyncChild: Sendable {
     func receiveChunk(_ bytes: [UInt8], index: Int, chunkSHA256: String, of sha256: String, size: Int) throws
         -> BlobInfo
 
-    /// Runs `body`, one sync with the parent, unless another process sharing this node's
-    /// store is syncing it now: then returns nil at once, and that process's sync serves.
-    func syncingAlone<T: Sendable>(_ body: () async throws -> T) async throws -> T?
+    /// Runs `body`, one sync with the parent, as the only sync of this node's store at the
+    /// time. While another process sharing the store syncs it, waits for that to end when
+    /// `wait` (a person's `tiersync sync`), or returns nil at once (a hub's loop: the other
+    /// process's sync serves it too).
+    func syncingAlone<T: Sendable>(wait: Bool, _ body: () async throws -> T) async throws -> T?
 }
 
 extension TierSyncNode: SyncChild {
@@ -101,5 +103,7 @@ extension TierSyncNode: SyncChild {
 
     /// A SQLite node's syncs need no claim: its file's writer lock keeps each page whole, and
     /// two syncs at once (a clerk's button and the hub's loop) only repeat pages.
-    public func syncingAlone<T: Sendable>(_ body: () async throws -> T) async throws -> T? { try await body() }
+    public func syncingAlone<T: Sendable>(wait: Bool, _ body: () async throws -> T) async throws -> T? {
+        try await body()
+    }
 }

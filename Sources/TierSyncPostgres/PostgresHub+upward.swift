@@ -70,15 +70,19 @@ extension PostgresHub: SyncChild {
 
     /// Runs `body` holding a lock of the database's own (a session-level advisory lock, on a
     /// connection that lives as long as the sync), so that of several processes serving one
-    /// hub only one syncs with the parent at a time; the others return nil at once. A process
-    /// that dies frees it with its connection.
-    public func syncingAlone<T: Sendable>(_ body: () async throws -> T) async throws -> T? {
+    /// hub only one syncs with the parent at a time; the others wait (`wait`) or return nil
+    /// at once. A process that dies frees it with its connection.
+    public func syncingAlone<T: Sendable>(wait: Bool, _ body: () async throws -> T) async throws -> T? {
         let session = try PostgresSession.connect(store.address, logger: store.logger)
         defer { try? session.close() }
-        guard
-            try session.query("SELECT pg_try_advisory_lock($1)", [.integer(Self.upwardLock)]).first?.decode(Bool.self)
-                == true
-        else { return nil }
+        if wait {
+            try session.query("SELECT pg_advisory_lock($1)", [.integer(Self.upwardLock)])
+        } else {
+            guard
+                try session.query("SELECT pg_try_advisory_lock($1)", [.integer(Self.upwardLock)]).first?
+                    .decode(Bool.self) == true
+            else { return nil }
+        }
         return try await body()
     }
 

@@ -161,10 +161,9 @@ struct SyncCommand: AsyncParsableCommand {
                 try node.postgres.map { try PostgresHub.open(address: $0) }
                 ?? TierSyncNode.open(path: node.db)
             let session = try SyncSession(node: child, transport: URLSessionTransport(timeout: timeout))
-            guard let done = try await child.syncingAlone({ try await session.run(progress: bar.update) }) else {
-                throw ValidationError(
-                    "another process serving this hub is syncing it with its parent now; try again when it is done")
-            }
+            // A hub's `serve` may be syncing it now: this sync follows that one.
+            guard let done = try await child.syncingAlone(wait: true, { try await session.run(progress: bar.update) })
+            else { throw ValidationError("the sync with the parent did not run; try again") }
             summary = done
             bar.finish()
         } catch {

@@ -128,10 +128,10 @@ import TierSyncStore
         defer { county.store.close() }
         let other = try PostgresHub.open(address: city.database.address, logger: City.silent)
         defer { other.store.close() }
-        let inner = try await county.syncingAlone {
-            try await other.syncingAlone { "the other process synced too" }
+        let inner = try await county.syncingAlone(wait: false) {
+            try await other.syncingAlone(wait: false) { "the other process synced too" }
         }
         #expect(inner == .some(nil), "the second claim returned at once, without syncing")
-        #expect(try await other.syncingAlone { 1 } == 1, "the claim ends with the first sync")
+        #expect(try await other.syncingAlone(wait: true) { 1 } == 1, "the claim ends with the first sync")
     }
 }
