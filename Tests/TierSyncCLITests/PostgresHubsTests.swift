@@ -153,6 +153,52 @@ import TierSyncPostgres
         nginx.stop()
     }
 
+    @Test(
+        "a city on PostgreSQL served by two processes, each with its upward loop: one syncs at a time, the province gets every change once, and its edits come down"
+    )
+    func twoProcessesWithParent() throws {
+        let scratch = try Scratch()
+        let database = try PostgresScratchDatabase()
+        let city = database.address.description
+        func db(_ name: String) -> String { scratch.path("\(name).db") }
+        _ = try initNode(db("province"), org: "520000")
+        let province = try HubProcess(db: db("province"), scratch: scratch)
+        try joinNode(city, hub: province, parentDB: db("province"), org: "520200")
+        let first = try HubProcess(db: city, scratch: scratch, syncInterval: 0.2)
+        let second = try HubProcess(db: city, scratch: scratch, syncInterval: 0.2)
+        // One county pushes to each process, at once.
+        try joinNode(db("zhongshan"), hub: first, parentDB: city, org: "520201")
+        try joinNode(db("liuzhi"), hub: second, parentDB: city, org: "520203")
+        let perCounty = 20
+        for (index, county) in ["zhongshan", "liuzhi"].enumerated() {
+            for number in 0..<perCounty {
+                try expectSuccess(
+                    "contact", "add", "--db", db(county), "--role", "信息员", "--name", "示例·\(county)\(number)",
+                    "--phone", "139\(String(format: "%04d%04d", index, number))")
+            }
+        }
+        try Self.concurrently([["sync", "--db", db("zhongshan")], ["sync", "--db", db("liuzhi")]])
+        #expect(
+            try eventually(40) { try Self.live(db("province"), "contact").count == 2 * perCounty },
+            "\(first.log)\n\(second.log)")
+
+        // The province corrects a county's record: it comes down through whichever process
+        // syncs next, to that county only.
+        let corrected = try #require(try Self.live(db("liuzhi"), "contact").first?.id)
+        try expectSuccess("contact", "set", "--db", db("province"), corrected, "phone=13922220003")
+        #expect(
+            try eventually(40) {
+                try expectSuccess("sync", "--db", db("liuzhi"))
+                return try Self.live(db("liuzhi"), "contact").first { $0.id == corrected }?["phone"].string
+                    == "13922220003"
+            }, "\(first.log)\n\(second.log)")
+        #expect(try !Self.live(db("zhongshan"), "contact").contains { $0.id == corrected })
+        #expect(try Self.versionsLoggedTwice(database.address) == 0)
+        let status = try JSONValue.decode(try expectSuccess("status", "--db", city, "--json").stdout)
+        #expect(status["waiting"]?.int == 0 && status["lastSync"]?.string != nil, "\(status)")
+        for hub in [first, second, province] { hub.stop() }
+    }
+
     /// Runs the `tiersync` commands at once, each in its own process; all must succeed.
     static func concurrently(_ commands: [[String]]) throws {
         let failures = NSLock()
