@@ -159,13 +159,17 @@ extension BenchmarkCommand {
                 "Keep the province on this PostgreSQL server, in a database the run makes and drops.",
                 valueName: "postgresql://USER@HOST:PORT/DB"))
         var postgres: String?
+        @Flag(help: "With --postgres, keep the city hub there too, in a database of its own.")
+        var postgresCity = false
 
         func run() async throws {
             let server = try postgres.map { try PostgresAddress(parsing: $0) }
+            guard !postgresCity || server != nil else { throw ValidationError("--postgres-city needs --postgres URL") }
             try await withTemporaryDirectory { directory in
-                let simulation = ProvinceSimulation(
+                var simulation = ProvinceSimulation(
                     counties: counties, townshipsPerCounty: townships, interval: interval, directory: directory,
                     postgres: server)
+                simulation.postgresCity = postgresCity
                 simulation.print(try await simulation.run())
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import TierSyncClient
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 /// The simulated province's hubs, each `tiersync serve` in a process of its own, and its
@@ -9,8 +10,11 @@ extension ProvinceSimulation {
     struct Hub {
         let name: String
         let level: OrgUnit.Level
+        /// Its SQLite file, or its database's URL.
         let path: String
         let process: ServeProcess
+        /// The city's database, when it is on PostgreSQL (dropped with the last reference).
+        var database: PostgresScratchDatabase? = nil
     }
 
     /// The province, the city and the counties, in that order, each enrolled with its parent
@@ -19,6 +23,9 @@ extension ProvinceSimulation {
         let countyCodes = units.filter { $0.level == .county }.map(\.code)
         var hubs: [Hub] = []
         var parent: (issue: (String) throws -> String, url: URL)?
+        var cityDatabase: PostgresScratchDatabase?
+        var cityHub: PostgresHub?
+        defer { cityHub?.store.close() }
         for (name, org, level) in [("province", "520000", OrgUnit.Level.province), ("city", "520200", .city)]
             + countyCodes.map({ ($0, $0, OrgUnit.Level.county) })
         {
@@ -29,6 +36,16 @@ extension ProvinceSimulation {
                 if province is SQLiteProvince {
                     try TierSyncNode.create(path: path, org: org, seeds: seeds, logger: silent).store.close()
                 }
+            } else if level == .city, postgresCity, let server = postgres, let parent {
+                // The city on PostgreSQL too, joined as `tiersync join --db postgresql://…` joins.
+                let database = try PostgresScratchDatabase(server: server)
+                let silent = self.silent
+                cityHub = try await Enrollment.join(parent: parent.url, code: try parent.issue(org)) { node, org in
+                    try PostgresHub.create(
+                        address: database.address, org: org, seeds: seeds, nodeID: node, logger: silent)
+                }.0
+                (path, cityDatabase) = (database.address.description, database)
+                arguments = ["--sync-interval", String(interval)]
             } else if let parent {
                 let node = try TierSyncNode.create(path: path, org: org, seeds: seeds, logger: silent)
                 _ = try await Enrollment.join(node: node, parent: parent.url, code: try parent.issue(org))
@@ -37,10 +54,15 @@ extension ProvinceSimulation {
             }
             let process = try ServeProcess.start(
                 db: path, log: directory.appendingPathComponent("\(name).log"), arguments: arguments)
-            hubs.append(Hub(name: name, level: level, path: path, process: process))
+            hubs.append(
+                Hub(
+                    name: name, level: level, path: path, process: process,
+                    database: level == .city ? cityDatabase : nil))
             // The counties all join the city; the city joins the province.
             if level == .province {
                 parent = (province.issueEnrollment(for:), process.url)
+            } else if level == .city, let cityHub {
+                parent = ({ try cityHub.issueEnrollment(for: $0, hours: 4).code }, process.url)
             } else if level == .city {
                 let silent = self.silent
                 parent = (

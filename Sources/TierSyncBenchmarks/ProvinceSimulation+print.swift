@@ -5,7 +5,7 @@ extension ProvinceSimulation {
         func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
         Swift.print(
             "Province: \(result.townships) townships under \(counties) county hubs, a city hub and the province "
-                + "(on \(postgres == nil ? "SQLite" : "PostgreSQL")); "
+                + "(\(postgres == nil ? "every hub on SQLite" : postgresCity ? "the province and the city on PostgreSQL" : "the province on PostgreSQL")); "
                 + "hubs sync upward every \(f(interval)) s; set-up took \(f(result.setupSeconds)) s\n")
         Swift.print("| townships' syncs of the day, all done s | settled at the province s |")
         Swift.print("|---:|---:|")
@@ -17,7 +17,7 @@ extension ProvinceSimulation {
             Swift.print("| \(hub.name) | \(f(hub.cpuSeconds, 2)) | \(f(hub.peakMB, 0)) |")
         }
         if let server = result.postgresCPUSeconds {
-            Swift.print("| the province's PostgreSQL server (all its processes) | \(f(server, 2)) | – |")
+            Swift.print("| the PostgreSQL server (all its processes) | \(f(server, 2)) | – |")
         }
         if !counties.isEmpty {
             let cpu = counties.map(\.cpuSeconds)

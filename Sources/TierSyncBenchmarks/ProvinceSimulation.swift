@@ -24,6 +24,8 @@ struct ProvinceSimulation {
     let directory: URL
     /// A PostgreSQL server to keep the province on, in a database of its own; nil: SQLite.
     var postgres: PostgresAddress? = nil
+    /// With `postgres`, the city hub on it too, in a database of its own.
+    var postgresCity = false
 
     /// Contacts each township enters before the day (the set-up), and during it.
     static let contactsBefore = 4
