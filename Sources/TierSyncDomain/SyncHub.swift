@@ -1,3 +1,5 @@
+import Foundation
+import GRDB
 import TierSyncCore
 import TierSyncStore
 
@@ -58,6 +60,38 @@ public protocol SyncHub: Sendable {
     func checkUpload(sha256: String, size: Int, from child: OrgUnit, limits: TierSyncNode.FileLimits) throws
     /// Checks that `child` may fetch the bytes of `sha256`.
     func checkDownload(sha256: String, for child: OrgUnit) throws
+
+    /// The operator presenting `credential` (`op-ID.SECRET`), not revoked, with the unit
+    /// whose subtree they see; records when they were last seen.
+    func authenticateOperator(credential: String) throws -> (account: OperatorAccount, scope: OrgUnit)
+    /// What `/metrics` reads of the store when it is scraped.
+    func gauges() throws -> HubGauges
+}
+
+/// The store's side of a hub's metrics, read when they are scraped.
+public struct HubGauges: Sendable, Equatable {
+    /// An enrolled child, not revoked, and when it was last in touch (nil: never).
+    public struct Child: Sendable, Equatable {
+        public var node: String
+        public var org: String
+        public var lastContact: String?
+        public init(node: String, org: String, lastContact: String?) {
+            (self.node, self.org, self.lastContact) = (node, org, lastContact)
+        }
+    }
+
+    public var children: [Child]
+    /// Conflicts waiting for a person (`conflicts list`).
+    public var openConflicts: Int
+    public var logEntries: Int
+    /// The store's size on disk: a SQLite file and its WAL, or a PostgreSQL database.
+    public var databaseBytes: Int
+
+    public init(children: [Child], openConflicts: Int, logEntries: Int, databaseBytes: Int) {
+        (self.children, self.openConflicts, self.logEntries, self.databaseBytes) = (
+            children, openConflicts, logEntries, databaseBytes
+        )
+    }
 }
 
 /// Where a hub's log stands, as `GET /v1/status` tells a child.
@@ -81,6 +115,27 @@ extension TierSyncNode: SyncHub {
     public var hubNode: NodeID { store.node.id }
     public var hubOrg: OrgUnit { org }
     public var wallClock: any WallClock { store.wallClock }
+
+    public func gauges() throws -> HubGauges {
+        let open = try conflicts().count
+        let (children, logEntries, pages, pageSize) = try store.read { db in
+            (
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.id, c.org, coalesce(p.last_contact, c.last_contact) FROM child_node c
+                        LEFT JOIN peer_cursor p ON p.org = c.org WHERE c.revoked_at IS NULL
+                        """
+                ).map { HubGauges.Child(node: $0[0], org: $0[1], lastContact: $0[2]) },
+                try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM change_log_row") ?? 0,
+                try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            )
+        }
+        let wal =
+            (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+        return HubGauges(
+            children: children, openConflicts: open, logEntries: logEntries, databaseBytes: pages * pageSize + wal)
+    }
 
     public func status(for child: ChildNode) throws -> HubStatus {
         try store.read { db in

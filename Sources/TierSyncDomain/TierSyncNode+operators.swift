@@ -14,10 +14,29 @@ extension TierSyncNode {
         public let org: String
         /// `op-ID.SECRET`: sent as `Authorization: Bearer …`, or typed into the dashboard.
         public let credential: String
+
+        public init(id: String, name: String, org: String, credential: String) {
+            (self.id, self.name, self.org, self.credential) = (id, name, org, credential)
+        }
     }
 
     /// Creates an operator who sees the subtree of `orgCode` (default: this node's org).
     public func addOperator(name: String, org orgCode: String? = nil) throws -> IssuedOperator {
+        let (account, credential) = try Self.newOperator(name: name, at: store.wallClock.nowMilliseconds())
+        let scope = try store.write { writer in
+            var account = account
+            account.org = try writableOrg(orgCode ?? org.code, db: writer.db).code
+            try account.insert(writer.db)
+            return account.org
+        }
+        return IssuedOperator(id: account.id, name: account.name, org: scope, credential: credential)
+    }
+
+    /// A new operator named `name` (checked), with a new id and credential, made at `now`;
+    /// its org is for the caller to set. Any store keeps it as it is.
+    ///
+    /// - Returns: the account to store, and the credential to show once.
+    public static func newOperator(name: String, at now: Int64) throws -> (OperatorAccount, credential: String) {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw DomainError.invalidValue(field: "name", value: name, allowed: "a person's name, 1 to 100 characters")
@@ -25,15 +44,10 @@ extension TierSyncNode {
         var random = SystemRandomNumberGenerator()
         let id = "op-" + String(format: "%08llx", random.next() >> 32)
         let credential = Credential.issue(id: id)
-        let scope = try store.write { writer in
-            let unit = try writableOrg(orgCode ?? org.code, db: writer.db)
-            try OperatorAccount(
-                id: id, name: name, org: unit.code, credentialHash: credential.hash,
-                createdAt: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
-            ).insert(writer.db)
-            return unit.code
-        }
-        return IssuedOperator(id: id, name: name, org: scope, credential: credential.text)
+        let account = OperatorAccount(
+            id: id, name: name, org: "", credentialHash: credential.hash,
+            createdAt: ISOTimestamp.format(milliseconds: now))
+        return (account, credential.text)
     }
 
     /// Every operator, revoked ones included.
@@ -55,18 +69,11 @@ extension TierSyncNode {
     /// The operator presenting `credential` (`op-ID.SECRET`), not revoked, with the org unit
     /// they see. Records when they were last seen, at most once a minute.
     public func authenticateOperator(credential: String) throws -> (account: OperatorAccount, scope: OrgUnit) {
-        guard let presented = Credential(parsing: credential), presented.id.hasPrefix("op-") else {
-            throw DomainError.unauthorized("an operator credential is op-ID.SECRET (from `tiersync operator add`)")
-        }
-        let found = try store.read { db -> (OperatorAccount, OrgUnit)? in
-            guard let account = try OperatorAccount.fetchOne(db, key: presented.id) else { return nil }
-            return (account, try orgUnit(account.org, db: db))
-        }
-        guard let (account, scope) = found, presented.matches(hash: account.credentialHash) else {
-            throw DomainError.unauthorized("unknown or wrong operator credential")
-        }
-        guard account.revokedAt == nil else {
-            throw DomainError.unauthorized("operator \(account.id) was revoked at \(account.revokedAt!)")
+        let (account, scope) = try Self.authenticateOperator(credential) { id in
+            try store.read { db -> (OperatorAccount, OrgUnit)? in
+                guard let account = try OperatorAccount.fetchOne(db, key: id) else { return nil }
+                return (account, try orgUnit(account.org, db: db))
+            }
         }
         if isStale(account.lastSeen) {
             let now = store.wallClock.nowMilliseconds()
@@ -75,6 +82,23 @@ extension TierSyncNode {
                     sql: "UPDATE operator SET last_seen = ? WHERE id = ?",
                     arguments: [ISOTimestamp.format(milliseconds: now), account.id])
             }
+        }
+        return (account, scope)
+    }
+
+    /// The operator presenting `credential`, not revoked, found by `find` (an operator id →
+    /// the account and the unit it sees), on any store.
+    public static func authenticateOperator(
+        _ credential: String, find: (String) throws -> (OperatorAccount, OrgUnit)?
+    ) throws -> (account: OperatorAccount, scope: OrgUnit) {
+        guard let presented = Credential(parsing: credential), presented.id.hasPrefix("op-") else {
+            throw DomainError.unauthorized("an operator credential is op-ID.SECRET (from `tiersync operator add`)")
+        }
+        guard let (account, scope) = try find(presented.id), presented.matches(hash: account.credentialHash) else {
+            throw DomainError.unauthorized("unknown or wrong operator credential")
+        }
+        if let revoked = account.revokedAt {
+            throw DomainError.unauthorized("operator \(account.id) was revoked at \(revoked)")
         }
         return (account, scope)
     }

@@ -1,5 +1,3 @@
-import Foundation
-import GRDB
 import Prometheus
 import TierSyncCore
 import TierSyncDomain
@@ -12,7 +10,7 @@ import TierSyncDomain
 /// ```swift
 /// let metrics = HubMetrics()
 /// metrics.pushed.increment(by: 120)
-/// String(decoding: try metrics.render(node: node), as: UTF8.self)   // "# TYPE tiersync_changes_pushed_total counter…"
+/// String(decoding: metrics.render(try hub.gauges(), now: now), as: UTF8.self)   // "# TYPE tiersync_changes_pushed_total counter…"
 /// ```
 ///
 /// One registry per server (not swift-metrics' process-wide bootstrap), so that tests may
@@ -48,39 +46,24 @@ public final class HubMetrics: Sendable {
         ).increment()
     }
 
-    /// The metrics as Prometheus reads them, the node's gauges read now.
-    func render(node: TierSyncNode) throws -> [UInt8] {
-        let open = try node.conflicts().count
-        let now = node.store.wallClock.nowMilliseconds()
-        let (children, logEntries, pages, pageSize) = try node.store.read { db in
-            (
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT c.id, c.org, coalesce(p.last_contact, c.last_contact) FROM child_node c
-                        LEFT JOIN peer_cursor p ON p.org = c.org WHERE c.revoked_at IS NULL
-                        """),
-                try Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM change_log_row") ?? 0,
-                try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
-            )
-        }
-        for child in children {
-            let contact = (child[2] as String?).flatMap(ISOTimestamp.milliseconds(from:))
+    /// The metrics as Prometheus reads them, with the store's gauges read at `now`.
+    func render(_ gauges: HubGauges, now: Int64) -> [UInt8] {
+        for child in gauges.children {
+            let contact = child.lastContact.flatMap(ISOTimestamp.milliseconds(from:))
             registry.makeGauge(
-                name: "tiersync_child_last_contact_seconds", labels: [("node", child[0]), ("org", child[1])],
+                name: "tiersync_child_last_contact_seconds", labels: [("node", child.node), ("org", child.org)],
                 help: "Seconds since each child's last contact (-1: never)."
             ).set(contact.map { Double(now - $0) / 1000 } ?? -1)
         }
-        registry.makeGauge(name: "tiersync_open_conflicts", help: "Conflicts waiting for a person.").set(Double(open))
+        registry.makeGauge(name: "tiersync_open_conflicts", help: "Conflicts waiting for a person.")
+            .set(Double(gauges.openConflicts))
         registry.makeGauge(
             name: "tiersync_log_entries",
             help: "Entries in the change log (entries compaction dropped from a row it kept still count)."
-        ).set(Double(logEntries))
-        let wal =
-            (try? FileManager.default.attributesOfItem(atPath: node.store.path + "-wal")[.size] as? NSNumber)?
-            .intValue ?? 0
-        registry.makeGauge(name: "tiersync_database_bytes", help: "The database file and its WAL, in bytes.")
-            .set(Double(pages * pageSize + wal))
+        ).set(Double(gauges.logEntries))
+        registry.makeGauge(
+            name: "tiersync_database_bytes", help: "The store on disk, in bytes: the database file and its WAL."
+        ).set(Double(gauges.databaseBytes))
         return registry.emitToBuffer()
     }
 }

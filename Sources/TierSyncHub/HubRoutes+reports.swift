@@ -11,7 +11,7 @@ extension HubRoutes {
     func report(_ request: Request, kind name: String) async throws -> Response {
         do {
             let node = try node(for: "GET /v1/reports")
-            let scope = try await authenticateReader(request, node: node)
+            let scope = try await authenticateReader(request)
             let query = request.uri.queryParameters
             func text(_ key: String) -> String? { query.get(key).map { String($0) } }
             guard let kind = ReportKind(rawValue: name) else {
@@ -71,15 +71,13 @@ extension HubRoutes {
         }
     }
 
-    /// The subtree the caller may read: an operator's, from `Authorization: Bearer op-…`
-    /// (scripts), or a signed-in person's, from the site's session cookie (the dashboard's
-    /// CSV links).
-    /// `GET /metrics`: Prometheus's text format, for an operator credential or session.
+    /// `GET /metrics`: Prometheus's text format, for an operator's credential, or a signed-in person's session on a SQLite node's site.
     func metrics(_ request: Request) async throws -> Response {
         do {
-            let node = try node(for: "GET /metrics")
-            _ = try await authenticateReader(request, node: node)
-            let text = try await blocking { [metrics, node] in try metrics.render(node: node) }
+            _ = try await authenticateReader(request)
+            let text = try await blocking { [metrics, hub] in
+                metrics.render(try hub.gauges(), now: hub.wallClock.nowMilliseconds())
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: text)))
@@ -88,11 +86,15 @@ extension HubRoutes {
         }
     }
 
-    func authenticateReader(_ request: Request, node: TierSyncNode) async throws -> OrgUnit {
+    /// The subtree the caller may read: an operator's, from `Authorization: Bearer op-…`
+    /// (scripts), or a signed-in person's, from the site's session cookie (the dashboard's
+    /// CSV links).
+    func authenticateReader(_ request: Request) async throws -> OrgUnit {
         if let credential = Self.bearerCredential(request) {
-            return try await blocking { try node.authenticateOperator(credential: credential).scope }
+            return try await blocking { try hub.authenticateOperator(credential: credential).scope }
         }
-        if let session = HubService.cookie(HubService.sessionCookie, in: request) {
+        // A hub on PostgreSQL has no site, so no sessions: operators' credentials only.
+        if let node = sqliteNode, let session = HubService.cookie(HubService.sessionCookie, in: request) {
             return try await blocking { [idleLimit] in try node.session(session, idleLimit: idleLimit).scope }
         }
         throw HubError.unauthorized(

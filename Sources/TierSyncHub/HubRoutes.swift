@@ -13,7 +13,7 @@ import TierSyncStore
 struct HubRoutes: Sendable {
     /// What the sync routes serve: a SQLite node or a PostgreSQL store.
     let hub: any SyncHub
-    /// The SQLite node, for the routes only it serves so far (reports, metrics); nil on a hub
+    /// The SQLite node, for the routes only it serves so far (reports, the site's sessions); nil on a hub
     /// that serves from PostgreSQL.
     let sqliteNode: TierSyncNode?
     let logger: Logger
@@ -152,7 +152,7 @@ struct HubRoutes: Sendable {
             throw HubError(
                 status: .notImplemented,
                 message:
-                    "\(route) is not served by a hub whose store is PostgreSQL yet; sync is (enroll, push, pull, snapshot, status and files)"
+                    "\(route) is not served by a hub whose store is PostgreSQL yet; sync is (enroll, push, pull, snapshot, status and files), and /metrics"
             )
         }
         return sqliteNode

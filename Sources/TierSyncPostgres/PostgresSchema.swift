@@ -129,6 +129,15 @@ enum PostgresSchema {
             error     text,
             refusals  text
         );
+        CREATE TABLE IF NOT EXISTS "operator" (
+            id              text PRIMARY KEY,
+            name            text NOT NULL,
+            org             text NOT NULL REFERENCES org_unit(code),
+            credential_hash text NOT NULL,
+            created_at      text NOT NULL,
+            revoked_at      text,
+            last_seen       text
+        );
         CREATE TABLE IF NOT EXISTS opaque_change (
             tbl    text NOT NULL,
             record text NOT NULL,
@@ -162,7 +171,7 @@ enum PostgresSchema {
 
     /// The newest table: a store that lacks it was made by an earlier release, and `open`
     /// adds what it lacks (every statement is `IF NOT EXISTS`).
-    static let newestTable = "sync_attempt"
+    static let newestTable = "operator"
 
     /// Creates whatever of the schema is missing, in the session's transaction.
     static func create(in session: PostgresSession, tables: [String: SyncedTable]) throws {

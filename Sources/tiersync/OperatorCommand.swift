@@ -1,9 +1,10 @@
 import ArgumentParser
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 /// `tiersync operator add|list|revoke`: the people who read this hub's reports over HTTP and
-/// its dashboard.
+/// its dashboard, and the scripts that read its metrics (on a hub on PostgreSQL too).
 struct OperatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator",
@@ -21,7 +22,9 @@ struct OperatorCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let issued = try TierSyncNode.open(path: node.db).addOperator(name: name, org: org)
+            let issued =
+                try node.postgres.map { try PostgresHub.open(address: $0).addOperator(name: name, org: org) }
+                ?? TierSyncNode.open(path: node.db).addOperator(name: name, org: org)
             if json { return try Output.json(issued) }
             Output.line("operator \(issued.id) (\(issued.name)) sees \(issued.org); credential: \(issued.credential)")
         }
@@ -34,7 +37,9 @@ struct OperatorCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let operators = try TierSyncNode.open(path: node.db).operators()
+            let operators =
+                try node.postgres.map { try PostgresHub.open(address: $0).operators() }
+                ?? TierSyncNode.open(path: node.db).operators()
             if json { return try Output.json(operators.map(Row.init)) }
             Output.table(
                 ["id", "name", "org", "created", "last seen", "state"],
@@ -64,7 +69,11 @@ struct OperatorCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The operator's id (op-…).", valueName: "id")) var id: String
 
         func run() throws {
-            try TierSyncNode.open(path: node.db).revokeOperator(id)
+            if let address = try node.postgres {
+                try PostgresHub.open(address: address).revokeOperator(id)
+            } else {
+                try TierSyncNode.open(path: node.db).revokeOperator(id)
+            }
             Output.line("revoked operator \(id)")
         }
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generated requests against a live hub whose store is PostgreSQL, from SyncServer/openapi.yaml,
-# with schemathesis: the sync routes that such a hub serves (enroll, push, pull, snapshot,
-# status, files), with a valid node credential and without. Every response must conform to
+# with schemathesis: the routes that such a hub serves (enroll, push, pull, snapshot, status,
+# files, metrics), with a valid node and operator credential and without. Every response must conform to
 # the document and none may be a server error.
 #
 #   Tests/Hostile/schemathesis-postgres.sh .build/debug/tiersync postgresql://USER@HOST:PORT/DB [examples]
@@ -24,10 +24,12 @@ psql "$server_url" -q -c "CREATE DATABASE $database"
 "$tiersync" init --db "$hub_url" --org 520201 >/dev/null
 code=$("$tiersync" enroll --db "$hub_url" --org 520201101 --json | sed 's/.*"code":"\([^"]*\)".*/\1/')
 serve_and_enroll "$hub_url" "$code"
-printf '[auth.openapi.nodeCredential]\nbearer = "%s"\n' "$node_credential" >with-credentials.toml
+operator=$("$tiersync" operator add --db "$hub_url" --name 示例·值班 --json | sed 's/.*"credential":"\([^"]*\)".*/\1/')
+printf '[auth.openapi.nodeCredential]\nbearer = "%s"\n[auth.openapi.operatorCredential]\nbearer = "%s"\n' \
+    "$node_credential" "$operator" >with-credentials.toml
 : >without-credentials.toml
 export PYTHONPATH="$hooks${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks
 
 status=0
-generated_requests 1000 --include-path-regex '^/v1/(enroll|push|pull|snapshot|status|blobs)' || status=1
+generated_requests 1000 --include-path-regex '^/(v1/(enroll|push|pull|snapshot|status|blobs)|metrics)' || status=1
 exit $status

@@ -77,6 +77,19 @@ final class LiveSyncHub {
         try sync.acceptEnrollment(code: try sync.issueEnrollment(for: org, hours: 1).code, node: node).credential
     }
 
+    /// Adds an operator who sees the hub's subtree and returns their credential.
+    func addOperator(name: String) throws -> String {
+        if let hub = sync as? PostgresHub { return try hub.addOperator(name: name).credential }
+        return try sqlite!.city.addOperator(name: name).credential
+    }
+
+    /// Revokes the operator whose credential is `credential`.
+    func revokeOperator(_ credential: String) throws {
+        let id = String(credential.prefix { $0 != "." })
+        if let hub = sync as? PostgresHub { return try hub.revokeOperator(id) }
+        try sqlite!.city.revokeOperator(id)
+    }
+
     /// The hub's log position, as the child with `credential` is told it.
     func logPosition(credential: String) throws -> Int64 {
         try sync.status(for: try sync.authenticate(credential: credential)).lastSequence

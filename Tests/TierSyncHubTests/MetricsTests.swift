@@ -12,11 +12,8 @@ import TierSyncHub
 /// the apply histogram, each child's last contact, open conflicts, log and database size;
 /// and the request id on every answer.
 @Suite struct MetricsTests {
-    let hub: LiveHub
-    init() async throws { hub = try await LiveHub() }
-
-    func send(_ path: String, method: String = "GET", bearer: String?, body: String? = nil) async throws
-        -> (Int, String, HTTPURLResponse)
+    func send(_ path: String, to hub: LiveSyncHub, method: String = "GET", bearer: String?, body: String? = nil)
+        async throws -> (Int, String, HTTPURLResponse)
     {
         var request = URLRequest(url: URL(string: hub.url.absoluteString + path)!)
         request.httpMethod = method
@@ -28,23 +25,25 @@ import TierSyncHub
         return (http.statusCode, String(decoding: data, as: UTF8.self), http)  // URLSession inflates gzip
     }
 
-    @Test("after a push and a pull, /metrics counts them, times the apply, and shows the child, conflicts and sizes")
-    func afterTraffic() async throws {
+    @Test(
+        "after a push and a pull, /metrics counts them, times the apply, and shows the child, conflicts and sizes",
+        arguments: HubStore.allCases)
+    func afterTraffic(store: HubStore) async throws {
+        let hub = try await LiveSyncHub(store)
         let node = "00000000000000cc"
-        let code = try hub.city.issueEnrollment(for: "520201").code
-        let credential = try hub.city.acceptEnrollment(code: code, node: node).credential
-        let operatorCredential = try hub.city.addOperator(name: "示例·钱官").credential
+        let credential = try hub.enroll(node)
+        let operatorCredential = try hub.addOperator(name: "示例·钱官")
         let stamp = Int64(Date().timeIntervalSince1970 * 1000) << 16
         let change = { (field: String, value: String) in
             #"{"t":"contact","r":"6f9619ff-8b86-4011-b42d-00c04fc964ff","o":"520201","f":"\#(field)","v":"\#(value)","h":\#(stamp),"n":"\#(node)","vv":"\#(node):1"}"#
         }
         let page =
             #"{"changes":[\#(change("role", "liaison")),\#(change("name", "示例")),\#(change("phone", "13900000001"))],"nodes":{"\#(node)":"520201"},"upTo":3}"#
-        let (pushed, _, _) = try await send("/v1/push", method: "POST", bearer: credential, body: page)
+        let (pushed, _, _) = try await send("/v1/push", to: hub, method: "POST", bearer: credential, body: page)
         #expect(pushed == 200)
-        #expect(try await send("/v1/pull?after=0", bearer: credential).0 == 200)
+        #expect(try await send("/v1/pull?after=0", to: hub, bearer: credential).0 == 200)
 
-        let (status, text, _) = try await send("/metrics", bearer: operatorCredential)
+        let (status, text, _) = try await send("/metrics", to: hub, bearer: operatorCredential)
         #expect(status == 200)
         for line in [
             #"tiersync_http_requests_total{route="/v1/push",status="200"} 1"#,
@@ -55,8 +54,11 @@ import TierSyncHub
         ] {
             #expect(text.contains(line), "\(line) in:\n\(text)")
         }
-        #expect(try await send("/metrics", bearer: nil).0 == 401, "metrics need an operator")
-        #expect(try await send("/metrics", bearer: credential).0 == 401, "a node credential is not an operator's")
+        #expect(try await send("/metrics", to: hub, bearer: nil).0 == 401, "metrics need an operator")
+        #expect(
+            try await send("/metrics", to: hub, bearer: credential).0 == 401, "a node credential is not an operator's")
+        try hub.revokeOperator(operatorCredential)
+        #expect(try await send("/metrics", to: hub, bearer: operatorCredential).0 == 401, "a revoked operator's")
     }
 
     @Test("the log lines of a request carry its id, the one its answer names")
