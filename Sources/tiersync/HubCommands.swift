@@ -226,7 +226,9 @@ struct NodesCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let children = try TierSyncNode.open(path: node.db).childHealth()
+        let children =
+            try node.postgres.map { try PostgresHub.open(address: $0).childHealth() }
+            ?? TierSyncNode.open(path: node.db).childHealth()
         if json { return try Output.json(children) }
         Output.table(
             ["node", "org", "enrolled", "last contact", "state", "waiting for it", "open conflicts"],
@@ -248,7 +250,11 @@ struct RevokeCommand: ParsableCommand {
     @Argument(help: "The child node's id.") var child: String
 
     func run() throws {
-        try TierSyncNode.open(path: node.db).revoke(node: child)
+        if let address = try node.postgres {
+            try PostgresHub.open(address: address).revoke(node: child)
+        } else {
+            try TierSyncNode.open(path: node.db).revoke(node: child)
+        }
         Output.line("revoked node \(child)")
     }
 }

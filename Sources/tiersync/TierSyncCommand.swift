@@ -62,7 +62,7 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, serve, sync, status, operator, export, conflicts list), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, export, conflicts list), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 

@@ -158,6 +158,8 @@ import TierSyncStore
         let listed = try hubs.sqlite.conflicts()
         #expect(!listed.isEmpty, "\(context): no conflict to review")
         #expect(try reviewed(hubs.postgres.conflicts()) == reviewed(listed), "\(context)")
+        // What an operator sees of the city (`tiersync nodes`).
+        #expect(try hubs.postgres.childHealth() == hubs.sqlite.childHealth(), "\(context)")
         #expect(
             try hubs.postgres.status(for: hubs.city.postgres).lastSequence
                 == (try hubs.sqlite.status(for: hubs.city.sqlite).lastSequence), "\(context)")
