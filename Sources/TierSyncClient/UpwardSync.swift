@@ -42,6 +42,16 @@ public struct UpwardSync: Service {
         }
     }
 
+    /// Whether the node's log holds something for the parent that it has not acknowledged.
+    private func hasChangesForParent() throws -> Bool {
+        guard let link = try node.parentLink() else { return false }
+        var found = false
+        try node.outgoing(to: try node.peer(link.org), after: try node.cursor(for: link.org).ackedSeq, limit: 1) { _ in
+            found = true
+        }
+        return found
+    }
+
     /// The longest wait between retries of a parent that does not answer: a township's link
     /// that comes back is used within a minute.
     static let longestWait: Double = 60
@@ -56,12 +66,21 @@ public struct UpwardSync: Service {
         let transport = URLSessionTransport(timeout: timeout)
         while !Task.isCancelled {
             let logEnd = (try? node.lastSequence()) ?? syncedUpTo
-            if ContinuousClock.now >= nextSync || (failures == 0 && logEnd != syncedUpTo) {
+            var grew = failures == 0 && logEnd != syncedUpTo
+            // The log may grow with what another process of the hub pulled from the parent:
+            // only something to send up calls for a sync before the schedule.
+            if grew, !((try? hasChangesForParent()) ?? true) {
+                (syncedUpTo, grew) = (logEnd, false)
+            }
+            if ContinuousClock.now >= nextSync || grew {
                 var progressed = false
                 do {
-                    let session = try SyncSession(node: node, transport: transport)
+                    // The session reads the parent link once the claim is held: another process's
+                    // sync may have just completed the bootstrap that this one would repeat.
                     let summary = try await node.syncingAlone(wait: false) {
-                        try await session.run { progress in progressed = progressed || progress.changes > 0 }
+                        try await SyncSession(node: node, transport: transport).run { progress in
+                            progressed = progressed || progress.changes > 0
+                        }
                     }
                     failures = 0
                     syncedUpTo = (try? node.lastSequence()) ?? logEnd

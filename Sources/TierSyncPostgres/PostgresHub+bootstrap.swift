@@ -23,10 +23,9 @@ extension PostgresHub {
             try rules.checkSnapshot(records, directory: directory)
             let storage = PostgresMergeStorage(session: session)
             let senders = try rules.senders(nodes, from: peer, directory: directory)
-            for (node, org) in senders where node != hubNode && directory.org(ofNode: node) == nil {
+            for (node, org) in senders where node != hubNode && directory.learn(node, org: org) {
                 try storage.registerNode(node, org: org)
             }
-            directory.remember(senders)
             var (report, merged, arrived) = try copy(records, storage: storage)
             // What could not be copied whole, and the later release's changes: merged as a pull's.
             let push = TierSyncNode.Push(changes: merged + later, peer: peer, peerNode: peerNode, nodes: nodes, upTo: 0)

@@ -43,7 +43,8 @@ extension PostgresHub {
                 """
                 INSERT INTO parent_link (url, org, node, credential, joined_at) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (one_row) DO UPDATE SET url = excluded.url, org = excluded.org, node = excluded.node,
-                    credential = excluded.credential, joined_at = excluded.joined_at
+                    credential = excluded.credential, joined_at = excluded.joined_at, last_sync = NULL,
+                    last_error = NULL, clock_offset_ms = NULL
                 """,
                 [
                     .text(url), .text(parentOrg), .text(parentNode), .text(credential),
@@ -97,6 +98,7 @@ extension PostgresHub {
 
     public func acknowledge(org peerOrg: String, node peerNode: String, upTo: Int64) throws {
         try store.write { session in
+            _ = try relation(to: peerOrg, session)  // its parent or a child, as on SQLite
             try recordContacts([peerOrg: Contact(node: peerNode, acknowledged: upTo)], session: session)
         }
     }
@@ -113,6 +115,7 @@ extension PostgresHub {
     /// error in the link, and the attempt, of which the last 200 are kept.
     public func recordSync(error: String?, counts: TierSyncNode.SyncCounts) throws {
         try store.write { session in
+            guard try Self.parentLink(session) != nil else { return }
             let now = ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())
             if let error {
                 try session.query("UPDATE parent_link SET last_error = $1", [.text(error)])

@@ -169,16 +169,30 @@ enum PostgresSchema {
             """
     }
 
-    /// The newest table: a store that lacks it was made by an earlier release, and `open`
-    /// adds what it lacks (every statement is `IF NOT EXISTS`).
-    static let newestTable = "operator"
+    /// Whether the database lacks a table of the schema: a store made by an earlier release,
+    /// to which `open` adds what it lacks (every statement is `IF NOT EXISTS`).
+    static func isMissingTables(in session: PostgresSession, tables: [String: SyncedTable]) throws -> Bool {
+        let present = Set(
+            try session.query("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()")
+                .map { try $0.decode(String.self) })
+        return !Set(script(tables).compactMap(tableName)).isSubset(of: present)
+    }
+
+    /// The table a statement of the script creates, if it creates one.
+    static func tableName(_ statement: String) -> String? {
+        guard let range = statement.range(of: "CREATE TABLE IF NOT EXISTS ") else { return nil }
+        return statement[range.upperBound...].prefix { $0 != " " && $0 != "(" }.filter { $0 != "\"" }
+    }
+
+    /// The schema's statements, one a string.
+    static func script(_ tables: [String: SyncedTable]) -> [String] {
+        ([foundation] + tables.values.sorted(by: { $0.name < $1.name }).map(recordTable))
+            .joined(separator: ";\n").split(separator: ";\n").map(String.init)
+    }
 
     /// Creates whatever of the schema is missing, in the session's transaction.
     static func create(in session: PostgresSession, tables: [String: SyncedTable]) throws {
-        let script = [foundation] + tables.values.sorted(by: { $0.name < $1.name }).map(recordTable)
         // One statement per query: the extended protocol takes no more.
-        for statement in script.joined(separator: ";\n").split(separator: ";\n") {
-            try session.query(String(statement))
-        }
+        for statement in script(tables) { try session.query(statement) }
     }
 }

@@ -85,6 +85,20 @@ public final class PostgresStore: Sendable {
             logger: logger)
     }
 
+    /// Checks, before anything is spent on it (an enrollment code), that `create` can make a
+    /// store at `address`: the server answers and the database holds no node yet.
+    public static func requireNew(address: PostgresAddress, logger: Logger = Logger(label: "tiersync.postgres"))
+        throws
+    {
+        let session = try PostgresSession.connect(address, logger: logger)
+        defer { try? session.close() }
+        guard try session.query("SELECT to_regclass('node')::text").first?.decode(String?.self) != nil,
+            let existing = try session.query("SELECT id, org FROM node").first
+        else { return }
+        let (id, org) = try existing.decode((String, String).self)
+        throw PostgresStoreError.alreadyInitialized(address: address.description, org: org, node: id)
+    }
+
     /// Opens the node's store at `address`.
     public static func open(
         address: PostgresAddress, policies: MergePolicies = MergePolicies(),
@@ -97,9 +111,7 @@ public final class PostgresStore: Sendable {
             let (id, org) = try? row.decode((String, String).self), let node = NodeID(id)
         else { throw PostgresStoreError.notInitialized(address: address.description) }
         let tables = try SyncedTable.declared()
-        if try session.query("SELECT to_regclass($1)::text", [.text(PostgresSchema.newestTable)]).first?
-            .decode(String?.self) == nil
-        {
+        if try PostgresSchema.isMissingTables(in: session, tables: tables) {
             // Made by an earlier release: add the tables it lacks, under the writer lock.
             try session.transaction {
                 try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(writerLock)])

@@ -123,6 +123,7 @@ struct JoinCommand: AsyncParsableCommand {
         do {
             if PostgresAddress.isAddress(db) {
                 let address = try PostgresAddress(parsing: db)
+                try PostgresStore.requireNew(address: address)  // before the code is spent
                 (joined, summary) = try await Enrollment.join(parent: url, code: code, progress: bar.update) {
                     try PostgresHub.create(address: address, org: $1, nodeID: $0)
                 }
@@ -160,9 +161,15 @@ struct SyncCommand: AsyncParsableCommand {
             let child: any SyncChild =
                 try node.postgres.map { try PostgresHub.open(address: $0) }
                 ?? TierSyncNode.open(path: node.db)
-            let session = try SyncSession(node: child, transport: URLSessionTransport(timeout: timeout))
-            // A hub's `serve` may be syncing it now: this sync follows that one.
-            guard let done = try await child.syncingAlone(wait: true, { try await session.run(progress: bar.update) })
+            // A hub's `serve` may be syncing it now: this sync follows that one, reading the
+            // parent link as that one left it.
+            guard
+                let done = try await child.syncingAlone(
+                    wait: true,
+                    {
+                        try await SyncSession(node: child, transport: URLSessionTransport(timeout: timeout))
+                            .run(progress: bar.update)
+                    })
             else { throw ValidationError("the sync with the parent did not run; try again") }
             summary = done
             bar.finish()

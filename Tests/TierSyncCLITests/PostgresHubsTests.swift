@@ -154,7 +154,7 @@ import TierSyncPostgres
     }
 
     @Test(
-        "a city on PostgreSQL served by two processes, each with its upward loop: one syncs at a time, the province gets every change once, and its edits come down"
+        "a city on PostgreSQL served by two processes, each with its upward loop: the province gets every change once, its edits come down; nodes, revoke, and a join refused before its code is spent"
     )
     func twoProcessesWithParent() throws {
         let scratch = try Scratch()
@@ -196,6 +196,21 @@ import TierSyncPostgres
         #expect(try Self.versionsLoggedTwice(database.address) == 0)
         let status = try JSONValue.decode(try expectSuccess("status", "--db", city, "--json").stdout)
         #expect(status["waiting"]?.int == 0 && status["lastSync"]?.string != nil, "\(status)")
+
+        // The city's operator sees both counties, and revokes one: its syncs are refused.
+        let nodes = try JSONValue.decode(try expectSuccess("nodes", "--db", city, "--json").stdout)
+        #expect(Set((nodes.array ?? []).compactMap { $0["org"]?.string }) == ["520201", "520203"], "\(nodes)")
+        let liuzhi = try #require(
+            try JSONValue.decode(try expectSuccess("status", "--db", db("liuzhi"), "--json").stdout)["node"]?.string)
+        try expectSuccess("revoke", "--db", city, liuzhi)
+        #expect(try TierSyncProcess.run(["sync", "--db", db("liuzhi")]).exitCode != 0)
+
+        // A join into a database that already holds a hub is refused before the code is spent.
+        let code = try enrollmentCode(db("province"), org: "520200")
+        let refused = try TierSyncProcess.run(["join", "--db", city, "--parent", province.url, "--code", code])
+        #expect(refused.exitCode != 0 && refused.stderr.contains("already holds"), "\(refused.stderr)")
+        let other = try PostgresScratchDatabase()
+        try expectSuccess("join", "--db", other.address.description, "--parent", province.url, "--code", code)
         for hub in [first, second, province] { hub.stop() }
     }
 

@@ -140,6 +140,25 @@ import TierSyncStore
         }
     }
 
+    @Test("a hub made by an earlier release gains the link's and the operators' tables when opened, once")
+    func earlierSchema() throws {
+        let database = try PostgresScratchDatabase()
+        let made = try PostgresHub.create(
+            address: database.address, org: "520200", logger: PostgresScratchDatabase.silent)
+        try made.store.withSession { session in
+            for table in ["parent_link", "sync_attempt", "\"operator\""] { try session.query("DROP TABLE \(table)") }
+        }
+        made.store.close()
+        #expect(throws: (any Error).self) { try PostgresStore.requireNew(address: database.address) }
+        let hubs = try (0..<2).map { _ in
+            try PostgresHub.open(address: database.address, logger: PostgresScratchDatabase.silent)
+        }
+        defer { for hub in hubs { hub.store.close() } }
+        #expect(try hubs[0].parentLink() == nil && hubs[1].syncAttempts(limit: 1).isEmpty)
+        _ = try hubs[1].addOperator(name: "示例·值班")
+        #expect(try hubs[0].operators().count == 1)
+    }
+
     /// The same records (receipts without their ids and stamps), conflicts, cursor, and the
     /// same changes to send up.
     func expectSameState(_ cities: Cities, context: String) throws {
