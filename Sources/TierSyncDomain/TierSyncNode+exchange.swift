@@ -24,6 +24,31 @@ extension TierSyncNode {
             case .parent(let unit), .child(let unit): unit
             }
         }
+
+        /// The line of the tree whose records the peer receives: a child's path (its subtree
+        /// and what is shared from above); nil toward the parent, which is sent by origin.
+        public var line: String? { if case .child(let child) = self { child.path } else { nil } }
+    }
+
+    /// A page of what a peer receives, as the log is walked: at most `limit` changes, and the
+    /// org of every node whose changes it holds.
+    public struct OutgoingPage {
+        public let limit: Int
+        public private(set) var senders: [NodeID: String] = [:]
+        private var sent = 0
+
+        public init(limit: Int) { self.limit = limit }
+
+        /// Passes `change` to `body` and notes its sender; false once the page is full.
+        public mutating func take(
+            _ change: FieldChange, directory: PeerDirectory, _ body: (FieldChange) throws -> Void
+        ) rethrows -> Bool {
+            guard sent < limit else { return false }
+            senders[change.node] = directory.org(ofNode: change.node)
+            sent += 1
+            try body(change)
+            return true
+        }
     }
 
     /// The peer named by `code`: this node's parent or one of its children.
@@ -68,19 +93,12 @@ extension TierSyncNode {
         to peer: Peer, after seq: Int64, limit: Int, db: Database, _ body: (FieldChange) throws -> Void
     ) throws -> (upTo: Int64, senders: [NodeID: String]) {
         let directory = try store.directories.directory(db)
-        var senders: [NodeID: String] = [:]
-        var sent = 0
+        var page = OutgoingPage(limit: limit)
         func inScope(_ change: FieldChange) throws -> Bool { try reaches(change, peer, directory, db) }
-        // A child receives only records owned in its line: in its subtree, or shared from above.
-        let line: String? = if case .child(let child) = peer { child.path } else { nil }
-        let upTo = try store.forEachChange(after: seq, db: db, line: line, where: inScope) { change in
-            guard sent < limit else { return false }
-            senders[change.node] = directory.org(ofNode: change.node)
-            sent += 1
-            try body(change)
-            return true
+        let upTo = try store.forEachChange(after: seq, db: db, line: peer.line, where: inScope) {
+            try page.take($0, directory: directory, body)
         }
-        return (upTo, senders)
+        return (upTo, page.senders)
     }
 
     /// The rules of what this node takes from peers and sends them (`ExchangeRules`).

@@ -45,20 +45,11 @@ extension PostgresHub {
     ) throws -> (upTo: Int64, senders: [NodeID: String]) {
         let directory = try store.directory(session)
         let lookup = PostgresShareLookup(session: session)
-        var senders: [NodeID: String] = [:]
-        var sent = 0
-        // A child receives only records owned in its line: in its subtree, or shared from above.
-        let line: String? = if case .child(let child) = peer { child.path } else { nil }
+        var page = TierSyncNode.OutgoingPage(limit: limit)
         let upTo = try store.forEachChange(
-            after: seq, line: line, session: session, where: { try rules.reaches($0, peer, directory, lookup) }
-        ) { change in
-            guard sent < limit else { return false }
-            senders[change.node] = directory.org(ofNode: change.node)
-            sent += 1
-            try body(change)
-            return true
-        }
-        return (upTo, senders)
+            after: seq, line: peer.line, session: session, where: { try rules.reaches($0, peer, directory, lookup) }
+        ) { try page.take($0, directory: directory, body) }
+        return (upTo, page.senders)
     }
 
     public func snapshot(
