@@ -12,10 +12,9 @@ extension PostgresHub: SyncChild {
         _ changes: [FieldChange], from peer: TierSyncNode.Peer, peerNode: String, nodes: [String: String],
         upTo: Int64
     ) throws -> ApplyReport {
-        try acceptAll([TierSyncNode.Push(changes: changes, peer: peer, peerNode: peerNode, nodes: nodes, upTo: upTo)])[
-            0
-        ]
-        .get()
+        let page = TierSyncNode.Push(changes: changes, peer: peer, peerNode: peerNode, nodes: nodes, upTo: upTo)
+        // One push in, one result out: the group commit of a child's pushes, with one member.
+        return try acceptAll([page])[0].get()
     }
 
     /// Compares the cursors of the link with the parent's `GET /v1/status` answer, as

@@ -206,7 +206,7 @@ struct StatusCommand: ParsableCommand {
         let status =
             try node.postgres.map { address in
                 let hub = try PostgresHub.open(address: address)
-                return try hub.syncStatus(openConflicts: try hub.store.openConflicts().count)
+                return try hub.syncStatus(openConflicts: try hub.conflicts().count)  // as `conflicts list`
             } ?? TierSyncNode.open(path: node.db).syncStatus()
         if json { return try Output.json(status) }
         Output.line("node:           \(status.node) (\(status.org))")
