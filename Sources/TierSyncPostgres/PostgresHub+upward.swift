@@ -34,11 +34,16 @@ extension PostgresHub: SyncChild {
             var cursor = try Self.cursor(for: link.org, session)
             var outcome = TierSyncNode.Reconciliation()
             let last = try store.lastSequence(session)
-            guard status.receivedFromYou <= last else {
+            // A database put back from a dump without `tiersync restore` would reuse versions
+            // the parent has; after it, the parent being ahead is what the restore is for.
+            let restored =
+                try session.query("SELECT reason FROM log_epoch ORDER BY n DESC LIMIT 1").first?.decode(String.self)
+                == "restore"
+            guard status.receivedFromYou <= last || restored else {
                 throw DomainError.procedure(
-                    "the parent has received this hub's log up to \(status.receivedFromYou), but the database at \(store.address) ends at \(last): it was restored from an older dump. Restore a later one, or make a new hub (a new node id) and join again",
+                    "the parent has received this hub's log up to \(status.receivedFromYou), but the database at \(store.address) ends at \(last): it was restored from an older dump. Stop every `tiersync serve` of it and run `tiersync restore --db \(store.address)` before syncing, so that new changes get a new node id",
                     chinese:
-                        "上级已收到本节点第 \(status.receivedFromYou) 条变更，而本节点数据库只到第 \(last) 条：数据库是从较早的备份恢复的。请恢复较新的备份，或新建节点后重新加入上级。",
+                        "上级已收到本节点第 \(status.receivedFromYou) 条变更，而本节点数据库只到第 \(last) 条：数据库是从较早的备份恢复的。请先停止本节点的服务，运行 tiersync restore 后再同步。",
                     forbidden: false)
             }
             var pullFrom = cursor.receivedSeq

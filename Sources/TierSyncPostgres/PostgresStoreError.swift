@@ -10,6 +10,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         case corrupt(what: String)
         case alreadyInitialized(address: String, org: String, node: String)
         case notInitialized(address: String)
+        case inUse(address: String, connections: Int)
     }
 
     private let reason: Reason
@@ -26,6 +27,9 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         .init(reason: .alreadyInitialized(address: address, org: org, node: node))
     }
     static func notInitialized(address: String) -> Self { .init(reason: .notInitialized(address: address)) }
+    static func inUse(address: String, connections: Int) -> Self {
+        .init(reason: .inUse(address: address, connections: connections))
+    }
 
     init(_ error: PSQLError, sql: String) {
         reason = .server(
@@ -62,6 +66,8 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
             "\(address) already holds node \(node) of org \(org); use another database"
         case .notInitialized(let address):
             "\(address) holds no TierSync node yet"
+        case .inUse(let address, let connections):
+            "\(connections) other connection(s) use \(address): stop every `tiersync serve` of this hub first"
         }
     }
 }

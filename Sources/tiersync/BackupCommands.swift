@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 struct BackupCommand: ParsableCommand {
@@ -37,12 +39,14 @@ struct RestoreCommand: ParsableCommand {
         discussion: """
             Stop `tiersync serve` for --db first. --from may be --db itself, for a file that was \
             copied back from a backup by hand. Children of this node send again what the backup \
-            lacks, and pull again from where its log restarts.
+            lacks, and pull again from where its log restarts. For a hub on PostgreSQL, restore \
+            the dump into its database with pg_restore first, then run this with --db alone.
             """)
 
     @OptionGroup var node: NodeOptions
-    @Option(help: ArgumentHelp("The backup file (from `tiersync backup`).", valueName: "file"))
-    var from: String
+    @Option(
+        help: ArgumentHelp("The backup file (from `tiersync backup`); not for a hub on PostgreSQL.", valueName: "file"))
+    var from: String?
     @Flag(help: "Print JSON.") var json = false
 
     struct Result: Encodable {
@@ -52,10 +56,23 @@ struct RestoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (old, new) = try TierSyncNode.restore(from: from, to: node.db)
+        var random = SystemRandomNumberGenerator()
+        let (old, new): (NodeID, NodeID)
+        if let address = try node.postgres {
+            // The database was put back with pg_restore; this makes it a working hub again.
+            guard from == nil || from == node.db else {
+                throw ValidationError(
+                    "a hub on PostgreSQL is restored in place: restore the dump with pg_restore, then run this with --db alone"
+                )
+            }
+            (old, new) = try PostgresStore.restore(address: address, newNodeID: NodeID.random(using: &random))
+        } else {
+            guard let from else { throw ValidationError("--from FILE: the backup to restore (from `tiersync backup`)") }
+            (old, new) = try TierSyncNode.restore(from: from, to: node.db)
+        }
         if json { return try Output.json(Result(db: node.db, oldNode: old.rawValue, node: new.rawValue)) }
         Output.line(
-            "restored \(node.db) from \(from): node \(old) is now node \(new); sync with the parent to recover what the backup lacks"
+            "restored \(node.db)\(from.map { " from \($0)" } ?? ""): node \(old) is now node \(new); sync with the parent to recover what the backup lacks"
         )
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TierSyncPostgres
+
+/// A county hub on PostgreSQL put back from an older dump with `pg_restore`: until
+/// `tiersync restore` it refuses to sync (its parent holds more of its log than it has);
+/// after it, with a new node id and log epoch, its township sends again what the dump lacks,
+/// and nothing is lost anywhere.
+@Suite(.serialized, .ownThreads) struct PostgresRestoreTests {
+    @Test(
+        "a county on PostgreSQL restored from an older dump: refused until `restore`, then its township resends and nothing is lost"
+    )
+    func restoredFromDump() throws {
+        let scratch = try Scratch()
+        let database = try PostgresScratchDatabase()
+        let county = database.address.description
+        func db(_ name: String) -> String { scratch.path("\(name).db") }
+        _ = try initNode(db("city"), org: "520200")
+        var city = try HubProcess(db: db("city"), scratch: scratch)
+        let cityPort = try #require(Int(city.url.split(separator: ":").last ?? ""))
+        try joinNode(county, hub: city, parentDB: db("city"), org: "520201")
+        var hub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2)
+        let port = try #require(Int(hub.url.split(separator: ":").last ?? ""))
+        try joinNode(db("dahe"), hub: hub, parentDB: county, org: "520201101")
+        func add(_ count: Int, from first: Int) throws {
+            for number in first..<(first + count) {
+                try expectSuccess(
+                    "contact", "add", "--db", db("dahe"), "--role", "信息员", "--name", "示例·大河\(number)", "--phone",
+                    "1390000\(String(format: "%04d", number))")
+            }
+            try expectSuccess("sync", "--db", db("dahe"))
+        }
+        try add(3, from: 0)
+        #expect(try eventually(30) { try PostgresHubsTests.live(db("city"), "contact").count == 3 })
+
+        // The dump; then two more contacts that it lacks, which reach the city, and two that
+        // reach only the county (the city is down): those only the township can send again.
+        let dump = scratch.path("county.dump")
+        try Self.tool("pg_dump", ["-Fc", "-f", dump, "--dbname", county])
+        try add(2, from: 3)
+        #expect(try eventually(30) { try PostgresHubsTests.live(db("city"), "contact").count == 5 })
+        city.stop()
+        try add(2, from: 5)
+        #expect(try PostgresHubsTests.live(county, "contact").count == 7)
+
+        // The county's database is put back from the dump, in place.
+        hub.stop()
+        try Self.tool("pg_restore", ["--clean", "--if-exists", "--no-owner", "--dbname", county, dump])
+        #expect(try PostgresHubsTests.live(county, "contact").count == 3)
+        city = try HubProcess(db: db("city"), scratch: scratch, port: cityPort)
+        let refused = try TierSyncProcess.run(["sync", "--db", county])
+        #expect(refused.exitCode != 0 && refused.stderr.contains("tiersync restore"), "\(refused.stderr)")
+        let restored = try JSONValue.decode(try expectSuccess("restore", "--db", county, "--json").stdout)
+        #expect(restored["node"]?.string != restored["oldNode"]?.string)
+
+        // Served again at the same address: the township sees the new epoch and resends.
+        hub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2, port: port)
+        #expect(
+            try eventually(30) {
+                _ = try TierSyncProcess.run(["sync", "--db", db("dahe")])  // refused while the county re-bootstraps
+                return try PostgresHubsTests.live(county, "contact").count == 7
+            }, "\(hub.log)")
+        #expect(try eventually(30) { try PostgresHubsTests.live(db("city"), "contact").count == 7 }, "\(hub.log)")
+        #expect(try PostgresHubsTests.versionsLoggedTwice(database.address) == 0)
+        try add(1, from: 7)
+        #expect(try eventually(30) { try PostgresHubsTests.live(db("city"), "contact").count == 8 }, "\(hub.log)")
+        hub.stop()
+        city.stop()
+    }
+
+    /// Runs a PostgreSQL client program; it must succeed.
+    static func tool(_ name: String, _ arguments: [String]) throws {
+        let result = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/\(name)"), arguments, timeout: 60)
+        guard result.succeeded else { throw ProcessFailure.unexpected("\(name): \(result.stderr)") }
+    }
+}
