@@ -121,6 +121,52 @@ import TierSyncStore
         #expect(attempts.map(\.ok).prefix(2) == [true, false], "the cut attempt and the one that resumed are recorded")
     }
 
+    @Test("a township's file goes up through a county on PostgreSQL to the city, and a file the city shares comes down")
+    func filesBothWays() async throws {
+        let city = try await City()
+        let county = try await city.joinCounty(FlakyTransport())
+        defer { county.store.close() }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = HubService(hub: county, node: nil, logger: City.silent).application(host: "127.0.0.1", port: 0) {
+            continuation.yield($0)
+        }
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        let countyURL = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+        let township = try await Enrollment.join(
+            path: city.directory.appendingPathComponent("township.db").path, parent: countyURL,
+            code: try county.issueEnrollment(for: "520201101", hours: 1).code, transport: FlakyTransport()
+        ).0
+        func file(_ name: String, size: Int, seed: UInt64) -> String {
+            var random = SplitMix64(seed: seed)
+            let path = city.directory.appendingPathComponent(name).path
+            FileManager.default.createFile(
+                atPath: path, contents: Data((0..<size).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
+            return path
+        }
+        let plan = ["title": "示例·防汛应急预案", "level": "grassroots", "status": "published"]
+
+        // Up: three chunks, township → county on PostgreSQL → city.
+        let source = file("预案.pdf", size: (2 << 20) + 123, seed: 1)
+        let attachment = try township.attach(.plan, id: try township.add(.plan, values: plan).id.rawValue, file: source)
+        #expect(try await SyncSession(node: township, transport: FlakyTransport()).run().filesSent == 1)
+        #expect(try county.blobsToSendUp().map(\.sha256) == [attachment.sha256])
+        let up = try await SyncSession(node: county, transport: FlakyTransport()).run()
+        #expect(up.filesSent == 1 && up.fileBytes == (2 << 20) + 123 && up.fileProblems.isEmpty)
+        #expect(try county.blobsToSendUp().isEmpty, "the city said it has the whole file")
+        let atCity = city.directory.appendingPathComponent("at-city.pdf").path
+        try city.city.saveAttachment(attachment.id, to: atCity)
+        #expect(FileManager.default.contentsEqual(atPath: source, andPath: atCity))
+
+        // Down: a file the city shares with its subtree is fetched by the county.
+        let shared = try city.city.add(.plan, values: plan.merging(["level": "overall", "share": "subtree"]) { $1 })
+        let cityFile = try city.city.attach(.plan, id: shared.id.rawValue, file: file("市.pdf", size: 1 << 20, seed: 2))
+        let down = try await SyncSession(node: county, transport: FlakyTransport()).run()
+        #expect(down.filesFetched == 1 && down.fileProblems.isEmpty)
+        #expect(try county.blob(cityFile.sha256)?.complete == true && county.blobsWanted().isEmpty)
+    }
+
     @Test("of two processes serving one hub, one syncs with the parent at a time")
     func oneSyncAtATime() async throws {
         let city = try await City()
