@@ -3,7 +3,7 @@ import TierSyncDomain
 import TierSyncStore
 
 /// The children enrolled with a PostgreSQL hub as its operator sees them (`tiersync nodes`,
-/// `tiersync revoke`), counted as a SQLite node counts them (`TierSyncNode+health.swift`).
+/// `tiersync revoke`, `/metrics`), counted as a SQLite node counts them (`TierSyncNode+health.swift`).
 extension PostgresHub {
     /// Every enrolled child, with its cursors, the changes waiting for it and its subtree's
     /// open conflicts; one read.
@@ -53,5 +53,27 @@ extension PostgresHub {
                 [.text(ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())), .text(node)])
         }
         if revoked.isEmpty { throw DomainError.notFound(kind: "enrolled node", id: node) }
+    }
+
+    /// What `/metrics` reads of the store: the children's last contact, open conflicts, the
+    /// log's entries and the database's size.
+    public func gauges() throws -> HubGauges {
+        let open = try conflicts().count
+        return try store.read { session in
+            HubGauges(
+                children: try session.query(
+                    """
+                    SELECT c.id, c.org, coalesce(p.last_contact, c.last_contact) FROM child_node c
+                    LEFT JOIN peer_cursor p ON p.org = c.org WHERE c.revoked_at IS NULL
+                    """
+                ).map { row in
+                    let (node, org, contact) = try row.decode((String, String, String?).self)
+                    return HubGauges.Child(node: node, org: org, lastContact: contact)
+                },
+                openConflicts: open,
+                logEntries: Int(try session.query("SELECT count(*) FROM change_log").first?.decode(Int64.self) ?? 0),
+                databaseBytes: Int(
+                    try session.query("SELECT pg_database_size(current_database())").first?.decode(Int64.self) ?? 0))
+        }
     }
 }

@@ -3,7 +3,7 @@ import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
 
-/// Operators of a PostgreSQL hub, and the gauges of its metrics: the people and scripts that read them, each with a
+/// Operators of a PostgreSQL hub: the people and scripts that read its metrics, each with a
 /// credential of their own (only its hash is kept) and the subtree of one org, as on a SQLite
 /// node (`TierSyncNode+operators.swift`), whose checks these share.
 extension PostgresHub {
@@ -32,13 +32,14 @@ extension PostgresHub {
     public func operators() throws -> [OperatorAccount] {
         try store.withSession { session in
             try session.query(
-                """
-                SELECT id, name, org, credential_hash, created_at, revoked_at, last_seen FROM "operator"
-                ORDER BY org, name
-                """
+                "\(Self.selectOperators) ORDER BY org, name"
             ).map(Self.operatorAccount)
         }
     }
+
+    /// The columns `operatorAccount` decodes.
+    static let selectOperators =
+        #"SELECT id, name, org, credential_hash, created_at, revoked_at, last_seen FROM "operator""#
 
     static func operatorAccount(_ row: PostgresRow) throws -> OperatorAccount {
         let (id, name, org, hash, created, revoked, seen) = try row.decode(
@@ -63,10 +64,7 @@ extension PostgresHub {
             try store.withSession { session -> (OperatorAccount, OrgUnit)? in
                 guard
                     let account = try session.query(
-                        """
-                        SELECT id, name, org, credential_hash, created_at, revoked_at, last_seen FROM "operator"
-                        WHERE id = $1
-                        """, [.text(id)]
+                        "\(Self.selectOperators) WHERE id = $1", [.text(id)]
                     ).first.map(Self.operatorAccount),
                     let unit = try Self.orgUnit(account.org, session)
                 else { return nil }
@@ -82,25 +80,5 @@ extension PostgresHub {
             }
         }
         return (account, scope)
-    }
-
-    public func gauges() throws -> HubGauges {
-        let open = try conflicts().count
-        return try store.read { session in
-            HubGauges(
-                children: try session.query(
-                    """
-                    SELECT c.id, c.org, coalesce(p.last_contact, c.last_contact) FROM child_node c
-                    LEFT JOIN peer_cursor p ON p.org = c.org WHERE c.revoked_at IS NULL
-                    """
-                ).map { row in
-                    let (node, org, contact) = try row.decode((String, String, String?).self)
-                    return HubGauges.Child(node: node, org: org, lastContact: contact)
-                },
-                openConflicts: open,
-                logEntries: Int(try session.query("SELECT count(*) FROM change_log").first?.decode(Int64.self) ?? 0),
-                databaseBytes: Int(
-                    try session.query("SELECT pg_database_size(current_database())").first?.decode(Int64.self) ?? 0))
-        }
     }
 }

@@ -74,13 +74,9 @@ import TierSyncStore
 
     /// Serves `node`'s hub on a free port.
     func serve(_ node: TierSyncNode, limits: TierSyncNode.FileLimits = .init()) async throws -> URL {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: node, logger: silent, fileLimits: limits).application(host: "127.0.0.1", port: 0) {
-            continuation.yield($0)
-        }
-        servers.append(Task { try await app.run() })
-        var iterator = ports.makeAsyncIterator()
-        return URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+        let (url, server) = await Loopback.serve(HubService(node: node, logger: silent, fileLimits: limits))
+        servers.append(server)
+        return url
     }
 
     func join(_ org: String, to parent: TierSyncNode, at url: URL, transport: any SyncTransport) async throws

@@ -44,14 +44,9 @@ import TierSyncStore
     }
 
     func serve(_ node: TierSyncNode, protocols: ClosedRange<Int> = SyncProtocol.supported) async throws -> URL {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let hub = HubService(node: node, logger: silent, protocols: protocols)
-        let app = hub.application(host: "127.0.0.1", port: 0) {
-            continuation.yield($0)
-        }
-        servers.append(Task { try await app.run() })
-        var iterator = ports.makeAsyncIterator()
-        return URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+        let (url, server) = await Loopback.serve(HubService(node: node, logger: silent, protocols: protocols))
+        servers.append(server)
+        return url
     }
 
     /// A node of `org` joined to `parent`, of the later release when `later`.

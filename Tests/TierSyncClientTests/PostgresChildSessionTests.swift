@@ -32,13 +32,7 @@ import TierSyncStore
             city = try TierSyncNode.create(
                 path: directory.appendingPathComponent("city.db").path, org: "520200", logger: Self.silent)
             database = try PostgresScratchDatabase()
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = HubService(node: city, logger: Self.silent).application(host: "127.0.0.1", port: 0) {
-                continuation.yield($0)
-            }
-            server = Task { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+            (url, server) = await Loopback.serve(HubService(node: city, logger: Self.silent))
         }
 
         /// The county 钟山区 on PostgreSQL, joined as `tiersync join --db postgresql://…` joins it.
@@ -126,14 +120,8 @@ import TierSyncStore
         let city = try await City()
         let county = try await city.joinCounty(FlakyTransport())
         defer { county.store.close() }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(hub: county, node: nil, logger: City.silent).application(host: "127.0.0.1", port: 0) {
-            continuation.yield($0)
-        }
-        let server = Task { try await app.run() }
+        let (countyURL, server) = await Loopback.serve(HubService(hub: county, node: nil, logger: City.silent))
         defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let countyURL = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
         let township = try await Enrollment.join(
             path: city.directory.appendingPathComponent("township.db").path, parent: countyURL,
             code: try county.issueEnrollment(for: "520201101", hours: 1).code, transport: FlakyTransport()

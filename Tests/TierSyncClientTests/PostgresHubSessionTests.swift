@@ -31,13 +31,7 @@ import TierSyncStore
             let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
             database = try PostgresScratchDatabase()
             city = try PostgresHub.create(address: database.address, org: "520200", logger: silent)
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = HubService(hub: city, node: nil, logger: silent).application(host: "127.0.0.1", port: 0) {
-                continuation.yield($0)
-            }
-            server = Task { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+            (url, server) = await Loopback.serve(HubService(hub: city, node: nil, logger: silent))
         }
 
         /// A county node joined to the hub as a clerk joins one (`Enrollment.join`).

@@ -44,13 +44,7 @@ import TierSyncStore
         let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         city = try TierSyncNode.create(
             path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: city, logger: silent).application(host: "127.0.0.1", port: 0) {
-            continuation.yield($0)
-        }
-        server = Task { try await app.run() }
-        var iterator = ports.makeAsyncIterator()
-        url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
+        (url, server) = await Loopback.serve(HubService(node: city, logger: silent))
     }
 
     deinit {
