@@ -144,7 +144,6 @@ let package = Package(
             name: "TierSyncReports",
             dependencies: [
                 "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncSpreadsheet",
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(

@@ -66,6 +66,25 @@ public protocol SyncHub: Sendable {
     func authenticateOperator(credential: String) throws -> (account: OperatorAccount, scope: OrgUnit)
     /// What `/metrics` reads of the store when it is scraped.
     func gauges() throws -> HubGauges
+    /// Runs `body` over one consistent read of the hub's tables (reports read them so).
+    func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T
+}
+
+extension SyncHub {
+    /// The org unit `code`, which must lie in `scope` (the subtree an operator or a signed-in
+    /// person sees).
+    ///
+    /// - Throws: `DomainError.notFound` for an unknown code, `.forbidden` outside `scope`.
+    public func visibleOrg(_ code: String, to scope: OrgUnit) throws -> OrgUnit {
+        guard let unit = try readingRecords({ try OrgUnit.find(code, in: $0) }) else {
+            throw DomainError.notFound(kind: "org", id: code)
+        }
+        guard scope.contains(unit) else {
+            throw DomainError.forbidden(
+                "org \(code) \(unit.name) is outside \(scope.code) \(scope.name), the subtree this operator sees")
+        }
+        return unit
+    }
 }
 
 /// The store's side of a hub's metrics, read when they are scraped.
@@ -135,6 +154,10 @@ extension TierSyncNode: SyncHub {
             (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
         return HubGauges(
             children: children, openConflicts: open, logEntries: logEntries, databaseBytes: pages * pageSize + wal)
+    }
+
+    public func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T {
+        try store.readAside { db in try body(db) }
     }
 
     public func status(for child: ChildNode) throws -> HubStatus {

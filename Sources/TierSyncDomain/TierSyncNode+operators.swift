@@ -102,17 +102,4 @@ extension TierSyncNode {
         }
         return (account, scope)
     }
-
-    /// The unit `code` when an operator who sees `scope` may look at it; not found, or
-    /// forbidden, otherwise.
-    public func visibleOrg(_ code: String, to scope: OrgUnit) throws -> OrgUnit {
-        guard let unit = try store.read({ db in try OrgUnit.fetchOne(db, key: code) }) else {
-            throw DomainError.notFound(kind: "org", id: code)
-        }
-        guard scope.contains(unit) else {
-            throw DomainError.forbidden(
-                "org \(code) \(unit.name) is outside \(scope.code) \(scope.name), the subtree this operator sees")
-        }
-        return unit
-    }
 }

@@ -19,6 +19,14 @@ public struct Vocabulary: Sendable {
         Vocabulary(terms: try VocabularyTerm.fetchAll(db))
     }
 
+    /// The vocabulary a store holds, read through either backend (reports read it so).
+    public static func read(_ reader: any SQLReader) throws -> Vocabulary {
+        Vocabulary(
+            terms: try reader.rows("SELECT kind, key, name, position FROM vocabulary").map {
+                VocabularyTerm(kind: $0[0], key: $0[1], name: $0[2], position: $0[3])
+            })
+    }
+
     public func terms(of kind: String) -> [VocabularyTerm] { terms[kind] ?? [] }
 
     /// The key of the term of `kind` that `input` names, by key or Chinese name.

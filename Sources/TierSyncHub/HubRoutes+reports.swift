@@ -6,11 +6,11 @@ import TierSyncReports
 import TierSyncSpreadsheet
 import TierSyncStore
 
-/// The consolidated reports as JSON, CSV or XLSX for operators: `GET /v1/reports/{kind}`.
+/// The consolidated reports as JSON, CSV or XLSX for operators: `GET /v1/reports/{kind}`, from
+/// either store.
 extension HubRoutes {
     func report(_ request: Request, kind name: String) async throws -> Response {
         do {
-            let node = try node(for: "GET /v1/reports")
             let scope = try await authenticateReader(request)
             let query = request.uri.queryParameters
             func text(_ key: String) -> String? { query.get(key).map { String($0) } }
@@ -25,9 +25,9 @@ extension HubRoutes {
                 asOf: text("as-of"), staleDays: text("stale-days"), from: text("from"), through: text("through"),
                 limit: text("limit"))
             let orgCode = text("org") ?? scope.code
-            let report = try await blocking {
-                let org = try node.visibleOrg(orgCode, to: scope)
-                return try node.store.readAside { db in try Report.make(kind, org: org.code, options: options, db: db) }
+            let report = try await blocking { [hub] in
+                let org = try hub.visibleOrg(orgCode, to: scope)
+                return try hub.readingRecords { db in try Report.make(kind, org: org.code, options: options, db: db) }
             }
             if format == "xlsx" {
                 let data = try await blocking {

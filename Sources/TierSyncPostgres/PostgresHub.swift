@@ -52,7 +52,7 @@ public final class PostgresHub: SyncHub {
         var random = SystemRandomNumberGenerator()
         return try PostgresHub(
             store: try PostgresStore.create(
-                address: address, org: org, orgs: seeds.orgs, nodeID: nodeID ?? NodeID.random(using: &random),
+                address: address, org: org, orgs: seeds.orgs, vocabulary: seeds.vocabulary, nodeID: nodeID ?? NodeID.random(using: &random),
                 policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
     }
 
@@ -61,9 +61,14 @@ public final class PostgresHub: SyncHub {
         address: PostgresAddress, wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.postgres")
     ) throws -> PostgresHub {
-        try PostgresHub(
-            store: try PostgresStore.open(
-                address: address, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
+        let store = try PostgresStore.open(
+            address: address, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger)
+        try store.fillVocabularyIfEmpty(try SeedData.builtIn().vocabulary)
+        return try PostgresHub(store: store)
+    }
+
+    public func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T {
+        try store.read { session in try body(session) }
     }
 
     public func peer(_ code: String) throws -> TierSyncNode.Peer {

@@ -146,6 +146,13 @@ enum PostgresSchema {
             hlc    bigint NOT NULL,
             PRIMARY KEY (tbl, record, field, node, hlc)
         );
+        CREATE TABLE IF NOT EXISTS vocabulary (
+            kind     text NOT NULL,
+            key      text NOT NULL,
+            name     text NOT NULL,
+            position bigint NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
         """
 
     /// The record table of `table`: bookkeeping columns as in SQLite, each field typed by its

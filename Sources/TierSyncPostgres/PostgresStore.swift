@@ -49,7 +49,7 @@ public final class PostgresStore: Sendable {
     /// Makes a new node's store in the (empty) database at `address`: the schema, the org
     /// units, and the node's identity, in one transaction.
     public static func create(
-        address: PostgresAddress, org: String, orgs: [OrgUnit], nodeID: NodeID,
+        address: PostgresAddress, org: String, orgs: [OrgUnit], vocabulary: [VocabularyTerm] = [], nodeID: NodeID,
         policies: MergePolicies = MergePolicies(),
         wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync.postgres")
     ) throws -> PostgresStore {
@@ -71,6 +71,7 @@ public final class PostgresStore: Sendable {
                         .text(unit.level.rawValue), .text(unit.path),
                     ])
             }
+            try insert(vocabulary, session)
             let now = ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())
             try session.query(
                 "INSERT INTO node (id, org, created_at) VALUES ($1, $2, $3)",
@@ -83,6 +84,29 @@ public final class PostgresStore: Sendable {
         return PostgresStore(
             address: address, node: nodeID, org: org, tables: tables, policies: policies, wallClock: wallClock,
             logger: logger)
+    }
+
+    /// Stores `terms` as the reference vocabulary (the names reports show for keys).
+    static func insert(_ terms: [VocabularyTerm], _ session: PostgresSession) throws {
+        for term in terms {
+            try session.query(
+                "INSERT INTO vocabulary (kind, key, name, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                [.text(term.kind), .text(term.key), .text(term.name), .integer(Int64(term.position))])
+        }
+    }
+
+    /// Gives a store made before it kept a vocabulary (an earlier release) `terms`, the
+    /// built-in seeds' as a rule; a store that has one keeps it.
+    public func fillVocabularyIfEmpty(_ terms: @autoclosure () throws -> [VocabularyTerm]) throws {
+        try withSession { session in
+            guard try session.query("SELECT 1 FROM vocabulary LIMIT 1").isEmpty else { return }
+            let terms = try terms()
+            try session.transaction {
+                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(Self.writerLock)])
+                guard try session.query("SELECT 1 FROM vocabulary LIMIT 1").isEmpty else { return }
+                try Self.insert(terms, session)
+            }
+        }
     }
 
     /// Checks, before anything is spent on it (an enrollment code), that `create` can make a

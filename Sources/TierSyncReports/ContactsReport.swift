@@ -1,4 +1,3 @@
-import GRDB
 import TierSyncCore
 import TierSyncStore
 
@@ -16,7 +15,7 @@ import TierSyncStore
 struct ContactsReport {
     let scope: ReportScope
     let options: ReportOptions
-    let db: Database
+    let db: any SQLReader
 
     struct Counts: SummaryCounts {
         var required = 0, short = 0, hazards = 0, uncovered = 0, contacts = 0, stale = 0
@@ -30,15 +29,13 @@ struct ContactsReport {
         let staleBefore = options.staleBefore.description
         var officers: [String: Int] = [:]
         var contacts: [String: (all: Int, stale: Int)] = [:]
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, sum(r.role = 'information-officer'), count(*),
-                       sum(r.last_confirmed IS NULL OR r.last_confirmed < ?)
-                FROM \(scope.records("contact")) GROUP BY r.org
-                """,
-            arguments: [staleBefore] + scope.recordArguments)
-        while let row = try rows.next() {
+        try db.forEachRow(
+            """
+            SELECT r.org, count(*) FILTER (WHERE r.role = 'information-officer'), count(*),
+                   count(*) FILTER (WHERE r.last_confirmed IS NULL OR r.last_confirmed < ?)
+            FROM \(scope.records("contact")) GROUP BY r.org
+            """, [.text(staleBefore)] + scope.recordArguments
+        ) { row in
             officers[row[0]] = row[1]
             contacts[row[0]] = (row[2], row[3])
         }
@@ -113,8 +110,9 @@ struct ContactsReport {
     /// (org, value) pairs of a query, grouped into a set per org.
     func pairs(_ sql: String) throws -> [String: Set<String>] {
         var result: [String: Set<String>] = [:]
-        let rows = try Row.fetchCursor(db, sql: sql + " GROUP BY 1, 2", arguments: scope.recordArguments)
-        while let row = try rows.next() { result[row[0], default: []].insert(row[1]) }
+        try db.forEachRow(sql + " GROUP BY 1, 2", scope.recordArguments) { row in
+            result[row[0], default: []].insert(row[1])
+        }
         return result
     }
 
@@ -136,14 +134,12 @@ struct ContactsReport {
             orgs.append(unit.code)
             wanted += staleByUnit[unit.code] ?? 0
         }
-        var rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT r.org, r.name, r.role, r.post, r.last_confirmed FROM contact r
-                WHERE r.deleted = 0 AND r.org IN (SELECT value FROM json_each(?))
-                  AND (r.last_confirmed IS NULL OR r.last_confirmed < ?)
-                """,
-            arguments: ["[" + orgs.map { "\"\($0)\"" }.joined(separator: ",") + "]", before])
+        var rows = try db.rows(
+            """
+            SELECT r.org, r.name, r.role, r.post, r.last_confirmed FROM contact r
+            WHERE r.deleted = 0 AND r.org IN \(db.dialect.jsonTextList)
+              AND (r.last_confirmed IS NULL OR r.last_confirmed < ?)
+            """, [SQLDialect.jsonList(orgs), .text(before)])
         rows.sort { a, b in
             let (orderA, orderB) = (scope.pathOrder[a[0]] ?? 0, scope.pathOrder[b[0]] ?? 0)
             let (confirmedA, confirmedB): (String?, String?) = (a[4], b[4])

@@ -1,4 +1,3 @@
-import GRDB
 import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
@@ -15,7 +14,7 @@ import TierSyncStore
 struct CoverageReport {
     let scope: ReportScope
     let options: ReportOptions
-    let db: Database
+    let db: any SQLReader
 
     struct Counts: SummaryCounts {
         var required = 0, covered = 0, plans = 0, unfiled = 0, overdue = 0
@@ -40,20 +39,20 @@ struct CoverageReport {
 
     func make() throws -> Report {
         var plansByUnit: [String: UnitPlans] = [:]
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, count(*) AS plans,
-                       sum(r.filed_with IS NULL OR r.filed_on IS NULL) AS unfiled,
-                       sum(r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue,
-                       sum(r.filed_with IS NOT NULL AND coalesce(r.filing_verdict, 'pending') = 'pending') AS pending,
-                       sum(r.filed_with IS NOT NULL AND r.filing_verdict IS 'returned') AS returned,
-                       sum(r.filed_with IS NOT NULL AND coalesce(r.filing_verdict, '') IN ('accepted', 'approved')) AS accepted,
-                       count(r.approved_by) AS approved
-                FROM \(scope.records("plan")) GROUP BY r.org
-                """,
-            arguments: [options.asOf.description] + scope.recordArguments)
-        while let row = try rows.next() {
+        try db.forEachRow(
+            """
+            SELECT r.org, count(*) AS plans,
+                   count(*) FILTER (WHERE r.filed_with IS NULL OR r.filed_on IS NULL) AS unfiled,
+                   count(*) FILTER (WHERE r.revision_deadline IS NOT NULL AND r.revision_deadline < ?) AS overdue,
+                   count(*) FILTER (
+                       WHERE r.filed_with IS NOT NULL AND coalesce(r.filing_verdict, 'pending') = 'pending') AS pending,
+                   count(*) FILTER (WHERE r.filed_with IS NOT NULL AND r.filing_verdict = 'returned') AS returned,
+                   count(*) FILTER (
+                       WHERE r.filed_with IS NOT NULL AND r.filing_verdict IN ('accepted', 'approved')) AS accepted,
+                   count(r.approved_by) AS approved
+            FROM \(scope.records("plan")) GROUP BY r.org
+            """, [.text(options.asOf.description)] + scope.recordArguments
+        ) { row in
             plansByUnit[row[0]] = UnitPlans(
                 plans: row[1], unfiled: row[2], overdue: row[3], pending: row[4], returned: row[5], accepted: row[6],
                 approved: row[7])
@@ -118,16 +117,16 @@ struct CoverageReport {
     /// Every live plan of the subtree with its filing state and approval.
     func planStates() throws -> ReportTable {
         var rows: [ReportTable.Row] = []
-        let cursor = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, r.title, r.filed_with, r.filed_on, r.filing_verdict, r.approved_by
-                FROM \(scope.records("plan")) ORDER BY r.org, r.title, r.id
-                """,
-            arguments: scope.recordArguments)
-        while let row = try cursor.next() {
+        let dialect = db.dialect
+        try db.forEachRow(
+            """
+            SELECT r.org, r.title, r.filed_with, r.filed_on, r.filing_verdict, r.approved_by
+            FROM \(scope.records("plan"))
+            ORDER BY \(dialect.bytewise("r.org")), \(dialect.bytewise("r.title")), \(dialect.bytewise("r.id"))
+            """, scope.recordArguments
+        ) { row in
             let org: String = row[0]
-            guard scope.bucket(of: org) != nil else { continue }  // a wide scope reads the whole table
+            guard scope.bucket(of: org) != nil else { return }  // a wide scope reads the whole table
             let filedWith: String? = row[2]
             let approvedBy: String? = row[5]
             let state = TierSyncNode.FilingState(filedWith: filedWith, verdict: row[4])
@@ -155,15 +154,13 @@ struct CoverageReport {
         if counties.isEmpty { counties = [scope.root] }
         let countyIndex = Dictionary(uniqueKeysWithValues: counties.enumerated().map { ($1.code, $0) })
         var covered = Array(repeating: Set<String>(), count: counties.count)
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, r.category FROM \(scope.records("plan"))
-                AND r.level = 'special' AND r.category IS NOT NULL GROUP BY r.org, r.category
-                """,
-            arguments: scope.recordArguments)
-        while let row = try rows.next() {
-            guard let path = scope.unit(row[0])?.path else { continue }
+        try db.forEachRow(
+            """
+            SELECT r.org, r.category FROM \(scope.records("plan"))
+            AND r.level = 'special' AND r.category IS NOT NULL GROUP BY r.org, r.category
+            """, scope.recordArguments
+        ) { row in
+            guard let path = scope.unit(row[0])?.path else { return }
             // The county is the path component at the county's depth; found by code.
             for code in path.split(separator: "/") {
                 if let index = countyIndex[String(code)] {

@@ -1,4 +1,3 @@
-import GRDB
 import TierSyncCore
 import TierSyncStore
 
@@ -11,7 +10,7 @@ import TierSyncStore
 struct DrillsReport {
     let scope: ReportScope
     let options: ReportOptions
-    let db: Database
+    let db: any SQLReader
 
     struct Counts: SummaryCounts {
         var units = 0, unitsWithDrill = 0, drills = 0, participants = 0
@@ -38,17 +37,15 @@ struct DrillsReport {
         ).description
         var perUnit: [String: Counts] = [:]
         var detail: [(Int, String, ReportTable.Row)] = []
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, substr(r.held_on, 1, 7) AS month, count(*), coalesce(sum(r.participants), 0)
-                FROM \(scope.records("drill")) AND r.held_on >= ? AND r.held_on <= ?
-                GROUP BY r.org, month
-                """,
-            arguments: scope.recordArguments + [first, last])
-        while let row = try rows.next() {
+        try db.forEachRow(
+            """
+            SELECT r.org, substr(r.held_on, 1, 7) AS month, count(*), coalesce(sum(r.participants), 0)
+            FROM \(scope.records("drill")) AND r.held_on >= ? AND r.held_on <= ?
+            GROUP BY r.org, month
+            """, scope.recordArguments + [.text(first), .text(last)]
+        ) { row in
             // held_on is required, so a row without it (a malformed peer record) is skipped.
-            guard let month: String = row[1], let order = scope.pathOrder[row[0]] else { continue }
+            guard let month: String = row[1], let order = scope.pathOrder[row[0]] else { return }
             let (org, drills, participants): (String, Int, Int) = (row[0], row[2], row[3])
             perUnit[org, default: Counts()].drills += drills
             perUnit[org, default: Counts()].participants += participants

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
@@ -72,7 +71,7 @@ public enum PeriodLedger {
     /// Days between making and arriving above beyond which a row is flagged.
     public static let gapDays = 3
 
-    public static func make(org: String, options: ReportOptions, db: Database) throws -> [Row] {
+    public static func make(org: String, options: ReportOptions, db: any SQLReader) throws -> [Row] {
         let scope = try ReportScope(org: org, db: db)
         let months = YearMonth.months(options.reportingMonths)
         let periods: [(Subject, DuePeriod)] =
@@ -87,7 +86,7 @@ public enum PeriodLedger {
         let extensions = try self.extensions(scope: scope, db: db)
         // Levels are above the scope too: every unit's name.
         var names: [String: String] = [:]
-        for row in try GRDB.Row.fetchAll(db, sql: "SELECT code, name FROM org_unit") { names[row[0]] = row[1] }
+        try db.forEachRow("SELECT code, name FROM org_unit", []) { row in names[row[0]] = row[1] }
         var rows: [Row] = []
         for unit in scope.grassRootsUnits {
             for (subject, period) in periods {
@@ -141,7 +140,7 @@ public enum PeriodLedger {
 
     /// The earliest live record of each unit and period: reports by their period (a year's
     /// is the summary), drills by the month they were held.
-    static func firstMade(scope: ReportScope, periods: [String], db: Database) throws -> [Key: Made] {
+    static func firstMade(scope: ReportScope, periods: [String], db: any SQLReader) throws -> [Key: Made] {
         var made: [Key: Made] = [:]
         let marks = periods.map { _ in "?" }.joined(separator: ",")
         let queries: [(String, (String) -> Subject)] = [
@@ -155,13 +154,11 @@ public enum PeriodLedger {
             ),
         ]
         for (sql, subject) in queries {
-            let rows = try GRDB.Row.fetchCursor(
-                db, sql: sql, arguments: scope.recordArguments + StatementArguments(periods))
-            while let row = try rows.next() {
+            try db.forEachRow(sql, scope.recordArguments + periods.map(FieldValue.text)) { row in
                 let period: String = row[1]
                 let milliseconds = HLCTimestamp(rawValue: row[3]).physical
                 let key = Key(org: row[0], subject: subject(period), period: period)
-                if let known = made[key], known.madeMilliseconds <= milliseconds { continue }
+                if let known = made[key], known.madeMilliseconds <= milliseconds { return }
                 made[key] = Made(
                     id: row[2], madeMilliseconds: milliseconds,
                     madeOn: ReportOptions.today(now: Date(timeIntervalSince1970: Double(milliseconds) / 1000)),
@@ -177,16 +174,15 @@ public enum PeriodLedger {
     }
 
     /// Arrival receipts of the subtree's reports and drills, by record, earliest first.
-    static func arrivals(scope: ReportScope, db: Database) throws -> [String: [Reached]] {
+    static func arrivals(scope: ReportScope, db: any SQLReader) throws -> [String: [Reached]] {
         var arrivals: [String: [Reached]] = [:]
-        let rows = try GRDB.Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.record, r.level, r.at FROM \(scope.records("receipt"))
-                AND r.event = 'arrived' AND r.tbl IN ('progress_report', 'drill')
-                AND r.record IS NOT NULL AND r.level IS NOT NULL AND r.at IS NOT NULL ORDER BY r.at
-                """, arguments: scope.recordArguments)
-        while let row = try rows.next() { arrivals[row[0], default: []].append(Reached(level: row[1], at: row[2])) }
+        try db.forEachRow(
+            """
+            SELECT r.record, r.level, r.at FROM \(scope.records("receipt"))
+            AND r.event = 'arrived' AND r.tbl IN ('progress_report', 'drill')
+            AND r.record IS NOT NULL AND r.level IS NOT NULL AND r.at IS NOT NULL ORDER BY \(db.dialect.bytewise("r.at"))
+            """, scope.recordArguments
+        ) { row in arrivals[row[0], default: []].append(Reached(level: row[1], at: row[2])) }
         return arrivals
     }
 
@@ -198,13 +194,12 @@ public enum PeriodLedger {
     }
 
     /// Live deadline extensions owned in the subtree or above it.
-    static func extensions(scope: ReportScope, db: Database) throws -> [Extension] {
-        try GRDB.Row.fetchAll(
-            db,
-            sql: """
-                SELECT o.path, e.share, e.period, e.due FROM deadline_extension e JOIN org_unit o ON o.code = e.org
-                WHERE e.deleted = 0
-                """
+    static func extensions(scope: ReportScope, db: any SQLReader) throws -> [Extension] {
+        try db.rows(
+            """
+            SELECT o.path, e.share, e.period, e.due FROM deadline_extension e JOIN org_unit o ON o.code = e.org
+            WHERE e.deleted = 0
+            """
         ).compactMap { row in
             guard let due = (row[3] as String?).flatMap(CivilDate.init(parsing:)), let period: String = row[2] else {
                 return nil

@@ -1,4 +1,3 @@
-import GRDB
 import TierSyncCore
 import TierSyncStore
 
@@ -39,19 +38,19 @@ public struct Report: Sendable {
     /// The table with `key`, if the report has it.
     public func table(_ key: String) -> ReportTable? { tables.first { $0.key == key } }
 
-    /// Computes report `kind` for `org` and the units below it, from the records of `db`
-    /// (deleted records ignored). Each report reads each table it needs with one aggregate
+    /// Computes report `kind` for `org` and the units below it, from the records of `db`, a
+    /// SQLite node's or a PostgreSQL hub's (deleted records ignored). Each report reads each table it needs with one aggregate
     /// query over the subtree; the rows are then grouped per direct child in memory.
     ///
     /// - Throws: `ReportError.unknownOrg` when `org` is not in `db`'s org hierarchy.
-    public static func make(_ kind: ReportKind, org: String, options: ReportOptions, db: Database) throws -> Report {
+    public static func make(_ kind: ReportKind, org: String, options: ReportOptions, db: any SQLReader) throws -> Report {
         try make(kind, scope: try ReportScope(org: org, db: db), options: options, db: db)
     }
 
     /// Computes several reports of one org, loading its subtree once (the dashboard's
     /// overview shows them all).
     public static func make(
-        _ kinds: [ReportKind], org: String, options: ReportOptions, db: Database
+        _ kinds: [ReportKind], org: String, options: ReportOptions, db: any SQLReader
     ) throws -> [ReportKind: Report] {
         let scope = try ReportScope(org: org, db: db)
         var reports: [ReportKind: Report] = [:]
@@ -59,7 +58,7 @@ public struct Report: Sendable {
         return reports
     }
 
-    private static func make(_ kind: ReportKind, scope: ReportScope, options: ReportOptions, db: Database) throws
+    private static func make(_ kind: ReportKind, scope: ReportScope, options: ReportOptions, db: any SQLReader) throws
         -> Report
     {
         switch kind {

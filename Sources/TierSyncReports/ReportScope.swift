@@ -1,4 +1,4 @@
-import GRDB
+import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
 
@@ -20,6 +20,7 @@ struct ReportScope {
     let pathOrder: [String: Int]
     /// Chinese names of vocabulary keys (categories, roles, reserve kinds).
     let vocabulary: Vocabulary
+    let dialect: SQLDialect
     private let unitByCode: [String: OrgUnit]
     private let bucketByCode: [String: Int]
 
@@ -27,16 +28,15 @@ struct ReportScope {
     /// progress reports: the grass-roots units that enter records (DOMAIN.md).
     static let grassRootsLevels: Set<OrgUnit.Level> = [.township, .village, .enterprise]
 
-    init(org: String, db: Database) throws {
-        guard let root = try OrgUnit.fetchOne(db, key: org) else { throw ReportError.unknownOrg(org) }
+    init(org: String, db: any SQLReader) throws {
+        guard let root = try OrgUnit.find(org, in: db) else { throw ReportError.unknownOrg(org) }
         self.root = root
-        units = try OrgUnit.fetchAll(
-            db, sql: "SELECT * FROM org_unit o WHERE \(OrgUnit.subtreeFilter("o")) ORDER BY path",
-            arguments: OrgUnit.subtreeArguments(root.path))
+        dialect = db.dialect
+        units = try OrgUnit.subtree(of: root, in: db)
         children = units.filter { $0.parent == root.code }.sorted { $0.code < $1.code }
-        unitByCode = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0) })
-        pathOrder = Dictionary(uniqueKeysWithValues: units.enumerated().map { ($1.code, $0) })
-        let allUnits = try Int.fetchOne(db, sql: "SELECT count(*) FROM org_unit") ?? 0
+        unitByCode = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        pathOrder = Dictionary(units.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { first, _ in first })
+        let allUnits: Int = try db.rows("SELECT count(*) FROM org_unit").first?[0] ?? 0
         scansWholeTables = units.count * 20 >= allUnits
         let childIndex = Dictionary(uniqueKeysWithValues: children.enumerated().map { ($1.code, $0) })
         let depth = root.path.split(separator: "/").count
@@ -48,7 +48,7 @@ struct ReportScope {
                 components.count > depth ? childIndex[String(components[depth])] ?? children.count : children.count
         }
         bucketByCode = buckets
-        vocabulary = Vocabulary(terms: try VocabularyTerm.fetchAll(db))
+        vocabulary = try Vocabulary.read(db)
     }
 
     /// The root as the report names it.
@@ -70,7 +70,7 @@ struct ReportScope {
     func name(_ code: String) -> String { unitByCode[code]?.name ?? code }
 
     /// The arguments of `OrgUnit.subtreeFilter` for this scope's root.
-    var sqlArguments: StatementArguments { OrgUnit.subtreeArguments(root.path) }
+    var sqlArguments: [FieldValue] { OrgUnit.subtreeValues(root.path) }
 
     /// Live records of `table` (alias `r`) that a report reads: the FROM and WHERE every
     /// report query starts with, with `recordArguments`. Callers keep only rows whose org is
@@ -82,9 +82,9 @@ struct ReportScope {
     /// reads); for a county or a township the index visits only its own rows.
     func records(_ table: String) -> String {
         scansWholeTables
-            ? "\(table) r NOT INDEXED WHERE r.deleted = 0"
+            ? "\(dialect.scanning("\(table) r")) WHERE r.deleted = 0"
             : "\(table) r WHERE r.deleted = 0 AND r.org IN \(OrgUnit.subtreeCodes)"
     }
 
-    var recordArguments: StatementArguments { scansWholeTables ? [] : sqlArguments }
+    var recordArguments: [FieldValue] { scansWholeTables ? [] : sqlArguments }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TierSyncDomain
 import TierSyncStore
 
@@ -16,7 +15,7 @@ import TierSyncStore
 struct ReservesReport {
     let scope: ReportScope
     let options: ReportOptions
-    let db: Database
+    let db: any SQLReader
 
     struct Counts: SummaryCounts {
         var sites = Set<Holding>(), items = Set<ItemKey>(), issuedItems = Set<ItemKey>()
@@ -83,17 +82,16 @@ struct ReservesReport {
         // A wide scope scans the table once; a narrow one reads its own events and those
         // transferred into it through the org and to_org indexes.
         let subtree = OrgUnit.subtreeCodes
-        let groups = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT org, site, item, kind, to_org, to_site, sum(delta), sum(min(delta, 0))
-                FROM stock_event \(scope.scansWholeTables ? "NOT INDEXED" : "")
-                WHERE deleted = 0 AND occurred_on <= ?
-                \(scope.scansWholeTables ? "" : "AND (org IN \(subtree) OR to_org IN \(subtree))")
-                GROUP BY org, site, item, kind, to_org, to_site
-                """,
-            arguments: scope.scansWholeTables ? [asOf] : [asOf] + scope.sqlArguments + scope.sqlArguments)
-        while let row = try groups.next() {
+        try db.forEachRow(
+            """
+            SELECT org, site, item, kind, to_org, to_site, sum(delta), sum(CASE WHEN delta < 0 THEN delta ELSE 0 END)
+            FROM \(scope.scansWholeTables ? db.dialect.scanning("stock_event") : "stock_event")
+            WHERE deleted = 0 AND occurred_on <= ?
+            \(scope.scansWholeTables ? "" : "AND (org IN \(subtree) OR to_org IN \(subtree))")
+            GROUP BY org, site, item, kind, to_org, to_site
+            """,
+            scope.scansWholeTables ? [.text(asOf)] : [.text(asOf)] + scope.sqlArguments + scope.sqlArguments
+        ) { row in
             let (org, item, kind): (String, String, String) = (row[0], row[2] ?? "", row[3] ?? "")
             let (sum, negative): (Double, Double) = (row[6] ?? 0, row[7] ?? 0)
             held[Holding(org: org, site: row[1] ?? "", item: item), default: 0] += sum
@@ -203,16 +201,14 @@ struct ReservesReport {
     /// Undoes reversed issues and write-offs: a reversal counts as the kind of the event it
     /// reverses, with the opposite sign. Reversals are few; each finds its original by id.
     func subtractReversals(asOf: String, from used: inout [Holding: Figures]) throws {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT e.org, e.item, v.kind, sum(e.delta), sum(CASE WHEN v.delta < 0 THEN e.delta ELSE 0 END)
-                FROM stock_event e NOT INDEXED JOIN stock_event v ON v.id = e.reverses
-                WHERE e.deleted = 0 AND e.kind = 'reversal' AND e.occurred_on <= ?
-                GROUP BY e.org, e.item, v.kind
-                """,
-            arguments: [asOf])
-        while let row = try rows.next() {
+        try db.forEachRow(
+            """
+            SELECT e.org, e.item, v.kind, sum(e.delta), sum(CASE WHEN v.delta < 0 THEN e.delta ELSE 0 END)
+            FROM \(db.dialect.scanning("stock_event e")) JOIN stock_event v ON v.id = e.reverses
+            WHERE e.deleted = 0 AND e.kind = 'reversal' AND e.occurred_on <= ?
+            GROUP BY e.org, e.item, v.kind
+            """, [.text(asOf)]
+        ) { row in
             let holding = Holding(org: row[0], site: "", item: row[1] ?? "")
             let (sum, ofNegative): (Double, Double) = (row[3] ?? 0, row[4] ?? 0)
             switch row[2] as String? {
@@ -227,15 +223,12 @@ struct ReservesReport {
     /// Name, category, reserve kind, unit and custodian of the items with `ids`, in one query.
     func itemInfo(_ ids: Set<String>) throws -> [String: (key: ItemKey, custodian: String)] {
         var result: [String: (key: ItemKey, custodian: String)] = [:]
-        let list = "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]"
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT id, name, category, reserve_kind, unit, custodian FROM material_item
-                WHERE id IN (SELECT value FROM json_each(?))
-                """,
-            arguments: [list])
-        while let row = try rows.next() {
+        try db.forEachRow(
+            """
+            SELECT id, name, category, reserve_kind, unit, custodian FROM material_item
+            WHERE id IN \(db.dialect.jsonTextList)
+            """, [SQLDialect.jsonList(ids)]
+        ) { row in
             let key = ItemKey(category: row[2] ?? "", reserveKind: row[3] ?? "", name: row[1] ?? "", unit: row[4] ?? "")
             result[row[0]] = (key, row[5] ?? "")
         }

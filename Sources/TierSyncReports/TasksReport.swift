@@ -1,4 +1,3 @@
-import GRDB
 import TierSyncCore
 import TierSyncStore
 
@@ -11,7 +10,7 @@ import TierSyncStore
 struct TasksReport {
     let scope: ReportScope
     let options: ReportOptions
-    let db: Database
+    let db: any SQLReader
 
     struct Counts: SummaryCounts {
         var tasks = 0, open = 0, overdue = 0, closed = 0, closedLate = 0, cancelled = 0, requested = 0
@@ -26,17 +25,17 @@ struct TasksReport {
     func make() throws -> Report {
         let asOf = options.asOf.description
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, count(*), sum(r.status = 'open'), sum(r.status = 'open' AND r.deadline < ?),
-                       sum(r.status = 'closed'), sum(r.status = 'closed' AND r.closed_on > r.deadline),
-                       sum(r.status = 'cancelled'), sum(r.status = 'close-requested')
-                FROM \(scope.records("task")) GROUP BY r.org
-                """,
-            arguments: [asOf] + scope.recordArguments)
-        while let row = try rows.next() {
-            guard let bucket = scope.bucket(of: row[0]) else { continue }
+        try db.forEachRow(
+            """
+            SELECT r.org, count(*), count(*) FILTER (WHERE r.status = 'open'),
+                   count(*) FILTER (WHERE r.status = 'open' AND r.deadline < ?),
+                   count(*) FILTER (WHERE r.status = 'closed'),
+                   count(*) FILTER (WHERE r.status = 'closed' AND r.closed_on > r.deadline),
+                   count(*) FILTER (WHERE r.status = 'cancelled'), count(*) FILTER (WHERE r.status = 'close-requested')
+            FROM \(scope.records("task")) GROUP BY r.org
+            """, [.text(asOf)] + scope.recordArguments
+        ) { row in
+            guard let bucket = scope.bucket(of: row[0]) else { return }
             counts[bucket].add(
                 Counts(
                     tasks: row[1], open: row[2], overdue: row[3], closed: row[4], closedLate: row[5], cancelled: row[6],
@@ -68,17 +67,15 @@ struct TasksReport {
     /// The open tasks past their deadline, oldest deadline first, with their unit.
     func overdue(asOf: String) throws -> ReportTable {
         var rows: [(order: Int, deadline: String, row: ReportTable.Row)] = []
-        let found = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, r.title, r.deadline, r.note FROM \(scope.records("task"))
-                AND r.status = 'open' AND r.deadline < ?
-                """,
-            arguments: scope.recordArguments + [asOf])
         let today = options.asOf.daysSinceEpoch
-        while let row = try found.next() {
+        try db.forEachRow(
+            """
+            SELECT r.org, r.title, r.deadline, r.note FROM \(scope.records("task"))
+            AND r.status = 'open' AND r.deadline < ?
+            """, scope.recordArguments + [.text(asOf)]
+        ) { row in
             let org: String = row[0]
-            guard scope.bucket(of: org) != nil, let unit = scope.unit(org) else { continue }
+            guard scope.bucket(of: org) != nil, let unit = scope.unit(org) else { return }
             let deadline: String = row[2]
             let late = CivilDate(parsing: deadline).map { today - $0.daysSinceEpoch } ?? 0
             rows.append(

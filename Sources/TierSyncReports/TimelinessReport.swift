@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
@@ -11,7 +10,7 @@ import TierSyncStore
 struct TimelinessReport {
     let scope: ReportScope
     let options: ReportOptions
-    let db: Database
+    let db: any SQLReader
 
     struct Counts: SummaryCounts {
         var units = 0
@@ -30,22 +29,20 @@ struct TimelinessReport {
         let periods = ReportingPeriod.periods(in: options.reportingMonths)
         var submitted: [String: [ReportingPeriod: CivilDate]] = [:]
         var approved: [String: Set<ReportingPeriod>] = [:]
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT r.org, r.period, min(r.created), max(r.approved_by IS NOT NULL) FROM \(scope.records("progress_report"))
-                AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
-                GROUP BY r.org, r.period
-                """,
-            arguments: scope.recordArguments + StatementArguments(periods.map(\.description)))
-        while let row = try rows.next() {
+        try db.forEachRow(
+            """
+            SELECT r.org, r.period, min(r.created), count(r.approved_by) FROM \(scope.records("progress_report"))
+            AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
+            GROUP BY r.org, r.period
+            """, scope.recordArguments + periods.map { .text($0.description) }
+        ) { row in
             guard let text: String = row[1], let period = ReportingPeriod(parsing: text), let stamp: Int64 = row[2]
-            else { continue }
+            else { return }
             // When the report was made at its unit: the stamp of its creating edit, however
             // late it arrived here.
             let made = Date(timeIntervalSince1970: Double(HLCTimestamp(rawValue: stamp).physical) / 1000)
             submitted[row[0], default: [:]][period] = ReportOptions.today(now: made)
-            if row[3] as Bool { approved[row[0], default: []].insert(period) }
+            if row[3] as Int > 0 { approved[row[0], default: []].insert(period) }
         }
 
         var counts = Array(repeating: Counts(), count: scope.bucketCount)
