@@ -250,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "TierSyncReportsTests",
             dependencies: [
-                "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
+                "TierSyncReports", "TierSyncDomain", "TierSyncStore", "TierSyncCore", "TierSyncPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

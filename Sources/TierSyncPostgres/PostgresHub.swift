@@ -52,7 +52,8 @@ public final class PostgresHub: SyncHub {
         var random = SystemRandomNumberGenerator()
         return try PostgresHub(
             store: try PostgresStore.create(
-                address: address, org: org, orgs: seeds.orgs, vocabulary: seeds.vocabulary, nodeID: nodeID ?? NodeID.random(using: &random),
+                address: address, org: org, orgs: seeds.orgs, vocabulary: seeds.vocabulary,
+                nodeID: nodeID ?? NodeID.random(using: &random),
                 policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger))
     }
 

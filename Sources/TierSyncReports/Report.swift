@@ -43,7 +43,8 @@ public struct Report: Sendable {
     /// query over the subtree; the rows are then grouped per direct child in memory.
     ///
     /// - Throws: `ReportError.unknownOrg` when `org` is not in `db`'s org hierarchy.
-    public static func make(_ kind: ReportKind, org: String, options: ReportOptions, db: any SQLReader) throws -> Report {
+    public static func make(_ kind: ReportKind, org: String, options: ReportOptions, db: any SQLReader) throws -> Report
+    {
         try make(kind, scope: try ReportScope(org: org, db: db), options: options, db: db)
     }
 

@@ -31,9 +31,9 @@ struct PeriodsCommand: ParsableCommand {
         let options = try ReportOptions(
             asOf: asOf, staleDays: nil, from: from, through: through, limit: nil
         ) { "--" + $0 }
-        let opened = try TierSyncNode.open(path: node.db)
-        let rows = try opened.store.read { db in
-            try PeriodLedger.make(org: org ?? opened.org.code, options: options, db: db)
+        let hub = try node.openHub()
+        let rows = try hub.readingRecords { db in
+            try PeriodLedger.make(org: org ?? hub.hubOrg.code, options: options, db: db)
         }
         if json { return try Output.json(PeriodsDocument(asOf: options.asOf.description, periods: rows)) }
         Output.table(

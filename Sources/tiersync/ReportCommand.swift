@@ -54,7 +54,7 @@ enum TasksRollup: RollupTag {
     static let abstract = "Tasks tracked to close-out (销号): open, overdue, closed late, per unit."
 }
 
-/// `tiersync report KIND --db FILE [--org CODE] [--format table|csv|json] ...`.
+/// `tiersync report KIND --db FILE|postgresql://… [--org CODE] [--format table|csv|json] ...`.
 struct RollupCommand<Tag: RollupTag>: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
@@ -87,9 +87,9 @@ struct RollupCommand<Tag: RollupTag>: ParsableCommand {
             throw ReportError.invalidOption("--out", value: "", allowed: "the .xlsx file to write, with --format xlsx")
         }
         let options = try reportOptions()
-        let opened = try TierSyncNode.open(path: node.db)
-        let report = try opened.store.read { db in
-            try Report.make(Tag.kind, org: org ?? opened.org.code, options: options, db: db)
+        let hub = try node.openHub()
+        let report = try hub.readingRecords { db in
+            try Report.make(Tag.kind, org: org ?? hub.hubOrg.code, options: options, db: db)
         }
         let only = try table.map { key in
             guard let found = report.table(key) else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TierSyncDomain
 import TierSyncPostgres
 
 /// `tiersync`: the command-line tool of a TierSync node. Thin: it parses arguments,
@@ -62,12 +63,18 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, export, conflicts list), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, export, conflicts list, report KIND, periods), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 
     /// The PostgreSQL store `--db` names, when it is a `postgresql://` URL.
     var postgres: PostgresAddress? {
         get throws { PostgresAddress.isAddress(db) ? try PostgresAddress(parsing: db) : nil }
+    }
+
+    /// The hub `--db` names, on either store, for commands that only read what a hub holds.
+    func openHub() throws -> any SyncHub {
+        if let address = try postgres { return try PostgresHub.open(address: address) }
+        return try TierSyncNode.open(path: db)
     }
 }

@@ -51,5 +51,12 @@ import Testing
         let contacts = String(decoding: csv, as: UTF8.self)
         #expect(contacts.contains("示例·李二"))
         #expect(run.stdout.contains("镇应急物资库"))
+        // The city hub on PostgreSQL reports the county's contact: one in 盘州市's row.
+        let cityContacts = String(
+            decoding: try Data(contentsOf: scratch.directory.appendingPathComponent("city-contacts.csv")), as: UTF8.self
+        )
+        let panzhou = try #require(cityContacts.split(separator: "\r\n").first { $0.hasPrefix("520281,") })
+        #expect(panzhou.split(separator: ",").map(String.init)[6] == "1", "\(cityContacts)")
+        #expect(run.stdout.contains("联络人员汇总"))
     }
 }

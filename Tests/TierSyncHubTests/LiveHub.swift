@@ -77,10 +77,11 @@ final class LiveSyncHub {
         try sync.acceptEnrollment(code: try sync.issueEnrollment(for: org, hours: 1).code, node: node).credential
     }
 
-    /// Adds an operator who sees the hub's subtree and returns their credential.
-    func addOperator(name: String) throws -> String {
-        if let hub = sync as? PostgresHub { return try hub.addOperator(name: name).credential }
-        return try sqlite!.city.addOperator(name: name).credential
+    /// Adds an operator who sees the subtree of `org` (default: the hub's) and returns their
+    /// credential.
+    func addOperator(name: String, org: String? = nil) throws -> String {
+        if let hub = sync as? PostgresHub { return try hub.addOperator(name: name, org: org).credential }
+        return try sqlite!.city.addOperator(name: name, org: org).credential
     }
 
     /// Revokes the operator whose credential is `credential`.

@@ -57,6 +57,48 @@ import TierSyncReports
         #expect(csv == ReportCSV.table(expected.table("summary")!))
     }
 
+    @Test(
+        "on either store, a report over records a child pushed is the rollup of the hub's tables; a county operator is kept to the county",
+        arguments: HubStore.allCases)
+    func eitherStore(store: HubStore) async throws {
+        defer { hub.stop() }
+        let live = try await LiveSyncHub(store)
+        let node = "00000000000000cc"
+        let credential = try live.enroll(node)
+        let stamp = Int64(Date().timeIntervalSince1970 * 1000) << 16
+        let plan = "6f9619ff-8b86-4011-b42d-00c04fc964ff"
+        let changes = [("title", "示例预案"), ("level", "grassroots"), ("status", "published")].map { field, value in
+            #"{"t":"plan","r":"\#(plan)","o":"520201101","f":"\#(field)","v":"\#(value)","h":\#(stamp),"n":"\#(node)","vv":"\#(node):1"}"#
+        }
+        var push = URLRequest(url: URL(string: live.url.absoluteString + "/v1/push")!)
+        push.httpMethod = "POST"
+        push.setValue("1", forHTTPHeaderField: "TierSync-Protocol")
+        push.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
+        push.httpBody = Data(
+            #"{"changes":[\#(changes.joined(separator: ","))],"nodes":{"\#(node)":"520201"},"upTo":3}"#.utf8)
+        let (_, pushed) = try await URLSession.shared.data(for: push)
+        #expect((pushed as! HTTPURLResponse).statusCode == 200)
+
+        let officer = try live.addOperator(name: "示例·钱官")
+        let (status, body, _) = try await get(
+            live.url.absoluteString + "/v1/reports/coverage?as-of=2026-11-29", credential: officer)
+        #expect(status == 200, "\(body)")
+        let options = ReportOptions(asOf: CivilDate(parsing: "2026-11-29")!)
+        let expected = try live.sync.readingRecords { db in
+            try Report.make(.coverage, org: "520200", options: options, db: db)
+        }
+        #expect(body == String(decoding: try ReportJSON.encode(expected), as: UTF8.self))
+        #expect(
+            expected.table("summary")?.total.flatMap { expected.table("summary")?.value($0, "plans") } == .number(1))
+
+        let county = try live.addOperator(name: "示例·孙官", org: "520201")
+        let (own, ownBody, _) = try await get(live.url.absoluteString + "/v1/reports/coverage", credential: county)
+        #expect(own == 200 && ownBody.contains("\"code\":\"520201\""), "\(ownBody)")
+        let (sibling, refusal, _) = try await get(
+            live.url.absoluteString + "/v1/reports/coverage?org=520203", credential: county)
+        #expect(sibling == 403 && refusal.contains("outside 520201"), "\(refusal)")
+    }
+
     @Test("a county operator sees the county only: the city's report is 403, a sibling county's too")
     func scope() async throws {
         defer { hub.stop() }

@@ -10,7 +10,7 @@ import TierSyncStore
     init() throws { f = try ReportFixture(org: "520201") }
 
     func rows(asOf: String = "2026-11-29") throws -> [PeriodLedger.Row] {
-        try f.node.store.read { db in
+        try f.both { db in
             try PeriodLedger.make(
                 org: "520201101", options: ReportOptions(asOf: date(asOf), months: month("2026-11")...month("2026-11")),
                 db: db)

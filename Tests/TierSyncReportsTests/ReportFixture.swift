@@ -9,10 +9,12 @@ import TierSyncStore
 
 /// A city node (六盘水市, 520200, with the seeds' counties and townships) on a temporary file,
 /// into which a test writes exactly the records it needs, with SQL, and then makes reports.
-/// Removed with the value.
+/// Each report is made again on a hub on PostgreSQL holding a copy of the node's records
+/// (`PostgresMirror`), and must come out the same. Removed with the value.
 final class ReportFixture {
     let directory: URL
     let node: TierSyncNode
+    let mirror: PostgresMirror
 
     /// 2026-11-29T10:00:00+08:00, the fixture's "today" (stock events default to it).
     static let now: Int64 = 1_795_917_600_000
@@ -26,6 +28,7 @@ final class ReportFixture {
             path: directory.appendingPathComponent("node.db").path, org: org,
             wallClock: FixedWallClock(milliseconds: Self.now),
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        mirror = try PostgresMirror(org: org)
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -117,7 +120,23 @@ final class ReportFixture {
     ) throws -> Report {
         let options = ReportOptions(
             asOf: asOf, staleAfterDays: staleAfterDays, months: months, detailLimit: detailLimit)
-        return try node.store.read { db in try Report.make(kind, org: org, options: options, db: db) }
+        return try both { db in try Report.make(kind, org: org, options: options, db: db) }
+    }
+
+    /// `make` over the SQLite node and over its copy on PostgreSQL; returns the first after
+    /// checking that the second is the same (as JSON, where every figure and row shows).
+    func both<T: Encodable>(_ make: (any SQLReader) throws -> T) throws -> T {
+        let sqlite = try node.readingRecords(make)
+        try mirror.copy(from: node)
+        let postgres = try mirror.hub.readingRecords(make)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let (expected, actual) = (try encoder.encode(sqlite), try encoder.encode(postgres))
+        #expect(
+            actual == expected,
+            "the hub on PostgreSQL gave another result:\n\(String(decoding: actual, as: UTF8.self))\nSQLite:\n\(String(decoding: expected, as: UTF8.self))"
+        )
+        return sqlite
     }
 }
 
