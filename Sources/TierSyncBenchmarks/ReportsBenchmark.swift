@@ -90,7 +90,7 @@ struct ReportsBenchmark {
             func page(_ cache: RollupCache?) throws -> Double {
                 try time {
                     let data = try DashboardData.load(
-                        node: node, org: unit, scope: node.org, options: options, cache: cache)
+                        hub: node, org: unit, scope: node.org, options: options, cache: cache)
                     bytes = DashboardRenderer.render(OverviewPage(data), operator: nil).utf8.count
                 }
             }

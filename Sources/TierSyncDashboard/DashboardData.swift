@@ -1,15 +1,14 @@
 import Foundation
-import GRDB
 import TierSyncDomain
 import TierSyncReports
 import TierSyncStore
 
-/// What the overview of one org shows, read from a node: the five rollups of the org's
+/// What the overview of one org shows, read from a hub on either store: the five rollups of the org's
 /// subtree, the way up to the operator's scope, the enrolled child nodes and how each keeps up,
 /// and the open conflicts of the subtree.
 ///
 /// ```swift
-/// let data = try DashboardData.load(node: node, org: county, scope: city, options: ReportOptions())
+/// let data = try DashboardData.load(hub: node, org: county, scope: city, options: ReportOptions())
 /// let page = OverviewPage(data)
 /// ```
 ///
@@ -48,28 +47,31 @@ public struct DashboardData: Sendable {
     /// Reads the overview of `org` (which must lie in `scope`, as `visibleOrg` checks), its
     /// reports from `cache` when one is given, otherwise made now.
     public static func load(
-        node: TierSyncNode, org: OrgUnit, scope: OrgUnit, options: ReportOptions, cache: RollupCache? = nil
+        hub: any SyncHub, org: OrgUnit, scope: OrgUnit, options: ReportOptions, cache: RollupCache? = nil
     ) throws -> DashboardData {
         let rollups =
-            try cache?.rollups(node: node, org: org.code, options: options)
-            ?? RollupCache.make(node: node, org: org.code, options: options)
-        let (units, trail) = try node.store.read { db in
-            (try OrgUnit.subtree(of: org.code, in: db), try Self.trail(to: org, from: scope, db: db))
+            try cache?.rollups(hub: hub, org: org.code, options: options)
+            ?? RollupCache.make(hub: hub, org: org.code, options: options)
+        let (units, trail, attachments) = try hub.readingRecords { db in
+            (
+                try OrgUnit.subtree(of: org, in: db), try Self.trail(to: org, from: scope, db: db),
+                try Attachment.list(under: org.code, limit: recentAttachments, in: db)
+            )
         }
-        let names = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.name) })
-        let conflicts = try node.conflicts().filter { names[$0.recordOrg] != nil }
-        let children = try node.childHealth().filter { names[$0.org] != nil }
+        let names = Dictionary(units.map { ($0.code, $0.name) }) { first, _ in first }
+        let conflicts = try hub.openConflictViews().filter { names[$0.recordOrg] != nil }
+        let children = try hub.childHealth().filter { names[$0.org] != nil }
         var data = DashboardData(
             org: org, trail: trail, reports: rollups.reports, children: children, conflicts: conflicts, names: names)
-        data.attachments = try node.attachments(under: org.code, limit: recentAttachments)
+        data.attachments = attachments
         (data.madeAt, data.current) = (rollups.madeAt, rollups.current)
         return data
     }
 
     /// The units from `scope` down to `org`: the breadcrumbs, which never go above the
     /// operator's scope.
-    static func trail(to org: OrgUnit, from scope: OrgUnit, db: Database) throws -> [OrgUnit] {
+    static func trail(to org: OrgUnit, from scope: OrgUnit, db: any SQLReader) throws -> [OrgUnit] {
         let codes = org.path.split(separator: "/").map(String.init)
-        return try codes.drop { $0 != scope.code }.compactMap { try OrgUnit.fetchOne(db, key: $0) }
+        return try codes.drop { $0 != scope.code }.compactMap { try OrgUnit.find($0, in: db) }
     }
 }

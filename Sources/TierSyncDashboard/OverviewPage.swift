@@ -8,7 +8,7 @@ import TierSyncStore
 /// drill-down), sync health per enrolled child node and the open conflicts.
 ///
 /// ```swift
-/// let page = OverviewPage(try DashboardData.load(node: node, org: unit, scope: scope, options: ReportOptions()))
+/// let page = OverviewPage(try DashboardData.load(hub: node, org: unit, scope: scope, options: ReportOptions()))
 /// page.figures.first { $0.key == "coverage" }?.value   // "75"
 /// ```
 ///

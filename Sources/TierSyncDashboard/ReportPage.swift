@@ -47,11 +47,11 @@ public struct ReportPage: Sendable {
             "/v1/reports/\(report.kind.rawValue)?org=\(report.org.code)&format=xlsx&as-of=\(report.asOf)" + stale
     }
 
-    /// Computes report `kind` of `org` (which must lie in `scope`) on `node` and arranges it.
-    public static func load(node: TierSyncNode, kind: ReportKind, org: OrgUnit, scope: OrgUnit, options: ReportOptions)
+    /// Computes report `kind` of `org` (which must lie in `scope`) on `hub` and arranges it.
+    public static func load(hub: any SyncHub, kind: ReportKind, org: OrgUnit, scope: OrgUnit, options: ReportOptions)
         throws -> ReportPage
     {
-        try node.store.readAside { db in
+        try hub.readingRecords { db in
             ReportPage(
                 try Report.make(kind, org: org.code, options: options, db: db), org: OverviewPage.OrgLink(org),
                 breadcrumbs: try DashboardData.trail(to: org, from: scope, db: db).map(OverviewPage.OrgLink.init),

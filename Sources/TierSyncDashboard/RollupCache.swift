@@ -1,14 +1,14 @@
 import Foundation
-import GRDB
 import TierSyncDomain
 import TierSyncReports
+import TierSyncStore
 
 /// The overview's reports, kept per org and options at the log position they were made at,
 /// so that an officer's page does not group a province's million records at every visit.
 ///
 /// ```swift
 /// let cache = RollupCache()
-/// let data = try DashboardData.load(node: node, org: province, scope: province, options: options, cache: cache)
+/// let data = try DashboardData.load(hub: node, org: province, scope: province, options: options, cache: cache)
 /// data.current   // false while a newer position is being summed up in the background
 /// ```
 ///
@@ -19,8 +19,9 @@ import TierSyncReports
 /// either has moved, the page is answered at once
 /// with the reports of the older position, saying so and when they were made, and one
 /// background refresh makes them again; a page never waits for the grouping unless this
-/// org and these options were never asked for. Refreshes run one at a time, on the node's
-/// second connection (`readAside`), so that a busy hub's syncs keep the other core.
+/// org and these options were never asked for. Refreshes run one at a time, on the hub's
+/// reading connection (`readingRecords`: a SQLite node's second one), so that a busy hub's
+/// syncs keep the other core. On PostgreSQL, every process keeps its own.
 public final class RollupCache: @unchecked Sendable {
     /// The reports of one org and options, with the log position and time they were made at.
     public struct Rollups: Sendable {
@@ -71,9 +72,9 @@ public final class RollupCache: @unchecked Sendable {
 
     /// The reports of `org` under `options`: kept ones when the log has not moved since they
     /// were made, kept older ones while a refresh runs when it has, or new ones made now.
-    public func rollups(node: TierSyncNode, org: String, options: ReportOptions) throws -> Rollups {
+    public func rollups(hub: any SyncHub, org: String, options: ReportOptions) throws -> Rollups {
         let key = Key(org: org, options: options)
-        let (position, copied) = try node.store.read { db in try Self.position(db, node: node) }
+        let (position, copied) = try hub.readingRecords { db in try Self.position(db) }
         let kept: Rollups? = lock.withLock {
             guard var entry = entries[key] else { return nil }
             entry.lastUsed = Date()
@@ -81,30 +82,30 @@ public final class RollupCache: @unchecked Sendable {
             let startRefresh = !current && !entry.refreshing
             entry.refreshing = entry.refreshing || startRefresh
             entries[key] = entry
-            if startRefresh { refresh(key, node: node, options: options) }
+            if startRefresh { refresh(key, hub: hub, options: options) }
             var rollups = entry.rollups
             rollups.current = current
             return rollups
         }
         if let kept { return kept }
-        let made = try Self.make(node: node, org: org, options: options)
+        let made = try Self.make(hub: hub, org: org, options: options)
         store(made, for: key)
         return made
     }
 
     /// Makes the reports of `org` now and keeps them: a hub calls this as it starts, so that
     /// the first officer to open its overview does not wait.
-    public func warm(node: TierSyncNode, org: String, options: ReportOptions) {
+    public func warm(hub: any SyncHub, org: String, options: ReportOptions) {
         refreshes.async { [self] in
-            guard let made = try? Self.make(node: node, org: org, options: options) else { return }
+            guard let made = try? Self.make(hub: hub, org: org, options: options) else { return }
             store(made, for: Key(org: org, options: options))
             onRefresh?(made)
         }
     }
 
-    private func refresh(_ key: Key, node: TierSyncNode, options: ReportOptions) {
+    private func refresh(_ key: Key, hub: any SyncHub, options: ReportOptions) {
         refreshes.async { [self] in
-            let made = try? Self.make(node: node, org: key.org, options: options)
+            let made = try? Self.make(hub: hub, org: key.org, options: options)
             lock.withLock { entries[key]?.refreshing = false }
             if let made {
                 store(made, for: key)
@@ -125,10 +126,10 @@ public final class RollupCache: @unchecked Sendable {
     }
 
     /// Every report of `org`, and the log position they hold at, read in one transaction on
-    /// a connection of their own (syncs and other pages do not wait for them).
-    static func make(node: TierSyncNode, org: String, options: ReportOptions) throws -> Rollups {
-        try node.store.readAside { db in
-            let (position, copied) = try position(db, node: node)
+    /// the hub's reading connection (syncs and other pages do not wait for them).
+    static func make(hub: any SyncHub, org: String, options: ReportOptions) throws -> Rollups {
+        try hub.readingRecords { db in
+            let (position, copied) = try position(db)
             return Rollups(
                 reports: try Report.make(ReportKind.allCases, org: org, options: options, db: db),
                 position: position, copied: copied, madeAt: Date(), current: true)
@@ -137,14 +138,19 @@ public final class RollupCache: @unchecked Sendable {
 
     /// The log's newest sequence number, and the progress of a snapshot from the parent
     /// (where it stands, and the position it ended at), read in `db`.
-    static func position(_ db: Database, node: TierSyncNode) throws -> (Int64, String) {
-        let copied =
-            try String.fetchOne(
-                db,
-                sql: """
-                    SELECT coalesce(snapshot_after, '') || '@' || received_seq FROM peer_cursor
-                    WHERE org = (SELECT org FROM parent_link)
-                    """) ?? ""
-        return (try node.store.lastSequence(db: db), copied)
+    static func position(_ db: any SQLReader) throws -> (Int64, String) {
+        let copied: String =
+            try db.rows(
+                """
+                SELECT coalesce(snapshot_after, '') || '@' || received_seq FROM peer_cursor
+                WHERE org = (SELECT org FROM parent_link)
+                """
+            ).first?[0] ?? ""
+        // SQLite packs a node's own writes into `change_log` and keeps one row per change in
+        // `change_log_row` (migration 0016); a hub on PostgreSQL, which takes no clerk's
+        // writes, keeps them one per row in `change_log`.
+        let log = db.dialect == .sqlite ? "change_log_row" : "change_log"
+        let sequence: Int64 = try db.rows("SELECT coalesce(max(seq), 0) FROM \(log)").first?[0] ?? 0
+        return (sequence, copied)
     }
 }

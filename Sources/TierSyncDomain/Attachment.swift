@@ -1,4 +1,3 @@
-import GRDB
 import TierSyncStore
 
 /// A file attached to a record (a plan's document, a drill's photo), as people see it: one
@@ -20,23 +19,26 @@ public struct Attachment: Codable, Sendable, Equatable {
     /// The parent said it has the whole file (it went up with a sync).
     public let sentUp: Bool
 
-    /// The attachment of a row of `attachment` joined with its blob's `complete` and `sent_up`.
-    init(row: Row) {
-        let table: String = row["record_kind"] ?? ""
-        id = row["id"]
+    /// The attachment in a row of `selection`.
+    init(row: SQLRow) {
+        let table: String = row[1]
+        id = row[0]
         kind = RecordKind.all.first { $0.table == table }?.name ?? table
-        record = row["record_id"] ?? ""
-        org = row["org"]
-        name = row["name"] ?? ""
-        type = row["media_type"] ?? MediaType.unknown
-        size = row["size"] ?? 0
-        sha256 = row["sha256"] ?? ""
-        here = row["complete"] ?? false
-        sentUp = row["sent_up"] ?? false
+        record = row[2]
+        org = row[3]
+        name = row[4]
+        type = row[5] as String? ?? MediaType.unknown
+        size = row[6]
+        sha256 = row[7]
+        here = row[8] as Int != 0
+        sentUp = row[9] as Int != 0
     }
 
-    /// The columns `init(row:)` reads, over `attachment a` left-joined with `blob b`.
-    static let selection = "a.*, coalesce(b.complete, 0) AS complete, coalesce(b.sent_up, 0) AS sent_up"
+    /// The columns `init(row:)` reads, over `join`.
+    static let selection = """
+        a.id, a.record_kind, a.record_id, a.org, a.name, a.media_type, a.size, a.sha256,
+        coalesce(b.complete, 0), coalesce(b.sent_up, 0)
+        """
     static let join = "attachment a LEFT JOIN blob b ON b.sha256 = a.sha256"
 
     /// The size for people: 2.4 MB, 830 KB, 120 B.

@@ -24,7 +24,7 @@ public struct Credential: Sendable {
     }
 
     /// 256 random bits as hex: a credential's secret, a session id, a CSRF token.
-    static func randomSecret() -> String {
+    public static func randomSecret() -> String {
         var random = SystemRandomNumberGenerator()
         return (0..<4).map { _ in String(format: "%016llx", random.next()) }.joined()
     }
@@ -32,7 +32,7 @@ public struct Credential: Sendable {
     public func matches(hash stored: String) -> Bool { Self.hash(secret) == stored }
 
     /// What is stored of a secret: its SHA-256, in hex.
-    static func hash(_ secret: String) -> String { SHA256.hex(Array(secret.utf8)) }
+    public static func hash(_ secret: String) -> String { SHA256.hex(Array(secret.utf8)) }
 }
 
 extension TierSyncNode {

@@ -68,6 +68,20 @@ public protocol SyncHub: Sendable {
     func gauges() throws -> HubGauges
     /// Runs `body` over one consistent read of the hub's tables (reports read them so).
     func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T
+    /// The enrolled child nodes and how each keeps up, as an operator reads them.
+    func childHealth() throws -> [TierSyncNode.ChildHealth]
+    /// The conflicts kept for a person's review that are still open.
+    func openConflictViews() throws -> [ConflictView]
+
+    // Browser sessions: the consolidated view's sign-in (see `TierSyncNode+sessions.swift`).
+
+    /// Starts a session for `subject` (`operator:ID`, or on a SQLite node `user:LOGIN`);
+    /// returns the cookie's id, of which only a hash is kept.
+    func startSession(subject: String) throws -> String
+    /// The live session of cookie id `id`, refreshed; unauthorized when unknown, ended, idle
+    /// past `idleLimit` milliseconds, or its account was revoked.
+    func session(_ id: String, idleLimit: Int64) throws -> TierSyncNode.Session
+    func endSession(_ id: String) throws
 }
 
 extension SyncHub {
@@ -159,6 +173,8 @@ extension TierSyncNode: SyncHub {
     public func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T {
         try store.readAside { db in try body(db) }
     }
+
+    public func openConflictViews() throws -> [ConflictView] { try conflicts() }
 
     public func status(for child: ChildNode) throws -> HubStatus {
         try store.read { db in

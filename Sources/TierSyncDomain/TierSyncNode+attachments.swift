@@ -46,26 +46,7 @@ extension TierSyncNode {
     public func attachments(record: String? = nil, under org: String? = nil, limit: Int = .max) throws
         -> [Attachment]
     {
-        try store.read { db in
-            var filter = ""
-            var arguments: StatementArguments = []
-            if let record {
-                filter += " AND a.record_id = ?"
-                arguments += [record]
-            }
-            if let org {
-                filter += " AND a.org IN \(OrgUnit.subtreeCodes)"
-                arguments += OrgUnit.subtreeArguments(try orgUnit(org, db: db).path)
-            }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Attachment.selection) FROM \(Attachment.join)
-                    WHERE a.deleted = 0\(filter) ORDER BY a.created DESC, a.id LIMIT ?
-                    """,
-                arguments: arguments + [min(limit, Int(Int32.max))])
-            return rows.map(Attachment.init(row:))
-        }
+        try store.read { db in try Attachment.list(record: record, under: org, limit: limit, in: db) }
     }
 
     /// The live attachment `id`.
@@ -160,9 +141,9 @@ extension TierSyncNode {
 
     func liveAttachment(_ id: String, db: Database) throws -> Attachment {
         guard RecordID(id) != nil,
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(Attachment.selection) FROM \(Attachment.join) WHERE a.id = ? AND a.deleted = 0",
-                arguments: [id])
+            let row = try db.rows(
+                "SELECT \(Attachment.selection) FROM \(Attachment.join) WHERE a.id = ? AND a.deleted = 0", [.text(id)]
+            ).first
         else { throw DomainError.notFound(kind: "attachment", id: id) }
         return Attachment(row: row)
     }

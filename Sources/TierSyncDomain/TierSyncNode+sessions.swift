@@ -19,7 +19,18 @@ extension TierSyncNode {
         public let csrf: String
         /// The org whose subtree the signed-in person works in or sees.
         public let scope: OrgUnit
+
+        public init(subject: SessionSubject, csrf: String, scope: OrgUnit) {
+            (self.subject, self.csrf, self.scope) = (subject, csrf, scope)
+        }
     }
+
+    /// Sessions idle for longer than this are dropped as new ones start: of no use to anyone.
+    public static let sessionsKeptFor: Int64 = 30 * 86_400_000
+
+    /// Whether a session last seen at `lastSeen` is refreshed at `now`: at most once a minute,
+    /// so that a page view does not always cost a write.
+    public static func sessionNeedsRefresh(lastSeen: Int64, now: Int64) -> Bool { now - lastSeen > 60_000 }
 
     /// How long a session lives without a request, by default.
     public static let defaultIdleLimit: Int64 = 2 * 3_600_000
@@ -29,9 +40,8 @@ extension TierSyncNode {
         let now = store.wallClock.nowMilliseconds()
         let id = Credential.randomSecret()
         try store.write { writer in
-            // Sessions idle past any limit are of no use to anyone: drop them as new ones start.
             try writer.db.execute(
-                sql: "DELETE FROM web_session WHERE last_seen < ?", arguments: [now - 30 * 86_400_000])
+                sql: "DELETE FROM web_session WHERE last_seen < ?", arguments: [now - Self.sessionsKeptFor])
             try WebSession(
                 idHash: Credential.hash(id), subject: subject, csrf: Credential.randomSecret(), createdAt: now,
                 lastSeen: now
@@ -64,8 +74,7 @@ extension TierSyncNode {
             try endSession(id)
             throw DomainError.unauthorized("the session expired after \(idleLimit / 60_000) minutes without use")
         }
-        // Refreshed at most once a minute: a page view should not always cost a write.
-        if now - row.lastSeen > 60_000 {
+        if Self.sessionNeedsRefresh(lastSeen: row.lastSeen, now: now) {
             try store.write { writer in
                 try writer.db.execute(
                     sql: "UPDATE web_session SET last_seen = ? WHERE id_hash = ?", arguments: [now, hash])

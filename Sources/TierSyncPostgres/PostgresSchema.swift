@@ -146,6 +146,13 @@ enum PostgresSchema {
             hlc    bigint NOT NULL,
             PRIMARY KEY (tbl, record, field, node, hlc)
         );
+        CREATE TABLE IF NOT EXISTS web_session (
+            id_hash    text PRIMARY KEY,
+            subject    text NOT NULL,
+            csrf       text NOT NULL,
+            created_at bigint NOT NULL,
+            last_seen  bigint NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS vocabulary (
             kind     text NOT NULL,
             key      text NOT NULL,

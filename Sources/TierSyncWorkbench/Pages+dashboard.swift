@@ -15,7 +15,7 @@ extension Pages {
             let view = try await blocking { [node, rollups] in
                 let org = try node.visibleOrg(code, to: visitor.scope)
                 return OverviewPage(
-                    try DashboardData.load(node: node, org: org, scope: visitor.scope, options: options, cache: rollups)
+                    try DashboardData.load(hub: node, org: org, scope: visitor.scope, options: options, cache: rollups)
                 )
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
@@ -30,7 +30,7 @@ extension Pages {
             let code = page.parameter("code")
             let view = try await blocking { [node] in
                 let org = try node.visibleOrg(code, to: visitor.scope)
-                return try ReportPage.load(node: node, kind: kind, org: org, scope: visitor.scope, options: options)
+                return try ReportPage.load(hub: node, kind: kind, org: org, scope: visitor.scope, options: options)
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
         }

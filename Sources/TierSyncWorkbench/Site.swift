@@ -62,7 +62,7 @@ public struct Site: Sendable {
         let pages = Pages(
             node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree, fileLimits: fileLimits)
         // The first officer to open the node's own overview should not wait for its grouping.
-        if hasSubtree { pages.rollups.warm(node: node, org: node.org.code, options: ReportOptions()) }
+        if hasSubtree { pages.rollups.warm(hub: node, org: node.org.code, options: ReportOptions()) }
         for route in Self.routes {
             router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
                 var pages = pages

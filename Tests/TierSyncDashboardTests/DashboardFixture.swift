@@ -61,6 +61,6 @@ final class DashboardFixture {
 
     func overview(_ org: String, scope: String = "520200") throws -> OverviewPage {
         OverviewPage(
-            try DashboardData.load(node: node, org: try unit(org), scope: try unit(scope), options: Self.options))
+            try DashboardData.load(hub: node, org: try unit(org), scope: try unit(scope), options: Self.options))
     }
 }

@@ -21,7 +21,7 @@ import TierSyncStore
     func load(_ cache: RollupCache) throws -> DashboardData {
         let city = try fixture.unit("520200")
         return try DashboardData.load(
-            node: fixture.node, org: city, scope: city, options: DashboardFixture.options, cache: cache)
+            hub: fixture.node, org: city, scope: city, options: DashboardFixture.options, cache: cache)
     }
 
     @Test("while the log stands still, the kept reports are the ones a fresh load makes")
@@ -95,16 +95,16 @@ import TierSyncStore
         let options = DashboardFixture.options
         var later = options
         later.staleAfterDays = 30
-        let city = try cache.rollups(node: fixture.node, org: "520200", options: options)
-        let county = try cache.rollups(node: fixture.node, org: "520203", options: options)
+        let city = try cache.rollups(hub: fixture.node, org: "520200", options: options)
+        let county = try cache.rollups(hub: fixture.node, org: "520203", options: options)
         #expect(city.reports[.drills]?.table("summary")?.total != nil)
         // Same org, other options: made anew, and the city's (used least recently) goes.
-        _ = try cache.rollups(node: fixture.node, org: "520203", options: later)
-        _ = try cache.rollups(node: fixture.node, org: "520203", options: options)
-        let again = try cache.rollups(node: fixture.node, org: "520200", options: options)
+        _ = try cache.rollups(hub: fixture.node, org: "520203", options: later)
+        _ = try cache.rollups(hub: fixture.node, org: "520203", options: options)
+        let again = try cache.rollups(hub: fixture.node, org: "520200", options: options)
         #expect(again.madeAt > city.madeAt, "the city's reports were kept past the capacity")
         // The county's, used since, were kept.
-        let countyAgain = try cache.rollups(node: fixture.node, org: "520203", options: options)
+        let countyAgain = try cache.rollups(hub: fixture.node, org: "520203", options: options)
         #expect(countyAgain.madeAt == county.madeAt)
     }
 }
