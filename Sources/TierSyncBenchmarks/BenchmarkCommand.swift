@@ -196,10 +196,17 @@ extension BenchmarkCommand {
         @Option(help: "Runs per report; the median is reported.") var runs = 3
         @Option(help: "Keep the database in this folder (for EXPLAIN QUERY PLAN) instead of a temporary one.")
         var keep: String?
+        @Option(
+            help: ArgumentHelp(
+                "A PostgreSQL server to make the same reports on too, from a copy of the records in a database of its own.",
+                valueName: "postgresql://USER@HOST:PORT/DB"))
+        var postgres: String?
 
         func run() throws {
+            let server = try postgres.map { try PostgresAddress(parsing: $0) }
             func measure(in directory: URL) throws {
-                let benchmark = ReportsBenchmark(records: records, runs: runs, directory: directory)
+                var benchmark = ReportsBenchmark(records: records, runs: runs, directory: directory)
+                benchmark.postgres = server
                 benchmark.print(try benchmark.run())
             }
             guard let keep else { return try withTemporaryDirectory(measure(in:)) }

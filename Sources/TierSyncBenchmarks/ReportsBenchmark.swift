@@ -4,6 +4,7 @@ import Logging
 import TierSyncCore
 import TierSyncDashboard
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncReports
 
 /// Every rollup on a province-sized hub, timed against a plain `SELECT count(*) … WHERE
@@ -13,6 +14,11 @@ struct ReportsBenchmark {
     let records: Int
     let runs: Int
     let directory: URL
+    /// A PostgreSQL server to measure the same reports on too (`ReportsBenchmark+postgres.swift`).
+    var postgres: PostgresAddress?
+
+    /// The province, one city and one county.
+    static let orgs = ["520000", "591000", "591001"]
 
     struct Measurement {
         let kind: ReportKind
@@ -44,14 +50,22 @@ struct ReportsBenchmark {
         let bytes: Int
     }
 
-    func run() throws -> (orgs: Int, grassRoots: Int, results: [Measurement], pages: [PageMeasurement]) {
+    struct Outcome {
+        let orgs: Int
+        let grassRoots: Int
+        let results: [Measurement]
+        let pages: [PageMeasurement]
+        let postgres: PostgresMeasurement?
+    }
+
+    func run() throws -> Outcome {
         let path = directory.appendingPathComponent("province.db").path
         let (orgs, grassRoots) = try ProvinceDatabase(path: path, records: records).build()
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         let options = ReportOptions(asOf: CivilDate(parsing: "2026-11-29")!)
         var results: [Measurement] = []
-        for org in ["520000", "591000", "591001"] {
+        for org in Self.orgs {
             for kind in ReportKind.allCases {
                 var reportTimes: [Double] = []
                 var countTimes: [Double] = []
@@ -80,7 +94,7 @@ struct ReportsBenchmark {
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let node = try TierSyncNode.open(path: path, logger: silent)
         var pages: [PageMeasurement] = []
-        for org in ["520000", "591000", "591001"] {
+        for org in Self.orgs {
             var times: [Double] = []
             var kept: [Double] = []
             var afterChange: [Double] = []
@@ -111,10 +125,11 @@ struct ReportsBenchmark {
                     org: org, seconds: median(times), keptSeconds: median(kept),
                     afterChangeSeconds: median(afterChange), refreshSeconds: median(refreshes), bytes: bytes))
         }
-        return (orgs, grassRoots, results, pages)
+        let postgres = try self.postgres.map { try measurePostgres(copying: node, server: $0, options: options) }
+        return Outcome(orgs: orgs, grassRoots: grassRoots, results: results, pages: pages, postgres: postgres)
     }
 
-    func print(_ outcome: (orgs: Int, grassRoots: Int, results: [Measurement], pages: [PageMeasurement])) {
+    func print(_ outcome: Outcome) {
         Swift.print(
             "Reports on \(records) records, \(outcome.orgs) synthetic org units (\(outcome.grassRoots) townships, villages and enterprises), median of \(runs) runs\n"
         )
@@ -127,6 +142,7 @@ struct ReportsBenchmark {
             )
         }
         printPages(outcome.pages)
+        if let postgres = outcome.postgres { printPostgres(postgres, sqlite: outcome.results, pages: outcome.pages) }
     }
 
     func printPages(_ pages: [PageMeasurement]) {

@@ -93,9 +93,8 @@ extension HubRoutes {
         if let credential = Self.bearerCredential(request) {
             return try await blocking { try hub.authenticateOperator(credential: credential).scope }
         }
-        // A hub on PostgreSQL has no site, so no sessions: operators' credentials only.
-        if let node = sqliteNode, let session = HubService.cookie(HubService.sessionCookie, in: request) {
-            return try await blocking { [idleLimit] in try node.session(session, idleLimit: idleLimit).scope }
+        if let session = HubService.cookie(HubService.sessionCookie, in: request) {
+            return try await blocking { [hub, idleLimit] in try hub.session(session, idleLimit: idleLimit).scope }
         }
         throw HubError.unauthorized(
             "send an operator credential (from `tiersync operator add`) as Authorization: Bearer op-ID.SECRET")

@@ -13,9 +13,6 @@ import TierSyncStore
 struct HubRoutes: Sendable {
     /// What the sync routes serve: a SQLite node or a PostgreSQL store.
     let hub: any SyncHub
-    /// The SQLite node, for the routes only it serves so far (reports, the site's sessions); nil on a hub
-    /// that serves from PostgreSQL.
-    let sqliteNode: TierSyncNode?
     let logger: Logger
     let idleLimit: Int64
     let metrics: HubMetrics
@@ -142,20 +139,6 @@ struct HubRoutes: Sendable {
             throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
         }
         return try await blocking { try hub.authenticate(credential: credential) }
-    }
-
-    /// The SQLite node, for a route that only it serves so far.
-    ///
-    /// - Throws: 501, naming the route, on a hub that serves from PostgreSQL.
-    func node(for route: String) throws -> TierSyncNode {
-        guard let sqliteNode else {
-            throw HubError(
-                status: .notImplemented,
-                message:
-                    "\(route) is not served by a hub whose store is PostgreSQL yet; sync is (enroll, push, pull, snapshot, status and files), and /metrics"
-            )
-        }
-        return sqliteNode
     }
 
     /// The credential of an `Authorization: Bearer …` header.

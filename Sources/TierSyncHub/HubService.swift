@@ -21,15 +21,13 @@ import TierSyncStore
 /// write and read is its own subtree (and what ancestors share), enforced by the domain.
 /// Database work is blocking, so it runs on NIO's thread pool, never on an event loop.
 public struct HubService: Sendable {
-    /// What the sync routes serve from.
+    /// What the routes serve from: a SQLite node or a PostgreSQL store.
     public let hub: any SyncHub
-    /// The SQLite node, which also serves reports and metrics; nil for a PostgreSQL hub.
-    public let node: TierSyncNode?
-    let logger: Logger
+    public let logger: Logger
 
     /// How long a browser session lives without a request, for the reports a signed-in
     /// person downloads (the dashboard's CSV links).
-    let idleLimit: Int64
+    public let idleLimit: Int64
 
     /// What `/metrics` shows; shared with the site's pages when they are served beside.
     public let metrics: HubMetrics
@@ -41,26 +39,24 @@ public struct HubService: Sendable {
     /// Children's pushes, applied together in as few transactions as the load allows.
     public let groupCommit: GroupCommit
 
-    /// A hub over a SQLite node: every route.
+    /// A hub over a SQLite node.
     public init(
         node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
         logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics(),
         fileLimits: TierSyncNode.FileLimits = .init(), protocols: ClosedRange<Int> = SyncProtocol.supported
     ) {
         self.init(
-            hub: node, node: node, idleLimit: idleLimit, logger: logger, metrics: metrics, fileLimits: fileLimits,
+            hub: node as any SyncHub, idleLimit: idleLimit, logger: logger, metrics: metrics, fileLimits: fileLimits,
             protocols: protocols)
     }
 
-    /// A hub over any store (`SyncHub`): the sync routes and files; reports and metrics only
-    /// when `node` is given.
+    /// A hub over any store (`SyncHub`): the sync routes, files, reports and metrics.
     public init(
-        hub: any SyncHub, node: TierSyncNode?, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
+        hub: any SyncHub, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
         logger: Logger = Logger(label: "tiersync.hub"), metrics: HubMetrics = HubMetrics(),
         fileLimits: TierSyncNode.FileLimits = .init(), protocols: ClosedRange<Int> = SyncProtocol.supported
     ) {
         self.hub = hub
-        self.node = node
         self.idleLimit = idleLimit
         self.logger = logger
         self.metrics = metrics
@@ -102,7 +98,7 @@ public struct HubService: Sendable {
             let respond: @Sendable (Request, HubRequestContext) async throws -> Response = { request, context in
                 // The request's own logger: its lines carry `hb.request.id`.
                 let routes = HubRoutes(
-                    hub: hub, sqliteNode: node, logger: context.logger, idleLimit: idleLimit, metrics: metrics,
+                    hub: hub, logger: context.logger, idleLimit: idleLimit, metrics: metrics,
                     fileLimits: fileLimits,
                     groupCommit: groupCommit)
                 return try await route.handler(routes, request) { context.parameters.get($0) ?? "" }

@@ -30,8 +30,10 @@ extension PostgresHub {
         let hash = Credential.hash(id)
         let found = try store.withSession { session -> (String, Int64, OperatorAccount, OrgUnit)? in
             guard
-                let row = try session.query("SELECT subject, csrf, last_seen FROM web_session WHERE id_hash = $1", [.text(hash)])
-                    .first
+                let row = try session.query(
+                    "SELECT subject, csrf, last_seen FROM web_session WHERE id_hash = $1", [.text(hash)]
+                )
+                .first
             else { return nil }
             let (subject, csrf, lastSeen) = try row.decode((String, String, Int64).self)
             guard subject.hasPrefix("operator:"),

@@ -12,7 +12,7 @@ import TierSyncStore
 /// ```swift
 /// let hub = try PostgresHub.create(address: address, org: "520000")
 /// let code = try hub.issueEnrollment(for: "520200")       // for the city's `tiersync join`
-/// let app = HubService(hub: hub, node: nil).application(host: "0.0.0.0", port: 8080)
+/// let app = HubService(hub: hub).application(host: "0.0.0.0", port: 8080)
 /// ```
 ///
 /// Writes (pushes, enrollments) hold the store's writer lock (`PostgresStore.write`), so that

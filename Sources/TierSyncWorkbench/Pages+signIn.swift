@@ -14,11 +14,6 @@ extension Pages {
         }
     }
 
-    func loginForm(_ page: PageRequest) async throws -> Response {
-        let notice = page.query("expired") != nil ? "登录已过期或已退出，请重新登录。" : nil
-        return html(.ok, DashboardRenderer.render(LoginPage(error: notice)))
-    }
-
     /// Checks `login` and `password` (or an operator credential as the password) and starts
     /// a session.
     func login(_ page: PageRequest) async throws -> Response {
@@ -33,22 +28,40 @@ extension Pages {
                 }
                 return "user:" + (try node.checkPassword(login: login, password: password, address: address).login)
             }
-            let id = try await blocking { [node] in try node.startSession(subject: subject) }
-            logger.info("signed in", metadata: ["subject": "\(subject)"])
-            let secure = page.isHTTPS ? "; Secure" : ""
-            return redirect(
-                "/", cookie: "\(HubService.sessionCookie)=\(id); HttpOnly; SameSite=Strict; Path=/\(secure)")
+            return try await startSession(subject: subject, page)
         } catch let error as DomainError {
-            let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : .unauthorized
-            return html(status, DashboardRenderer.render(LoginPage(error: Wording.chinese(error), login: login)))
+            return loginRefused(error, login: login)
         }
+    }
+}
+
+/// What signing in and out is on every site.
+extension SitePages {
+    func loginForm(_ page: PageRequest) async throws -> Response {
+        let notice = page.query("expired") != nil ? "登录已过期或已退出，请重新登录。" : nil
+        return html(.ok, DashboardRenderer.render(LoginPage(error: notice)))
+    }
+
+    /// Starts a session for `subject`, whose credentials were checked, and sends the browser
+    /// home with the session's id in its cookie.
+    func startSession(subject: String, _ page: PageRequest) async throws -> Response {
+        let id = try await blocking { [hub] in try hub.startSession(subject: subject) }
+        logger.info("signed in", metadata: ["subject": "\(subject)"])
+        let secure = page.isHTTPS ? "; Secure" : ""
+        return redirect("/", cookie: "\(HubService.sessionCookie)=\(id); HttpOnly; SameSite=Strict; Path=/\(secure)")
+    }
+
+    /// The sign-in form again, saying in Chinese why `error` refused it.
+    func loginRefused(_ error: DomainError, login: String) -> Response {
+        let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : .unauthorized
+        return html(status, DashboardRenderer.render(LoginPage(error: Wording.chinese(error), login: login)))
     }
 
     /// Ends the session and clears the cookie.
     func logout(_ page: PageRequest) async throws -> Response {
         let form = try await page.form()
         return try await signedIn(page, .read, form: form) { visitor in
-            try await blocking { [node] in try node.endSession(visitor.sessionID) }
+            try await blocking { [hub] in try hub.endSession(visitor.sessionID) }
             return redirect(
                 "/login", cookie: "\(HubService.sessionCookie)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
         }

@@ -61,16 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
     }
 
-    /// Serves protocol v1 from a PostgreSQL store: the sync routes, for its children, and the
-    /// upward sync when it has a parent (one process at a time syncs with it). Such a hub has
-    /// no pages yet; several processes may serve one database.
+    /// Serves a PostgreSQL store: protocol v1 for its children, the operators' reports, metrics
+    /// and consolidated view, and the upward sync when it has a parent (one process at a time
+    /// syncs with it). Several processes may serve one database.
     func servePostgres(_ address: PostgresAddress, host: String, port: Int, logger: Logger) async throws {
         let hub = try PostgresHub.open(address: address)
         let service = HubService(
-            hub: hub, node: nil, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
+            hub: hub, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
             fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
         let upward = try UpwardSync.services(for: hub, interval: syncInterval, logger: logger, timeout: syncTimeout)
-        let app = service.application(host: host, port: port, services: upward) { bound in
+        let app = ConsolidatedSite(service: service).application(host: host, port: port, services: upward) { bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(hub.hubNode) (\(hub.hubOrg.code) \(hub.hubOrg.name)), store \(address)"
             )

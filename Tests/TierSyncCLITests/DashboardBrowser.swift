@@ -77,9 +77,10 @@ enum DashboardBrowser {
     }
 
     /// A city hub database with records in three counties: plans (some filed), information
-    /// officers, drills, progress reports, reserves and tasks, entered with the CLI.
-    static func seedCity(_ db: String) throws {
-        try expectSuccess("init", "--db", db, "--org", "520200")
+    /// officers, drills, progress reports, reserves and tasks, entered with the CLI. With
+    /// `top`, the node is that unit above the city (the province), holding the same records.
+    static func seedCity(_ db: String, top: String = "520200") throws {
+        try expectSuccess("init", "--db", db, "--org", top)
         func add(_ kind: String, _ org: String, _ fields: String...) throws {
             try expectSuccess([kind, "add", "--db", db, "--org", org] + fields)
         }

@@ -120,7 +120,7 @@ import TierSyncStore
         let city = try await City()
         let county = try await city.joinCounty(FlakyTransport())
         defer { county.store.close() }
-        let (countyURL, server) = await Loopback.serve(HubService(hub: county, node: nil, logger: City.silent))
+        let (countyURL, server) = await Loopback.serve(HubService(hub: county, logger: City.silent))
         defer { server.cancel() }
         let township = try await Enrollment.join(
             path: city.directory.appendingPathComponent("township.db").path, parent: countyURL,

@@ -31,7 +31,7 @@ import TierSyncStore
             let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
             database = try PostgresScratchDatabase()
             city = try PostgresHub.create(address: database.address, org: "520200", logger: silent)
-            (url, server) = await Loopback.serve(HubService(hub: city, node: nil, logger: silent))
+            (url, server) = await Loopback.serve(HubService(hub: city, logger: silent))
         }
 
         /// A county node joined to the hub as a clerk joins one (`Enrollment.join`).

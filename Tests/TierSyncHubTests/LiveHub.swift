@@ -62,7 +62,7 @@ final class LiveSyncHub {
             let database = try PostgresScratchDatabase()
             let hub = try PostgresHub.create(address: database.address, org: "520200", logger: silent)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = HubService(hub: hub, node: nil, logger: silent).application(host: "127.0.0.1", port: 0) {
+            let app = HubService(hub: hub, logger: silent).application(host: "127.0.0.1", port: 0) {
                 continuation.yield($0)
             }
             let server = Task { try await app.run() }

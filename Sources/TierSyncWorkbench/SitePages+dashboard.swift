@@ -6,16 +6,16 @@ import TierSyncHub
 import TierSyncReports
 
 /// 汇总: the consolidated view of an org's subtree (the dashboard) inside the site, for
-/// anyone signed in, operators included, within their own subtree.
-extension Pages {
+/// anyone signed in, operators included, within their own subtree; from either store.
+extension SitePages {
     func orgPage(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .read) { visitor in
             let options = try dashboardOptions(page)
             let code = page.parameter("code")
-            let view = try await blocking { [node, rollups] in
-                let org = try node.visibleOrg(code, to: visitor.scope)
+            let view = try await blocking { [hub, rollups] in
+                let org = try hub.visibleOrg(code, to: visitor.scope)
                 return OverviewPage(
-                    try DashboardData.load(hub: node, org: org, scope: visitor.scope, options: options, cache: rollups)
+                    try DashboardData.load(hub: hub, org: org, scope: visitor.scope, options: options, cache: rollups)
                 )
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
@@ -28,16 +28,16 @@ extension Pages {
             guard let kind = ReportKind(rawValue: name) else { throw DomainError.notFound(kind: "report", id: name) }
             let options = try dashboardOptions(page)
             let code = page.parameter("code")
-            let view = try await blocking { [node] in
-                let org = try node.visibleOrg(code, to: visitor.scope)
-                return try ReportPage.load(hub: node, kind: kind, org: org, scope: visitor.scope, options: options)
+            let view = try await blocking { [hub] in
+                let org = try hub.visibleOrg(code, to: visitor.scope)
+                return try ReportPage.load(hub: hub, kind: kind, org: org, scope: visitor.scope, options: options)
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
         }
     }
 
     /// The report options a page takes from its query: `as-of` and `stale-days`.
-    private func dashboardOptions(_ page: PageRequest) throws -> ReportOptions {
+    func dashboardOptions(_ page: PageRequest) throws -> ReportOptions {
         try ReportOptions(
             asOf: page.query("as-of"), staleDays: page.query("stale-days"), from: nil, through: nil, limit: nil)
     }

@@ -1,0 +1,83 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TierSyncDashboard
+import TierSyncDomain
+import TierSyncHub
+import TierSyncReports
+
+/// What a hub on PostgreSQL serves (`tiersync serve --db postgresql://…`): protocol v1 for its
+/// children, `/metrics` and `/v1/reports` for operators' scripts, and for its operators the
+/// consolidated view in the browser (`ConsolidatedPages`). Several processes may serve one
+/// database; a session started on one is good on every other.
+///
+/// ```swift
+/// let app = ConsolidatedSite(hub: try PostgresHub.open(address: address)).application(host: "0.0.0.0", port: 8080)
+/// try await app.runService()
+/// ```
+public struct ConsolidatedSite: Sendable {
+    public let service: HubService
+
+    public init(service: HubService) { self.service = service }
+
+    /// The server on `host:port` (port 0: any free one, reported to `onListening`).
+    ///
+    /// - Parameter services: run beside the server and shut down with it (the upward sync loop).
+    public func application(
+        host: String, port: Int, services: [any Service] = [],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router(context: HubRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
+        let hubName = service.hub.hubOrg.name
+        router.add(
+            middleware: BodyLimitMiddleware(
+                limits: HubService.bodyLimits, otherwise: PageRequest.maxForm,
+                page: { request, limit in
+                    request.uri.path.hasPrefix("/v1/")
+                        ? nil : Pages.tooLargePage(request, limit: limit, nodeName: hubName)
+                }))
+        router.add(
+            middleware: MethodNotAllowedMiddleware(
+                routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))
+        service.register(on: router)
+        let pages = ConsolidatedPages(
+            hub: service.hub, logger: service.logger, idleLimit: service.idleLimit, rollups: RollupCache())
+        // The first officer to open the hub's own overview should not wait for its grouping.
+        pages.rollups.warm(hub: service.hub, org: service.hub.hubOrg.code, options: ReportOptions())
+        for route in Self.routes {
+            router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
+                var pages = pages
+                pages.logger = context.logger
+                return try await route.handler(pages, PageRequest(request: request, context: context))
+            }
+        }
+        return HubService.application(
+            router: router, host: host, port: port, services: services, logger: service.logger,
+            onListening: onListening)
+    }
+
+    /// A page route: what `SyncServer/openapi.yaml` documents beside protocol v1.
+    struct Route: Sendable {
+        let method: String
+        let path: String
+        let handler: @Sendable (ConsolidatedPages, PageRequest) async throws -> Response
+
+        init(
+            _ method: String, _ path: String,
+            _ handler: @escaping @Sendable (ConsolidatedPages, PageRequest) async throws -> Response
+        ) {
+            (self.method, self.path, self.handler) = (method, path, handler)
+        }
+    }
+
+    static let routes: [Route] = [
+        Route("GET", "/") { try await $0.home($1) },
+        Route("GET", "/login") { try await $0.loginForm($1) },
+        Route("POST", "/login") { try await $0.login($1) },
+        Route("POST", "/logout") { try await $0.logout($1) },
+        Route("GET", "/orgs/{code}") { try await $0.orgPage($1) },
+        Route("GET", "/orgs/{code}/{kind}") { try await $0.reportPage($1) },
+    ]
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TierSyncDashboard
+import TierSyncDomain
+import TierSyncHub
+
+/// What every site's pages share, whatever store the hub keeps: the signed-in visitor from
+/// the session cookie, the CSRF check of a posted form, the consolidated view (汇总) and the
+/// Chinese refusal pages. `Pages` (a SQLite node's whole site) and `ConsolidatedPages` (the
+/// operators' view of a hub on PostgreSQL) are the two.
+protocol SitePages: Sendable {
+    /// Where sessions, reports and the overview are read.
+    var hub: any SyncHub { get }
+    /// The request's logger (its lines carry `hb.request.id`), set per request.
+    var logger: Logger { get }
+    /// How long a browser session lives without a request, in milliseconds.
+    var idleLimit: Int64 { get }
+    /// The overview's reports per org, kept while the log does not move (shared by every request).
+    var rollups: RollupCache { get }
+    /// The frame of a page: who is signed in and the navigation.
+    func chrome(_ visitor: Visitor?, section: String) async -> SiteChrome
+}
+
+extension SitePages {
+    /// Runs `body` for a signed-in visitor who has `need`; for a POST, only with the
+    /// session's CSRF token (`csrf` in the form, or in the query for an upload). Without a
+    /// live session, GET and POST alike go to the sign-in form and nothing is done.
+    func signedIn(
+        _ page: PageRequest, _ need: Visitor.Need, form: Form? = nil,
+        _ body: (Visitor) async throws -> Response
+    ) async throws -> Response {
+        guard let id = page.sessionID,
+            let session = try? await blocking({ [hub, idleLimit] in try hub.session(id, idleLimit: idleLimit) })
+        else {
+            let expired = page.sessionID != nil
+            return redirect("/login" + (expired ? "?expired=1" : ""))
+        }
+        let visitor = Visitor(session: session, sessionID: id)
+        if let reason = visitor.refusal(for: need) { return await errorPage(403, reason, visitor) }
+        if page.request.method == .post {
+            let token = form?["csrf"] ?? page.query("csrf")
+            guard let token, Self.constantTimeEqual(token, session.csrf) else {
+                logger.warning(
+                    "form without a valid CSRF token refused", metadata: ["path": "\(page.request.uri.path)"])
+                return await errorPage(403, "表单校验码无效或缺失（可能来自其他网站，或页面已过期）。请回到页面刷新后重新提交，未保存任何内容。", visitor)
+            }
+        }
+        do {
+            return try await body(visitor)
+        } catch {
+            return await failure(error, visitor)
+        }
+    }
+
+    /// A refusal as a page, with the status the API gives the same error (`HubService.statusCode`) and
+    /// its Chinese wording.
+    func failure(_ error: any Error, _ visitor: Visitor?) async -> Response {
+        let status = HubService.statusCode(of: error)
+        if status == 500 { logger.error("page failed", metadata: ["error": "\(error)"]) }
+        return await errorPage(status, Wording.chinese(error), visitor)
+    }
+
+    /// A page that says why a request was refused, in the site's frame (navigation and status bar).
+    func errorPage(_ status: Int, _ message: String, _ visitor: Visitor?) async -> Response {
+        let view = ErrorPage(status: status, message: message, homeHref: "/", homeLabel: "返回首页")
+        return html(
+            HTTPResponse.Status(code: status),
+            DashboardRenderer.render(view, chrome: await chrome(visitor, section: "")))
+    }
+
+    func redirect(_ location: String, cookie: String? = nil) -> Response {
+        var headers: HTTPFields = [.location: location]
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                // Pages hold contact details: never cached, never framed; no script runs.
+                .cacheControl: "no-store",
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+                .init("X-Content-Type-Options")!: "nosniff",
+                .init("X-UA-Compatible")!: "IE=edge",
+                .init("Referrer-Policy")!: "no-referrer",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
