@@ -34,8 +34,12 @@ public struct OverviewPage: Sendable {
     /// The subtree's newest attachments, each a download link.
     public let files: [FileLine]
     public let hasFiles: Bool
+    /// Whether files and conflicts link to the pages where people download and settle them:
+    /// not for an operator, who only reads the consolidated view.
+    public let staffLinks: Bool
 
-    public init(_ data: DashboardData) {
+    public init(_ data: DashboardData, staffLinks: Bool = true) {
+        self.staffLinks = staffLinks
         let coverage = data.reports[.coverage]?.table("summary")
         let contacts = data.reports[.contacts]?.table("summary")
         let drills = data.reports[.drills]?.table("summary")

@@ -15,8 +15,8 @@ extension SitePages {
             let view = try await blocking { [hub, rollups] in
                 let org = try hub.visibleOrg(code, to: visitor.scope)
                 return OverviewPage(
-                    try DashboardData.load(hub: hub, org: org, scope: visitor.scope, options: options, cache: rollups)
-                )
+                    try DashboardData.load(hub: hub, org: org, scope: visitor.scope, options: options, cache: rollups),
+                    staffLinks: visitor.role != nil)
             }
             return html(.ok, DashboardRenderer.render(view, chrome: await chrome(visitor, section: "orgs")))
         }

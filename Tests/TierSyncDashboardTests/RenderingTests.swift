@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TierSyncCore
+import TierSyncDomain
 import TierSyncReports
 import TierSyncStore
 
@@ -50,6 +51,28 @@ import TierSyncStore
         #expect(html.components(separatedBy: "<svg").count - 1 == page.charts.filter { !$0.isEmpty }.count)
         #expect(html.contains(#"<a href="/orgs/520201">钟山区</a>"#))
         #expect(html.contains("示例·赵官") && !html.contains("<script"))
+    }
+
+    @Test("an operator's overview names files and conflicts without links to the pages only staff may open")
+    func operatorsOverviewLinks() throws {
+        let fixture = try DashboardFixture()
+        let city = try fixture.unit("520200")
+        var data = try DashboardData.load(hub: fixture.node, org: city, scope: city, options: DashboardFixture.options)
+        data.attachments = [
+            try JSONDecoder().decode(
+                TierSyncDomain.Attachment.self,
+                from: Data(
+                    #"{"id":"a1","kind":"plan","record":"r1","org":"520201","name":"预案.pdf","type":"application/pdf","size":2048,"sha256":"00","here":true,"sentUp":false}"#
+                        .utf8))
+        ]
+        let staff = DashboardRenderer.render(OverviewPage(data), operator: "示例·赵官")
+        #expect(staff.contains(#"href="/attachments/a1""#) && staff.contains(#"href="/records/plan/r1""#))
+        #expect(staff.contains(#"<a href="/conflicts">"#))
+        let reader = DashboardRenderer.render(OverviewPage(data, staffLinks: false), operator: "示例·赵官")
+        #expect(reader.contains("预案.pdf"))
+        #expect(
+            !reader.contains("/attachments/") && !reader.contains("/records/")
+                && !reader.contains(#"href="/conflicts""#))
     }
 
     @Test("a bar is as long as its share of the largest value, or of the given maximum")
