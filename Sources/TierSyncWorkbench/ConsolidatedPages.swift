@@ -43,7 +43,9 @@ struct ConsolidatedPages: SitePages {
             let account = try await blocking { [hub] in try hub.authenticateOperator(credential: password).account }
             return try await startSession(subject: "operator:" + account.id, page)
         } catch let error as DomainError {
-            return loginRefused(error, login: login)
+            return loginRefused(
+                error, login: login,
+                message: "凭据不正确或已被吊销。本节点的汇总只接受操作员凭据登录：密码处粘贴管理员用 tiersync operator add 发放的凭据（op-…）。")
         }
     }
 }

@@ -28,20 +28,7 @@ public struct ConsolidatedSite: Sendable {
         host: String, port: Int, services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router(context: HubRequestContext.self)
-        router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
-        let hubName = service.hub.hubOrg.name
-        router.add(
-            middleware: BodyLimitMiddleware(
-                limits: HubService.bodyLimits, otherwise: PageRequest.maxForm,
-                page: { request, limit in
-                    request.uri.path.hasPrefix("/v1/")
-                        ? nil : Pages.tooLargePage(request, limit: limit, nodeName: hubName)
-                }))
-        router.add(
-            middleware: MethodNotAllowedMiddleware(
-                routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))
-        service.register(on: router)
+        let router = service.siteRouter(pageRoutes: Self.routes.map { ($0.method, $0.path) })
         let pages = ConsolidatedPages(
             hub: service.hub, logger: service.logger, idleLimit: service.idleLimit, rollups: RollupCache())
         // The first officer to open the hub's own overview should not wait for its grouping.

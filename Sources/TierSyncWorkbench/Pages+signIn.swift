@@ -51,10 +51,12 @@ extension SitePages {
         return redirect("/", cookie: "\(HubService.sessionCookie)=\(id); HttpOnly; SameSite=Strict; Path=/\(secure)")
     }
 
-    /// The sign-in form again, saying in Chinese why `error` refused it.
-    func loginRefused(_ error: DomainError, login: String) -> Response {
+    /// The sign-in form again, saying in Chinese why `error` refused it (`message`, or the
+    /// error's own wording).
+    func loginRefused(_ error: DomainError, login: String, message: String? = nil) -> Response {
         let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : .unauthorized
-        return html(status, DashboardRenderer.render(LoginPage(error: Wording.chinese(error), login: login)))
+        return html(
+            status, DashboardRenderer.render(LoginPage(error: message ?? Wording.chinese(error), login: login)))
     }
 
     /// Ends the session and clears the cookie.

@@ -39,25 +39,12 @@ public struct Site: Sendable {
         host: String, port: Int, services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router(context: HubRequestContext.self)
         let hub = HubService(node: node, idleLimit: idleLimit, logger: logger, fileLimits: fileLimits)
-        router.add(middleware: RequestMetricsMiddleware(metrics: hub.metrics))
         let uploads = [
             "/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet,
             "/records/{kind}/{id}/attachments": Pages.maxAttachmentBody(fileLimits),
         ]
-        let nodeName = node.org.name
-        router.add(
-            middleware: BodyLimitMiddleware(
-                limits: HubService.bodyLimits.merging(uploads) { $1 }, otherwise: PageRequest.maxForm,
-                page: { request, limit in
-                    request.uri.path.hasPrefix("/v1/")
-                        ? nil : Pages.tooLargePage(request, limit: limit, nodeName: nodeName)
-                }))
-        router.add(
-            middleware: MethodNotAllowedMiddleware(
-                routes: HubService.routes.map { ($0.method, $0.path) } + Self.routes.map { ($0.method, $0.path) }))
-        hub.register(on: router)
+        let router = hub.siteRouter(pageRoutes: Self.routes.map { ($0.method, $0.path) }, uploads: uploads)
         let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
         let pages = Pages(
             node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree, fileLimits: fileLimits)

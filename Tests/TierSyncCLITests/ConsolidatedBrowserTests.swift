@@ -98,7 +98,7 @@ struct ConsolidatedBrowserTests {
         defer { hub.stop() }
         for password in ["op-00000000.wrong", "secret123"] {
             let answer = try curl(hub.url + "/login", "-i", "--data-urlencode", "password=\(password)")
-            #expect(answer.hasPrefix("HTTP/1.1 401") && answer.contains("role=\"alert\""), "\(answer)")
+            #expect(answer.hasPrefix("HTTP/1.1 401") && answer.contains("只接受操作员凭据登录"), "\(answer)")
             #expect(!answer.lowercased().contains("set-cookie"))
         }
     }
