@@ -142,19 +142,20 @@ public enum PeriodLedger {
     /// is the summary), drills by the month they were held.
     static func firstMade(scope: ReportScope, periods: [String], db: any SQLReader) throws -> [Key: Made] {
         var made: [Key: Made] = [:]
-        let marks = periods.map { _ in "?" }.joined(separator: ",")
+        // A JSON list, not `IN (?, …)`: PostgreSQL refuses `IN ()` when there is no period.
+        let list = db.dialect.jsonTextList
         let queries: [(String, (String) -> Subject)] = [
             (
-                "SELECT r.org, r.period, r.id, r.created, r.approved_by FROM \(scope.records("progress_report")) AND r.period IN (\(marks))",
+                "SELECT r.org, r.period, r.id, r.created, r.approved_by FROM \(scope.records("progress_report")) AND r.period IN \(list)",
                 { $0.count == 4 ? .summary : .report }
             ),
             (
-                "SELECT r.org, substr(r.held_on, 1, 7), r.id, r.created, NULL FROM \(scope.records("drill")) AND substr(r.held_on, 1, 7) IN (\(marks))",
+                "SELECT r.org, substr(r.held_on, 1, 7), r.id, r.created, NULL FROM \(scope.records("drill")) AND substr(r.held_on, 1, 7) IN \(list)",
                 { _ in .drill }
             ),
         ]
         for (sql, subject) in queries {
-            try db.forEachRow(sql, scope.recordArguments + periods.map(FieldValue.text)) { row in
+            try db.forEachRow(sql, scope.recordArguments + [SQLDialect.jsonList(periods)]) { row in
                 let period: String = row[1]
                 let milliseconds = HLCTimestamp(rawValue: row[3]).physical
                 let key = Key(org: row[0], subject: subject(period), period: period)

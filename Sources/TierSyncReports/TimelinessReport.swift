@@ -32,9 +32,9 @@ struct TimelinessReport {
         try db.forEachRow(
             """
             SELECT r.org, r.period, min(r.created), count(r.approved_by) FROM \(scope.records("progress_report"))
-            AND r.period IN (\(periods.map { _ in "?" }.joined(separator: ",")))
+            AND r.period IN \(db.dialect.jsonTextList)
             GROUP BY r.org, r.period
-            """, scope.recordArguments + periods.map { .text($0.description) }
+            """, scope.recordArguments + [SQLDialect.jsonList(periods.map(\.description))]
         ) { row in
             guard let text: String = row[1], let period = ReportingPeriod(parsing: text), let stamp: Int64 = row[2]
             else { return }

@@ -47,6 +47,16 @@ import TierSyncReports
         #expect(try status("520201101", period, asOf: asOf) == expected)
     }
 
+    @Test("an as-of date long before any period (the year 255) counts nothing, on either store")
+    func beforeAnyPeriod() throws {
+        try f.progress("520201101", "2026-11-H1", submittedAt: "2026-11-10T08:00:00Z")
+        let report = try f.report(.timeliness, org: "520201", asOf: date("0255-06-27"))
+        #expect(report.table("summary")?.number("due", org: nil) == 0)
+        _ = try f.both { db in
+            try PeriodLedger.make(org: "520201101", options: ReportOptions(asOf: date("0255-06-27")), db: db)
+        }
+    }
+
     @Test("the earliest live submission decides; one made after the as-of date is not known yet")
     func earliestLive() throws {
         try f.progress("520201102", "2026-11-H1", submittedAt: "2026-11-10T02:00:00Z", deleted: true)
