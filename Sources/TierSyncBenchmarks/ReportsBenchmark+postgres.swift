@@ -3,7 +3,7 @@ import Logging
 import TierSyncCore
 import TierSyncDashboard
 import TierSyncDomain
-import TierSyncPostgres
+@_spi(Testing) import TierSyncPostgres
 import TierSyncReports
 
 /// The same rollups and overview page on a hub on PostgreSQL (`--postgres URL`) holding a
@@ -31,7 +31,7 @@ extension ReportsBenchmark {
             for kind in ReportKind.allCases {
                 let times = try (0..<runs).map { _ in
                     try time {
-                        _ = try hub.readingRecords { try Report.make(kind, org: org, options: options, db: $0) }
+                        _ = try hub.readingReports { try Report.make(kind, org: org, options: options, db: $0) }
                     }
                 }
                 reports.append((kind, org, median(times)))

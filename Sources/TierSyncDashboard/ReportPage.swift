@@ -51,7 +51,7 @@ public struct ReportPage: Sendable {
     public static func load(hub: any SyncHub, kind: ReportKind, org: OrgUnit, scope: OrgUnit, options: ReportOptions)
         throws -> ReportPage
     {
-        try hub.readingRecords { db in
+        try hub.readingReports { db in
             ReportPage(
                 try Report.make(kind, org: org.code, options: options, db: db), org: OverviewPage.OrgLink(org),
                 breadcrumbs: try DashboardData.trail(to: org, from: scope, db: db).map(OverviewPage.OrgLink.init),

@@ -19,9 +19,9 @@ import TierSyncStore
 /// either has moved, the page is answered at once
 /// with the reports of the older position, saying so and when they were made, and one
 /// background refresh makes them again; a page never waits for the grouping unless this
-/// org and these options were never asked for. Refreshes run one at a time, on the hub's
-/// reading connection (`readingRecords`: a SQLite node's second one), so that a busy hub's
-/// syncs keep the other core. On PostgreSQL, every process keeps its own.
+/// org and these options were never asked for. Refreshes run one at a time, in the hub's
+/// `readingReports` (a SQLite node's second connection), so that a busy hub's syncs and
+/// pages do not wait behind them. On PostgreSQL, every process keeps its own cache.
 public final class RollupCache: @unchecked Sendable {
     /// The reports of one org and options, with the log position and time they were made at.
     public struct Rollups: Sendable {
@@ -125,10 +125,10 @@ public final class RollupCache: @unchecked Sendable {
         }
     }
 
-    /// Every report of `org`, and the log position they hold at, read in one transaction on
-    /// the hub's reading connection (syncs and other pages do not wait for them).
+    /// Every report of `org`, and the log position they hold at, read in one transaction
+    /// (`readingReports`: syncs and other pages do not wait for them).
     static func make(hub: any SyncHub, org: String, options: ReportOptions) throws -> Rollups {
-        try hub.readingRecords { db in
+        try hub.readingReports { db in
             let (position, copied) = try position(db)
             return Rollups(
                 reports: try Report.make(ReportKind.allCases, org: org, options: options, db: db),

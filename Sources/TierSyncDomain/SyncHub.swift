@@ -66,8 +66,12 @@ public protocol SyncHub: Sendable {
     func authenticateOperator(credential: String) throws -> (account: OperatorAccount, scope: OrgUnit)
     /// What `/metrics` reads of the store when it is scraped.
     func gauges() throws -> HubGauges
-    /// Runs `body` over one consistent read of the hub's tables (reports read them so).
+    /// Runs `body` in one read transaction of the hub's tables, for short reads (an org, the
+    /// units of a subtree, the log position).
     func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T
+    /// Runs `body` in one read transaction for a long grouping (reports): on a SQLite node, on
+    /// its second connection, so that syncs and short reads do not wait behind it.
+    func readingReports<T>(_ body: (any SQLReader) throws -> T) throws -> T
     /// The enrolled child nodes and how each keeps up, as an operator reads them.
     func childHealth() throws -> [TierSyncNode.ChildHealth]
     /// The conflicts kept for a person's review that are still open.
@@ -171,6 +175,10 @@ extension TierSyncNode: SyncHub {
     }
 
     public func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T {
+        try store.read { db in try body(db) }
+    }
+
+    public func readingReports<T>(_ body: (any SQLReader) throws -> T) throws -> T {
         try store.readAside { db in try body(db) }
     }
 

@@ -28,9 +28,18 @@ extension TierSyncNode {
     /// Sessions idle for longer than this are dropped as new ones start: of no use to anyone.
     public static let sessionsKeptFor: Int64 = 30 * 86_400_000
 
-    /// Whether a session last seen at `lastSeen` is refreshed at `now`: at most once a minute,
-    /// so that a page view does not always cost a write.
-    public static func sessionNeedsRefresh(lastSeen: Int64, now: Int64) -> Bool { now - lastSeen > 60_000 }
+    /// Keeps a session last seen at `lastSeen` alive at `now`, on either store: when it has
+    /// been idle past `idleLimit`, `end` ends it and it is refused; otherwise `touch` records
+    /// `now`, at most once a minute, so that a page view does not always cost a write.
+    public static func keepAlive(
+        lastSeen: Int64, now: Int64, idleLimit: Int64, end: () throws -> Void, touch: () throws -> Void
+    ) throws {
+        guard now - lastSeen <= idleLimit else {
+            try end()
+            throw DomainError.unauthorized("the session expired after \(idleLimit / 60_000) minutes without use")
+        }
+        if now - lastSeen > 60_000 { try touch() }
+    }
 
     /// How long a session lives without a request, by default.
     public static let defaultIdleLimit: Int64 = 2 * 3_600_000
@@ -70,11 +79,7 @@ extension TierSyncNode {
             return nil
         }
         guard let (row, subject, scope) = found else { throw DomainError.unauthorized("no such session") }
-        guard now - row.lastSeen <= idleLimit else {
-            try endSession(id)
-            throw DomainError.unauthorized("the session expired after \(idleLimit / 60_000) minutes without use")
-        }
-        if Self.sessionNeedsRefresh(lastSeen: row.lastSeen, now: now) {
+        try Self.keepAlive(lastSeen: row.lastSeen, now: now, idleLimit: idleLimit, end: { try endSession(id) }) {
             try store.write { writer in
                 try writer.db.execute(
                     sql: "UPDATE web_session SET last_seen = ? WHERE id_hash = ?", arguments: [now, hash])

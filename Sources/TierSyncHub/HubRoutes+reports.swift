@@ -27,7 +27,7 @@ extension HubRoutes {
             let orgCode = text("org") ?? scope.code
             let report = try await blocking { [hub] in
                 let org = try hub.visibleOrg(orgCode, to: scope)
-                return try hub.readingRecords { db in try Report.make(kind, org: org.code, options: options, db: db) }
+                return try hub.readingReports { db in try Report.make(kind, org: org.code, options: options, db: db) }
             }
             if format == "xlsx" {
                 let data = try await blocking {

@@ -25,8 +25,8 @@ public struct HubService: Sendable {
     public let hub: any SyncHub
     public let logger: Logger
 
-    /// How long a browser session lives without a request, for the reports a signed-in
-    /// person downloads (the dashboard's CSV links).
+    /// How long a browser session lives without a request (the site's pages, and the reports
+    /// a signed-in person downloads from them).
     public let idleLimit: Int64
 
     /// What `/metrics` shows; shared with the site's pages when they are served beside.

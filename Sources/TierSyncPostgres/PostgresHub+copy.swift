@@ -13,24 +13,23 @@ extension PostgresHub {
     /// try hub.replaceRecords(with: node)
     /// let report = try hub.readingRecords { try Report.make(.coverage, org: "520200", options: options, db: $0) }
     /// ```
-    public func replaceRecords(with node: TierSyncNode) throws {
+    @_spi(Testing) public func replaceRecords(with node: TierSyncNode) throws {
         let tables = store.tables.values.sorted { $0.name < $1.name }
-        let units = try node.readingRecords { db in
-            try db.rows("SELECT code, parent, name, level, path FROM org_unit ORDER BY path").map(\.values)
-        }
-        try store.write { session in
-            for batch in units.chunked(1_000) {
-                try insert(
-                    "org_unit", columns: ["code", "parent", "name", "level", "path"],
-                    conflict: "ON CONFLICT (code) DO NOTHING", rows: batch, session)
-            }
-            for table in tables {
-                try session.query("DELETE FROM \(table.name)")
-                let columns = SyncedTable.bookkeepingColumns + table.fields.map(\.name)
-                // At most 65,535 parameters a statement: rows in batches that stay below.
-                let perBatch = 60_000 / columns.count
-                var batch: [[FieldValue]] = []
-                try node.readingRecords { db in
+        // One read of the node, one transaction here: the copy is of one moment.
+        try node.readingRecords { db in
+            try store.write { session in
+                let units = try db.rows("SELECT code, parent, name, level, path FROM org_unit ORDER BY path")
+                for batch in units.map(\.values).chunked(1_000) {
+                    try insert(
+                        "org_unit", columns: ["code", "parent", "name", "level", "path"],
+                        conflict: "ON CONFLICT (code) DO NOTHING", rows: batch, session)
+                }
+                for table in tables {
+                    try session.query("DELETE FROM \(table.name)")
+                    let columns = SyncedTable.bookkeepingColumns + table.fields.map(\.name)
+                    // At most 65,535 parameters a statement: rows in batches that stay below.
+                    let perBatch = 60_000 / columns.count
+                    var batch: [[FieldValue]] = []
                     try db.forEachRow("SELECT \(columns.joined(separator: ", ")) FROM \(table.name)", []) { row in
                         batch.append(row.values)
                         if batch.count == perBatch {
@@ -38,8 +37,8 @@ extension PostgresHub {
                             batch.removeAll(keepingCapacity: true)
                         }
                     }
+                    if !batch.isEmpty { try insert(table.name, columns: columns, rows: batch, session) }
                 }
-                if !batch.isEmpty { try insert(table.name, columns: columns, rows: batch, session) }
             }
         }
     }

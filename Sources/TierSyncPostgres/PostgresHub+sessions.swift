@@ -45,11 +45,7 @@ extension PostgresHub {
             return (csrf, lastSeen, account, scope)
         }
         guard let (csrf, lastSeen, account, scope) = found else { throw DomainError.unauthorized("no such session") }
-        guard now - lastSeen <= idleLimit else {
-            try endSession(id)
-            throw DomainError.unauthorized("the session expired after \(idleLimit / 60_000) minutes without use")
-        }
-        if TierSyncNode.sessionNeedsRefresh(lastSeen: lastSeen, now: now) {
+        try TierSyncNode.keepAlive(lastSeen: lastSeen, now: now, idleLimit: idleLimit, end: { try endSession(id) }) {
             _ = try store.withSession { session in
                 try session.query(
                     "UPDATE web_session SET last_seen = $1 WHERE id_hash = $2", [.integer(now), .text(hash)])

@@ -62,15 +62,18 @@ public final class PostgresHub: SyncHub {
         address: PostgresAddress, wallClock: any WallClock = SystemWallClock(),
         logger: Logger = Logger(label: "tiersync.postgres")
     ) throws -> PostgresHub {
-        let store = try PostgresStore.open(
-            address: address, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger)
-        try store.fillVocabularyIfEmpty(try SeedData.builtIn().vocabulary)
-        return try PostgresHub(store: store)
+        try PostgresHub(
+            store: try PostgresStore.open(
+                address: address, policies: RecordKind.mergePolicies, wallClock: wallClock, logger: logger,
+                vocabulary: { try SeedData.builtIn().vocabulary }))
     }
 
     public func readingRecords<T>(_ body: (any SQLReader) throws -> T) throws -> T {
         try store.read { session in try body(session) }
     }
+
+    /// Every process has connections of its own: a grouping holds one of them only.
+    public func readingReports<T>(_ body: (any SQLReader) throws -> T) throws -> T { try readingRecords(body) }
 
     public func peer(_ code: String) throws -> TierSyncNode.Peer {
         try store.withSession { session in try relation(to: code, session) }

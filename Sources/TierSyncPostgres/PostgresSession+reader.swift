@@ -7,31 +7,39 @@ import TierSyncStore
 extension PostgresSession: SQLReader {
     public var dialect: SQLDialect { .postgres }
 
+    /// Runs the query and calls `body` with each row. Unlike SQLite's, these rows are read
+    /// whole before the first call (postgres-nio's synchronous query collects them): reports
+    /// ask for aggregates, or at most a row per record of one table.
     public func forEachRow(_ sql: String, _ arguments: [FieldValue], _ body: (SQLRow) throws -> Void) throws {
-        for row in try query(Self.numbered(sql), arguments) {
+        let (numbered, count) = Self.numbered(sql)
+        guard count == arguments.count else {
+            throw PostgresStoreError.badQuery(
+                "a query with \(count) placeholders was given \(arguments.count) arguments: \(sql.prefix(80))")
+        }
+        for row in try query(numbered, arguments) {
             try body(SQLRow(try row.map(Self.value)))
         }
     }
 
-    /// `sql` with its `?` placeholders numbered `$1`, `$2`… as PostgreSQL takes them; a `?`
-    /// inside a quoted string or name is left alone.
-    static func numbered(_ sql: String) -> String {
-        var result = ""
-        result.reserveCapacity(sql.utf8.count + 16)
-        var (count, quote): (Int, Character?) = (0, nil)
-        for character in sql {
+    /// `sql` with its `?` placeholders numbered `$1`, `$2`… as PostgreSQL takes them, and how
+    /// many there were. A `?` inside a quoted string or name is left alone; comments and
+    /// PostgreSQL's own `?` operators are not recognized, so the shared queries use neither.
+    static func numbered(_ sql: String) -> (sql: String, count: Int) {
+        var result = String.UnicodeScalarView()
+        var (count, quote): (Int, Unicode.Scalar?) = (0, nil)
+        for scalar in sql.unicodeScalars {
             if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "?" {
+                if scalar == open { quote = nil }
+            } else if scalar == "'" || scalar == "\"" {
+                quote = scalar
+            } else if scalar == "?" {
                 count += 1
-                result += "$\(count)"
+                result.append(contentsOf: "$\(count)".unicodeScalars)
                 continue
             }
-            result.append(character)
+            result.append(scalar)
         }
-        return result
+        return (String(result), count)
     }
 
     /// A cell as the `FieldValue` SQLite would give for it: integers (and booleans, as 0 or 1),
@@ -43,10 +51,11 @@ extension PostgresSession: SQLReader {
         case .float4, .float8: return .real(try cell.decode(Double.self))
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
         case .numeric:
+            // What `sum` of a `bigint` column gives (SQLite's sum of integers is an integer).
             let number = try cell.decode(Decimal.self)
-            let double = NSDecimalNumber(decimal: number).doubleValue
-            if number == number.rounded(), let whole = Int64(exactly: double) { return .integer(whole) }
-            return .real(double)
+            let decimal = NSDecimalNumber(decimal: number)
+            if number == number.rounded(), abs(decimal.doubleValue) < 9.2e18 { return .integer(decimal.int64Value) }
+            return .real(decimal.doubleValue)
         default: return .text(try cell.decode(String.self))
         }
     }

@@ -95,20 +95,6 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Gives a store made before it kept a vocabulary (an earlier release) `terms`, the
-    /// built-in seeds' as a rule; a store that has one keeps it.
-    public func fillVocabularyIfEmpty(_ terms: @autoclosure () throws -> [VocabularyTerm]) throws {
-        try withSession { session in
-            guard try session.query("SELECT 1 FROM vocabulary LIMIT 1").isEmpty else { return }
-            let terms = try terms()
-            try session.transaction {
-                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(Self.writerLock)])
-                guard try session.query("SELECT 1 FROM vocabulary LIMIT 1").isEmpty else { return }
-                try Self.insert(terms, session)
-            }
-        }
-    }
-
     /// Checks, before anything is spent on it (an enrollment code), that `create` can make a
     /// store at `address`: the server answers and the database holds no node yet.
     public static func requireNew(address: PostgresAddress, logger: Logger = Logger(label: "tiersync.postgres"))
@@ -124,9 +110,13 @@ public final class PostgresStore: Sendable {
     }
 
     /// Opens the node's store at `address`.
+    ///
+    /// - Parameter vocabulary: the terms a store made by an earlier release, which kept none,
+    ///   is given as `open` adds the tables it lacks (the built-in seeds', as a rule).
     public static func open(
         address: PostgresAddress, policies: MergePolicies = MergePolicies(),
-        wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync.postgres")
+        wallClock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "tiersync.postgres"),
+        vocabulary: () throws -> [VocabularyTerm] = { [] }
     ) throws -> PostgresStore {
         let session = try PostgresSession.connect(address, logger: logger)
         defer { try? session.close() }
@@ -140,6 +130,9 @@ public final class PostgresStore: Sendable {
             try session.transaction {
                 try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(writerLock)])
                 try PostgresSchema.create(in: session, tables: tables)
+                if try session.query("SELECT 1 FROM vocabulary LIMIT 1").isEmpty {
+                    try insert(try vocabulary(), session)
+                }
             }
         }
         return PostgresStore(

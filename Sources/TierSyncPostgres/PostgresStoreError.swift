@@ -8,6 +8,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         case unreachable(address: String, reason: String)
         case server(code: String, message: String, sql: String)
         case corrupt(what: String)
+        case badQuery(what: String)
         case alreadyInitialized(address: String, org: String, node: String)
         case notInitialized(address: String)
         case inUse(address: String, connections: Int)
@@ -23,6 +24,8 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         .init(reason: .unreachable(address: address, reason: reason))
     }
     static func corrupt(_ what: String) -> Self { .init(reason: .corrupt(what: what)) }
+    /// A query built wrong (a bug here, not a problem of the data or the server).
+    static func badQuery(_ what: String) -> Self { .init(reason: .badQuery(what: what)) }
     static func alreadyInitialized(address: String, org: String, node: String) -> Self {
         .init(reason: .alreadyInitialized(address: address, org: org, node: node))
     }
@@ -62,6 +65,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         case .unreachable(let address, let reason): "cannot connect to \(address): \(reason)"
         case .server(let code, let message, let sql): "PostgreSQL refused (\(code)): \(message) in: \(sql)"
         case .corrupt(let what): "the PostgreSQL store holds \(what)"
+        case .badQuery(let what): "a query this release built wrong: \(what)"
         case .alreadyInitialized(let address, let org, let node):
             "\(address) already holds node \(node) of org \(org); use another database"
         case .notInitialized(let address):

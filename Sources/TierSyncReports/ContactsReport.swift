@@ -136,14 +136,16 @@ struct ContactsReport {
         }
         var rows = try db.rows(
             """
-            SELECT r.org, r.name, r.role, r.post, r.last_confirmed FROM contact r
+            SELECT r.org, r.name, r.role, r.post, r.last_confirmed, r.id FROM contact r
             WHERE r.deleted = 0 AND r.org IN \(db.dialect.jsonTextList)
               AND (r.last_confirmed IS NULL OR r.last_confirmed < ?)
             """, [SQLDialect.jsonList(orgs), .text(before)])
         rows.sort { a, b in
             let (orderA, orderB) = (scope.pathOrder[a[0]] ?? 0, scope.pathOrder[b[0]] ?? 0)
             let (confirmedA, confirmedB): (String?, String?) = (a[4], b[4])
-            return (orderA, confirmedA ?? "", a[1] as String? ?? "") < (orderB, confirmedB ?? "", b[1] as String? ?? "")
+            // The id last: rows alike otherwise come in the same order from either store.
+            return (orderA, confirmedA ?? "", a[1] as String, a[5] as String)
+                < (orderB, confirmedB ?? "", b[1] as String, b[5] as String)
         }
         if let limit = options.detailLimit { rows = Array(rows.prefix(limit)) }
         let asOf = options.asOf.daysSinceEpoch

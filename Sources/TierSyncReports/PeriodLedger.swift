@@ -159,9 +159,11 @@ public enum PeriodLedger {
                 let period: String = row[1]
                 let milliseconds = HLCTimestamp(rawValue: row[3]).physical
                 let key = Key(org: row[0], subject: subject(period), period: period)
-                if let known = made[key], known.madeMilliseconds <= milliseconds { return }
+                let id: String = row[2]
+                // The earliest; of two made in the same millisecond, the smaller id, on either store.
+                if let known = made[key], (known.madeMilliseconds, known.id) <= (milliseconds, id) { return }
                 made[key] = Made(
-                    id: row[2], madeMilliseconds: milliseconds,
+                    id: id, madeMilliseconds: milliseconds,
                     madeOn: ReportOptions.today(now: Date(timeIntervalSince1970: Double(milliseconds) / 1000)),
                     approvedBy: row[4])
             }
@@ -181,7 +183,8 @@ public enum PeriodLedger {
             """
             SELECT r.record, r.level, r.at FROM \(scope.records("receipt"))
             AND r.event = 'arrived' AND r.tbl IN ('progress_report', 'drill')
-            AND r.record IS NOT NULL AND r.level IS NOT NULL AND r.at IS NOT NULL ORDER BY \(db.dialect.bytewise("r.at"))
+            AND r.record IS NOT NULL AND r.level IS NOT NULL AND r.at IS NOT NULL
+            ORDER BY \(db.dialect.bytewise("r.at")), \(db.dialect.bytewise("r.id"))
             """, scope.recordArguments
         ) { row in arrivals[row[0], default: []].append(Reached(level: row[1], at: row[2])) }
         return arrivals

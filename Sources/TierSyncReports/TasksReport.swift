@@ -66,11 +66,11 @@ struct TasksReport {
 
     /// The open tasks past their deadline, oldest deadline first, with their unit.
     func overdue(asOf: String) throws -> ReportTable {
-        var rows: [(order: Int, deadline: String, row: ReportTable.Row)] = []
+        var rows: [(order: Int, deadline: String, id: String, row: ReportTable.Row)] = []
         let today = options.asOf.daysSinceEpoch
         try db.forEachRow(
             """
-            SELECT r.org, r.title, r.deadline, r.note FROM \(scope.records("task"))
+            SELECT r.org, r.title, r.deadline, r.note, r.id FROM \(scope.records("task"))
             AND r.status = 'open' AND r.deadline < ?
             """, scope.recordArguments + [.text(asOf)]
         ) { row in
@@ -80,7 +80,7 @@ struct TasksReport {
             let late = CivilDate(parsing: deadline).map { today - $0.daysSinceEpoch } ?? 0
             rows.append(
                 (
-                    scope.pathOrder[org] ?? 0, deadline,
+                    scope.pathOrder[org] ?? 0, deadline, row[4],
                     .init(
                         org: org,
                         [
@@ -89,7 +89,8 @@ struct TasksReport {
                         ])
                 ))
         }
-        rows.sort { ($0.deadline, $0.order) < ($1.deadline, $1.order) }
+        // The id last: rows alike otherwise come in the same order from either store.
+        rows.sort { ($0.deadline, $0.order, $0.id) < ($1.deadline, $1.order, $1.id) }
         return scope.detailTable(
             key: "overdue-tasks", title: "逾期未销号的任务",
             columns: [

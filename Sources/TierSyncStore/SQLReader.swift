@@ -1,9 +1,10 @@
 import GRDB
 import TierSyncCore
 
-/// A read-only connection that reports query with SQL, over either store: SQLite (GRDB's
-/// `Database`) or PostgreSQL. Queries use `?` placeholders and the SQL both engines share;
-/// where they differ, `dialect` spells the difference.
+/// A connection that reports read with SQL, over either store: SQLite (GRDB's `Database`) or
+/// PostgreSQL, inside a read transaction (`SyncHub.readingRecords`). Queries use `?`
+/// placeholders and the SQL both engines share; where they differ, `dialect` spells the
+/// difference. Both give a row's values as SQLite types them (`FieldValue`).
 ///
 /// ```swift
 /// try reader.forEachRow("SELECT org, count(*) FROM contact r WHERE r.deleted = 0 GROUP BY org", []) { row in

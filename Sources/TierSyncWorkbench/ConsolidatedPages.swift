@@ -33,19 +33,20 @@ struct ConsolidatedPages: SitePages {
     func login(_ page: PageRequest) async throws -> Response {
         let form = try await page.form()
         let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
-        let password = (form["password"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
-            guard password.hasPrefix("op-"), login.isEmpty || password.hasPrefix(login + ".") else {
+            guard let credential = Self.operatorCredential(login: login, password: form["password"] ?? "") else {
                 throw DomainError.unauthorized(
                     "this hub's pages take an operator credential (op-ID.SECRET, from `tiersync operator add`) as the password"
                 )
             }
-            let account = try await blocking { [hub] in try hub.authenticateOperator(credential: password).account }
+            let account = try await blocking { [hub] in try hub.authenticateOperator(credential: credential).account }
             return try await startSession(subject: "operator:" + account.id, page)
-        } catch let error as DomainError {
+        } catch let error as DomainError where error.kind == .unauthorized {
             return loginRefused(
                 error, login: login,
                 message: "凭据不正确或已被吊销。本节点的汇总只接受操作员凭据登录：密码处粘贴管理员用 tiersync operator add 发放的凭据（op-…）。")
+        } catch {
+            return await failure(error, nil)
         }
     }
 }

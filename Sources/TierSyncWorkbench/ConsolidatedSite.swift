@@ -13,7 +13,8 @@ import TierSyncReports
 /// database; a session started on one is good on every other.
 ///
 /// ```swift
-/// let app = ConsolidatedSite(hub: try PostgresHub.open(address: address)).application(host: "0.0.0.0", port: 8080)
+/// let service = HubService(hub: try PostgresHub.open(address: address))
+/// let app = ConsolidatedSite(service: service).application(host: "0.0.0.0", port: 8080)
 /// try await app.runService()
 /// ```
 public struct ConsolidatedSite: Sendable {

@@ -23,8 +23,8 @@ extension Pages {
         let address = page.address
         do {
             let subject: String = try await blocking { [node] in
-                if password.hasPrefix("op-"), password.contains("."), login.isEmpty || password.hasPrefix(login + ".") {
-                    return "operator:" + (try node.authenticateOperator(credential: password).account.id)
+                if let credential = Self.operatorCredential(login: login, password: password) {
+                    return "operator:" + (try node.authenticateOperator(credential: credential).account.id)
                 }
                 return "user:" + (try node.checkPassword(login: login, password: password, address: address).login)
             }

@@ -31,11 +31,15 @@ extension SitePages {
         _ page: PageRequest, _ need: Visitor.Need, form: Form? = nil,
         _ body: (Visitor) async throws -> Response
     ) async throws -> Response {
-        guard let id = page.sessionID,
-            let session = try? await blocking({ [hub, idleLimit] in try hub.session(id, idleLimit: idleLimit) })
-        else {
-            let expired = page.sessionID != nil
-            return redirect("/login" + (expired ? "?expired=1" : ""))
+        guard let id = page.sessionID else { return redirect("/login") }
+        let session: TierSyncNode.Session
+        do {
+            session = try await blocking { [hub, idleLimit] in try hub.session(id, idleLimit: idleLimit) }
+        } catch let error as DomainError where error.kind == .unauthorized {
+            return redirect("/login?expired=1")
+        } catch {
+            // The store failed (a PostgreSQL server out of reach): say so, not "signed out".
+            return await failure(error, nil)
         }
         let visitor = Visitor(session: session, sessionID: id)
         if let reason = visitor.refusal(for: need) { return await errorPage(403, reason, visitor) }
@@ -90,6 +94,16 @@ extension SitePages {
                 .init("Referrer-Policy")!: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The operator credential (`op-ID.SECRET`) a sign-in form carries as its password, if it
+    /// does; the login, when given, must be its id.
+    static func operatorCredential(login: String, password: String) -> String? {
+        let credential = password.trimmingCharacters(in: .whitespaces)
+        guard credential.hasPrefix("op-"), credential.contains("."),
+            login.isEmpty || credential.hasPrefix(login + ".")
+        else { return nil }
+        return credential
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

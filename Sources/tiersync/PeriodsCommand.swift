@@ -32,7 +32,7 @@ struct PeriodsCommand: ParsableCommand {
             asOf: asOf, staleDays: nil, from: from, through: through, limit: nil
         ) { "--" + $0 }
         let hub = try node.openHub()
-        let rows = try hub.readingRecords { db in
+        let rows = try hub.readingReports { db in
             try PeriodLedger.make(org: org ?? hub.hubOrg.code, options: options, db: db)
         }
         if json { return try Output.json(PeriodsDocument(asOf: options.asOf.description, periods: rows)) }

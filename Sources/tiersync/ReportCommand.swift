@@ -88,7 +88,7 @@ struct RollupCommand<Tag: RollupTag>: ParsableCommand {
         }
         let options = try reportOptions()
         let hub = try node.openHub()
-        let report = try hub.readingRecords { db in
+        let report = try hub.readingReports { db in
             try Report.make(Tag.kind, org: org ?? hub.hubOrg.code, options: options, db: db)
         }
         let only = try table.map { key in

@@ -84,7 +84,7 @@ import TierSyncReports
             live.url.absoluteString + "/v1/reports/coverage?as-of=2026-11-29", credential: officer)
         #expect(status == 200, "\(body)")
         let options = ReportOptions(asOf: CivilDate(parsing: "2026-11-29")!)
-        let expected = try live.sync.readingRecords { db in
+        let expected = try live.sync.readingReports { db in
             try Report.make(.coverage, org: "520200", options: options, db: db)
         }
         #expect(body == String(decoding: try ReportJSON.encode(expected), as: UTF8.self))

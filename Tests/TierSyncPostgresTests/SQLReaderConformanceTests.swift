@@ -10,9 +10,8 @@ import TierSyncStore
 @Suite struct SQLReaderConformanceTests {
     @Test("? placeholders are numbered for PostgreSQL, except inside quoted strings and names")
     func placeholders() {
-        #expect(
-            PostgresSession.numbered(#"SELECT '?', ?, "a?b", x FROM t WHERE y = ? AND z = 'it''s ?'"#)
-                == #"SELECT '?', $1, "a?b", x FROM t WHERE y = $2 AND z = 'it''s ?'"#)
+        let (sql, count) = PostgresSession.numbered(#"SELECT '?', ?, "a?b", x FROM t WHERE y = ? AND z = 'it''s ?́'"#)
+        #expect(sql == #"SELECT '?', $1, "a?b", x FROM t WHERE y = $2 AND z = 'it''s ?́'"# && count == 2)
     }
 
     @Test("counts, sums of whole numbers, booleans, reals, text and NULL read alike on both stores")
@@ -44,6 +43,7 @@ import TierSyncStore
                 [.text("b"), .integer(1), .null, .integer(0), .null, .null, .integer(0), .null],
             ])
         #expect(onPostgres == onSQLite)
+        #expect(throws: PostgresStoreError.self) { try session.rows("SELECT ?, ?", [.integer(1)]) }
         let row = SQLRow(onPostgres[0])
         let (org, count, missing): (String, Int, String?) = (row[0], row[1], row[7])
         #expect(org == "a" && count == 2 && missing == nil)

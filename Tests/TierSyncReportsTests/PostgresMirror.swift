@@ -1,5 +1,5 @@
 import TierSyncDomain
-import TierSyncPostgres
+@_spi(Testing) import TierSyncPostgres
 
 /// A hub on PostgreSQL holding a copy of a SQLite node's org units and records, so that every
 /// report test also checks that both stores give the same report (`ReportFixture.both`). The

@@ -126,9 +126,9 @@ final class ReportFixture {
     /// `make` over the SQLite node and over its copy on PostgreSQL; returns the first after
     /// checking that the second is the same (as JSON, where every figure and row shows).
     func both<T: Encodable>(_ make: (any SQLReader) throws -> T) throws -> T {
-        let sqlite = try node.readingRecords(make)
+        let sqlite = try node.readingReports(make)
         try mirror.copy(from: node)
-        let postgres = try mirror.hub.readingRecords(make)
+        let postgres = try mirror.hub.readingReports(make)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let (expected, actual) = (try encoder.encode(sqlite), try encoder.encode(postgres))
