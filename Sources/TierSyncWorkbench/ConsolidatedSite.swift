@@ -34,13 +34,7 @@ public struct ConsolidatedSite: Sendable {
             hub: service.hub, logger: service.logger, idleLimit: service.idleLimit, rollups: RollupCache())
         // The first officer to open the hub's own overview should not wait for its grouping.
         pages.rollups.warm(hub: service.hub, org: service.hub.hubOrg.code, options: ReportOptions())
-        for route in Self.routes {
-            router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
-                var pages = pages
-                pages.logger = context.logger
-                return try await route.handler(pages, PageRequest(request: request, context: context))
-            }
-        }
+        router.addPages(pages, Self.routes.map { ($0.method, $0.path, $0.handler) })
         return HubService.application(
             router: router, host: host, port: port, services: services, logger: service.logger,
             onListening: onListening)

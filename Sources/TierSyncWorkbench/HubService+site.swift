@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import TierSyncHub
 
@@ -24,5 +25,22 @@ extension HubService {
                 routes: HubService.routes.map { ($0.method, $0.path) } + pageRoutes))
         register(on: router)
         return router
+    }
+}
+
+extension Router where Context == HubRequestContext {
+    /// Adds a site's pages: each request gets `pages` with its own logger (whose lines carry
+    /// `hb.request.id`).
+    func addPages<P: SitePages>(
+        _ pages: P,
+        _ routes: [(method: String, path: String, handler: @Sendable (P, PageRequest) async throws -> Response)]
+    ) {
+        for route in routes {
+            on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
+                var pages = pages
+                pages.logger = context.logger
+                return try await route.handler(pages, PageRequest(request: request, context: context))
+            }
+        }
     }
 }

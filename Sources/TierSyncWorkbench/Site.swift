@@ -50,13 +50,7 @@ public struct Site: Sendable {
             node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree, fileLimits: fileLimits)
         // The first officer to open the node's own overview should not wait for its grouping.
         if hasSubtree { pages.rollups.warm(hub: node, org: node.org.code, options: ReportOptions()) }
-        for route in Self.routes {
-            router.on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in
-                var pages = pages
-                pages.logger = context.logger
-                return try await route.handler(pages, PageRequest(request: request, context: context))
-            }
-        }
+        router.addPages(pages, Self.routes.map { ($0.method, $0.path, $0.handler) })
         return HubService.application(
             router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)
     }

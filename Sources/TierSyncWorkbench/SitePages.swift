@@ -14,7 +14,7 @@ protocol SitePages: Sendable {
     /// Where sessions, reports and the overview are read.
     var hub: any SyncHub { get }
     /// The request's logger (its lines carry `hb.request.id`), set per request.
-    var logger: Logger { get }
+    var logger: Logger { get set }
     /// How long a browser session lives without a request, in milliseconds.
     var idleLimit: Int64 { get }
     /// The overview's reports per org, kept while the log does not move (shared by every request).
