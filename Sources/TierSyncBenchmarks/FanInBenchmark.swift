@@ -28,6 +28,9 @@ struct FanInBenchmark {
         let p99: Double
         let seconds: Double
         let hubPeakMB: Double
+        /// CPU seconds the hub process and this one (the clients) used while the pushes ran.
+        let hubCPU: Double
+        let clientCPU: Double
     }
 
     func run() async throws -> Result {
@@ -93,6 +96,9 @@ struct FanInBenchmark {
                 ],
                 body: Data(Gzip.compress(PushPageCodec.encode(page))))
         }
+        let (hubCPUBefore, clientCPUBefore) = (
+            BootstrapBenchmark.cpuSeconds(of: hub.process.processIdentifier), Self.ownCPUSeconds()
+        )
         let started = ContinuousClock.now
         let outcomes = await withTaskGroup(of: (Double, String?).self) { group in
             for request in requests {
@@ -112,23 +118,29 @@ struct FanInBenchmark {
             return all
         }
         let elapsed = Self.seconds(ContinuousClock.now - started)
+        let hubCPU = BootstrapBenchmark.cpuSeconds(of: hub.process.processIdentifier) - hubCPUBefore
+        let clientCPU = Self.ownCPUSeconds() - clientCPUBefore
         let latencies = outcomes.map(\.0).sorted()
         let errors = outcomes.compactMap(\.1)
         return Result(
             clients: clients, changesPerClient: changes, errors: errors.count, firstError: errors.first,
             p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.process.processIdentifier))
+            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.process.processIdentifier), hubCPU: hubCPU,
+            clientCPU: clientCPU)
     }
 
     func print(_ result: Result) {
         Swift.print(
             "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub on \(postgres == nil ? "SQLite" : "PostgreSQL")\n"
         )
-        Swift.print("| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB |")
-        Swift.print("|---:|---:|---:|---:|---:|---:|---:|")
+        Swift.print(
+            "| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB | hub CPU s | clients' CPU s |"
+        )
+        Swift.print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         Swift.print(
             "| \(result.clients) | \(result.changesPerClient) | \(result.errors) | \(String(format: "%.2f", result.p50)) | "
-                + "\(String(format: "%.2f", result.p99)) | \(String(format: "%.2f", result.seconds)) | \(String(format: "%.0f", result.hubPeakMB)) |"
+                + "\(String(format: "%.2f", result.p99)) | \(String(format: "%.2f", result.seconds)) | \(String(format: "%.0f", result.hubPeakMB)) | "
+                + "\(String(format: "%.2f", result.hubCPU)) | \(String(format: "%.2f", result.clientCPU)) |"
         )
         if let error = result.firstError { Swift.print("\nfirst error: \(error)") }
     }
@@ -168,6 +180,14 @@ struct FanInBenchmark {
             let code = try county.issueEnrollment(for: org, hours: 1).code
             return (node, org, try county.acceptEnrollment(code: code, node: node.rawValue).credential)
         }
+    }
+
+    /// CPU seconds this process has used (the simulated clients, in the fan-in).
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     static func seconds(_ duration: Duration) -> Double {
