@@ -84,7 +84,7 @@ public final class TierSyncNode: Sendable {
         throw DomainError.invalidValue(
             field: "db", value: path.prefix { $0 != ":" } + "://… (a PostgreSQL URL)",
             allowed:
-                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, export --format json and conflicts list)"
+                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, export --format json, conflicts list, report KIND and periods)"
         )
     }
 
