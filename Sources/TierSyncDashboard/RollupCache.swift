@@ -74,7 +74,7 @@ public final class RollupCache: @unchecked Sendable {
     /// were made, kept older ones while a refresh runs when it has, or new ones made now.
     public func rollups(hub: any SyncHub, org: String, options: ReportOptions) throws -> Rollups {
         let key = Key(org: org, options: options)
-        let (position, copied) = try hub.readingRecords { db in try Self.position(db) }
+        let (position, copied) = try hub.readingRecords { db in try Self.position(db, hub: hub) }
         let kept: Rollups? = lock.withLock {
             guard var entry = entries[key] else { return nil }
             entry.lastUsed = Date()
@@ -129,7 +129,7 @@ public final class RollupCache: @unchecked Sendable {
     /// (`readingReports`: syncs and other pages do not wait for them).
     static func make(hub: any SyncHub, org: String, options: ReportOptions) throws -> Rollups {
         try hub.readingReports { db in
-            let (position, copied) = try position(db)
+            let (position, copied) = try position(db, hub: hub)
             return Rollups(
                 reports: try Report.make(ReportKind.allCases, org: org, options: options, db: db),
                 position: position, copied: copied, madeAt: Date(), current: true)
@@ -138,7 +138,7 @@ public final class RollupCache: @unchecked Sendable {
 
     /// The log's newest sequence number, and the progress of a snapshot from the parent
     /// (where it stands, and the position it ended at), read in `db`.
-    static func position(_ db: any SQLReader) throws -> (Int64, String) {
+    static func position(_ db: any SQLReader, hub: any SyncHub) throws -> (Int64, String) {
         let copied: String =
             try db.rows(
                 """
@@ -146,11 +146,6 @@ public final class RollupCache: @unchecked Sendable {
                 WHERE org = (SELECT org FROM parent_link)
                 """
             ).first?[0] ?? ""
-        // SQLite packs a node's own writes into `change_log` and keeps one row per change in
-        // `change_log_row` (migration 0016); a hub on PostgreSQL, which takes no clerk's
-        // writes, keeps them one per row in `change_log`.
-        let log = db.dialect == .sqlite ? "change_log_row" : "change_log"
-        let sequence: Int64 = try db.rows("SELECT coalesce(max(seq), 0) FROM \(log)").first?[0] ?? 0
-        return (sequence, copied)
+        return (try hub.lastSequence(in: db), copied)
     }
 }

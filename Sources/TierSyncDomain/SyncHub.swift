@@ -72,6 +72,8 @@ public protocol SyncHub: Sendable {
     /// Runs `body` in one read transaction for a long grouping (reports): on a SQLite node, on
     /// its second connection, so that syncs and short reads do not wait behind it.
     func readingReports<T>(_ body: (any SQLReader) throws -> T) throws -> T
+    /// The log's newest position, read in the transaction of `reader` (`readingRecords`).
+    func lastSequence(in reader: any SQLReader) throws -> Int64
     /// The enrolled child nodes and how each keeps up, as an operator reads them.
     func childHealth() throws -> [TierSyncNode.ChildHealth]
     /// The conflicts kept for a person's review that are still open.
@@ -183,6 +185,10 @@ extension TierSyncNode: SyncHub {
     }
 
     public func openConflictViews() throws -> [ConflictView] { try conflicts() }
+
+    public func lastSequence(in reader: any SQLReader) throws -> Int64 {
+        try reader.rows(NodeStore.lastSequenceSQL).first?[0] ?? 0
+    }
 
     public func status(for child: ChildNode) throws -> HubStatus {
         try store.read { db in

@@ -31,7 +31,7 @@ public final class TierSyncNode: Sendable {
             guard let org = try OrgUnit.fetchOne(db, key: store.node.org) else {
                 throw DomainError.unknownOrg(store.node.org)
             }
-            return (try Vocabulary.load(db), org)
+            return (try Vocabulary.read(db), org)
         }
         writeScope = org
     }

@@ -15,10 +15,6 @@ public struct Vocabulary: Sendable {
         self.terms = Dictionary(grouping: terms, by: \.kind).mapValues { $0.sorted { $0.position < $1.position } }
     }
 
-    static func load(_ db: Database) throws -> Vocabulary {
-        Vocabulary(terms: try VocabularyTerm.fetchAll(db))
-    }
-
     /// The vocabulary a store holds, read through either backend (reports read it so).
     public static func read(_ reader: any SQLReader) throws -> Vocabulary {
         Vocabulary(

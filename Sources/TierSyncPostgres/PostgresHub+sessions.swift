@@ -28,21 +28,25 @@ extension PostgresHub {
     public func session(_ id: String, idleLimit: Int64 = TierSyncNode.defaultIdleLimit) throws -> TierSyncNode.Session {
         let now = wallClock.nowMilliseconds()
         let hash = Credential.hash(id)
-        let found = try store.withSession { session -> (String, Int64, OperatorAccount, OrgUnit)? in
-            guard
-                let row = try session.query(
-                    "SELECT subject, csrf, last_seen FROM web_session WHERE id_hash = $1", [.text(hash)]
-                )
-                .first
-            else { return nil }
-            let (subject, csrf, lastSeen) = try row.decode((String, String, Int64).self)
-            guard subject.hasPrefix("operator:"),
-                let account = try session.query(
-                    "\(Self.selectOperators) WHERE id = $1", [.text(String(subject.dropFirst("operator:".count)))]
-                ).first.map(Self.operatorAccount),
-                account.revokedAt == nil, let scope = try Self.orgUnit(account.org, session)
-            else { return nil }
-            return (csrf, lastSeen, account, scope)
+        // The session, its operator (not revoked) and the operator's unit, in one round trip:
+        // every page view asks.
+        let found = try store.withSession { session in
+            try session.rows(
+                """
+                SELECT s.csrf, s.last_seen, o.id, o.name, o.org, o.credential_hash, o.created_at, o.last_seen,
+                       u.parent, u.name, u.level, u.path
+                FROM web_session s JOIN "operator" o ON s.subject = 'operator:' || o.id
+                JOIN org_unit u ON u.code = o.org
+                WHERE s.id_hash = ? AND o.revoked_at IS NULL
+                """, [.text(hash)]
+            ).first
+        }.flatMap { row -> (String, Int64, OperatorAccount, OrgUnit)? in
+            guard let level = OrgUnit.Level(rawValue: row[10]) else { return nil }
+            var account = OperatorAccount(
+                id: row[2], name: row[3], org: row[4], credentialHash: row[5], createdAt: row[6])
+            account.lastSeen = row[7]
+            let scope = OrgUnit(code: row[4], parent: row[8], name: row[9], level: level, path: row[11], sample: false)
+            return (row[0], row[1], account, scope)
         }
         guard let (csrf, lastSeen, account, scope) = found else { throw DomainError.unauthorized("no such session") }
         try TierSyncNode.keepAlive(lastSeen: lastSeen, now: now, idleLimit: idleLimit, end: { try endSession(id) }) {
@@ -61,4 +65,10 @@ extension PostgresHub {
     }
 
     public func openConflictViews() throws -> [ConflictView] { try conflicts() }
+}
+
+extension PostgresHub {
+    public func lastSequence(in reader: any SQLReader) throws -> Int64 {
+        try reader.rows(PostgresStore.lastSequenceSQL).first?[0] ?? 0
+    }
 }

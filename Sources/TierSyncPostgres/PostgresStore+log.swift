@@ -72,8 +72,11 @@ extension PostgresStore {
 
     /// The log's newest position, read in the session's transaction.
     func lastSequence(_ session: PostgresSession) throws -> Int64 {
-        try session.query("SELECT coalesce(max(seq), 0) FROM change_log").first?.decode(Int64.self) ?? 0
+        try session.query(Self.lastSequenceSQL).first?.decode(Int64.self) ?? 0
     }
+
+    /// The query of the log's newest position (one row per change in `change_log`).
+    static let lastSequenceSQL = "SELECT coalesce(max(seq), 0) FROM change_log"
 
     /// Log entries read per query while walking the log.
     static let logPage = 2_000

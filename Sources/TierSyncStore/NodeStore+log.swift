@@ -15,8 +15,12 @@ extension NodeStore {
 
     /// The log's newest sequence number, read in `db` (a caller's transaction).
     public func lastSequence(db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM change_log_row") ?? 0
+        try Int64.fetchOne(db, sql: Self.lastSequenceSQL) ?? 0
     }
+
+    /// The query of the log's newest sequence number: every change, a node's own writes
+    /// included, is a row of `change_log_row` (migration 0016 packs them in `change_log`).
+    public static let lastSequenceSQL = "SELECT coalesce(max(seq), 0) FROM change_log_row"
 
     /// Streams the changes logged after `seq` that are still kept (the latest version of
     /// every field changed since, and conflict losers), in log order, in one read transaction,

@@ -56,7 +56,7 @@ public struct OrgUnit: Codable, Sendable, Hashable, FetchableRecord, Persistable
 
     /// The arguments of `subtreeFilter` for the subtree at `path`.
     public static func subtreeArguments(_ path: String) -> StatementArguments {
-        [path, path + "/", path + "0"]
+        StatementArguments(subtreeValues(path))
     }
 
     /// `(SELECT code …)`: the codes of the subtree's units, with `subtreeArguments`.

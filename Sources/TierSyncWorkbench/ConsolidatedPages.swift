@@ -14,6 +14,7 @@ struct ConsolidatedPages: SitePages {
     var logger: Logger
     let idleLimit: Int64
     let rollups: RollupCache
+    var operatorsOnly: Bool { true }
 
     func chrome(_ visitor: Visitor?, section: String) async -> SiteChrome {
         guard let visitor else { return SiteChrome(nodeName: hub.hubOrg.name) }
@@ -44,7 +45,7 @@ struct ConsolidatedPages: SitePages {
         } catch let error as DomainError where error.kind == .unauthorized {
             return loginRefused(
                 error, login: login,
-                message: "凭据不正确或已被吊销。本节点的汇总只接受操作员凭据登录：密码处粘贴管理员用 tiersync operator add 发放的凭据（op-…）。")
+                message: "凭据不正确或已被吊销，请向管理员核对。")
         } catch {
             return await failure(error, nil)
         }

@@ -39,7 +39,7 @@ extension Pages {
 extension SitePages {
     func loginForm(_ page: PageRequest) async throws -> Response {
         let notice = page.query("expired") != nil ? "登录已过期或已退出，请重新登录。" : nil
-        return html(.ok, DashboardRenderer.render(LoginPage(error: notice)))
+        return html(.ok, DashboardRenderer.render(LoginPage(error: notice, operatorsOnly: operatorsOnly)))
     }
 
     /// Starts a session for `subject`, whose credentials were checked, and sends the browser
@@ -56,7 +56,9 @@ extension SitePages {
     func loginRefused(_ error: DomainError, login: String, message: String? = nil) -> Response {
         let status: HTTPResponse.Status = error.kind == .throttled ? .tooManyRequests : .unauthorized
         return html(
-            status, DashboardRenderer.render(LoginPage(error: message ?? Wording.chinese(error), login: login)))
+            status,
+            DashboardRenderer.render(
+                LoginPage(error: message ?? Wording.chinese(error), login: login, operatorsOnly: operatorsOnly)))
     }
 
     /// Ends the session and clears the cookie.
