@@ -95,12 +95,17 @@ extension BenchmarkCommand {
                 "Keep the county hub on this PostgreSQL server, in a database the run makes and drops.",
                 valueName: "postgresql://USER@HOST:PORT/DB"))
         var postgres: String?
+        @Option(
+            help: ArgumentHelp(
+                "What sends the pushes: a lean load generator (raw), or the project's own client (urlsession), whose CPU on the same cores counts against the hub."
+            ))
+        var client: FanInBenchmark.Client = .raw
 
         func run() async throws {
             let server = try postgres.map { try PostgresAddress(parsing: $0) }
             try await withTemporaryDirectory { directory in
                 let benchmark = FanInBenchmark(
-                    clients: clients, changes: changes, directory: directory, postgres: server)
+                    clients: clients, changes: changes, directory: directory, postgres: server, client: client)
                 let result = try await benchmark.run()
                 benchmark.print(result)
                 // A failed push makes the figures meaningless: CI's small run must catch it.
@@ -282,3 +287,5 @@ private func makeTemporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     return directory
 }
+
+extension FanInBenchmark.Client: ExpressibleByArgument {}

@@ -18,6 +18,14 @@ struct FanInBenchmark {
     let directory: URL
     /// A PostgreSQL server to keep the county hub on, in a database of its own; nil: SQLite.
     var postgres: PostgresAddress? = nil
+    /// What sends the pushes: the lean load generator, or the project's own client.
+    var client: Client = .raw
+
+    /// The clients' HTTP: `raw` measures the hub; `urlsession` also what the project's client
+    /// (libcurl) costs, on the same 2 cores.
+    enum Client: String, CaseIterable, Sendable {
+        case raw, urlsession
+    }
 
     struct Result {
         let clients: Int
@@ -28,6 +36,8 @@ struct FanInBenchmark {
         let p99: Double
         let seconds: Double
         let hubPeakMB: Double
+        /// The group commits that held the pushes, as the hub's `/metrics` counts them.
+        let transactions: Int
         /// CPU seconds the hub process and this one (the clients) used while the pushes ran.
         let hubCPU: Double
         let clientCPU: Double
@@ -37,6 +47,7 @@ struct FanInBenchmark {
         let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         var countyDB = directory.appendingPathComponent("county.db").path
         let credentials: [(node: NodeID, org: String, credential: String)]
+        let watcher: String
         let database = try postgres.map { try PostgresScratchDatabase(server: $0) }
         if let database {
             countyDB = database.address.description
@@ -53,9 +64,11 @@ struct FanInBenchmark {
                 }
             }
             credentials = try Self.enroll(clients, at: county, seed: 9, townships: townships)
+            watcher = try county.addOperator(name: "fan-in").credential
         } else {
             let county = try TierSyncNode.create(path: countyDB, org: "520201", logger: silent)
             credentials = try Self.enroll(clients, at: county, seed: 9, distinct: true)
+            watcher = try county.addOperator(name: "fan-in").credential
             try county.store.close()
         }
         let hub = try ServeProcess.start(db: countyDB, log: directory.appendingPathComponent("hub.log"))
@@ -86,63 +99,92 @@ struct FanInBenchmark {
         // Every simulated township has its own connection, as separate PCs would. The bodies
         // are encoded and compressed before the clock starts: on this 2-core machine the
         // clients share the CPU with the hub, and only the hub is measured.
-        let transport = URLSessionTransport(timeout: 120, connectionsPerHost: clients)
-        let requests = pages.map { credential, page in
-            TransportRequest(
-                method: "POST", url: url.appendingPathComponent("v1/push"),
-                headers: [
-                    SyncProtocol.versionHeader: String(SyncProtocol.version), "Authorization": "Bearer \(credential)",
-                    "Content-Type": "application/json", "Content-Encoding": "gzip",
-                ],
-                body: Data(Gzip.compress(PushPageCodec.encode(page))))
+        let headers = [
+            (SyncProtocol.versionHeader, String(SyncProtocol.version)), ("Content-Type", "application/json"),
+            ("Content-Encoding", "gzip"),
+        ]
+        let bodies = pages.map { credential, page in
+            (headers + [("Authorization", "Bearer \(credential)")], Gzip.compress(PushPageCodec.encode(page)))
         }
         let (hubCPUBefore, clientCPUBefore) = (
             BootstrapBenchmark.cpuSeconds(of: hub.process.processIdentifier), Self.ownCPUSeconds()
         )
         let started = ContinuousClock.now
-        let outcomes = await withTaskGroup(of: (Double, String?).self) { group in
-            for request in requests {
-                group.addTask {
-                    let start = ContinuousClock.now
-                    do {
-                        let response = try await transport.send(request)
-                        let failure = response.status == 200 ? nil : "HTTP \(response.status)"
-                        return (Self.seconds(ContinuousClock.now - start), failure)
-                    } catch {
-                        return (Self.seconds(ContinuousClock.now - start), "\(error)")
-                    }
-                }
-            }
-            var all: [(Double, String?)] = []
-            for await outcome in group { all.append(outcome) }
-            return all
+        let outcomes: [RawHTTPLoad.Outcome]
+        switch client {
+        case .raw:
+            let load = RawHTTPLoad(host: url.host ?? "127.0.0.1", port: url.port ?? 80)
+            outcomes = try await load.send(
+                bodies.map { headers, body in
+                    RawHTTPLoad.request(
+                        method: "POST", path: "/v1/push", host: "\(load.host):\(load.port)", headers: headers,
+                        body: body)
+                })
+        case .urlsession:
+            outcomes = await Self.send(bodies, to: url.appendingPathComponent("v1/push"), connections: clients)
         }
         let elapsed = Self.seconds(ContinuousClock.now - started)
         let hubCPU = BootstrapBenchmark.cpuSeconds(of: hub.process.processIdentifier) - hubCPUBefore
         let clientCPU = Self.ownCPUSeconds() - clientCPUBefore
-        let latencies = outcomes.map(\.0).sorted()
-        let errors = outcomes.compactMap(\.1)
+        let metrics = try await URLSessionTransport(timeout: 30).send(
+            TransportRequest(
+                method: "GET", url: url.appendingPathComponent("metrics"),
+                headers: ["Authorization": "Bearer \(watcher)"],
+                body: nil))
+        let transactions =
+            String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix("tiersync_group_commit_pushes_count ") }
+            .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+        let latencies = outcomes.map(\.seconds).sorted()
+        let errors = outcomes.compactMap(\.failure)
         return Result(
             clients: clients, changesPerClient: changes, errors: errors.count, firstError: errors.first,
             p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
-            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.process.processIdentifier), hubCPU: hubCPU,
+            seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.process.processIdentifier),
+            transactions: transactions, hubCPU: hubCPU,
             clientCPU: clientCPU)
     }
 
     func print(_ result: Result) {
         Swift.print(
-            "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub on \(postgres == nil ? "SQLite" : "PostgreSQL")\n"
+            "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub on \(postgres == nil ? "SQLite" : "PostgreSQL"), sent by \(client == .raw ? "a lean load generator" : "URLSession")\n"
         )
         Swift.print(
-            "| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB | hub CPU s | clients' CPU s |"
+            "| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB | hub CPU s | clients' CPU s | transactions |"
         )
-        Swift.print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        Swift.print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         Swift.print(
             "| \(result.clients) | \(result.changesPerClient) | \(result.errors) | \(String(format: "%.2f", result.p50)) | "
                 + "\(String(format: "%.2f", result.p99)) | \(String(format: "%.2f", result.seconds)) | \(String(format: "%.0f", result.hubPeakMB)) | "
-                + "\(String(format: "%.2f", result.hubCPU)) | \(String(format: "%.2f", result.clientCPU)) |"
+                + "\(String(format: "%.2f", result.hubCPU)) | \(String(format: "%.2f", result.clientCPU)) | \(result.transactions) |"
         )
         if let error = result.firstError { Swift.print("\nfirst error: \(error)") }
+    }
+
+    /// Sends every push at once through URLSession, each township on its own connection.
+    static func send(_ bodies: [([(String, String)], [UInt8])], to url: URL, connections: Int) async
+        -> [RawHTTPLoad.Outcome]
+    {
+        let transport = URLSessionTransport(timeout: 120, connectionsPerHost: connections)
+        return await withTaskGroup(of: RawHTTPLoad.Outcome.self) { group in
+            for (headers, body) in bodies {
+                let request = TransportRequest(
+                    method: "POST", url: url, headers: Dictionary(uniqueKeysWithValues: headers), body: Data(body))
+                group.addTask {
+                    let start = ContinuousClock.now
+                    do {
+                        let response = try await transport.send(request)
+                        let failure = response.status == 200 ? nil : "HTTP \(response.status)"
+                        return .init(seconds: Self.seconds(ContinuousClock.now - start), failure: failure)
+                    } catch {
+                        return .init(seconds: Self.seconds(ContinuousClock.now - start), failure: "\(error)")
+                    }
+                }
+            }
+            var all: [RawHTTPLoad.Outcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
     }
 
     /// Enrolls `count` simulated township clients at the county hub `county`, as the hub would

@@ -13,6 +13,10 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible, C
     public let rawValue: String
 
     /// Accepts exactly 16 lowercase hex digits.
+    ///
+    /// Inlinable, so that callers in other modules get it specialized for their string type:
+    /// it runs for every node of every version vector received.
+    @inlinable
     public init?(_ text: some StringProtocol) {
         guard text.utf8.count == 16, text.utf8.allSatisfy(Self.isLowerHex) else { return nil }
         self.rawValue = String(text)
@@ -43,7 +47,8 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible, C
         try container.encode(rawValue)
     }
 
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
+    @usableFromInline
+    static func isLowerHex(_ byte: UInt8) -> Bool {
         (48...57).contains(byte) || (97...102).contains(byte)
     }
 }

@@ -29,7 +29,11 @@ public protocol SyncHub: Sendable {
     func authenticate(credential: String) throws -> ChildNode
     /// The peer named by `code`: the hub's parent or one of its children.
     func peer(_ code: String) throws -> TierSyncNode.Peer
-    /// Applies several pushes in one transaction, each refused alone when it must be.
+    /// The children presenting `credentials`, each with what its org is to the hub, in one
+    /// read; a credential unknown, wrong or revoked gives its refusal. Records no contact.
+    func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>]
+    /// Applies several pushes in one transaction, each refused alone when it must be, and
+    /// records the last contact of the children their `contact` names.
     func acceptAll(_ pushes: [TierSyncNode.Push]) throws -> [Result<ApplyReport, any Error>]
     /// A page of the hub's log for `child`, in one read; records how far the child got.
     func pullPage(for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void) throws

@@ -151,6 +151,9 @@ extension TierSyncNode {
         public var upTo: Int64
         public var ack: Int64?
         public var skewBound: Int64
+        /// The enrolled child whose last contact the push's transaction records (a hub's
+        /// child, whose contact was stale); nil: none.
+        public var contact: String?
 
         public init(
             changes: [FieldChange], peer: Peer, peerNode: String, nodes: [String: String], upTo: Int64,
@@ -190,7 +193,32 @@ extension TierSyncNode {
                     results.append(.failure(error))
                 }
             }
+            let now = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
+            for child in pushes.compactMap(\.contact) {
+                try writer.db.cachedStatement(sql: "UPDATE child_node SET last_contact = ? WHERE id = ?")
+                    .execute(arguments: [now, child])
+            }
             return results
+        }
+    }
+
+    /// The children presenting `credentials`, each with its relation to this node, in one
+    /// read (`SyncHub.identify`).
+    public func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>] {
+        try store.read { db in
+            var peers: [String: Peer] = [:]
+            return credentials.map { credential in
+                Result {
+                    let child = try Self.authenticate(credential) { id in
+                        try ChildNode.fetchOne(
+                            db.cachedStatement(sql: "SELECT * FROM child_node WHERE id = ?"), arguments: [id])
+                    }
+                    if let peer = peers[child.org] { return IdentifiedChild(child: child, peer: peer) }
+                    let peer = try relation(to: child.org, db: db)
+                    peers[child.org] = peer
+                    return IdentifiedChild(child: child, peer: peer)
+                }
+            }
         }
     }
 
@@ -216,12 +244,18 @@ extension TierSyncNode {
 
     /// Moves the cursors of `peer` forward (never back: pages may be retried).
     func recordContact(with peer: Peer, node: String, received: Int64?, acknowledged: Int64?, db: Database) throws {
-        var cursor = try PeerCursor.find(db, org: peer.unit.code)
-        cursor.node = node
-        if let received { cursor.receivedSeq = max(cursor.receivedSeq, received) }
-        if let acknowledged { cursor.ackedSeq = max(cursor.ackedSeq, acknowledged) }
-        cursor.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
-        try cursor.save(db)
+        // One prepared statement: it runs for every push a hub takes.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO peer_cursor (org, node, received_seq, acked_seq, last_contact) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (org) DO UPDATE SET node = excluded.node,
+                    received_seq = max(received_seq, excluded.received_seq),
+                    acked_seq = max(acked_seq, excluded.acked_seq), last_contact = excluded.last_contact
+                """
+        ).execute(arguments: [
+            peer.unit.code, node, received ?? 0, acknowledged ?? 0,
+            ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()),
+        ])
     }
 }
 

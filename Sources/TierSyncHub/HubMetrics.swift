@@ -23,6 +23,9 @@ public final class HubMetrics: Sendable {
     let pulled: Counter
     /// How long applying one push page took, commit included.
     let applyDuration: DurationHistogram
+    /// How many pushes each group commit held, and how long its transaction took.
+    let groupPushes: ValueHistogram
+    let groupDuration: DurationHistogram
 
     public init() {
         pushed = registry.makeCounter(
@@ -35,6 +38,22 @@ public final class HubMetrics: Sendable {
                 .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
             ],
             help: "Time to apply one push page in its transaction.")
+        groupPushes = registry.makeValueHistogram(
+            name: "tiersync_group_commit_pushes", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+            help: "Pushes applied together in one transaction (group commit).")
+        groupDuration = registry.makeDurationHistogram(
+            name: "tiersync_group_commit_duration_seconds",
+            buckets: [
+                .milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+            ],
+            help: "Time of one group commit: its pushes' credentials read, their changes applied and committed.")
+    }
+
+    /// Records a group commit of `pushes` pushes that took `duration`.
+    func groupCommitted(pushes: Int, duration: Duration) {
+        groupPushes.record(Double(pushes))
+        groupDuration.record(duration)
     }
 
     /// Counts a request answered with `status` by the route `route` (its template, so that

@@ -36,7 +36,11 @@ struct HubRoutes: Sendable {
 
     func push(_ request: Request) async throws -> Response {
         try await respond {
-            let child = try await authenticate(request)
+            // The credential is checked with the rest of its group (`GroupCommit`); only its
+            // form is checked before the body is read.
+            guard let credential = Self.bearerCredential(request), Credential(parsing: credential) != nil else {
+                throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
+            }
             let body = try PushPageCodec.decode(try await bodyBytes(request))
             guard body.upTo >= 0 else {
                 throw HubError.badRequest("upTo must be a log position from 0, not \(body.upTo)")
@@ -48,15 +52,15 @@ struct HubRoutes: Sendable {
                 }
             }
             let started = ContinuousClock.now
-            let peer = try await blocking { try hub.peer(child.org) }
-            let report = try await groupCommit.apply(
-                .init(changes: changes, peer: peer, peerNode: child.id, nodes: body.nodes, upTo: body.upTo))
+            let accepted = try await groupCommit.apply(
+                ChildPush(credential: credential, changes: changes, nodes: body.nodes, upTo: body.upTo))
+            let report = accepted.report
             metrics.pushed.increment(by: Int64(report.applied))
             metrics.applyDuration.record(ContinuousClock.now - started)
             logger.info(
                 "push applied",
                 metadata: [
-                    "child": "\(child.id)", "org": "\(child.org)", "changes": "\(changes.count)",
+                    "child": "\(accepted.child.id)", "org": "\(accepted.child.org)", "changes": "\(changes.count)",
                     "applied": "\(report.applied)",
                     "conflicts": "\(report.conflicts)", "refused": "\(report.refused.count)",
                     "duration": "\(ContinuousClock.now - started)",

@@ -67,6 +67,12 @@ extension PostgresHub {
             }
         }
         try recordContacts(contacts, session: session)
+        let children = pushes.compactMap(\.contact)
+        if !children.isEmpty {
+            try session.query(
+                "UPDATE child_node SET last_contact = $1 WHERE id IN (SELECT jsonb_array_elements_text(CAST($2 AS jsonb)))",
+                [.text(ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())), SQLDialect.jsonList(children)])
+        }
         return results
     }
 

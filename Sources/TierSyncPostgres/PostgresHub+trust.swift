@@ -1,3 +1,4 @@
+import PostgresNIO
 import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
@@ -53,16 +54,8 @@ extension PostgresHub {
     public func authenticate(credential: String) throws -> ChildNode {
         var child = try TierSyncNode.authenticate(credential) { id in
             try store.withSession { session in
-                try session.query(
-                    "SELECT id, org, credential_hash, enrolled_at, revoked_at, last_contact FROM child_node WHERE id = $1",
-                    [.text(id)]
-                ).first.map { row in
-                    let (id, org, hash, enrolled, revoked, contact) = try row.decode(
-                        (String, String, String, String, String?, String?).self)
-                    var child = ChildNode(id: id, org: org, credentialHash: hash, enrolledAt: enrolled)
-                    (child.revokedAt, child.lastContact) = (revoked, contact)
-                    return child
-                }
+                try session.query("SELECT \(Self.childColumns) FROM child_node WHERE id = $1", [.text(id)])
+                    .first.map(Self.childNode)
             }
         }
         // The last contact is written only when stale, outside the writer lock: it is no change.
@@ -75,6 +68,45 @@ extension PostgresHub {
                     [.text(child.lastContact!), .text(child.id)])
             }
         }
+        return child
+    }
+
+    /// The children presenting `credentials`, with their org units, in two queries
+    /// (`SyncHub.identify`).
+    public func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>] {
+        let ids = credentials.compactMap { Credential(parsing: $0)?.id }
+        return try store.withSession { session in
+            let children = try session.query(
+                "SELECT \(Self.childColumns) FROM child_node WHERE id IN (SELECT jsonb_array_elements_text(CAST($1 AS jsonb)))",
+                [SQLDialect.jsonList(ids)]
+            ).reduce(into: [String: ChildNode]()) { found, row in
+                let child = try Self.childNode(row)
+                found[child.id] = child
+            }
+            let units = try Self.orgUnits(Set(children.values.map(\.org)), session)
+            return credentials.map { credential in
+                Result {
+                    let child = try TierSyncNode.authenticate(credential) { children[$0] }
+                    guard let unit = units[child.org] else { throw DomainError.unknownOrg(child.org) }
+                    let peer = try TierSyncNode.relation(of: unit, to: hubOrg) {
+                        try session.query(
+                            "SELECT code FROM org_unit WHERE parent = $1 ORDER BY code", [.text(hubOrg.code)]
+                        ).map { try $0.decode(String.self) }
+                    }
+                    return IdentifiedChild(child: child, peer: peer)
+                }
+            }
+        }
+    }
+
+    static let childColumns = "id, org, credential_hash, enrolled_at, revoked_at, last_contact"
+
+    /// A row of `childColumns`.
+    static func childNode(_ row: PostgresRow) throws -> ChildNode {
+        let (id, org, hash, enrolled, revoked, contact) = try row.decode(
+            (String, String, String, String, String?, String?).self)
+        var child = ChildNode(id: id, org: org, credentialHash: hash, enrolledAt: enrolled)
+        (child.revokedAt, child.lastContact) = (revoked, contact)
         return child
     }
 }

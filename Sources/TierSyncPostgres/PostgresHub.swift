@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import TierSyncCore
 import TierSyncDomain
 import TierSyncStore
@@ -88,11 +89,24 @@ public final class PostgresHub: SyncHub {
     }
 
     static func orgUnit(_ code: String, _ session: PostgresSession) throws -> OrgUnit? {
-        guard
-            let row = try session.query(
-                "SELECT code, parent, name, level, path FROM org_unit WHERE code = $1", [.text(code)]
-            ).first
-        else { return nil }
+        try session.query("SELECT code, parent, name, level, path FROM org_unit WHERE code = $1", [.text(code)])
+            .first.map(orgUnit)
+    }
+
+    /// The org units of `codes` that exist, by code, in one query.
+    static func orgUnits(_ codes: Set<String>, _ session: PostgresSession) throws -> [String: OrgUnit] {
+        guard !codes.isEmpty else { return [:] }
+        return try session.query(
+            "SELECT code, parent, name, level, path FROM org_unit WHERE code IN (SELECT jsonb_array_elements_text(CAST($1 AS jsonb)))",
+            [SQLDialect.jsonList(codes.sorted())]
+        ).reduce(into: [:]) { units, row in
+            let unit = try orgUnit(row)
+            units[unit.code] = unit
+        }
+    }
+
+    /// A row of `code, parent, name, level, path`.
+    static func orgUnit(_ row: PostgresRow) throws -> OrgUnit {
         let (code, parent, name, level, path) = try row.decode((String, String?, String, String, String).self)
         guard let level = OrgUnit.Level(rawValue: level) else {
             throw PostgresStoreError.corrupt("org unit \(code) of level \(level)")

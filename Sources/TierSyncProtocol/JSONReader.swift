@@ -64,11 +64,13 @@ struct JSONReader {
         var start = index
         var decoded: [UInt8] = []
         var escaped = false
+        var ascii = true
         while true {
             guard index < bytes.count else { throw Failure("unterminated string") }
             let byte = bytes[index]
             if byte == 0x22 { break }
             if byte < 0x20 { throw Failure("control character in a string at byte \(index)") }
+            if byte >= 0x80 { ascii = false }
             if byte == 0x5C {
                 decoded.append(contentsOf: bytes[start..<index])
                 escaped = true
@@ -96,14 +98,22 @@ struct JSONReader {
         index += 1
         // Invalid UTF-8 is refused, not repaired: a repaired id or value would be stored as
         // something its sender never wrote.
-        let text: String?
         if escaped {
             decoded.append(contentsOf: bytes[start..<end])
-            text = String(validating: decoded, as: UTF8.self)
-        } else {
-            text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return try Self.text(decoded, ascii: ascii, end: end)
         }
-        guard let text else { throw Failure("invalid UTF-8 in the string that ends at byte \(end)") }
+        return try Self.text(UnsafeBufferPointer(rebasing: bytes[start..<end]), ascii: ascii, end: end)
+    }
+
+    /// `utf8` as a string, refused when it is not valid UTF-8. ASCII (most ids, codes, keys
+    /// and numbers' text) is valid as it is; other text is decoded and compared with its
+    /// bytes, which a repair would have changed. (`String(validating:)` is generic and costs
+    /// several times as much here, run once per string of every push.)
+    private static func text(_ utf8: some Collection<UInt8>, ascii: Bool, end: Int) throws -> String {
+        let text = String(decoding: utf8, as: UTF8.self)
+        guard ascii || text.utf8.elementsEqual(utf8) else {
+            throw Failure("invalid UTF-8 in the string that ends at byte \(end)")
+        }
         return text
     }
 

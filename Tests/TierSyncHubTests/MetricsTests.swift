@@ -26,7 +26,7 @@ import TierSyncHub
     }
 
     @Test(
-        "after a push and a pull, /metrics counts them, times the apply, and shows the child, conflicts and sizes",
+        "after a push and a pull, /metrics counts them, times the apply and its group commit, and shows the child, conflicts and sizes",
         arguments: HubStore.allCases)
     func afterTraffic(store: HubStore) async throws {
         let hub = try await LiveSyncHub(store)
@@ -51,6 +51,9 @@ import TierSyncHub
             "tiersync_changes_pushed_total 3", "tiersync_apply_duration_seconds_count 1",
             #"tiersync_child_last_contact_seconds{node="\#(node)",org="520201"}"#, "tiersync_open_conflicts 0",
             "tiersync_log_entries 3", "tiersync_database_bytes ",
+            // The push went alone in a group commit of its own.
+            "tiersync_group_commit_pushes_count 1", #"tiersync_group_commit_pushes_bucket{le="1.0"} 1"#,
+            "tiersync_group_commit_duration_seconds_count 1",
         ] {
             #expect(text.contains(line), "\(line) in:\n\(text)")
         }

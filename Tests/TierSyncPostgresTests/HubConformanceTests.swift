@@ -18,6 +18,8 @@ import TierSyncStore
         let sqlite: TierSyncNode
         let postgres: PostgresHub
         let city: (sqlite: ChildNode, postgres: ChildNode)
+        /// The city's credential on each hub (each issues its own secret).
+        let cityCredential: (sqlite: String, postgres: String)
 
         init(random: inout SplitMix64, steps: Int = 80) throws {
             editors = try Editors(random: &random, steps: steps)
@@ -35,6 +37,7 @@ import TierSyncStore
                 code: try sqlite.issueEnrollment(for: "520200").code, node: cityNode)
             let onPostgres = try postgres.acceptEnrollment(
                 code: try postgres.issueEnrollment(for: "520200").code, node: cityNode)
+            cityCredential = (onSQLite.credential, onPostgres.credential)
             city = (
                 try sqlite.authenticate(credential: onSQLite.credential),
                 try postgres.authenticate(credential: onPostgres.credential)
