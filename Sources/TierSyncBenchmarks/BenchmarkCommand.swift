@@ -15,7 +15,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "tiersync-bench",
         abstract: "Side-by-side benchmarks of TierSync against plain SQLite; prints Markdown tables.",
         subcommands: [
-            LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, Reports.self, ListPage.self,
+            LocalWrite.self, Apply.self, WireBytes.self, Bootstrap.self, FanIn.self, GroupApply.self, Reports.self,
+            ListPage.self,
             Import.self, CutLink.self, Soak.self, Files.self, Province.self,
         ])
 
@@ -85,6 +86,24 @@ struct BenchmarkCommand: AsyncParsableCommand {
 }
 
 extension BenchmarkCommand {
+    struct GroupApply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "group-apply",
+            abstract: "The fan-in's pushes applied by the hub's writer alone, in groups, vs plain SQLite upserts.")
+        @Option(help: "Pushes, each from a township of its own.") var pushes = 1_000
+        @Option(help: "Changes in each push.") var changes = 100
+        @Option(help: "Pushes applied together in one transaction.") var group = 256
+        @Option(help: "Alternating runs; the median is reported.") var runs = 3
+
+        func run() throws {
+            try withTemporaryDirectory { directory in
+                let benchmark = GroupApplyBenchmark(
+                    pushes: pushes, changes: changes, group: group, runs: runs, directory: directory)
+                benchmark.print(try benchmark.run())
+            }
+        }
+    }
+
     struct FanIn: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fan-in", abstract: "Township clients pushing at once to one county hub.")

@@ -36,8 +36,10 @@ struct FanInBenchmark {
         let p99: Double
         let seconds: Double
         let hubPeakMB: Double
-        /// The group commits that held the pushes, as the hub's `/metrics` counts them.
+        /// The group commits that held the pushes, as the hub's `/metrics` counts them,
+        /// and the seconds they took together (the hub's one writer was busy that long).
         let transactions: Int
+        let committing: Double
         /// CPU seconds the hub process and this one (the clients) used while the pushes ran.
         let hubCPU: Double
         let clientCPU: Double
@@ -77,20 +79,7 @@ struct FanInBenchmark {
 
         // Each client's page: `changes` fields of new contacts of its township.
         let pages: [(String, PushRequest)] = credentials.map { client in
-            var random = SplitMix64(seed: UInt64(bitPattern: Int64(client.node.rawValue.hashValue)))
-            var wire: [WireChange] = []
-            var record = RecordID.random(using: &random)
-            for i in 0..<changes {
-                if i % 4 == 0 { record = RecordID.random(using: &random) }
-                let field = ["role", "name", "phone", "post"][i % 4]
-                let value: FieldValue = field == "role" ? .text("information-officer") : .text("\(field)-\(i)")
-                wire.append(
-                    WireChange(
-                        FieldChange(
-                            table: "contact", record: record, org: client.org, field: field, value: value,
-                            hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i), counter: 0), node: client.node,
-                            versionVector: VersionVector([client.node: 1]))))
-            }
+            let wire = Self.changes(of: client.node, org: client.org, count: changes).map(WireChange.init)
             return (
                 client.credential,
                 PushRequest(changes: wire, nodes: [client.node.rawValue: client.org], upTo: Int64(changes))
@@ -131,17 +120,19 @@ struct FanInBenchmark {
                 method: "GET", url: url.appendingPathComponent("metrics"),
                 headers: ["Authorization": "Bearer \(watcher)"],
                 body: nil))
-        let transactions =
-            String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
-            .first { $0.hasPrefix("tiersync_group_commit_pushes_count ") }
-            .flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) } ?? 0
+        let exposed = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
+        func metric(_ name: String) -> Double {
+            exposed.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        let transactions = Int(metric("tiersync_group_commit_pushes_count"))
+        let committing = metric("tiersync_group_commit_duration_seconds_sum")
         let latencies = outcomes.map(\.seconds).sorted()
         let errors = outcomes.compactMap(\.failure)
         return Result(
             clients: clients, changesPerClient: changes, errors: errors.count, firstError: errors.first,
             p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
             seconds: elapsed, hubPeakMB: BootstrapBenchmark.peakMB(of: hub.process.processIdentifier),
-            transactions: transactions, hubCPU: hubCPU,
+            transactions: transactions, committing: committing, hubCPU: hubCPU,
             clientCPU: clientCPU)
     }
 
@@ -150,15 +141,31 @@ struct FanInBenchmark {
             "Fan-in: \(result.clients) township clients each pushing \(result.changesPerClient) changes at once to one county hub on \(postgres == nil ? "SQLite" : "PostgreSQL"), sent by \(client == .raw ? "a lean load generator" : "URLSession")\n"
         )
         Swift.print(
-            "| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB | hub CPU s | clients' CPU s | transactions |"
+            "| clients | changes each | errors | p50 latency s | p99 latency s | all done in s | hub peak MB | hub CPU s | clients' CPU s | transactions | in transactions s |"
         )
-        Swift.print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        Swift.print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         Swift.print(
             "| \(result.clients) | \(result.changesPerClient) | \(result.errors) | \(String(format: "%.2f", result.p50)) | "
                 + "\(String(format: "%.2f", result.p99)) | \(String(format: "%.2f", result.seconds)) | \(String(format: "%.0f", result.hubPeakMB)) | "
-                + "\(String(format: "%.2f", result.hubCPU)) | \(String(format: "%.2f", result.clientCPU)) | \(result.transactions) |"
+                + "\(String(format: "%.2f", result.hubCPU)) | \(String(format: "%.2f", result.clientCPU)) | \(result.transactions) | \(String(format: "%.2f", result.committing)) |"
         )
         if let error = result.firstError { Swift.print("\nfirst error: \(error)") }
+    }
+
+    /// What a township's push holds in the fan-in: `count` fields of new contacts of `org`,
+    /// four to a contact, made by `node`.
+    static func changes(of node: NodeID, org: String, count: Int) -> [FieldChange] {
+        var random = SplitMix64(seed: UInt64(bitPattern: Int64(node.rawValue.hashValue)))
+        var record = RecordID.random(using: &random)
+        return (0..<count).map { i in
+            if i % 4 == 0 { record = RecordID.random(using: &random) }
+            let field = ["role", "name", "phone", "post"][i % 4]
+            let value: FieldValue = field == "role" ? .text("information-officer") : .text("\(field)-\(i)")
+            return FieldChange(
+                table: "contact", record: record, org: org, field: field, value: value,
+                hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i), counter: 0), node: node,
+                versionVector: VersionVector([node: 1]))
+        }
     }
 
     /// Sends every push at once through URLSession, each township on its own connection.

@@ -39,6 +39,12 @@ extension PostgresHub {
         var clock = HybridLogicalClock(last: try store.clock(session))
         // Scope and senders need only the orgs' paths, which no push changes.
         let checked = pushes.map { push in Result { try check(push, directory: directory) } }
+        // Without savepoints, one storage serves the group: its records read ahead together,
+        // its writes sent together at the end. (A push that fails then fails the attempt.)
+        let group = savepoints ? nil : PostgresMergeStorage(session: session, holdingAll: true)
+        try group?.prefetch(
+            zip(pushes, checked).flatMap { push, checked in (try? checked.get()) == nil ? [] : push.changes },
+            tables: store.tables)
         var results: [Result<ApplyReport, any Error>] = []
         var contacts: [String: Contact] = [:]
         for (push, checked) in zip(pushes, checked) {
@@ -52,7 +58,7 @@ extension PostgresHub {
             if savepoints { try session.query("SAVEPOINT push") }
             do {
                 let report = try accept(
-                    push, senders: senders, session: session, directory: directory, clock: &clock)
+                    push, senders: senders, session: session, directory: directory, clock: &clock, storage: group)
                 if savepoints { try session.query("RELEASE SAVEPOINT push") }
                 directory.remember(senders)
                 results.append(.success(report))
@@ -65,6 +71,13 @@ extension PostgresHub {
                 try session.query("RELEASE SAVEPOINT push")
                 results.append(.failure(error))
             }
+        }
+        do {
+            try group?.flush()
+        } catch let error as PostgresStoreError where !error.isDataRefusal {
+            throw error
+        } catch {
+            throw RefusedWithoutSavepoint(error: error)  // which push's write it was, the retry tells
         }
         try recordContacts(contacts, session: session)
         let children = pushes.compactMap(\.contact)
@@ -101,14 +114,17 @@ extension PostgresHub {
     /// One checked push in the session's transaction: merged, and its arrivals noted, with
     /// those of `arrived` (records that came another way: copied from a snapshot). The
     /// child's cursor moves with the group's, in `apply`.
+    ///
+    /// With `storage` (a group's, its records read ahead), what the push writes is held there
+    /// for the group's `flush`; without, the push reads ahead and writes through its own.
     func accept(
         _ push: TierSyncNode.Push, senders: [NodeID: String], session: PostgresSession, directory: PeerDirectory,
-        clock: inout HybridLogicalClock, arrived: [FieldChange] = []
+        clock: inout HybridLogicalClock, arrived: [FieldChange] = [], storage group: PostgresMergeStorage? = nil
     ) throws -> ApplyReport {
         let screened = rules.screenDecidedAbove(push.changes, nodes: senders, directory: directory)
         // Storage of its own per push: a rolled-back push leaves nothing read ahead or held.
-        let storage = PostgresMergeStorage(session: session)
-        try storage.prefetch(screened.allowed, tables: store.tables)
+        let storage = group ?? PostgresMergeStorage(session: session)
+        if group == nil { try storage.prefetch(screened.allowed, tables: store.tables) }
         var merge = RemoteMerge(
             storage: storage, node: hubNode, tables: store.tables, policies: store.policies, clock: clock,
             wallClock: wallClock)
@@ -118,7 +134,7 @@ extension PostgresHub {
         var known = directory
         known.remember(senders)
         try noteArrivals(of: arrived + screened.allowed, from: push.peer, directory: known, merge: &merge)
-        try storage.flush()
+        if group == nil { try storage.flush() }
         clock = merge.clock
         return report
     }
@@ -137,6 +153,8 @@ extension PostgresHub {
             }
         var seen: Set<String> = []
         for change in changes where tracked.contains(change.table) && seen.insert(change.record.rawValue).inserted {
+            // A receipt an earlier push of the group held is sent first, so the query sees it.
+            if seen.count == 1 { try merge.storage.flush() }
             let noted = try !merge.storage.session.query(
                 "SELECT 1 FROM receipt WHERE record = $1 AND level = $2 AND event = 'arrived' AND deleted = 0",
                 [.text(change.record.rawValue), .text(hubOrg.code)]

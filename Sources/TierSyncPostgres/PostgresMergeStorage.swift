@@ -8,17 +8,31 @@ import TierSyncStore
 /// Each statement is a round trip to the server, so a batch's records are read in a few
 /// queries before the merge (`prefetch`), and its record writes are held and sent as
 /// multi-row upserts after it (`flush`): a few round trips per batch, not two per record.
+///
+/// For a hub's group commit (`holdingAll`), one storage serves every push of the group: the
+/// group's records are read ahead together, and new nodes and the clock are held too, so the
+/// whole group costs a few round trips. A record a push wrote is read back from what is held.
 struct PostgresMergeStorage: MergeStorage {
     let session: PostgresSession
+    /// Whether node registrations and the clock are held until `flush` too.
+    let holdingAll: Bool
     private let cache = Cache()
 
-    init(session: PostgresSession) { self.session = session }
+    init(session: PostgresSession, holdingAll: Bool = false) {
+        self.session = session
+        self.holdingAll = holdingAll
+    }
 
-    /// Records read ahead (an inner nil: known to be absent), and record writes held until `flush`.
+    /// Records read ahead or written (an inner nil: known to be absent), and what is held
+    /// until `flush`: record writes (the last of each record, in the order first written),
+    /// log entries, and with `holdingAll` new nodes and the newest stamp seen.
     private final class Cache {
         var records: [String: StoredRecord?] = [:]
-        var writes: [String: [RecordState]] = [:]
+        var writes: [String: RecordState] = [:]
+        var written: [String] = []
         var log: [FieldChange] = []
+        var nodes: [(node: NodeID, org: String)] = []
+        var newest: HLCTimestamp?
     }
 
     /// At most this many parameters per statement (PostgreSQL takes 65,535).
@@ -49,7 +63,9 @@ struct PostgresMergeStorage: MergeStorage {
     }
 
     func record(_ table: SyncedTable, id: RecordID) throws -> StoredRecord? {
-        if let cached = cache.records[table.name + " " + id.rawValue] { return cached }
+        let key = table.name + " " + id.rawValue
+        if let held = cache.writes[key] { return StoredRecord(held) }
+        if let cached = cache.records[key] { return cached }
         return try session.query(
             "SELECT \(Self.columns(table)) FROM \(table.name) WHERE id = $1", [.text(id.rawValue)]
         ).first.map { try Self.record(table, $0) }
@@ -128,16 +144,28 @@ struct PostgresMergeStorage: MergeStorage {
             "UPDATE conflict SET needs_review = ($1 = 1) WHERE id = $2", [.integer(needsReview ? 1 : 0), .integer(id)])
     }
 
-    /// Held until `flush`: the merge writes each record once, after its last change.
+    /// Held until `flush`: the merge writes each record once, after its last change (a
+    /// later push of a group may write it again).
     func write(_ state: RecordState) throws {
-        cache.writes[state.table.name, default: []].append(state)
+        let key = state.table.name + " " + state.id.rawValue
+        if cache.writes.updateValue(state, forKey: key) == nil { cache.written.append(key) }
     }
 
-    /// Sends the held log entries and record writes, as multi-row inserts and upserts, and
-    /// forgets what was read ahead.
+    /// Sends what is held, as multi-row inserts and upserts. A group's storage keeps what it
+    /// read ahead, with what it wrote; another forgets it.
     func flush() throws {
         try sendLog()
-        for (name, states) in cache.writes {
+        try sendNodes()
+        var byTable: [String: [RecordState]] = [:]
+        var tables: [String] = []
+        for key in cache.written {
+            let state = cache.writes[key]!
+            if byTable[state.table.name] == nil { tables.append(state.table.name) }
+            byTable[state.table.name, default: []].append(state)
+            cache.records[key] = .some(StoredRecord(state))
+        }
+        for name in tables {
+            let states = byTable[name]!
             let table = states[0].table
             let columns = SyncedTable.bookkeepingColumns + table.fieldNames
             let updates = columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -161,7 +189,28 @@ struct PostgresMergeStorage: MergeStorage {
             }
         }
         cache.writes = [:]
-        cache.records = [:]
+        cache.written = []
+        if !holdingAll { cache.records = [:] }
+        if let newest = cache.newest {
+            cache.newest = nil
+            try sendClock(newest)
+        }
+    }
+
+    private func sendNodes() throws {
+        guard !cache.nodes.isEmpty else { return }
+        for part in cache.nodes.chunked(Self.maxParameters / 2) {
+            let rows = part.indices.map { "($\($0 * 2 + 1), $\($0 * 2 + 2))" }
+            try session.query(
+                "INSERT INTO peer_node (id, org) VALUES \(rows.joined(separator: ", "))"
+                    + " ON CONFLICT (id) DO UPDATE SET org = excluded.org",
+                part.flatMap { [FieldValue.text($0.node.rawValue), .text($0.org)] })
+        }
+        cache.nodes = []
+    }
+
+    private func sendClock(_ stamp: HLCTimestamp) throws {
+        try session.query("UPDATE node SET clock = $1 WHERE clock < $1", [.integer(stamp.rawValue)])
     }
 
     /// Held until `flush`, in order: the log's positions follow the calls.
@@ -203,12 +252,23 @@ struct PostgresMergeStorage: MergeStorage {
     }
 
     func observe(_ stamp: HLCTimestamp) throws {
-        try session.query("UPDATE node SET clock = $1 WHERE clock < $1", [.integer(stamp.rawValue)])
+        guard holdingAll else { return try sendClock(stamp) }
+        cache.newest = max(cache.newest ?? stamp, stamp)
     }
 
     func registerNode(_ node: NodeID, org: String) throws {
-        try session.query(
-            "INSERT INTO peer_node (id, org) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET org = excluded.org",
-            [.text(node.rawValue), .text(org)])
+        cache.nodes.append((node, org))
+        if !holdingAll { try sendNodes() }
+    }
+}
+
+extension StoredRecord {
+    /// The record as `state` leaves it, every field of its table named.
+    init(_ state: RecordState) {
+        self.init(
+            table: state.table.name, id: state.id, org: state.org, created: state.created, updated: state.updated,
+            deleted: state.deleted,
+            fields: Dictionary(uniqueKeysWithValues: state.table.fieldNames.map { ($0, state.values[$0] ?? .null) }),
+            versions: state.versions)
     }
 }
