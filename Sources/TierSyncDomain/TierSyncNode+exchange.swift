@@ -165,63 +165,6 @@ extension TierSyncNode {
         }
     }
 
-    /// Applies several pushes in one transaction (group commit: one commit, one sync of the
-    /// disk, for all of them), each in a savepoint of its own, so that a refused push is
-    /// rolled back alone. A push is applied only if the whole transaction commits.
-    ///
-    /// - Returns: each push's report or refusal, in order.
-    /// - Throws: what failed the transaction itself (a full disk, a locked file): then none
-    ///   was applied.
-    public func acceptAll(_ pushes: [Push]) throws -> [Result<ApplyReport, any Error>] {
-        try store.write { writer in
-            // One read of the directory for the whole group: each push adds its senders.
-            var directory = try writer.directory()
-            var results: [Result<ApplyReport, any Error>] = []
-            for push in pushes {
-                do {
-                    var report = ApplyReport()
-                    var senders: [NodeID: String] = [:]
-                    try writer.db.inSavepoint {
-                        (report, senders) = try accept(push, writer: &writer, directory: directory)
-                        return .commit
-                    }
-                    directory.remember(senders)
-                    results.append(.success(report))
-                } catch let error as DatabaseError where error.resultCode != .SQLITE_CONSTRAINT {
-                    throw error  // the transaction itself (full, locked, I/O): every push of it fails
-                } catch {
-                    results.append(.failure(error))
-                }
-            }
-            let now = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
-            for child in pushes.compactMap(\.contact) {
-                try writer.db.cachedStatement(sql: "UPDATE child_node SET last_contact = ? WHERE id = ?")
-                    .execute(arguments: [now, child])
-            }
-            return results
-        }
-    }
-
-    /// The children presenting `credentials`, each with its relation to this node, in one
-    /// read (`SyncHub.identify`).
-    public func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>] {
-        try store.read { db in
-            var peers: [String: Peer] = [:]
-            return credentials.map { credential in
-                Result {
-                    let child = try Self.authenticate(credential) { id in
-                        try ChildNode.fetchOne(
-                            db.cachedStatement(sql: "SELECT * FROM child_node WHERE id = ?"), arguments: [id])
-                    }
-                    if let peer = peers[child.org] { return IdentifiedChild(child: child, peer: peer) }
-                    let peer = try relation(to: child.org, db: db)
-                    peers[child.org] = peer
-                    return IdentifiedChild(child: child, peer: peer)
-                }
-            }
-        }
-    }
-
     /// `accept` in `writer`'s transaction, with the directory read in it: checked whole, then
     /// applied.
     ///
@@ -229,9 +172,26 @@ extension TierSyncNode {
     func accept(_ push: Push, writer: inout ChangeWriter, directory: PeerDirectory) throws -> (
         report: ApplyReport, senders: [NodeID: String]
     ) {
+        let senders = try check(push, directory: directory)
+        return (try write(push, senders: senders, writer: &writer, directory: directory), senders)
+    }
+
+    /// Checks a push whole before anything of it is written: every change in the peer's
+    /// subtree (or shared from above, from the parent), every declared node in it.
+    ///
+    /// - Returns: the push's senders (node → org).
+    func check(_ push: Push, directory: PeerDirectory) throws -> [NodeID: String] {
         let rules = rules
         for change in push.changes { try rules.checkScope(change, from: push.peer, directory: directory) }
-        let senders = try rules.senders(push.nodes, from: push.peer, directory: directory)
+        return try rules.senders(push.nodes, from: push.peer, directory: directory)
+    }
+
+    /// Writes a checked push from `senders`: its changes merged, its arrivals noted, the
+    /// peer's cursor moved.
+    func write(_ push: Push, senders: [NodeID: String], writer: inout ChangeWriter, directory: PeerDirectory)
+        throws -> ApplyReport
+    {
+        let rules = rules
         let screened = rules.screenDecidedAbove(push.changes, nodes: senders, directory: directory)
         var report = try writer.apply(
             screened.allowed, nodes: senders, skewBound: push.peer.skewBound(push.skewBound), directory: directory)
@@ -239,7 +199,7 @@ extension TierSyncNode {
         try noteArrivals(of: screened.allowed, from: push.peer, directory: directory, writer: &writer)
         try recordContact(
             with: push.peer, node: push.peerNode, received: push.upTo, acknowledged: push.ack, db: writer.db)
-        return (report, senders)
+        return report
     }
 
     /// Moves the cursors of `peer` forward (never back: pages may be retried).
