@@ -29,6 +29,8 @@ public protocol SyncHub: Sendable {
     func authenticate(credential: String) throws -> ChildNode
     /// The peer named by `code`: the hub's parent or one of its children.
     func peer(_ code: String) throws -> TierSyncNode.Peer
+    /// The stored credential hash of every enrolled, not revoked child, by node id.
+    func enrolledCredentials() throws -> [String: String]
     /// The children presenting `credentials`, each with what its org is to the hub, in one
     /// read; a credential unknown, wrong or revoked gives its refusal. Records no contact.
     func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>]

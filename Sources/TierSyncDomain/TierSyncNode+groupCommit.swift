@@ -77,6 +77,14 @@ extension TierSyncNode {
         return results
     }
 
+    /// The stored credential hash of every enrolled, not revoked child, by node id.
+    public func enrolledCredentials() throws -> [String: String] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, credential_hash FROM child_node WHERE revoked_at IS NULL")
+                .reduce(into: [:]) { hashes, row in hashes[row[0] as String] = row[1] as String }
+        }
+    }
+
     /// The children presenting `credentials`, each with its relation to this node, in one
     /// read (`SyncHub.identify`).
     public func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>] {

@@ -19,6 +19,8 @@ struct HubRoutes: Sendable {
     let fileLimits: TierSyncNode.FileLimits
     /// Where pushes wait to be applied together.
     let groupCommit: GroupCommit
+    /// The children's credentials, checked before a push's body is read.
+    let knownCredentials: KnownCredentials
 
     /// The most changes one pull page carries.
     static let pageLimit = 5_000
@@ -36,11 +38,10 @@ struct HubRoutes: Sendable {
 
     func push(_ request: Request) async throws -> Response {
         try await respond {
-            // The credential is checked with the rest of its group (`GroupCommit`); only its
-            // form is checked before the body is read.
-            guard let credential = Self.bearerCredential(request), Credential(parsing: credential) != nil else {
+            guard let credential = Self.bearerCredential(request), let parsed = Credential(parsing: credential) else {
                 throw HubError.unauthorized("send the node credential as Authorization: Bearer NODE.SECRET")
             }
+            try await admit(parsed, credential)
             let body = try PushPageCodec.decode(try await bodyBytes(request))
             guard body.upTo >= 0 else {
                 throw HubError.badRequest("upTo must be a log position from 0, not \(body.upTo)")
@@ -52,8 +53,14 @@ struct HubRoutes: Sendable {
                 }
             }
             let started = ContinuousClock.now
-            let accepted = try await groupCommit.apply(
-                ChildPush(credential: credential, changes: changes, nodes: body.nodes, upTo: body.upTo))
+            let accepted: AcceptedPush
+            do {
+                accepted = try await groupCommit.apply(
+                    ChildPush(credential: credential, changes: changes, nodes: body.nodes, upTo: body.upTo))
+            } catch let error as DomainError where error.kind == .unauthorized {
+                knownCredentials.forget(parsed.id)
+                throw error
+            }
             let report = accepted.report
             metrics.pushed.increment(by: Int64(report.applied))
             metrics.applyDuration.record(ContinuousClock.now - started)
@@ -70,6 +77,19 @@ struct HubRoutes: Sendable {
                 conflicts: report.conflicts,
                 refused: report.refused.map(\.description), hubTime: hub.wallClock.nowMilliseconds())
         }
+    }
+
+    /// Refuses a wrong node credential before a push's body is read: it is checked against
+    /// the children known here (`KnownCredentials`), or read from the store when it is not
+    /// among them. The push's group checks it again (`SyncHub.identify`), for a revocation.
+    private func admit(_ credential: Credential, _ text: String) async throws {
+        if !knownCredentials.isLoaded {
+            let enrolled = try await blocking { try hub.enrolledCredentials() }
+            knownCredentials.load(enrolled)
+        }
+        guard !knownCredentials.admits(credential) else { return }
+        let child = try await blocking { try hub.identify([text])[0].get().child }
+        knownCredentials.remember(child)
     }
 
     func pull(_ request: Request) async throws -> Response {

@@ -38,6 +38,8 @@ public struct HubService: Sendable {
     let protocols: ClosedRange<Int>
     /// Children's pushes, applied together in as few transactions as the load allows.
     public let groupCommit: GroupCommit
+    /// The children's credentials, checked before a push's body is read.
+    let knownCredentials = KnownCredentials()
 
     /// A hub over a SQLite node.
     public init(
@@ -100,7 +102,7 @@ public struct HubService: Sendable {
                 let routes = HubRoutes(
                     hub: hub, logger: context.logger, idleLimit: idleLimit, metrics: metrics,
                     fileLimits: fileLimits,
-                    groupCommit: groupCommit)
+                    groupCommit: groupCommit, knownCredentials: knownCredentials)
                 return try await route.handler(routes, request) { context.parameters.get($0) ?? "" }
             }
             switch route.audience {

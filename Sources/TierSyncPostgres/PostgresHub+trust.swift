@@ -71,6 +71,17 @@ extension PostgresHub {
         return child
     }
 
+    /// The stored credential hash of every enrolled, not revoked child, by node id.
+    public func enrolledCredentials() throws -> [String: String] {
+        try store.withSession { session in
+            try session.query("SELECT id, credential_hash FROM child_node WHERE revoked_at IS NULL")
+                .reduce(into: [:]) { hashes, row in
+                    let (id, hash) = try row.decode((String, String).self)
+                    hashes[id] = hash
+                }
+        }
+    }
+
     /// The children presenting `credentials`, with their org units, in two queries
     /// (`SyncHub.identify`).
     public func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>] {

@@ -91,6 +91,12 @@ final class LiveSyncHub {
         try sqlite!.city.revokeOperator(id)
     }
 
+    /// Revokes the child node `node`: its requests get 401 from now on.
+    func revoke(node: String) throws {
+        if let hub = sync as? PostgresHub { return try hub.revoke(node: node) }
+        try sqlite!.city.revoke(node: node)
+    }
+
     /// The hub's log position, as the child with `credential` is told it.
     func logPosition(credential: String) throws -> Int64 {
         try sync.status(for: try sync.authenticate(credential: credential)).lastSequence
