@@ -67,6 +67,7 @@ struct RawHTTPLoad {
 /// are in (or the connection closed after the headers), then closes the connection.
 private final class ResponseReader: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+    /// An answer that could not be read: cut short, or never come.
     struct Malformed: Error, CustomStringConvertible {
         let description: String
     }
@@ -74,8 +75,20 @@ private final class ResponseReader: ChannelInboundHandler {
     private let answered: EventLoopPromise<Int>
     private var received: [UInt8] = []
     private var done = false
+    /// How long an answer may take: a hub that never answers fails the run, not hangs it.
+    static let timeout = TimeAmount.seconds(120)
 
     init(answered: EventLoopPromise<Int>) { self.answered = answered }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let deadline = context.eventLoop.scheduleTask(in: Self.timeout) { [self] in
+            finish(
+                context,
+                .failure(Malformed(description: "no answer within \(Self.timeout.nanoseconds / 1_000_000_000) s")))
+        }
+        answered.futureResult.whenComplete { _ in deadline.cancel() }
+        context.fireChannelActive()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         received += unwrapInboundIn(data).readableBytesView

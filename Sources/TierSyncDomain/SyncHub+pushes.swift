@@ -4,9 +4,11 @@ import TierSyncStore
 /// A child's push as it reaches a hub: its credential not yet checked.
 ///
 /// The hub checks the credentials of a group of pushes in one read and applies the group in
-/// one transaction (`SyncHub.acceptPushes`), so that a push costs the database one visit of
-/// its group's, not a read to authenticate, a write of the child's last contact, a read of
-/// its org and then its place in the group.
+/// one transaction (`SyncHub.acceptPushes`), so that a push costs the database its share of
+/// its group's two visits, not a read to authenticate, a write of the child's last contact,
+/// a read of its org and then its place in the group. (A revocation committed between the
+/// read and the transaction lets that group's push through, as it did when each push was
+/// authenticated before it was applied.)
 public struct ChildPush: Sendable {
     /// The `Authorization: Bearer` credential, `NODE.SECRET`.
     public var credential: String
@@ -62,6 +64,7 @@ extension SyncHub {
             identity.map { AcceptedPush(child: $0.child, report: ApplyReport()) }
         }
         let reports = try admitted.isEmpty ? [] : acceptAll(admitted.map(\.push))
+        precondition(reports.count == admitted.count, "acceptAll answers each push it is given")
         for (entry, report) in zip(admitted, reports) {
             outcomes[entry.index] = report.map { AcceptedPush(child: entry.child, report: $0) }
         }

@@ -83,10 +83,7 @@ struct HubRoutes: Sendable {
     /// the children known here (`KnownCredentials`), or read from the store when it is not
     /// among them. The push's group checks it again (`SyncHub.identify`), for a revocation.
     private func admit(_ credential: Credential, _ text: String) async throws {
-        if !knownCredentials.isLoaded {
-            let enrolled = try await blocking { try hub.enrolledCredentials() }
-            knownCredentials.load(enrolled)
-        }
+        try await knownCredentials.loadOnce { [hub] in try await blocking { try hub.enrolledCredentials() } }
         guard !knownCredentials.admits(credential) else { return }
         let child = try await blocking { try hub.identify([text])[0].get().child }
         knownCredentials.remember(child)

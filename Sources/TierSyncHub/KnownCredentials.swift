@@ -13,14 +13,35 @@ import TierSyncStore
 ///
 /// ```swift
 /// let known = KnownCredentials()
-/// known.load(try hub.enrolledCredentials())
+/// try await known.loadOnce { try hub.enrolledCredentials() }
 /// known.admits(Credential(parsing: bearer)!)   // false: read it (`identify`) before the body
 /// ```
 final class KnownCredentials: Sendable {
     /// Node id → the hash of its credential's secret; nil until loaded.
     private let hashes = NIOLockedValueBox<[String: String]?>(nil)
+    /// The one read of the store's list under way, which every push that comes meanwhile
+    /// waits for (a burst at start-up reads it once, not once a push).
+    private let loading = NIOLockedValueBox<Task<[String: String], any Error>?>(nil)
 
     var isLoaded: Bool { hashes.withLockedValue { $0 != nil } }
+
+    /// Reads the store's list with `read` unless it is loaded, once however many ask at the
+    /// same time; a failed read is tried again by the next push.
+    func loadOnce(_ read: @escaping @Sendable () async throws -> [String: String]) async throws {
+        guard !isLoaded else { return }
+        let task = loading.withLockedValue { current in
+            if let current { return current }
+            let started = Task { try await read() }
+            current = started
+            return started
+        }
+        do {
+            load(try await task.value)
+        } catch {
+            loading.withLockedValue { $0 = nil }
+            throw error
+        }
+    }
 
     /// Takes the store's list, keeping what was learned meanwhile.
     func load(_ enrolled: [String: String]) {

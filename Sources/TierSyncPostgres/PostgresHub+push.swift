@@ -154,7 +154,7 @@ extension PostgresHub {
         var seen: Set<String> = []
         for change in changes where tracked.contains(change.table) && seen.insert(change.record.rawValue).inserted {
             // A receipt an earlier push of the group held is sent first, so the query sees it.
-            if seen.count == 1 { try merge.storage.flush() }
+            if seen.count == 1, merge.storage.holdingAll { try merge.storage.flush() }
             let noted = try !merge.storage.session.query(
                 "SELECT 1 FROM receipt WHERE record = $1 AND level = $2 AND event = 'arrived' AND deleted = 0",
                 [.text(change.record.rawValue), .text(hubOrg.code)]

@@ -31,7 +31,10 @@ struct PostgresMergeStorage: MergeStorage {
         var writes: [String: RecordState] = [:]
         var written: [String] = []
         var log: [FieldChange] = []
-        var nodes: [(node: NodeID, org: String)] = []
+        /// New nodes by id (a later push of a group may name one again, with another org),
+        /// in the order first named: one statement may not upsert a row twice.
+        var nodes: [NodeID: String] = [:]
+        var named: [NodeID] = []
         var newest: HLCTimestamp?
     }
 
@@ -162,7 +165,7 @@ struct PostgresMergeStorage: MergeStorage {
             let state = cache.writes[key]!
             if byTable[state.table.name] == nil { tables.append(state.table.name) }
             byTable[state.table.name, default: []].append(state)
-            cache.records[key] = .some(StoredRecord(state))
+            if holdingAll { cache.records[key] = .some(StoredRecord(state)) }
         }
         for name in tables {
             let states = byTable[name]!
@@ -198,15 +201,16 @@ struct PostgresMergeStorage: MergeStorage {
     }
 
     private func sendNodes() throws {
-        guard !cache.nodes.isEmpty else { return }
-        for part in cache.nodes.chunked(Self.maxParameters / 2) {
+        guard !cache.named.isEmpty else { return }
+        for part in cache.named.chunked(Self.maxParameters / 2) {
             let rows = part.indices.map { "($\($0 * 2 + 1), $\($0 * 2 + 2))" }
             try session.query(
                 "INSERT INTO peer_node (id, org) VALUES \(rows.joined(separator: ", "))"
                     + " ON CONFLICT (id) DO UPDATE SET org = excluded.org",
-                part.flatMap { [FieldValue.text($0.node.rawValue), .text($0.org)] })
+                part.flatMap { [FieldValue.text($0.rawValue), .text(cache.nodes[$0]!)] })
         }
-        cache.nodes = []
+        cache.nodes = [:]
+        cache.named = []
     }
 
     private func sendClock(_ stamp: HLCTimestamp) throws {
@@ -257,7 +261,7 @@ struct PostgresMergeStorage: MergeStorage {
     }
 
     func registerNode(_ node: NodeID, org: String) throws {
-        cache.nodes.append((node, org))
+        if cache.nodes.updateValue(org, forKey: node) == nil { cache.named.append(node) }
         if !holdingAll { try sendNodes() }
     }
 }

@@ -131,11 +131,11 @@ public final class NodeStore: Sendable {
         // queue opens) may lose the last commits on power loss, for it syncs only at
         // checkpoints. FULL syncs the WAL at every commit.
         //
-        // Statement journals in memory: a hub's group commit applies each push in a savepoint,
-        // and SQLite keeps the pages a savepoint changes in a journal to roll it back alone.
-        // As temporary files, they took three quarters of the hub's writes to the kernel
-        // (`tiersync-bench group-apply`: 9% of the writer's time); each holds only the pages
-        // of one push, and is dropped when the push's savepoint is released.
+        // Statement journals in memory: SQLite keeps the pages a savepoint (or a statement
+        // inside a transaction) changes in a journal, to roll it back alone. As temporary
+        // files, when a hub's group commit applied each push in a savepoint, they took three
+        // quarters of its writes to the kernel (`tiersync-bench group-apply`: 9% of the
+        // writer's time). Each holds the pages of one push or statement, dropped at its end.
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY")
         }
