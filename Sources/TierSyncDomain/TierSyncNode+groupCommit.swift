@@ -69,11 +69,9 @@ extension TierSyncNode {
                 results.append(.failure(error))
             }
         }
-        let now = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
-        for child in pushes.compactMap(\.contact) {
-            try writer.db.cachedStatement(sql: "UPDATE child_node SET last_contact = ? WHERE id = ?")
-                .execute(arguments: [now, child])
-        }
+        try Self.recordContact(
+            of: pushes.compactMap(\.contact), at: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()),
+            writer.db)
         return results
     }
 
@@ -92,10 +90,7 @@ extension TierSyncNode {
             var peers: [String: Peer] = [:]
             return credentials.map { credential in
                 Result {
-                    let child = try Self.authenticate(credential) { id in
-                        try ChildNode.fetchOne(
-                            db.cachedStatement(sql: "SELECT * FROM child_node WHERE id = ?"), arguments: [id])
-                    }
+                    let child = try Self.authenticate(credential) { id in try Self.child(id, db) }
                     if let peer = peers[child.org] { return IdentifiedChild(child: child, peer: peer) }
                     let peer = try relation(to: child.org, db: db)
                     peers[child.org] = peer

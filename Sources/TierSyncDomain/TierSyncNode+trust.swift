@@ -131,18 +131,25 @@ extension TierSyncNode {
     /// contact.
     public func authenticate(credential: String) throws -> ChildNode {
         // A read checks the credential; the last contact is written only when stale.
-        var child = try Self.authenticate(credential) { id in
-            try store.read { db in try ChildNode.fetchOne(db, key: id) }
-        }
+        var child = try Self.authenticate(credential) { id in try store.read { db in try Self.child(id, db) } }
         if isStale(child.lastContact) {
             child.lastContact = ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds())
-            try store.write { writer in
-                try writer.db.execute(
-                    sql: "UPDATE child_node SET last_contact = ? WHERE id = ?",
-                    arguments: [child.lastContact, child.id])
-            }
+            try store.write { writer in try Self.recordContact(of: [child.id], at: child.lastContact!, writer.db) }
         }
         return child
+    }
+
+    /// The enrolled child node `id`, revoked or not; nil when none.
+    static func child(_ id: String, _ db: Database) throws -> ChildNode? {
+        try ChildNode.fetchOne(db.cachedStatement(sql: "SELECT * FROM child_node WHERE id = ?"), arguments: [id])
+    }
+
+    /// Records that the children `ids` were in contact at `stamp`.
+    static func recordContact(of ids: [String], at stamp: String, _ db: Database) throws {
+        for id in ids {
+            try db.cachedStatement(sql: "UPDATE child_node SET last_contact = ? WHERE id = ?")
+                .execute(arguments: [stamp, id])
+        }
     }
 
     /// The enrolled, not revoked child presenting `credential`, found by `find` (its id →

@@ -44,7 +44,7 @@ final class KnownCredentials: Sendable {
     }
 
     /// Takes the store's list, keeping what was learned meanwhile.
-    func load(_ enrolled: [String: String]) {
+    private func load(_ enrolled: [String: String]) {
         hashes.withLockedValue { known in known = enrolled.merging(known ?? [:]) { _, learned in learned } }
     }
 

@@ -80,12 +80,7 @@ extension PostgresHub {
             throw RefusedWithoutSavepoint(error: error)  // which push's write it was, the retry tells
         }
         try recordContacts(contacts, session: session)
-        let children = pushes.compactMap(\.contact)
-        if !children.isEmpty {
-            try session.query(
-                "UPDATE child_node SET last_contact = $1 WHERE id IN (SELECT jsonb_array_elements_text(CAST($2 AS jsonb)))",
-                [.text(ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())), SQLDialect.jsonList(children)])
-        }
+        try recordContact(of: pushes.compactMap(\.contact), at: wallClock.nowMilliseconds(), session)
         return results
     }
 

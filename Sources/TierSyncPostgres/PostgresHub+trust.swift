@@ -62,11 +62,7 @@ extension PostgresHub {
         let now = wallClock.nowMilliseconds()
         if TierSyncNode.isStale(child.lastContact, now: now) {
             child.lastContact = ISOTimestamp.format(milliseconds: now)
-            try store.withSession { session in
-                try session.query(
-                    "UPDATE child_node SET last_contact = $1 WHERE id = $2",
-                    [.text(child.lastContact!), .text(child.id)])
-            }
+            try store.withSession { session in try recordContact(of: [child.id], at: now, session) }
         }
         return child
     }
@@ -99,15 +95,18 @@ extension PostgresHub {
                 Result {
                     let child = try TierSyncNode.authenticate(credential) { children[$0] }
                     guard let unit = units[child.org] else { throw DomainError.unknownOrg(child.org) }
-                    let peer = try TierSyncNode.relation(of: unit, to: hubOrg) {
-                        try session.query(
-                            "SELECT code FROM org_unit WHERE parent = $1 ORDER BY code", [.text(hubOrg.code)]
-                        ).map { try $0.decode(String.self) }
-                    }
-                    return IdentifiedChild(child: child, peer: peer)
+                    return IdentifiedChild(child: child, peer: try relation(of: unit, session))
                 }
             }
         }
+    }
+
+    /// Records that the children `ids` were in contact at `now` (milliseconds).
+    func recordContact(of ids: [String], at now: Int64, _ session: PostgresSession) throws {
+        guard !ids.isEmpty else { return }
+        try session.query(
+            "UPDATE child_node SET last_contact = $1 WHERE id IN (SELECT jsonb_array_elements_text(CAST($2 AS jsonb)))",
+            [.text(ISOTimestamp.format(milliseconds: now)), SQLDialect.jsonList(ids)])
     }
 
     static let childColumns = "id, org, credential_hash, enrolled_at, revoked_at, last_contact"

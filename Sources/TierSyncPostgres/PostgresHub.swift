@@ -82,7 +82,12 @@ public final class PostgresHub: SyncHub {
 
     func relation(to code: String, _ session: PostgresSession) throws -> TierSyncNode.Peer {
         guard let unit = try Self.orgUnit(code, session) else { throw DomainError.unknownOrg(code) }
-        return try TierSyncNode.relation(of: unit, to: hubOrg) {
+        return try relation(of: unit, session)
+    }
+
+    /// What `unit` is to this hub: its parent or one of its children.
+    func relation(of unit: OrgUnit, _ session: PostgresSession) throws -> TierSyncNode.Peer {
+        try TierSyncNode.relation(of: unit, to: hubOrg) {
             try session.query("SELECT code FROM org_unit WHERE parent = $1 ORDER BY code", [.text(hubOrg.code)])
                 .map { try $0.decode(String.self) }
         }
