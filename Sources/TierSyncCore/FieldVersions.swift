@@ -71,35 +71,34 @@ public struct FieldVersions: Hashable, Sendable {
     }
 
     public var encoded: String {
-        var text = ""
-        text.reserveCapacity((byField.count + 1) * 72)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((byField.count + 1) * 72)
         // A record as created (one shared version, nothing else) is most records: written
-        // without sorting or an array of lines.
+        // without sorting.
         if byField.isEmpty, seenElsewhere.entries.isEmpty, let initial {
-            Self.append(Self.initialKey, initial, to: &text)
-            return text
+            Self.append(Self.initialKey, initial, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         }
-        let lines = (initial.map { [(Self.initialKey, $0)] } ?? []) + byField.sorted { $0.key < $1.key }
         if !seenElsewhere.entries.isEmpty {
-            text.append(Self.seenKey)
-            text.append(" 0 0000000000000000 ")
-            seenElsewhere.append(to: &text)
+            bytes.append(contentsOf: Self.seenKey.utf8)
+            bytes.append(contentsOf: " 0 0000000000000000 ".utf8)
+            seenElsewhere.append(to: &bytes)
         }
-        for (field, version) in lines {
-            if !text.isEmpty { text.append("\n") }
-            Self.append(field, version, to: &text)
-        }
-        return text
+        if let initial { Self.append(Self.initialKey, initial, to: &bytes) }
+        for field in byField.keys.sorted() { Self.append(field, byField[field]!, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func append(_ field: String, _ version: FieldVersion, to text: inout String) {
-        text.append(field)
-        text.append(" ")
-        text.append(String(version.hlc.rawValue))
-        text.append(" ")
-        text.append(version.node.rawValue)
-        text.append(" ")
-        version.versionVector.append(to: &text)
+    /// Appends one line, `field hlc node vector`, after a line break unless it is the first.
+    private static func append(_ field: String, _ version: FieldVersion, to bytes: inout [UInt8]) {
+        if !bytes.isEmpty { bytes.append(UInt8(ascii: "\n")) }
+        bytes.append(contentsOf: field.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendDecimal(version.hlc.rawValue)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: version.node.rawValue.utf8)
+        bytes.append(UInt8(ascii: " "))
+        version.versionVector.append(to: &bytes)
     }
 
     static let initialKey = "*"

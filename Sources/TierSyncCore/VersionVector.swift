@@ -121,17 +121,19 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
 
     /// Canonical text form, `node:count` pairs sorted by node and joined by commas.
     public var description: String {
-        var text = ""
-        append(to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(entries.count * 20)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    func append(to text: inout String) {
+    /// Appends the canonical text form, `node:count,node:count`, as UTF-8.
+    func append(to bytes: inout [UInt8]) {
         for (index, entry) in entries.enumerated() {
-            if index > 0 { text.append(",") }
-            text.append(entry.node.rawValue)
-            text.append(":")
-            text.append(String(entry.count))
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: entry.node.rawValue.utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.appendDecimal(entry.count)
         }
     }
 

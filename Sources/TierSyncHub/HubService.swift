@@ -112,6 +112,16 @@ public struct HubService: Sendable {
         }
     }
 
+    /// How many connections may wait to be accepted (the kernel caps it at `net.core.somaxconn`,
+    /// 4096 on Debian).
+    ///
+    /// Townships reconnect together when a shared link comes back, and then wait for the hub in
+    /// this queue. Hummingbird's default, 256, is too short for that: 1,000 pushes arriving at
+    /// once overflowed it, and the kernel dropped about 200 connection requests, each retried by
+    /// its client a second later (`netstat -s`: "times the listen queue of a socket
+    /// overflowed"), which made the fan-in's p99 a second longer than its writer needed.
+    public static let listenBacklog = 4096
+
     /// The server for `router` on `host:port`.
     public static func application(
         router: Router<HubRequestContext>, host: String, port: Int, services: [any Service], logger: Logger,
@@ -119,7 +129,8 @@ public struct HubService: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "TierSync"),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "TierSync", backlog: listenBacklog),
             services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -24,8 +24,9 @@ public struct RecordState: Sendable {
         self.created = created
         self.updated = created
         self.deleted = false
-        self.versions = FieldVersions()
-        self.values = [:]
+        // Room for every field at once: a new record's fields arrive one change at a time.
+        self.versions = FieldVersions(initial: nil, Dictionary(minimumCapacity: table.fields.count))
+        self.values = Dictionary(minimumCapacity: table.fields.count)
     }
 
     init(_ record: StoredRecord, table: SyncedTable) {

@@ -48,28 +48,35 @@ public struct SQLiteMergeStorage: MergeStorage {
         }
     }
 
-    /// Logs changes received from peers, one row each, in one multi-row `INSERT`.
+    /// Logs changes received from peers, one row each, in one multi-row `INSERT`, each value
+    /// bound as it is read (an array of them all cost as much as the binding).
     ///
     /// They stay one per row because a change kept opaque (`NodeStore+opaque`) is found, and
     /// later removed, by its row.
     public func log(_ changes: [FieldChange]) throws {
         guard !changes.isEmpty else { return }
-        var arguments: [FieldValue] = []
-        arguments.reserveCapacity(changes.count * 8)
-        var vectorText = ""
+        let statement = try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count))
+        statement.clearBindings()
+        var vectorText = FieldValue.text("")
         var lastVector: VersionVector?
+        var index: Int32 = 0
         for change in changes {
             // The changes of one write usually share one vector: render it once.
             if lastVector != change.versionVector {
-                vectorText = change.versionVector.description
+                vectorText = .text(change.versionVector.description)
                 lastVector = change.versionVector
             }
-            arguments += [
-                .text(change.table), .text(change.record.rawValue), .text(change.org), .text(change.field),
-                change.value, .integer(change.hlc.rawValue), .text(change.node.rawValue), .text(vectorText),
-            ]
+            try statement.bind(.text(change.table), at: index + 1)
+            try statement.bind(.text(change.record.rawValue), at: index + 2)
+            try statement.bind(.text(change.org), at: index + 3)
+            try statement.bind(.text(change.field), at: index + 4)
+            try statement.bind(change.value, at: index + 5)
+            try statement.bind(.integer(change.hlc.rawValue), at: index + 6)
+            try statement.bind(.text(change.node.rawValue), at: index + 7)
+            try statement.bind(vectorText, at: index + 8)
+            index += 8
         }
-        try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count)).execute(binding: arguments)
+        try statement.execute()
     }
 
     /// The changes of one write, which differ only in field and value, as one packed row

@@ -10,14 +10,25 @@ extension Statement {
     /// are already in SQLite's storage classes, so they are bound directly; SQLite copies
     /// strings (`SQLITE_TRANSIENT`), so nothing outlives the call.
     func execute(binding values: [FieldValue]) throws {
-        // Marks the (empty) arguments as bound so that `execute()` only resets the
-        // statement, keeping the bindings made below.
-        setUncheckedArguments(StatementArguments())
-        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
+        try bindAll(values)
         try execute()
     }
 
-    private func bind(_ value: FieldValue, at index: Int32) throws {
+    /// Resets the statement and binds `values` to its parameters, in order.
+    func bindAll(_ values: [FieldValue]) throws {
+        clearBindings()
+        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
+    }
+
+    /// Resets the statement for values bound one by one with `bind(_:at:)`, then `execute()`.
+    func clearBindings() {
+        // Marks the (empty) arguments as bound so that `execute()` only resets the
+        // statement, keeping the bindings made after this.
+        setUncheckedArguments(StatementArguments())
+    }
+
+    /// Binds `value` to the parameter at `index` (1-based) through SQLite's C API.
+    func bind(_ value: FieldValue, at index: Int32) throws {
         let code: Int32
         switch value {
         case .null: code = sqlite3_bind_null(sqliteStatement, index)

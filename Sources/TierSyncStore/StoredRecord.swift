@@ -33,26 +33,50 @@ public struct StoredRecord: Sendable, Hashable {
     /// columns first, then the fields (`SyncedTable.loadAll` checks that layout). Columns are
     /// read by position: looking them up by name costs more than the rest of the read.
     public init(table: SyncedTable, row: Row) throws {
-        let idText: String = row[0]
+        try self.init(table: table, positional: row)
+    }
+
+    /// Reads the current row of a `SELECT *` statement stepped through SQLite's C API.
+    init(table: SyncedTable, columns: SQLiteColumns) throws {
+        try self.init(table: table, positional: columns)
+    }
+
+    private init(table: SyncedTable, positional row: some PositionalRow) throws {
+        let idText = row.text(at: 0)
         guard let id = RecordID(idText) else {
             throw StoreError.corruptRow(table: table.name, id: idText)
         }
-        guard let versions = FieldVersions(parsing: row[5]) else {
+        guard let versions = FieldVersions(parsing: row.text(at: 5)) else {
             throw StoreError.corruptRow(table: table.name, id: idText)
         }
         self.table = table.name
         self.id = id
-        self.org = row[1]
-        self.created = HLCTimestamp(rawValue: row[2])
-        self.updated = HLCTimestamp(rawValue: row[3])
-        self.deleted = (row[4] as Int64) != 0
+        self.org = row.text(at: 1)
+        self.created = HLCTimestamp(rawValue: row.integer(at: 2))
+        self.updated = HLCTimestamp(rawValue: row.integer(at: 3))
+        self.deleted = row.integer(at: 4) != 0
         var fields: [String: FieldValue] = [:]
         fields.reserveCapacity(table.fields.count)
+        let first = Int32(SyncedTable.bookkeepingColumns.count)
         for (offset, field) in table.fields.enumerated() {
-            fields[field.name] =
-                FieldValue.fromDatabaseValue(row[SyncedTable.bookkeepingColumns.count + offset]) ?? .null
+            fields[field.name] = row.value(at: first + Int32(offset))
         }
         self.fields = fields
         self.versions = versions
     }
+}
+
+/// A row whose columns are read by position: GRDB's `Row`, or a statement's current row.
+protocol PositionalRow {
+    func integer(at column: Int32) -> Int64
+    func text(at column: Int32) -> String
+    func value(at column: Int32) -> FieldValue
+}
+
+extension SQLiteColumns: PositionalRow {}
+
+extension Row: PositionalRow {
+    func integer(at column: Int32) -> Int64 { self[Int(column)] }
+    func text(at column: Int32) -> String { self[Int(column)] }
+    func value(at column: Int32) -> FieldValue { FieldValue.fromDatabaseValue(self[Int(column)]) ?? .null }
 }

@@ -53,8 +53,9 @@ public final class SyncedTable: Sendable, Hashable {
 
     /// The record with `id`, deleted or not; nil when there is none.
     func record(_ id: RecordID, in db: Database) throws -> StoredRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: selectSQL), arguments: [id.rawValue])
-            .map { try StoredRecord(table: self, row: $0) }
+        try db.cachedStatement(sql: selectSQL).firstRow(binding: [.text(id.rawValue)]) {
+            try StoredRecord(table: self, columns: $0)
+        }
     }
 
     /// The synced tables as this release's migrations declare them, read from a database in
