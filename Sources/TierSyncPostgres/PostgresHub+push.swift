@@ -12,8 +12,9 @@ extension PostgresHub {
     /// refused there costs the others nothing. The rest go without savepoints and with one
     /// statement for all the children's cursors: three round trips to the server a push
     /// fewer. Only when a push fails while it is being written is that attempt rolled back and
-    /// the group applied again, each push in a savepoint of its own. (PostgreSQL does not roll
-    /// its sequences back, so the log's positions then skip the numbers the attempt took.)
+    /// the group applied again, each push in a savepoint of its own, in transactions of at most
+    /// `savepointLimit` pushes. (PostgreSQL does not roll its sequences back, so the log's
+    /// positions then skip the numbers the attempt took.)
     ///
     /// - Returns: each push's report or refusal, in order.
     /// - Throws: what failed the transaction itself (the server, the connection): then none
@@ -24,7 +25,11 @@ extension PostgresHub {
         } catch let refused as RefusedWithoutSavepoint {
             if pushes.count == 1 { return [.failure(refused.error)] }
         }
-        return try store.write { session in try apply(pushes, session, savepoints: true) }
+        var results: [Result<ApplyReport, any Error>] = []
+        for part in pushes.chunked(Self.savepointLimit) {
+            results += try store.write { session in try apply(part, session, savepoints: true) }
+        }
+        return results
     }
 
     /// A push that failed while written in a group without savepoints: the attempt is rolled back.

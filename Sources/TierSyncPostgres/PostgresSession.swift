@@ -61,6 +61,13 @@ public final class PostgresSession: @unchecked Sendable {
             }
         }
         if let bytes { binds.append(ByteBuffer(bytes: bytes)) }
+        return try query(sql, binds: binds)
+    }
+
+    /// Runs `sql` with `binds` (arrays among them, for many rows in one statement), and
+    /// returns every row.
+    @discardableResult
+    func query(_ sql: String, binds: PostgresBindings) throws -> [PostgresRow] {
         do {
             let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
             return Array(result)

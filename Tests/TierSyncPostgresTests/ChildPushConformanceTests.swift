@@ -109,32 +109,10 @@ import TierSyncStore
         var random = SplitMix64(seed: 13)
         let hubs = try HubConformanceTests.Hubs(random: &random, steps: 20)
         defer { hubs.postgres.store.close() }
-        // Nothing a child sends fails only once written, so a trigger on each store stands
-        // in for such a failure (a constraint of a later release, say).
-        try hubs.sqlite.store.write { writer in
-            try writer.db.execute(
-                sql: """
-                    CREATE TRIGGER refuse_test BEFORE INSERT ON contact WHEN NEW.name = '示例·拒绝'
-                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
-                    """)
-        }
-        try hubs.postgres.store.write { session in
-            try session.query(
-                """
-                CREATE FUNCTION refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-                  IF NEW.name = '示例·拒绝' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END IF;
-                  RETURN NEW; END $$
-                """)
-            try session.query(
-                "CREATE TRIGGER refuse_test BEFORE INSERT ON contact FOR EACH ROW EXECUTE FUNCTION refuse_test()")
-        }
+        try refuseWhenWritten(hubs)
         let log = try Editors.log(hubs.editors.editors[0])
         let (first, second) = (Array(log.prefix(log.count / 2)), Array(log.dropFirst(log.count / 2)))
-        let sender = try #require(hubs.editors.orgs.first { $0.value == "520201" }?.key)
-        let refused = FieldChange(
-            table: "contact", record: RecordID("5f9619ff-8b86-4011-b42d-00c04fc964ff")!, org: "520201", field: "name",
-            value: .text("示例·拒绝"), hlc: HLCTimestamp(physical: hubs.editors.clock.nowMilliseconds(), counter: 0),
-            node: sender, versionVector: VersionVector([sender: 1]))
+        let refused = try refusedChange(hubs)
         var outcomes: [[Outcome]] = []
         for (hub, credential) in [
             (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
@@ -159,6 +137,82 @@ import TierSyncStore
         #expect([outcomes[0][0], outcomes[0][2]] == [outcomes[1][0], outcomes[1][2]])
         try expectSameRecords(hubs)
         #expect(try hubs.sqlite.cursor(for: "520200").receivedSeq == 3)
+    }
+
+    @Test(
+        "a group of 80 pushes, one failing while written: applied again in parts (PostgreSQL: 64 savepoints a transaction at most), every other push applied, alike on both stores"
+    )
+    func failsWhileWrittenInALargeGroup() throws {
+        var random = SplitMix64(seed: 17)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 20)
+        defer { hubs.postgres.store.close() }
+        try refuseWhenWritten(hubs)
+        let log = try Editors.log(hubs.editors.editors[0])
+        let refused = try refusedChange(hubs)
+        // The refused push is the 70th, past the first part of a PostgreSQL retry.
+        var parts = (0..<79).map { index in Array(log.enumerated().filter { $0.offset % 79 == index }.map(\.element)) }
+        parts.insert([refused], at: 69)
+        var outcomes: [[Outcome]] = []
+        for (hub, credential) in [
+            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
+        ] {
+            let results = try hub.acceptPushes(
+                parts.enumerated().map { index, changes in
+                    ChildPush(credential: credential, changes: changes, nodes: hubs.senders, upTo: Int64(index + 1))
+                })
+            outcomes.append(results.map(Outcome.init))
+        }
+        let city = hubs.city.sqlite.id
+        for outcome in outcomes {
+            #expect(outcome.count == 80)
+            for (index, result) in outcome.enumerated() {
+                if index == 69 {
+                    guard case .refused = result else {
+                        Issue.record("push 70, which fails while written, was not refused: \(result)")
+                        continue
+                    }
+                } else if case .accepted(city, _, _, _) = result {
+                } else {
+                    Issue.record("push \(index + 1) of 80 was not applied: \(result)")
+                }
+            }
+        }
+        #expect(
+            outcomes[0].enumerated().filter { $0.offset != 69 }.map(\.element)
+                == outcomes[1].enumerated().filter { $0.offset != 69 }.map(\.element))
+        try expectSameRecords(hubs)
+        #expect(try hubs.sqlite.cursor(for: "520200").receivedSeq == 80)
+    }
+
+    /// Nothing a child sends fails only once written, so a trigger on each store stands in
+    /// for such a failure (a constraint of a later release, say): a contact named 示例·拒绝.
+    func refuseWhenWritten(_ hubs: HubConformanceTests.Hubs) throws {
+        try hubs.sqlite.store.write { writer in
+            try writer.db.execute(
+                sql: """
+                    CREATE TRIGGER refuse_test BEFORE INSERT ON contact WHEN NEW.name = '示例·拒绝'
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """)
+        }
+        try hubs.postgres.store.write { session in
+            try session.query(
+                """
+                CREATE FUNCTION refuse_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                  IF NEW.name = '示例·拒绝' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = 'check_violation'; END IF;
+                  RETURN NEW; END $$
+                """)
+            try session.query(
+                "CREATE TRIGGER refuse_test BEFORE INSERT ON contact FOR EACH ROW EXECUTE FUNCTION refuse_test()")
+        }
+    }
+
+    /// A new contact of a township, named so that `refuseWhenWritten`'s trigger refuses it.
+    func refusedChange(_ hubs: HubConformanceTests.Hubs) throws -> FieldChange {
+        let sender = try #require(hubs.editors.orgs.first { $0.value == "520201" }?.key)
+        return FieldChange(
+            table: "contact", record: RecordID("5f9619ff-8b86-4011-b42d-00c04fc964ff")!, org: "520201", field: "name",
+            value: .text("示例·拒绝"), hlc: HLCTimestamp(physical: hubs.editors.clock.nowMilliseconds(), counter: 0),
+            node: sender, versionVector: VersionVector([sender: 1]))
     }
 
     @Test("two pushes of one group naming one node with different orgs: the later org is kept, alike on both stores")

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import Testing
+import TierSyncCore
+import TierSyncDomain
+import TierSyncPostgres
+import TierSyncStore
+
+/// What a PostgreSQL hub sends in bulk (a group's log entries as one array a column, its
+/// records as multi-row upserts) reads back exactly as a SQLite hub stores it: text with
+/// tabs, line breaks, backslashes, quotes and braces (an array's own syntax), nulls and reals.
+@Suite(.serialized) struct BulkWriteConformanceTests {
+    static let texts = [
+        "tab\there", "two\nlines", "carriage\rreturn", #"back\slash"#, #"\N"#, #"\\N"#, "\\\t\n", "应急\t联络\\员",
+        " ", "end\\", #"{"quoted", "braces"}"#, "NULL", "'single'", "t",
+    ]
+    static let reals = [0.1, 1e-300, 1.7976931348623157e308, -2.5, 123_456_789.123_456_78, 5e-324]
+
+    @Test(
+        "a group's texts with tabs, line breaks, backslashes and \\N, and its reals, are stored and logged exactly, alike on both stores"
+    )
+    func sentExactly() throws {
+        var random = SplitMix64(seed: 21)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 5)
+        defer { hubs.postgres.store.close() }
+        let sender = try #require(hubs.editors.orgs.first { $0.value == "520201" }?.key)
+        let start = hubs.editors.clock.nowMilliseconds()
+        var changes: [FieldChange] = []
+        func change(_ table: String, _ record: RecordID, _ field: String, _ value: FieldValue) {
+            changes.append(
+                FieldChange(
+                    table: table, record: record, org: "520201", field: field, value: value,
+                    hlc: HLCTimestamp(physical: start, counter: UInt16(changes.count)), node: sender,
+                    versionVector: VersionVector([sender: UInt64(changes.count + 1)])))
+        }
+        for text in Self.texts {
+            let record = RecordID.random(using: &random)
+            change("contact", record, "name", .text(text))
+            change("contact", record, "phone", .text(text + text))
+        }
+        for real in Self.reals {
+            let record = RecordID.random(using: &random)
+            change("stock_event", record, "quantity", .real(real))
+            change("stock_event", record, "delta", .real(-real))
+            change("stock_event", record, "site", .null)
+        }
+        for (hub, credential) in [
+            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
+        ] {
+            let results = try hub.acceptPushes([
+                ChildPush(credential: credential, changes: Array(changes.prefix(9)), nodes: hubs.senders, upTo: 1),
+                ChildPush(credential: credential, changes: Array(changes.dropFirst(9)), nodes: hubs.senders, upTo: 2),
+            ])
+            for result in results { #expect(try result.get().report.refused.isEmpty, "\(result)") }
+        }
+        for name in ["contact", "stock_event"] {
+            let table = try #require(hubs.sqlite.store.tables[name])
+            let onSQLite = try hubs.sqlite.store.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(name) ORDER BY id").map {
+                    try StoredRecord(table: table, row: $0)
+                }
+            }
+            #expect(try hubs.postgres.store.records(of: table) == onSQLite, "\(name)")
+        }
+        let names = try hubs.postgres.store.records(of: try #require(hubs.postgres.store.tables["contact"]))
+            .compactMap { record -> String? in if case .text(let name) = record["name"] { name } else { nil } }
+        #expect(Set(Self.texts).isSubset(of: Set(names)))
+        var logged: [FieldChange] = []
+        _ = try hubs.sqlite.store.forEachChange(after: 0) {
+            logged.append($0)
+            return true
+        }
+        let sent = Set(changes)
+        let loggedOnPostgres = try hubs.postgres.store.loggedChanges().filter(sent.contains)
+        #expect(loggedOnPostgres.count == changes.count)
+        #expect(loggedOnPostgres == logged.filter(sent.contains))
+    }
+}
