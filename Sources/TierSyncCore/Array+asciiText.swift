@@ -11,17 +11,17 @@ extension [UInt8] {
     /// ```
     @inlinable
     public mutating func appendDecimal(_ value: UInt64) {
-        guard value != 0 else { return append(UInt8(ascii: "0")) }
-        var digits: (UInt64, Int) = (value, 0)
-        while digits.0 > 0 { digits = (digits.0 / 10, digits.1 + 1) }
-        let start = count
-        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits.1))
-        var rest = value
-        var index = start + digits.1 - 1
-        while rest > 0 {
-            self[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            index -= 1
+        // Digits from the last, into 24 bytes on the stack (a UInt64 has at most 20).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &digits) { buffer in
+            var rest = value
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
     }
 

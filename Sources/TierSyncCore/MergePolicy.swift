@@ -53,9 +53,12 @@ public struct MergePolicy: Hashable, Sendable, CustomStringConvertible {
 /// The merge policies of every synced table: a policy per table and overrides per field,
 /// and the tables whose records an upper level can lock by approving them.
 public struct MergePolicies: Sendable {
-    public var tables: [String: MergePolicy]
-    public var fields: [String: [String: MergePolicy]]
-    public var fallback: MergePolicy
+    public var tables: [String: MergePolicy] { didSet { byTable = Self.index(tables, fields, fallback) } }
+    public var fields: [String: [String: MergePolicy]] { didSet { byTable = Self.index(tables, fields, fallback) } }
+    public var fallback: MergePolicy { didSet { byTable = Self.index(tables, fields, fallback) } }
+    /// Per table, its policy and its fields' own: one lookup of the table a change, not two
+    /// (the merge asks for every change it applies).
+    private var byTable: [String: (table: MergePolicy, fields: [String: MergePolicy])]
     /// Per table, the field that holds the approving org of an approved record (see
     /// `RecordLock`) and the fields the approval does not lock (its own).
     public var locks: [String: LockedFields]
@@ -84,9 +87,21 @@ public struct MergePolicies: Sendable {
         self.fields = fields
         self.fallback = fallback
         self.locks = locks
+        self.byTable = Self.index(tables, fields, fallback)
     }
 
     public func policy(table: String, field: String) -> MergePolicy {
-        fields[table]?[field] ?? tables[table] ?? fallback
+        guard let policies = byTable[table] else { return fallback }
+        return policies.fields.isEmpty ? policies.table : policies.fields[field] ?? policies.table
+    }
+
+    private static func index(
+        _ tables: [String: MergePolicy], _ fields: [String: [String: MergePolicy]], _ fallback: MergePolicy
+    ) -> [String: (table: MergePolicy, fields: [String: MergePolicy])] {
+        var index: [String: (table: MergePolicy, fields: [String: MergePolicy])] = [:]
+        for table in Set(tables.keys).union(fields.keys) {
+            index[table] = (tables[table] ?? fallback, fields[table] ?? [:])
+        }
+        return index
     }
 }

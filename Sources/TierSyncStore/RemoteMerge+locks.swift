@@ -15,10 +15,13 @@ extension RemoteMerge {
 
     /// How concurrent versions of `field` rank: by the field's policy (who made them, the
     /// record's owner) and, when the record is approved, by the approval.
+    ///
+    /// - Parameter policy: the field's policy, when the caller has it already.
     func rank(
-        field: String, of state: RecordState, lock: RecordLock?, directory: PeerDirectory
+        field: String, of state: RecordState, lock: RecordLock?, directory: PeerDirectory,
+        policy: MergePolicy? = nil
     ) -> (FieldVersion) -> Int {
-        let policy = policies.policy(table: state.table.name, field: field)
+        let policy = policy ?? policies.policy(table: state.table.name, field: field)
         let owner = directory.path(ofOrg: state.org)
         return { version in
             let origin = directory.path(ofNode: version.node)
