@@ -167,20 +167,7 @@ struct PostgresMergeStorage: MergeStorage {
             byTable[state.table.name, default: []].append(state)
             if holdingAll { cache.records[key] = .some(StoredRecord(state)) }
         }
-        for name in tables {
-            let states = byTable[name]!
-            let table = states[0].table
-            let columns = SyncedTable.bookkeepingColumns + table.fieldNames
-            let updates = columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            for part in states.chunked(Self.maxParameters / columns.count) {
-                let rows = part.indices.map { row in
-                    "(" + (1...columns.count).map { "$\(row * columns.count + $0)" }.joined(separator: ", ") + ")"
-                }
-                try session.query(
-                    "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES \(rows.joined(separator: ", "))"
-                        + " ON CONFLICT (id) DO UPDATE SET \(updates)", part.flatMap(Self.row(of:)))
-            }
-        }
+        for name in tables { try sendRecords(byTable[name]!) }
         cache.writes = [:]
         cache.written = []
         if !holdingAll { cache.records = [:] }
@@ -190,12 +177,55 @@ struct PostgresMergeStorage: MergeStorage {
         }
     }
 
-    /// A record's columns in the table's order: the bookkeeping, then every field.
-    private static func row(of state: RecordState) -> [FieldValue] {
-        [
-            .text(state.id.rawValue), .text(state.org), .integer(state.created.rawValue),
-            .integer(state.updated.rawValue), .integer(state.deleted ? 1 : 0), .text(state.versions.encoded),
-        ] + state.table.fields.map { state.values[$0.name] ?? .null }
+    /// Upserts records of one table in one statement: each column sent as an array of text
+    /// (`PostgresTextColumn`) and cast back to its type, as the log is sent, rather than a
+    /// statement of a parameter per value, which took as long as the log's did.
+    private func sendRecords(_ states: [RecordState]) throws {
+        let table = states[0].table
+        let columns = SyncedTable.bookkeepingColumns + table.fieldNames
+        var values = Array(repeating: PostgresTextColumn(), count: columns.count)
+        for state in states {
+            values[0].values.append(state.id.rawValue)
+            values[1].values.append(state.org)
+            values[2].values.append(String(state.created.rawValue))
+            values[3].values.append(String(state.updated.rawValue))
+            values[4].values.append(state.deleted ? "1" : "0")
+            values[5].values.append(state.versions.encoded)
+            for (offset, field) in table.fields.enumerated() {
+                values[6 + offset].values.append(Self.text(of: state.values[field.name] ?? .null))
+            }
+        }
+        var binds = PostgresBindings(capacity: columns.count)
+        for column in values { binds.append(column) }
+        try session.query(Self.recordsUpsertSQL(table), binds: binds)
+    }
+
+    /// A value as the text PostgreSQL casts back to its column's type: a real as the
+    /// shortest text that reads back as the same double.
+    private static func text(of value: FieldValue) -> String? {
+        switch value {
+        case .null: nil
+        case .integer(let number): String(number)
+        case .real(let number): String(number)
+        case .text(let text): text
+        }
+    }
+
+    static func recordsUpsertSQL(_ table: SyncedTable) -> String {
+        let columns = SyncedTable.bookkeepingColumns + table.fieldNames
+        let types =
+            ["text", "text", "bigint", "bigint", "integer", "text"]
+            + table.fields.map {
+                $0.affinity == .text ? "text" : $0.affinity == .integer ? "bigint" : "double precision"
+            }
+        let arrays = columns.indices.map { "$\($0 + 1)::text[]" }.joined(separator: ", ")
+        let casts = zip(columns, types).map { column, type in type == "text" ? column : "\(column)::\(type)" }
+        let updates = columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO \(table.name) (\(columns.joined(separator: ", ")))
+            SELECT \(casts.joined(separator: ", ")) FROM unnest(\(arrays)) AS row (\(columns.joined(separator: ", ")))
+            ON CONFLICT (id) DO UPDATE SET \(updates)
+            """
     }
 
     private func sendNodes() throws {
@@ -225,11 +255,11 @@ struct PostgresMergeStorage: MergeStorage {
     ///
     /// A statement of eight parameters a row took 2.5 times as long for a group's 6,400
     /// entries: the server parsed and planned a statement as long as the rows
-    /// (BENCHMARKS.md, issue 13). A null value is sent as "", which no tagged value is.
+    /// (BENCHMARKS.md, issue 13).
     private func sendLog() throws {
         guard !cache.log.isEmpty else { return }
         var columns = (
-            tables: [String](), records: [String](), orgs: [String](), fields: [String](), values: [String](),
+            tables: [String](), records: [String](), orgs: [String](), fields: [String](), values: PostgresTextColumn(),
             stamps: [Int64](), nodes: [String](), vectors: [String]()
         )
         var vectorText = ""
@@ -245,9 +275,9 @@ struct PostgresMergeStorage: MergeStorage {
             columns.orgs.append(change.org)
             columns.fields.append(change.field)
             if case .text(let tagged) = PostgresValue.tagged(change.value) {
-                columns.values.append(tagged)
+                columns.values.values.append(tagged)
             } else {
-                columns.values.append("")
+                columns.values.values.append(nil)
             }
             columns.stamps.append(change.hlc.rawValue)
             columns.nodes.append(change.node.rawValue)
@@ -268,7 +298,7 @@ struct PostgresMergeStorage: MergeStorage {
 
     static let logInsertSQL = """
         INSERT INTO change_log (tbl, record, org, field, value, hlc, node, vv)
-        SELECT tbl, record, org, field, nullif(value, ''), hlc, node, vv
+        SELECT tbl, record, org, field, value, hlc, node, vv
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], $8::text[])
             WITH ORDINALITY AS entry (tbl, record, org, field, value, hlc, node, vv, position)
         ORDER BY position

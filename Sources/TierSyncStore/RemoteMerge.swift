@@ -152,7 +152,8 @@ public struct RemoteMerge<Storage: MergeStorage> {
         let incoming = VersionedValue(change)
         let lock = lock(of: state, field: field, directory: directory)
         let outcome = FieldMerge.merge(
-            kept: kept, incoming: incoming, rank: rank(field: field, of: state, lock: lock, directory: directory, policy: policy))
+            kept: kept, incoming: incoming,
+            rank: rank(field: field, of: state, lock: lock, directory: directory, policy: policy))
         if outcome.isKnown { return .known }
         if policy.winner == .appendOnly && !kept.isEmpty {
             return .refused(
