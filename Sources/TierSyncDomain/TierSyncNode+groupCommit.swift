@@ -26,8 +26,9 @@ extension TierSyncNode {
     public func acceptAll(_ pushes: [Push]) throws -> [Result<ApplyReport, any Error>] {
         do {
             return try store.write { writer in try accept(pushes, writer: &writer, savepoints: false) }
-        } catch let refused as RefusedWithoutSavepoint {
-            if pushes.count == 1 { return [.failure(refused.error)] }
+        } catch is RefusedWithoutSavepoint {
+            // Applied again, a lone push too: its refusal rolls back its savepoint, not the
+            // child's last contact.
         }
         return try store.write { writer in try accept(pushes, writer: &writer, savepoints: true) }
     }

@@ -22,8 +22,9 @@ extension PostgresHub {
     public func acceptAll(_ pushes: [TierSyncNode.Push]) throws -> [Result<ApplyReport, any Error>] {
         do {
             return try store.write { session in try apply(pushes, session, savepoints: false) }
-        } catch let refused as RefusedWithoutSavepoint {
-            if pushes.count == 1 { return [.failure(refused.error)] }
+        } catch is RefusedWithoutSavepoint {
+            // Applied again, a lone push too: its refusal rolls back its savepoint, not the
+            // child's last contact.
         }
         var results: [Result<ApplyReport, any Error>] = []
         for part in pushes.chunked(Self.savepointLimit) {

@@ -184,6 +184,31 @@ import TierSyncStore
         #expect(try hubs.sqlite.cursor(for: "520200").receivedSeq == 80)
     }
 
+    @Test(
+        "a lone push that fails while written is refused, and its child's last contact is recorded, alike on both stores"
+    )
+    func loneFailureRecordsContact() throws {
+        var random = SplitMix64(seed: 19)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 5)
+        defer { hubs.postgres.store.close() }
+        try refuseWhenWritten(hubs)
+        let refused = try refusedChange(hubs)
+        // Past the staleness of the contact recorded when the city first authenticated.
+        hubs.editors.clock.advance(by: 5 * 60_000)
+        for (hub, credential) in [
+            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
+        ] {
+            let before = try #require(try hub.identify([credential])[0].get().child.lastContact)
+            let results = try hub.acceptPushes([
+                ChildPush(credential: credential, changes: [refused], nodes: hubs.senders, upTo: 1)
+            ])
+            #expect(throws: (any Error).self) { try results[0].get() }
+            let after = try #require(try hub.identify([credential])[0].get().child.lastContact)
+            #expect(after > before, "\(hub): the refused push's child's contact was not recorded")
+        }
+        try expectSameRecords(hubs)
+    }
+
     /// Nothing a child sends fails only once written, so a trigger on each store stands in
     /// for such a failure (a constraint of a later release, say): a contact named 示例·拒绝.
     func refuseWhenWritten(_ hubs: HubConformanceTests.Hubs) throws {
