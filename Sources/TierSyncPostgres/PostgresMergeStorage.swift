@@ -167,7 +167,10 @@ struct PostgresMergeStorage: MergeStorage {
             byTable[state.table.name, default: []].append(state)
             if holdingAll { cache.records[key] = .some(StoredRecord(state)) }
         }
-        for name in tables { try sendRecords(byTable[name]!) }
+        for name in tables {
+            let states = byTable[name]!
+            for part in Self.statementParts(states, size: Self.size(of:)) { try sendRecords(part) }
+        }
         cache.writes = [:]
         cache.written = []
         if !holdingAll { cache.records = [:] }
@@ -180,8 +183,8 @@ struct PostgresMergeStorage: MergeStorage {
     /// Upserts records of one table in one statement: each column sent as an array of text
     /// (`PostgresTextColumn`) and cast back to its type, as the log is sent, rather than a
     /// statement of a parameter per value, which took as long as the log's did.
-    private func sendRecords(_ states: [RecordState]) throws {
-        let table = states[0].table
+    private func sendRecords(_ states: ArraySlice<RecordState>) throws {
+        let table = states.first!.table
         let columns = SyncedTable.bookkeepingColumns + table.fieldNames
         var values = Array(repeating: PostgresTextColumn(), count: columns.count)
         for state in states {
@@ -198,6 +201,11 @@ struct PostgresMergeStorage: MergeStorage {
         var binds = PostgresBindings(capacity: columns.count)
         for column in values { binds.append(column) }
         try session.query(Self.recordsUpsertSQL(table), binds: binds)
+    }
+
+    /// About how many bytes a record's row sends.
+    private static func size(of state: RecordState) -> Int {
+        state.values.values.reduce(200) { $0 + size(of: $1) }
     }
 
     /// A value as the text PostgreSQL casts back to its column's type: a real as the
@@ -257,14 +265,18 @@ struct PostgresMergeStorage: MergeStorage {
     /// entries: the server parsed and planned a statement as long as the rows
     /// (BENCHMARKS.md, issue 13).
     private func sendLog() throws {
-        guard !cache.log.isEmpty else { return }
+        for part in Self.statementParts(cache.log, size: { Self.size(of: $0.value) + 160 }) { try sendLog(part) }
+        cache.log = []
+    }
+
+    private func sendLog(_ part: ArraySlice<FieldChange>) throws {
         var columns = (
             tables: [String](), records: [String](), orgs: [String](), fields: [String](), values: PostgresTextColumn(),
             stamps: [Int64](), nodes: [String](), vectors: [String]()
         )
         var vectorText = ""
         var lastVector: VersionVector?
-        for change in cache.log {
+        for change in part {
             // The changes of one write usually share one vector: render it once.
             if lastVector != change.versionVector {
                 vectorText = change.versionVector.description
@@ -293,7 +305,28 @@ struct PostgresMergeStorage: MergeStorage {
         binds.append(columns.nodes)
         binds.append(columns.vectors)
         try session.query(Self.logInsertSQL, binds: binds)
-        cache.log = []
+    }
+
+    /// `items` in consecutive parts of at most 10,000 rows and about 32 MB (by `size`), one
+    /// statement each: a group of large pushes must not near PostgreSQL's limit of 1 GB on
+    /// one message, and a part is large enough that its statement costs little.
+    static func statementParts<Item>(_ items: [Item], size: (Item) -> Int) -> [ArraySlice<Item>] {
+        var parts: [ArraySlice<Item>] = []
+        var start = items.startIndex
+        var bytes = 0
+        for index in items.indices {
+            if index > start, index - start == 10_000 || bytes >= 32 << 20 {
+                parts.append(items[start..<index])
+                (start, bytes) = (index, 0)
+            }
+            bytes += size(items[index])
+        }
+        if start < items.endIndex { parts.append(items[start...]) }
+        return parts
+    }
+
+    static func size(of value: FieldValue) -> Int {
+        if case .text(let text) = value { text.utf8.count } else { 8 }
     }
 
     static let logInsertSQL = """

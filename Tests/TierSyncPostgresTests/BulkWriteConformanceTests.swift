@@ -75,4 +75,44 @@ import TierSyncStore
         #expect(loggedOnPostgres.count == changes.count)
         #expect(loggedOnPostgres == logged.filter(sent.contains))
     }
+
+    @Test("a group of 10,500 new records goes in several statements, in order: the same records and log on both stores")
+    func sentInParts() throws {
+        var random = SplitMix64(seed: 23)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 3)
+        defer { hubs.postgres.store.close() }
+        let sender = try #require(hubs.editors.orgs.first { $0.value == "520201" }?.key)
+        let start = hubs.editors.clock.nowMilliseconds()
+        let changes = (0..<10_500).map { index in
+            FieldChange(
+                table: "contact", record: RecordID.random(using: &random), org: "520201", field: "name",
+                value: .text("示例·\(index)"), hlc: HLCTimestamp(physical: start - 20_000 + Int64(index), counter: 0),
+                node: sender, versionVector: VersionVector([sender: 1]))
+        }
+        for (hub, credential) in [
+            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
+        ] {
+            let results = try hub.acceptPushes([
+                ChildPush(credential: credential, changes: Array(changes.prefix(6_000)), nodes: hubs.senders, upTo: 1),
+                ChildPush(
+                    credential: credential, changes: Array(changes.dropFirst(6_000)), nodes: hubs.senders, upTo: 2),
+            ])
+            #expect(try results.map { try $0.get().report.applied } == [6_000, 4_500])
+        }
+        let table = try #require(hubs.sqlite.store.tables["contact"])
+        let onSQLite = try hubs.sqlite.store.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM contact ORDER BY id").map {
+                try StoredRecord(table: table, row: $0)
+            }
+        }
+        #expect(try hubs.postgres.store.records(of: table) == onSQLite)
+        var logged: [FieldChange] = []
+        _ = try hubs.sqlite.store.forEachChange(after: 0) {
+            logged.append($0)
+            return true
+        }
+        let sent = Set(changes)
+        #expect(try hubs.postgres.store.loggedChanges().filter(sent.contains) == changes)
+        #expect(logged.filter(sent.contains) == changes)
+    }
 }
