@@ -44,9 +44,7 @@ import TierSyncStore
             change("stock_event", record, "delta", .real(-real))
             change("stock_event", record, "site", .null)
         }
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let results = try hub.acceptPushes([
                 ChildPush(credential: credential, changes: Array(changes.prefix(9)), nodes: hubs.senders, upTo: 1),
                 ChildPush(credential: credential, changes: Array(changes.dropFirst(9)), nodes: hubs.senders, upTo: 2),
@@ -89,9 +87,7 @@ import TierSyncStore
                 value: .text("示例·\(index)"), hlc: HLCTimestamp(physical: start - 20_000 + Int64(index), counter: 0),
                 node: sender, versionVector: VersionVector([sender: 1]))
         }
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let results = try hub.acceptPushes([
                 ChildPush(credential: credential, changes: Array(changes.prefix(6_000)), nodes: hubs.senders, upTo: 1),
                 ChildPush(

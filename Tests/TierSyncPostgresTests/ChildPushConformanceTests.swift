@@ -76,9 +76,7 @@ import TierSyncStore
         // Past the staleness of the contact recorded when the city first authenticated.
         hubs.editors.clock.advance(by: 5 * 60_000)
         var outcomes: [[Outcome]] = []
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let before = try #require(try hub.identify([credential])[0].get().child.lastContact)
             let results = try hub.acceptPushes([
                 ChildPush(credential: credential, changes: first, nodes: hubs.senders, upTo: 1),
@@ -114,9 +112,7 @@ import TierSyncStore
         let (first, second) = (Array(log.prefix(log.count / 2)), Array(log.dropFirst(log.count / 2)))
         let refused = try refusedChange(hubs)
         var outcomes: [[Outcome]] = []
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let results = try hub.acceptPushes([
                 ChildPush(credential: credential, changes: first, nodes: hubs.senders, upTo: 1),
                 ChildPush(credential: credential, changes: [refused], nodes: hubs.senders, upTo: 2),
@@ -153,9 +149,7 @@ import TierSyncStore
         var parts = (0..<79).map { index in Array(log.enumerated().filter { $0.offset % 79 == index }.map(\.element)) }
         parts.insert([refused], at: 69)
         var outcomes: [[Outcome]] = []
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let results = try hub.acceptPushes(
                 parts.enumerated().map { index, changes in
                     ChildPush(credential: credential, changes: changes, nodes: hubs.senders, upTo: Int64(index + 1))
@@ -195,9 +189,7 @@ import TierSyncStore
         let refused = try refusedChange(hubs)
         // Past the staleness of the contact recorded when the city first authenticated.
         hubs.editors.clock.advance(by: 5 * 60_000)
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let before = try #require(try hub.identify([credential])[0].get().child.lastContact)
             let results = try hub.acceptPushes([
                 ChildPush(credential: credential, changes: [refused], nodes: hubs.senders, upTo: 1)
@@ -247,9 +239,7 @@ import TierSyncStore
         defer { hubs.postgres.store.close() }
         let node = NodeID("00000000000000e1")!
         var orgs: [String?] = []
-        for (hub, credential) in [
-            (hubs.sqlite as any SyncHub, hubs.cityCredential.sqlite), (hubs.postgres, hubs.cityCredential.postgres),
-        ] {
+        for (hub, credential) in hubs.withCityCredential {
             let results = try hub.acceptPushes([
                 ChildPush(credential: credential, changes: [], nodes: [node.rawValue: "520201"], upTo: 1),
                 ChildPush(credential: credential, changes: [], nodes: [node.rawValue: "520203"], upTo: 2),

@@ -21,6 +21,11 @@ import TierSyncStore
         /// The city's credential on each hub (each issues its own secret).
         let cityCredential: (sqlite: String, postgres: String)
 
+        /// Each hub with the city's credential on it, SQLite first.
+        var withCityCredential: [(hub: any SyncHub, credential: String)] {
+            [(sqlite, cityCredential.sqlite), (postgres, cityCredential.postgres)]
+        }
+
         init(random: inout SplitMix64, steps: Int = 80) throws {
             editors = try Editors(random: &random, steps: steps)
             database = try PostgresScratchDatabase()
