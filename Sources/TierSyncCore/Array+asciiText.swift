@@ -9,8 +9,7 @@ extension [UInt8] {
     /// var bytes: [UInt8] = []
     /// bytes.appendDecimal(1_764_000_000_000)   // "1764000000000"
     /// ```
-    @inlinable
-    public mutating func appendDecimal(_ value: UInt64) {
+    mutating func appendDecimal(_ value: UInt64) {
         // Digits from the last, into 24 bytes on the stack (a UInt64 has at most 20).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         Swift.withUnsafeMutableBytes(of: &digits) { buffer in
@@ -26,8 +25,7 @@ extension [UInt8] {
     }
 
     /// Appends `value` in decimal digits, with a minus sign when negative.
-    @inlinable
-    public mutating func appendDecimal(_ value: Int64) {
+    mutating func appendDecimal(_ value: Int64) {
         if value < 0 { append(UInt8(ascii: "-")) }
         appendDecimal(value.magnitude)
     }

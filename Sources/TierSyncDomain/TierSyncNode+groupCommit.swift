@@ -26,9 +26,9 @@ extension TierSyncNode {
     public func acceptAll(_ pushes: [Push]) throws -> [Result<ApplyReport, any Error>] {
         do {
             return try store.write { writer in try accept(pushes, writer: &writer, savepoints: false) }
-        } catch is RefusedWithoutSavepoint {
-            // Applied again, a lone push too: its refusal rolls back its savepoint, not the
-            // child's last contact.
+        } catch let refused as RefusedWithoutSavepoint {
+            // A lone push is applied again only to record its child's last contact.
+            if pushes.count == 1, pushes[0].contact == nil { return [.failure(refused.error)] }
         }
         return try store.write { writer in try accept(pushes, writer: &writer, savepoints: true) }
     }

@@ -113,7 +113,7 @@ public struct HubService: Sendable {
     }
 
     /// How many connections may wait to be accepted (the kernel caps it at `net.core.somaxconn`,
-    /// 4096 on Debian).
+    /// 4096 on Linux since 5.4).
     ///
     /// Townships reconnect together when a shared link comes back, and then wait for the hub in
     /// this queue. Hummingbird's default, 256, is too short for that: 1,000 pushes arriving at

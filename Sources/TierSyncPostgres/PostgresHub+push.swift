@@ -16,19 +16,25 @@ extension PostgresHub {
     /// `savepointLimit` pushes. (PostgreSQL does not roll its sequences back, so the log's
     /// positions then skip the numbers the attempt took.)
     ///
-    /// - Returns: each push's report or refusal, in order.
-    /// - Throws: what failed the transaction itself (the server, the connection): then none
-    ///   was applied.
+    /// - Returns: each push's report or refusal, in order. When a later part of a retry
+    ///   fails as a whole (the server, the connection), its pushes carry that error and the
+    ///   parts committed before it keep their reports.
+    /// - Throws: what failed the first transaction itself (the server, the connection): then
+    ///   none was applied.
     public func acceptAll(_ pushes: [TierSyncNode.Push]) throws -> [Result<ApplyReport, any Error>] {
         do {
             return try store.write { session in try apply(pushes, session, savepoints: false) }
-        } catch is RefusedWithoutSavepoint {
-            // Applied again, a lone push too: its refusal rolls back its savepoint, not the
-            // child's last contact.
+        } catch let refused as RefusedWithoutSavepoint {
+            // A lone push is applied again only to record its child's last contact.
+            if pushes.count == 1, pushes[0].contact == nil { return [.failure(refused.error)] }
         }
         var results: [Result<ApplyReport, any Error>] = []
         for part in pushes.chunked(Self.savepointLimit) {
-            results += try store.write { session in try apply(part, session, savepoints: true) }
+            do {
+                results += try store.write { session in try apply(part, session, savepoints: true) }
+            } catch  where !results.isEmpty {
+                results += part.map { _ in .failure(error) }
+            }
         }
         return results
     }

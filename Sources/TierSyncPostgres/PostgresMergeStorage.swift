@@ -7,7 +7,8 @@ import TierSyncStore
 ///
 /// Each statement is a round trip to the server, so a batch's records are read in a few
 /// queries before the merge (`prefetch`), and its record writes are held and sent as
-/// multi-row upserts after it (`flush`): a few round trips per batch, not two per record.
+/// upserts of one array a column after it (`flush`): a few round trips per batch, not two
+/// per record.
 ///
 /// For a hub's group commit (`holdingAll`), one storage serves every push of the group: the
 /// group's records are read ahead together, and new nodes and the clock are held too, so the
@@ -154,7 +155,7 @@ struct PostgresMergeStorage: MergeStorage {
         if cache.writes.updateValue(state, forKey: key) == nil { cache.written.append(key) }
     }
 
-    /// Sends what is held, as multi-row inserts and upserts. A group's storage keeps what it
+    /// Sends what is held, as inserts and upserts of one array a column. A group's storage keeps what it
     /// read ahead, with what it wrote; another forgets it.
     func flush() throws {
         try sendLog()
@@ -205,7 +206,9 @@ struct PostgresMergeStorage: MergeStorage {
 
     /// About how many bytes a record's row sends.
     private static func size(of state: RecordState) -> Int {
-        state.values.values.reduce(200) { $0 + size(of: $1) }
+        // The values, the versions' lines (about 80 bytes a field with a line of its own)
+        // and the bookkeeping.
+        state.values.values.reduce(120 + 80 * (state.versions.byField.count + 1)) { $0 + size(of: $1) }
     }
 
     /// A value as the text PostgreSQL casts back to its column's type: a real as the
@@ -222,16 +225,13 @@ struct PostgresMergeStorage: MergeStorage {
     static func recordsUpsertSQL(_ table: SyncedTable) -> String {
         let columns = SyncedTable.bookkeepingColumns + table.fieldNames
         let types =
-            ["text", "text", "bigint", "bigint", "integer", "text"]
-            + table.fields.map {
-                $0.affinity == .text ? "text" : $0.affinity == .integer ? "bigint" : "double precision"
-            }
+            ["text", "text", "bigint", "bigint", "integer", "text"] + table.fields.map(PostgresSchema.type(of:))
         let arrays = columns.indices.map { "$\($0 + 1)::text[]" }.joined(separator: ", ")
         let casts = zip(columns, types).map { column, type in type == "text" ? column : "\(column)::\(type)" }
         let updates = columns.dropFirst(2).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         return """
             INSERT INTO \(table.name) (\(columns.joined(separator: ", ")))
-            SELECT \(casts.joined(separator: ", ")) FROM unnest(\(arrays)) AS row (\(columns.joined(separator: ", ")))
+            SELECT \(casts.joined(separator: ", ")) FROM unnest(\(arrays)) AS incoming (\(columns.joined(separator: ", ")))
             ON CONFLICT (id) DO UPDATE SET \(updates)
             """
     }
@@ -258,14 +258,18 @@ struct PostgresMergeStorage: MergeStorage {
         cache.log += changes
     }
 
-    /// Sends the held log entries in one statement of eight arrays, one per column, in
-    /// order: `seq` numbers them as they come.
+    /// Sends the held log entries as statements of eight arrays, one per column, in order
+    /// (`statementParts`): `seq` numbers them as they come.
     ///
     /// A statement of eight parameters a row took 2.5 times as long for a group's 6,400
     /// entries: the server parsed and planned a statement as long as the rows
     /// (BENCHMARKS.md, issue 13).
     private func sendLog() throws {
-        for part in Self.statementParts(cache.log, size: { Self.size(of: $0.value) + 160 }) { try sendLog(part) }
+        // About what an entry sends: its value, its vector, and the rest (ids, names, stamp).
+        let size = { (change: FieldChange) in
+            Self.size(of: change.value) + change.versionVector.entries.count * 40 + 120
+        }
+        for part in Self.statementParts(cache.log, size: size) { try sendLog(part) }
         cache.log = []
     }
 
@@ -326,7 +330,7 @@ struct PostgresMergeStorage: MergeStorage {
     }
 
     static func size(of value: FieldValue) -> Int {
-        if case .text(let text) = value { text.utf8.count } else { 8 }
+        if case .text(let text) = value { text.utf8.count } else { 20 }
     }
 
     static let logInsertSQL = """

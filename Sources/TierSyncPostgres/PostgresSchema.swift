@@ -165,10 +165,7 @@ enum PostgresSchema {
     /// The record table of `table`: bookkeeping columns as in SQLite, each field typed by its
     /// declared affinity.
     static func recordTable(_ table: SyncedTable) -> String {
-        let fields = table.fields.map { field in
-            "    \(field.name) "
-                + (field.affinity == .text ? "text" : field.affinity == .integer ? "bigint" : "double precision")
-        }
+        let fields = table.fields.map { field in "    \(field.name) \(type(of: field))" }
         return """
             CREATE TABLE IF NOT EXISTS \(table.name) (
                 id       text COLLATE "C" PRIMARY KEY,
@@ -181,6 +178,15 @@ enum PostgresSchema {
             );
             CREATE INDEX IF NOT EXISTS \(table.name)_org ON \(table.name) (org);
             """
+    }
+
+    /// The column type of a field, by its declared affinity.
+    static func type(of field: SyncedTable.Field) -> String {
+        switch field.affinity {
+        case .text: "text"
+        case .integer: "bigint"
+        case .real: "double precision"
+        }
     }
 
     /// Whether the database lacks a table of the schema: a store made by an earlier release,

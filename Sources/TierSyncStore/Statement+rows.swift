@@ -9,6 +9,9 @@ extension Statement {
     /// The hub reads each record a push names this way. GRDB's `Row.fetchOne` builds a cursor
     /// and a table of lowercased column names on every call, which cost more than SQLite's
     /// own lookup (see BENCHMARKS.md, issue 13); here nothing is built but the values read.
+    /// It skips GRDB's bookkeeping around a statement (its checks of an aborted transaction,
+    /// of interruption), which a read inside a write transaction does not need; the
+    /// statement is reset whatever happens, so the cached statement stays usable.
     ///
     /// ```swift
     /// let name = try db.cachedStatement(sql: "SELECT name FROM contact WHERE id = ?")

@@ -77,6 +77,6 @@ extension SQLiteColumns: PositionalRow {}
 
 extension Row: PositionalRow {
     func integer(at column: Int32) -> Int64 { self[Int(column)] }
-    func text(at column: Int32) -> String { self[Int(column)] }
+    func text(at column: Int32) -> String { self[Int(column)] ?? "" }
     func value(at column: Int32) -> FieldValue { FieldValue.fromDatabaseValue(self[Int(column)]) ?? .null }
 }

@@ -42,6 +42,31 @@ import Testing
         #expect(FieldVersions(parsing: "") == FieldVersions())
     }
 
+    @Test("field versions' text has the seen line, then the initial line, then each field's in name order")
+    func fieldVersionsText() {
+        let (a, b) = (NodeID("00000000000000aa")!, NodeID("00000000000000bb")!)
+        var versions = FieldVersions(initial: .first(hlc: HLCTimestamp(rawValue: 0), node: a))
+        versions["phone"] = FieldVersion(
+            hlc: HLCTimestamp(rawValue: Int64.max), node: b, versionVector: VersionVector([a: 1, b: UInt64.max]))
+        versions["name"] = FieldVersion(
+            hlc: HLCTimestamp(rawValue: 1_764_000_000_000 << 16), node: a, versionVector: VersionVector([a: 2]))
+        versions.noteSeen(VersionVector([b: 10]))
+        #expect(
+            versions.encoded == """
+                @ 0 0000000000000000 00000000000000bb:10
+                * 0 00000000000000aa 00000000000000aa:1
+                name 115605504000000000 00000000000000aa 00000000000000aa:2
+                phone 9223372036854775807 00000000000000bb 00000000000000aa:1,00000000000000bb:18446744073709551615
+                """)
+        #expect(FieldVersions(parsing: versions.encoded) == versions)
+        var digits: [UInt8] = []
+        for value: Int64 in [0, 7, 10, -1, Int64.min, Int64.max] {
+            digits.removeAll()
+            digits.appendDecimal(value)
+            #expect(String(decoding: digits, as: UTF8.self) == String(value))
+        }
+    }
+
     @Test("calendar dates are strict: real days only, exactly YYYY-MM-DD")
     func civilDates() {
         #expect(CivilDate(parsing: "2028-02-29")?.description == "2028-02-29")

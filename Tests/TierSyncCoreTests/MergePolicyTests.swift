@@ -29,4 +29,18 @@ import Testing
         #expect(policies.policy(table: "plan", field: "filing_verdict").winner == .upperLevelWins)
         #expect(policies.policy(table: "other", field: "x") == .lastWriterWins)
     }
+
+    @Test("policies changed after they are made are the ones looked up; a table with field overrides only falls back")
+    func changedLater() {
+        var policies = MergePolicies(fields: ["plan": ["filing_verdict": MergePolicy(.upperLevelWins)]])
+        #expect(policies.policy(table: "plan", field: "title") == .lastWriterWins)
+        #expect(policies.policy(table: "plan", field: "filing_verdict").winner == .upperLevelWins)
+        policies.tables["plan"] = MergePolicy(.ownerWins)
+        #expect(policies.policy(table: "plan", field: "title").winner == .ownerWins)
+        policies.fields["plan"]?["title"] = MergePolicy(.appendOnly)
+        #expect(policies.policy(table: "plan", field: "title").winner == .appendOnly)
+        policies.fallback = MergePolicy(.upperLevelWins)
+        #expect(policies.policy(table: "task", field: "state").winner == .upperLevelWins)
+        #expect(policies.policy(table: "plan", field: "filing_verdict").winner == .upperLevelWins)
+    }
 }
