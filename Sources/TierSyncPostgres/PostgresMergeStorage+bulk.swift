@@ -27,14 +27,8 @@ extension PostgresMergeStorage {
             tables: [String](), records: [String](), orgs: [String](), fields: [String](), values: PostgresTextColumn(),
             stamps: [Int64](), nodes: [String](), vectors: [String]()
         )
-        var vectorText = ""
-        var lastVector: VersionVector?
+        var vectors = VectorText()
         for change in part {
-            // The changes of one write usually share one vector: render it once.
-            if lastVector != change.versionVector {
-                vectorText = change.versionVector.description
-                lastVector = change.versionVector
-            }
             columns.tables.append(change.table)
             columns.records.append(change.record.rawValue)
             columns.orgs.append(change.org)
@@ -46,7 +40,7 @@ extension PostgresMergeStorage {
             }
             columns.stamps.append(change.hlc.rawValue)
             columns.nodes.append(change.node.rawValue)
-            columns.vectors.append(vectorText)
+            columns.vectors.append(vectors.text(of: change.versionVector))
         }
         var binds = PostgresBindings(capacity: 8)
         binds.append(columns.tables)

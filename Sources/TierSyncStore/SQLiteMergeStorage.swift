@@ -57,15 +57,9 @@ public struct SQLiteMergeStorage: MergeStorage {
         guard !changes.isEmpty else { return }
         let statement = try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count))
         statement.clearBindings()
-        var vectorText = FieldValue.text("")
-        var lastVector: VersionVector?
+        var vectors = VectorText()
         var index: Int32 = 0
         for change in changes {
-            // The changes of one write usually share one vector: render it once.
-            if lastVector != change.versionVector {
-                vectorText = .text(change.versionVector.description)
-                lastVector = change.versionVector
-            }
             try statement.bind(.text(change.table), at: index + 1)
             try statement.bind(.text(change.record.rawValue), at: index + 2)
             try statement.bind(.text(change.org), at: index + 3)
@@ -73,7 +67,7 @@ public struct SQLiteMergeStorage: MergeStorage {
             try statement.bind(change.value, at: index + 5)
             try statement.bind(.integer(change.hlc.rawValue), at: index + 6)
             try statement.bind(.text(change.node.rawValue), at: index + 7)
-            try statement.bind(vectorText, at: index + 8)
+            try statement.bind(.text(vectors.text(of: change.versionVector)), at: index + 8)
             index += 8
         }
         try statement.execute()

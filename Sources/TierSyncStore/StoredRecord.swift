@@ -36,12 +36,9 @@ public struct StoredRecord: Sendable, Hashable {
         try self.init(table: table, positional: row)
     }
 
-    /// Reads the current row of a `SELECT *` statement stepped through SQLite's C API.
-    init(table: SyncedTable, columns: SQLiteColumns) throws {
-        try self.init(table: table, positional: columns)
-    }
-
-    private init(table: SyncedTable, positional row: some PositionalRow) throws {
+    /// Reads a row of a `SELECT *` by position: GRDB's `Row`, or the current row of a
+    /// statement stepped through SQLite's C API (`SQLiteColumns`).
+    init(table: SyncedTable, positional row: some PositionalRow) throws {
         let idText = row.text(at: 0)
         guard let id = RecordID(idText) else {
             throw StoreError.corruptRow(table: table.name, id: idText)

@@ -54,7 +54,7 @@ public final class SyncedTable: Sendable, Hashable {
     /// The record with `id`, deleted or not; nil when there is none.
     func record(_ id: RecordID, in db: Database) throws -> StoredRecord? {
         try db.cachedStatement(sql: selectSQL).firstRow(binding: [.text(id.rawValue)]) {
-            try StoredRecord(table: self, columns: $0)
+            try StoredRecord(table: self, positional: $0)
         }
     }
 
