@@ -228,6 +228,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // What several test targets share (not a product): threads of their own for the work
+        // that must not wait behind the suite's other tests on Swift's shared pool.
+        .target(name: "TierSyncTestSupport", path: "Tests/TierSyncTestSupport"),
         .testTarget(name: "TierSyncCoreTests", dependencies: ["TierSyncCore"]),
         .testTarget(name: "TierSyncSpreadsheetTests", dependencies: ["TierSyncSpreadsheet"]),
         .testTarget(
@@ -239,13 +242,13 @@ let package = Package(
             name: "TierSyncHubTests",
             dependencies: [
                 "TierSyncHub", "TierSyncReports", "TierSyncDomain", "TierSyncCore", "TierSyncProtocol",
-                "TierSyncPostgres",
+                "TierSyncPostgres", "TierSyncTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(
             name: "TierSyncClientTests",
             dependencies: [
-                "TierSyncClient", "TierSyncHub", "TierSyncDomain", "TierSyncPostgres",
+                "TierSyncClient", "TierSyncHub", "TierSyncDomain", "TierSyncPostgres", "TierSyncTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -269,6 +272,7 @@ let package = Package(
             name: "TierSyncWorkbenchTests",
             dependencies: [
                 "TierSyncWorkbench", "TierSyncHub", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
+                "TierSyncTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -283,7 +287,10 @@ let package = Package(
         .testTarget(name: "TierSyncProtocolTests", dependencies: ["TierSyncProtocol"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TierSyncCLITests",
-            dependencies: ["tiersync", "TierSyncDomain", "TierSyncStore", "TierSyncCore", "TierSyncPostgres"]),
+            dependencies: [
+                "tiersync", "TierSyncDomain", "TierSyncStore", "TierSyncCore", "TierSyncPostgres",
+                "TierSyncTestSupport",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,7 @@ struct HubRoutes: Sendable {
     let metrics: HubMetrics
     let fileLimits: TierSyncNode.FileLimits
     /// Where pushes wait to be applied together.
-    let groupCommit: GroupCommit
+    let groupCommit: GroupCommit<ChildPush, AcceptedPush>
     /// The children's credentials, checked before a push's body is read.
     let knownCredentials: KnownCredentials
 

@@ -2,8 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import TierSyncDomain
 import TierSyncProtocol
@@ -37,7 +35,7 @@ public struct HubService: Sendable {
     /// The protocol versions the hub speaks (another range only in tests of negotiation).
     let protocols: ClosedRange<Int>
     /// Children's pushes, applied together in as few transactions as the load allows.
-    public let groupCommit: GroupCommit
+    public let groupCommit: GroupCommit<ChildPush, AcceptedPush>
     /// The children's credentials, checked before a push's body is read.
     let knownCredentials = KnownCredentials()
 
@@ -215,9 +213,4 @@ extension HubService {
         Route("GET", "/v1/reports/{kind}", .operators) { try await $0.report($1, kind: $2("kind")) },
         Route("GET", "/metrics", .operators) { try await $0.metrics($1) },
     ]
-}
-
-/// Runs blocking database work off the event loops.
-public func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await NIOThreadPool.singleton.runIfActive(work)
 }

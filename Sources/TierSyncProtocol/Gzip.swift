@@ -8,23 +8,24 @@ public enum Gzip {
     /// than the bytes it saves on a fast link.
     public static let fastLevel: Int32 = 1
 
+    /// The gzip of `bytes` at `level`: deflated into a buffer of zlib's bound, never zeroed,
+    /// and copied once into a result of its own size.
     public static func compress(_ bytes: [UInt8], level: Int32 = defaultLevel) -> [UInt8] {
         var stream = z_stream()
         guard tiersync_deflate_init_gzip(&stream, level) == Z_OK else { return [] }
         defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
-        var input = bytes
-        let produced = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer -> Int in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                _ = deflate(&stream, Z_FINISH)
-                return outBuffer.count - Int(stream.avail_out)
-            }
+        let bound = Int(deflateBound(&stream, uLong(bytes.count))) + 64
+        let output = UnsafeMutablePointer<UInt8>.allocate(capacity: bound)
+        defer { output.deallocate() }
+        return bytes.withUnsafeBufferPointer { input in
+            // zlib's `next_in` is not `const`, but deflate only reads it.
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = uInt(input.count)
+            stream.next_out = output
+            stream.avail_out = uInt(bound)
+            _ = deflate(&stream, Z_FINISH)
+            return Array(UnsafeBufferPointer(start: output, count: bound - Int(stream.avail_out)))
         }
-        return Array(output.prefix(produced))
     }
 
     /// The most an HTTP body may inflate to: a push page of JSON compresses about tenfold,
@@ -33,9 +34,10 @@ public enum Gzip {
 
     /// The inflated bytes; refuses damaged data and output larger than `limit`.
     ///
-    /// Inflated straight into the result, grown by doubling from eight times the input (a
-    /// push page's usual ratio): a hub inflating a thousand pushes at once zeroed and copied a
-    /// 64 KB chunk for each before (BENCHMARKS.md, issue 13).
+    /// Inflated into a buffer grown by doubling from eight times the input (a push page's
+    /// usual ratio), never zeroed, and copied once into the result: a hub inflating a thousand
+    /// pushes at once zeroed and copied a 64 KB chunk for each before (BENCHMARKS.md, issue
+    /// 13), and zeroing each new part byte by byte took seconds for a bomb in a debug build.
     public static func decompress(_ bytes: [UInt8], limit: Int = inflateLimit) throws -> [UInt8] {
         var stream = z_stream()
         guard tiersync_inflate_init_gzip(&stream) == Z_OK else {
@@ -44,31 +46,34 @@ public enum Gzip {
         defer { inflateEnd(&stream) }
         // One byte past the limit tells a bomb from data that inflates to exactly the limit.
         let ceiling = limit + 1
-        var output: [UInt8] = []
         var size = min(max(bytes.count * 8, 1 << 12), ceiling)
+        var output = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { output.deallocate() }
+        var produced = 0
         return try bytes.withUnsafeBufferPointer { input in
             // zlib's `next_in` is not `const`, but inflate only reads it.
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
             stream.avail_in = uInt(input.count)
             while true {
-                let start = output.count
-                output.append(contentsOf: repeatElement(0, count: size - start))
-                var status: Int32 = Z_OK
-                let produced = output.withUnsafeMutableBufferPointer { buffer -> Int in
-                    stream.next_out = buffer.baseAddress! + start
-                    stream.avail_out = uInt(size - start)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    return size - start - Int(stream.avail_out)
-                }
-                output.removeLast(size - start - produced)
-                guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && produced > 0) else {
+                stream.next_out = output + produced
+                stream.avail_out = uInt(size - produced)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                let before = produced
+                produced = size - Int(stream.avail_out)
+                guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && produced > before) else {
                     throw GzipError("the gzip data is damaged or truncated")
                 }
-                guard output.count <= limit else {
+                guard produced <= limit else {
                     throw GzipError("the gzip data inflates beyond \(limit) bytes")
                 }
-                if status == Z_STREAM_END { return output }
-                if output.count == size { size = min(size * 2, ceiling) }
+                if status == Z_STREAM_END { return Array(UnsafeBufferPointer(start: output, count: produced)) }
+                if produced == size {
+                    size = min(size * 2, ceiling)
+                    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+                    larger.update(from: output, count: produced)
+                    output.deallocate()
+                    output = larger
+                }
             }
         }
     }

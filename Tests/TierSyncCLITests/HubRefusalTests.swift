@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TierSyncTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -30,7 +31,7 @@ import Testing
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body.map { Data($0.utf8) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await TestHTTP.data(for: request)
         let error =
             (try? JSONDecoder().decode([String: String].self, from: data))?["error"]
             ?? String(decoding: data, as: UTF8.self)

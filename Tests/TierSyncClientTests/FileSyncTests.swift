@@ -16,7 +16,7 @@ import TierSyncStore
     /// Passes requests to URLSession, and on demand: loses the answer to the next chunk sent
     /// (the hub stored it, the link dropped), or damages one byte of the next chunk either way.
     final class TamperingTransport: SyncTransport, @unchecked Sendable {
-        private let inner = URLSessionTransport()
+        private let inner = Loopback.transport()
         private let lock = NSLock()
         var loseAnswerAfterChunks: Int?
         var damageNextUpload = false

@@ -53,13 +53,15 @@ import TierSyncStore
     func join(_ org: String, to parent: TierSyncNode, at url: URL, later: Bool) async throws -> TierSyncNode {
         let code = try parent.issueEnrollment(for: org).code
         let path = directory.path + "/\(org).db"
-        let node = try await Enrollment.join(path: path, parent: url, code: code).0
+        let node = try await Enrollment.join(path: path, parent: url, code: code, transport: Loopback.transport()).0
         guard later else { return node }
         try node.store.close()
         return try TierSyncNode.open(path: path, logger: silent, laterMigrations: Self.later)
     }
 
-    func sync(_ node: TierSyncNode) async throws { _ = try await SyncSession(node: node).run() }
+    func sync(_ node: TierSyncNode) async throws {
+        _ = try await SyncSession(node: node, transport: Loopback.transport()).run()
+    }
 
     func value(_ node: TierSyncNode, _ table: String, _ id: RecordID, _ field: String) throws -> String? {
         try node.store.read { db in
@@ -146,7 +148,8 @@ import TierSyncStore
         let url = try await serve(city)
         let county = try await join("520201", to: city, at: url, later: false)
         let link = try #require(try county.parentLink())
-        let client = ParentClient(baseURL: url, credential: link.credential, protocols: 1...2)
+        let client = ParentClient(
+            baseURL: url, credential: link.credential, transport: Loopback.transport(), protocols: 1...2)
         #expect(client.protocolVersion == 2)
         let status = try await client.status()
         #expect(status.protocolVersion == 1 && client.protocolVersion == 1)
@@ -161,14 +164,17 @@ import TierSyncStore
         let credential = try #require(try county.parentLink()).credential
         let newerHub = try await serve(city, protocols: 2...3)
         do {
-            _ = try await ParentClient(baseURL: newerHub, credential: credential).status()
+            _ = try await ParentClient(baseURL: newerHub, credential: credential, transport: Loopback.transport())
+                .status()
             Issue.record("a version-1 client and a hub of versions 2 to 3 share no version")
         } catch let error as ClientError {
             #expect("\(error)".contains("version 1 and the parent hub version 2-3"), "\(error)")
             #expect("\(error)".contains("upgrade tiersync on this node"))
         }
         do {
-            _ = try await ParentClient(baseURL: url, credential: credential, protocols: 2...2).status()
+            _ = try await ParentClient(
+                baseURL: url, credential: credential, transport: Loopback.transport(), protocols: 2...2
+            ).status()
             Issue.record("a version-2 client and a hub of version 1 share no version")
         } catch let error as ClientError {
             #expect("\(error)".contains("upgrade tiersync on the parent hub"), "\(error)")

@@ -15,7 +15,7 @@ import TierSyncStore
 @Suite final class SyncSessionTests {
     /// Passes requests to URLSession, failing the ones whose number is in `failing`.
     final class FlakyTransport: SyncTransport, @unchecked Sendable {
-        private let inner = URLSessionTransport()
+        private let inner = Loopback.transport()
         private let lock = NSLock()
         private var count = 0
         var failing: Set<Int> = []

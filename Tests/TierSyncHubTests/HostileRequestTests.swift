@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TierSyncDomain
 import TierSyncProtocol
+import TierSyncTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -32,7 +33,7 @@ import TierSyncProtocol
             request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
             if gzip { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
             request.httpBody = Data(body)
-            let (data, response) = try await URLSession.shared.data(for: request)
+            let (data, response) = try await TestHTTP.data(for: request)
             let error = (try? JSONDecoder().decode([String: String].self, from: data))?["error"]
             return ((response as! HTTPURLResponse).statusCode, error ?? String(decoding: data, as: UTF8.self))
         }

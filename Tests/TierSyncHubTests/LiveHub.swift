@@ -4,6 +4,7 @@ import Logging
 import TierSyncDomain
 import TierSyncHub
 import TierSyncPostgres
+import TierSyncTestSupport
 
 /// A hub for a new city node, served on a free loopback port for the length of a test; its
 /// folder is removed with it.
@@ -24,7 +25,7 @@ final class LiveHub {
         let app = HubService(node: city, logger: logger ?? silent).application(host: "127.0.0.1", port: 0) {
             continuation.yield($0)
         }
-        server = Task { try await app.run() }
+        server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!
     }
@@ -65,7 +66,7 @@ final class LiveSyncHub {
             let app = HubService(hub: hub, logger: silent).application(host: "127.0.0.1", port: 0) {
                 continuation.yield($0)
             }
-            let server = Task { try await app.run() }
+            let server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
             var iterator = ports.makeAsyncIterator()
             (sqlite, self.database, self.server, sync) = (nil, database, server, hub)
             url = URL(string: "http://127.0.0.1:\(await iterator.next()!)")!

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TierSyncDomain
 import TierSyncHub
+import TierSyncTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -20,7 +21,7 @@ import TierSyncHub
         request.setValue("1", forHTTPHeaderField: "TierSync-Protocol")
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
         request.httpBody = body.map { Data($0.utf8) }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await TestHTTP.data(for: request)
         let http = response as! HTTPURLResponse
         return (http.statusCode, String(decoding: data, as: UTF8.self), http)  // URLSession inflates gzip
     }
@@ -75,7 +76,7 @@ import TierSyncHub
         request.setValue("1", forHTTPHeaderField: "TierSync-Protocol")
         request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
         request.httpBody = Data(#"{"changes":[],"nodes":{},"upTo":0}"#.utf8)
-        let (_, response) = try await URLSession.shared.data(for: request)
+        let (_, response) = try await TestHTTP.data(for: request)
         let id = try #require((response as! HTTPURLResponse).value(forHTTPHeaderField: "X-Request-Id"))
         #expect(
             lines.all.contains { $0.message == "push applied" && $0.metadata["hb.request.id"] == id }, "\(lines.all)")

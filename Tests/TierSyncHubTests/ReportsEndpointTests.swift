@@ -6,6 +6,7 @@ import TierSyncCore
 import TierSyncDomain
 import TierSyncHub
 import TierSyncReports
+import TierSyncTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -34,7 +35,7 @@ import TierSyncReports
                 request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
             }
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await TestHTTP.data(for: request)
         let http = response as! HTTPURLResponse
         return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Content-Type"))
     }
@@ -76,7 +77,7 @@ import TierSyncReports
         push.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
         push.httpBody = Data(
             #"{"changes":[\#(changes.joined(separator: ","))],"nodes":{"\#(node)":"520201"},"upTo":3}"#.utf8)
-        let (_, pushed) = try await URLSession.shared.data(for: push)
+        let (_, pushed) = try await TestHTTP.data(for: push)
         #expect((pushed as! HTTPURLResponse).statusCode == 200)
 
         let officer = try live.addOperator(name: "示例·钱官")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TierSyncDomain
+import TierSyncTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -18,7 +19,7 @@ import TierSyncDomain
         request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
         if gzip { request.setValue("gzip", forHTTPHeaderField: "Content-Encoding") }
         request.httpBody = body
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await TestHTTP.data(for: request)
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }
 

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TierSyncCore
 import TierSyncDomain
+import TierSyncTestSupport
 import TierSyncWorkbench
 
 #if canImport(FoundationNetworking)
@@ -63,7 +64,7 @@ final class LiveSite: @unchecked Sendable {
         let app = Site(node: node, idleLimit: idleLimit, logger: silent).application(host: "127.0.0.1", port: 0) {
             continuation.yield($0)
         }
-        let server = Task { try await app.run() }
+        let server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         return (server, URL(string: "http://127.0.0.1:\(await iterator.next()!)")!)
     }
