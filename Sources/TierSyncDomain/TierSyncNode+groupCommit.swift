@@ -42,10 +42,12 @@ extension TierSyncNode {
         ApplyReport, any Error
     >] {
         var directory = try writer.directory()
+        let revoked = try Self.revokedChildren(among: pushes.map(\.peerNode), writer.db)
         var results: [Result<ApplyReport, any Error>] = []
         for push in pushes {
             let senders: [NodeID: String]
             do {
+                if let time = revoked[push.peerNode] { throw Self.revoked(push.peerNode, at: time) }
                 senders = try check(push, directory: directory)
             } catch {
                 results.append(.failure(error))
@@ -74,6 +76,21 @@ extension TierSyncNode {
             of: pushes.compactMap(\.contact), at: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()),
             writer.db)
         return results
+    }
+
+    /// Which of `nodes` are children revoked, with when: read in the group's transaction, for
+    /// a revocation may have committed since the group's credentials were read (`identify`).
+    static func revokedChildren(among nodes: [String], _ db: Database) throws -> [String: String] {
+        let distinct = Array(Set(nodes))
+        guard !distinct.isEmpty else { return [:] }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, revoked_at FROM child_node
+                WHERE revoked_at IS NOT NULL AND id IN (\(databaseQuestionMarks(count: distinct.count)))
+                """,
+            arguments: StatementArguments(distinct)
+        ).reduce(into: [:]) { revoked, row in revoked[row[0] as String] = row[1] as String }
     }
 
     /// The stored credential hash of every enrolled, not revoked child, by node id.

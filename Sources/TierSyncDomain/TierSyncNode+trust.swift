@@ -161,10 +161,13 @@ extension TierSyncNode {
         guard let child = try find(presented.id), presented.matches(hash: child.credentialHash) else {
             throw DomainError.unauthorized("unknown or wrong node credential")
         }
-        guard child.revokedAt == nil else {
-            throw DomainError.unauthorized("node \(child.id) was revoked at \(child.revokedAt!)")
-        }
+        if let revokedAt = child.revokedAt { throw revoked(child.id, at: revokedAt) }
         return child
+    }
+
+    /// The refusal of a request from child `node`, revoked at `time`.
+    public static func revoked(_ node: String, at time: String) -> DomainError {
+        .unauthorized("node \(node) was revoked at \(time)")
     }
 
     /// Revokes a child's credential: its requests get 401 from now on.

@@ -49,8 +49,16 @@ extension PostgresHub {
     >] {
         var directory = try store.directory(session)
         var clock = HybridLogicalClock(last: try store.clock(session))
+        // A revocation may have committed since the group's credentials were read (`identify`);
+        // the writer lock orders it before this transaction or after it.
+        let revoked = try revokedChildren(among: pushes.map(\.peerNode), session)
         // Scope and senders need only the orgs' paths, which no push changes.
-        let checked = pushes.map { push in Result { try check(push, directory: directory) } }
+        let checked = pushes.map { push in
+            Result {
+                if let time = revoked[push.peerNode] { throw TierSyncNode.revoked(push.peerNode, at: time) }
+                return try check(push, directory: directory)
+            }
+        }
         // Without savepoints, one storage serves the group: its records read ahead together,
         // its writes sent together at the end. (A push that fails then fails the attempt.)
         let group = savepoints ? nil : PostgresMergeStorage(session: session, holdingAll: true)

@@ -67,6 +67,20 @@ extension PostgresHub {
         return child
     }
 
+    /// Which of `nodes` are children revoked, with when, read in `session`'s transaction.
+    func revokedChildren(among nodes: [String], _ session: PostgresSession) throws -> [String: String] {
+        let distinct = Array(Set(nodes))
+        guard !distinct.isEmpty else { return [:] }
+        let placeholders = distinct.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        return try session.query(
+            "SELECT id, revoked_at FROM child_node WHERE revoked_at IS NOT NULL AND id IN (\(placeholders))",
+            distinct.map { .text($0) }
+        ).reduce(into: [:]) { revoked, row in
+            let (id, time) = try row.decode((String, String).self)
+            revoked[id] = time
+        }
+    }
+
     /// The stored credential hash of every enrolled, not revoked child, by node id.
     public func enrolledCredentials() throws -> [String: String] {
         try store.withSession { session in

@@ -253,16 +253,58 @@ import TierSyncStore
         #expect(orgs == ["520203", "520203"])
     }
 
-    /// The editors' tables hold the same records on both hubs.
-    func expectSameRecords(_ hubs: HubConformanceTests.Hubs) throws {
+    @Test(
+        "a child revoked after its group's credentials were read has the group's push refused, nothing of it written, alike on both stores"
+    )
+    func revokedAfterIdentified() throws {
+        var random = SplitMix64(seed: 23)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 10)
+        defer { hubs.postgres.store.close() }
+        let log = try Editors.log(hubs.editors.editors[0])
+        let before = try records(hubs)
+        let stores: [(hub: any SyncHub, credential: String, revoke: (String) throws -> Void)] = [
+            (hubs.sqlite, hubs.cityCredential.sqlite, hubs.sqlite.revoke(node:)),
+            (hubs.postgres, hubs.cityCredential.postgres, hubs.postgres.revoke(node:)),
+        ]
+        for (hub, credential, revoke) in stores {
+            // `acceptPushes`' two steps, with a revocation committed between them.
+            let sender = try hub.identify([credential])[0].get()
+            try revoke(sender.child.id)
+            let results = try hub.acceptAll([
+                TierSyncNode.Push(
+                    changes: log, peer: sender.peer, peerNode: sender.child.id, nodes: hubs.senders, upTo: 1)
+            ])
+            #expect(results.count == 1)
+            #expect(throws: DomainError.self, "\(hub)") { try results[0].get() }
+            if case .failure(let error) = results[0] {
+                #expect("\(error)".contains("node \(sender.child.id) was revoked at"), "\(error)")
+            }
+        }
+        let after = try records(hubs)
+        #expect(after.sqlite == before.sqlite && after.postgres == before.postgres, "nothing of the push was written")
+    }
+
+    /// The editors' tables' records on each hub, table by table.
+    func records(_ hubs: HubConformanceTests.Hubs) throws -> (sqlite: [[StoredRecord]], postgres: [[StoredRecord]]) {
+        var (sqlite, postgres): ([[StoredRecord]], [[StoredRecord]]) = ([], [])
         for name in Editors.tables {
             let table = try #require(hubs.sqlite.store.tables[name])
-            let onSQLite = try hubs.sqlite.store.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM \(name) ORDER BY id").map {
-                    try StoredRecord(table: table, row: $0)
-                }
-            }
-            #expect(try hubs.postgres.store.records(of: table) == onSQLite, "\(name)")
+            sqlite.append(
+                try hubs.sqlite.store.read { db in
+                    try Row.fetchAll(db, sql: "SELECT * FROM \(name) ORDER BY id").map {
+                        try StoredRecord(table: table, row: $0)
+                    }
+                })
+            postgres.append(try hubs.postgres.store.records(of: table))
+        }
+        return (sqlite, postgres)
+    }
+
+    /// The editors' tables hold the same records on both hubs.
+    func expectSameRecords(_ hubs: HubConformanceTests.Hubs) throws {
+        let (sqlite, postgres) = try records(hubs)
+        for (name, (onSQLite, onPostgres)) in zip(Editors.tables, zip(sqlite, postgres)) {
+            #expect(onPostgres == onSQLite, "\(name)")
         }
     }
 }
