@@ -100,6 +100,10 @@ public struct DomainError: Error, Equatable, CustomStringConvertible {
     }
     public static func notFound(kind: String, id: String) -> DomainError { .init(code: .notFound(kind: kind, id: id)) }
     public static func unauthorized(_ reason: String) -> DomainError { .init(code: .unauthorized(reason: reason)) }
+    /// A request of child `node`, whose credential was revoked at `time`.
+    public static func revoked(node: String, at time: String) -> DomainError {
+        .unauthorized("node \(node) was revoked at \(time)")
+    }
     public static func forbidden(_ reason: String) -> DomainError { .init(code: .forbidden(reason: reason)) }
     /// Not possible yet, but later: the caller should retry.
     public static func unavailable(_ reason: String) -> DomainError { .init(code: .unavailable(reason: reason)) }

@@ -7,8 +7,7 @@ import TierSyncStore
 /// one transaction (`SyncHub.acceptPushes`), so that a push costs the database its share of
 /// its group's two visits, not a read to authenticate, a write of the child's last contact,
 /// a read of its org and then its place in the group. (A revocation committed between the
-/// read and the transaction lets that group's push through, as it did when each push was
-/// authenticated before it was applied.)
+/// read and the transaction is seen by the transaction, which refuses that child's push.)
 public struct ChildPush: Sendable {
     /// The `Authorization: Bearer` credential, `NODE.SECRET`.
     public var credential: String

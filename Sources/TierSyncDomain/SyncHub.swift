@@ -34,8 +34,9 @@ public protocol SyncHub: Sendable {
     /// The children presenting `credentials`, each with what its org is to the hub, in one
     /// read; a credential unknown, wrong or revoked gives its refusal. Records no contact.
     func identify(_ credentials: [String]) throws -> [Result<IdentifiedChild, any Error>]
-    /// Applies several pushes in one transaction, each refused alone when it must be, and
-    /// records the last contact of the children their `contact` names.
+    /// Applies several pushes in one transaction, each refused alone when it must be (a push
+    /// of a child revoked since `identify` read its credential included: read in the
+    /// transaction), and records the last contact of the children their `contact` names.
     func acceptAll(_ pushes: [TierSyncNode.Push]) throws -> [Result<ApplyReport, any Error>]
     /// A page of the hub's log for `child`, in one read; records how far the child got.
     func pullPage(for child: ChildNode, after seq: Int64, limit: Int, _ body: (FieldChange) throws -> Void) throws

@@ -42,12 +42,12 @@ extension TierSyncNode {
         ApplyReport, any Error
     >] {
         var directory = try writer.directory()
-        let revoked = try Self.revokedChildren(among: pushes.map(\.peerNode), writer.db)
+        let revocations = try Self.revokedChildren(among: pushes.map(\.peerNode), writer.db)
         var results: [Result<ApplyReport, any Error>] = []
         for push in pushes {
             let senders: [NodeID: String]
             do {
-                if let time = revoked[push.peerNode] { throw Self.revoked(push.peerNode, at: time) }
+                if let time = revocations[push.peerNode] { throw DomainError.revoked(node: push.peerNode, at: time) }
                 senders = try check(push, directory: directory)
             } catch {
                 results.append(.failure(error))
@@ -73,7 +73,8 @@ extension TierSyncNode {
             }
         }
         try Self.recordContact(
-            of: pushes.compactMap(\.contact), at: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()),
+            of: pushes.filter { revocations[$0.peerNode] == nil }.compactMap(\.contact),
+            at: ISOTimestamp.format(milliseconds: store.wallClock.nowMilliseconds()),
             writer.db)
         return results
     }

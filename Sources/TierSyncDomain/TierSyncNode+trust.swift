@@ -161,13 +161,8 @@ extension TierSyncNode {
         guard let child = try find(presented.id), presented.matches(hash: child.credentialHash) else {
             throw DomainError.unauthorized("unknown or wrong node credential")
         }
-        if let revokedAt = child.revokedAt { throw revoked(child.id, at: revokedAt) }
+        if let revokedAt = child.revokedAt { throw DomainError.revoked(node: child.id, at: revokedAt) }
         return child
-    }
-
-    /// The refusal of a request from child `node`, revoked at `time`.
-    public static func revoked(_ node: String, at time: String) -> DomainError {
-        .unauthorized("node \(node) was revoked at \(time)")
     }
 
     /// Revokes a child's credential: its requests get 401 from now on.

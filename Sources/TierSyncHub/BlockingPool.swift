@@ -13,11 +13,11 @@ import NIOPosix
 /// a long snapshot page and a group commit held both, and every other request of the
 /// process waited behind them, status checks included; a test process serving several hubs
 /// at once waited longer than its clients' 30 s timeout. The pool is a bound on how many
-/// requests are in the store at once, and a PostgreSQL store opens a connection per thread
-/// at most, so it is a few times the cores, not hundreds.
+/// requests are in the store at once, and a PostgreSQL store keeps a connection per thread
+/// it ran on, so it stays well under the server's `max_connections` (100 by default).
 public enum BlockingPool {
-    /// How many threads the pool has: twice the cores, and at least eight.
-    public static let threadCount = max(8, 2 * System.coreCount)
+    /// How many threads the pool has: twice the cores, at least eight and at most 32.
+    public static let threadCount = min(32, max(8, 2 * System.coreCount))
 
     /// The process's pool, started on first use and kept for the process's life.
     public static let shared: NIOThreadPool = {

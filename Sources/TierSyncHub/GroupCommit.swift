@@ -15,8 +15,8 @@ import TierSyncStore
 ///
 /// The transactions run one after another on one thread of `BlockingPool`, which takes the
 /// next group as soon as one commits: no task of Swift's shared pool stands between two
-/// groups, so a busy process (or a request cancelled meanwhile) delays no one's commit. The
-/// queue does not know what it applies (`apply` is given), so its tests need no store.
+/// groups, so a process whose cooperative threads are busy delays no one's commit. The queue
+/// does not know what it applies (`apply` is given), so its tests need no store.
 public final class GroupCommit<Item: Sendable, Outcome: Sendable>: Sendable {
     typealias Waiter = (item: Item, reply: CheckedContinuation<Outcome, any Error>)
 
@@ -48,10 +48,10 @@ public final class GroupCommit<Item: Sendable, Outcome: Sendable>: Sendable {
     /// Applies `item` in the next transaction; returns once that transaction committed.
     public func apply(_ item: Item) async throws -> Outcome {
         try await withCheckedThrowingContinuation { reply in
-            let starts = queue.withLockedValue { queue in
-                queue.waiting.append((item, reply))
-                guard !queue.applying else { return false }
-                queue.applying = true
+            let starts = queue.withLockedValue { state in
+                state.waiting.append((item, reply))
+                guard !state.applying else { return false }
+                state.applying = true
                 return true
             }
             if starts { pool.submit { self.drain($0) } }
@@ -73,6 +73,7 @@ public final class GroupCommit<Item: Sendable, Outcome: Sendable>: Sendable {
             let results: [Result<Outcome, any Error>]
             do {
                 results = try applyGroup(group.map(\.item))
+                precondition(results.count == group.count, "apply answers each item it is given")
                 observe(group.count, ContinuousClock.now - started)
             } catch {
                 results = Array(repeating: .failure(error), count: group.count)
@@ -83,13 +84,13 @@ public final class GroupCommit<Item: Sendable, Outcome: Sendable>: Sendable {
 
     /// The next group to apply, or nil, the queue then marked idle, when nothing waits.
     private func nextGroup() -> [Waiter]? {
-        queue.withLockedValue { queue in
-            guard !queue.waiting.isEmpty else {
-                queue.applying = false
+        queue.withLockedValue { state in
+            guard !state.waiting.isEmpty else {
+                state.applying = false
                 return nil
             }
-            let group = Array(queue.waiting.prefix(batchLimit))
-            queue.waiting.removeFirst(group.count)
+            let group = Array(state.waiting.prefix(batchLimit))
+            state.waiting.removeFirst(group.count)
             return group
         }
     }

@@ -62,7 +62,7 @@ public struct HubService: Sendable {
         self.metrics = metrics
         self.fileLimits = fileLimits
         self.protocols = protocols
-        self.groupCommit = GroupCommit(hub: hub) { metrics.groupCommitted(pushes: $0, duration: $1) }
+        self.groupCommit = GroupCommit(hub: hub, observe: { metrics.groupCommitted(pushes: $0, duration: $1) })
     }
 
     /// The application serving the hub's routes on `host:port` (port 0 picks a free one,

@@ -51,11 +51,11 @@ extension PostgresHub {
         var clock = HybridLogicalClock(last: try store.clock(session))
         // A revocation may have committed since the group's credentials were read (`identify`);
         // the writer lock orders it before this transaction or after it.
-        let revoked = try revokedChildren(among: pushes.map(\.peerNode), session)
+        let revocations = try revokedChildren(among: pushes.map(\.peerNode), session)
         // Scope and senders need only the orgs' paths, which no push changes.
         let checked = pushes.map { push in
             Result {
-                if let time = revoked[push.peerNode] { throw TierSyncNode.revoked(push.peerNode, at: time) }
+                if let time = revocations[push.peerNode] { throw DomainError.revoked(node: push.peerNode, at: time) }
                 return try check(push, directory: directory)
             }
         }
@@ -100,7 +100,10 @@ extension PostgresHub {
             throw RefusedWithoutSavepoint(error: error)  // which push's write it was, the retry tells
         }
         try recordContacts(contacts, session: session)
-        try recordContact(of: pushes.compactMap(\.contact), at: wallClock.nowMilliseconds(), session)
+        try recordContact(
+            of: pushes.filter { revocations[$0.peerNode] == nil }.compactMap(\.contact),
+            at: wallClock.nowMilliseconds(),
+            session)
         return results
     }
 

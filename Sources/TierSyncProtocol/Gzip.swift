@@ -70,7 +70,7 @@ public enum Gzip {
                 if produced == size {
                     size = min(size * 2, ceiling)
                     let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-                    larger.update(from: output, count: produced)
+                    larger.initialize(from: output, count: produced)
                     output.deallocate()
                     output = larger
                 }

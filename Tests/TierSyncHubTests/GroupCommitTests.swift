@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOPosix
 import Testing
 import TierSyncHub
 
@@ -33,9 +34,19 @@ import TierSyncHub
         func release() { gate.signal() }
     }
 
+    /// A pool of these tests' own: a transaction held open blocks one of its threads, not one
+    /// of the pool that the other tests' hubs use. (A pool must be shut down before it is
+    /// freed; this one lives as long as the process.)
+    static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+    var pool: NIOThreadPool { Self.threads }
+
     /// Item 0 applied alone and held; then `items` queued one by one behind it, in order.
     func queued(_ items: [Int], limit: Int, applier: Applier) async throws -> [Task<Int, any Error>] {
-        let commits = GroupCommit<Int, Int>(batchLimit: limit) { try applier.apply($0) }
+        let commits = GroupCommit<Int, Int>(batchLimit: limit, pool: pool) { try applier.apply($0) }
         var tasks = [Task { try await commits.apply(0) }]
         while applier.groups.withLockedValue(\.isEmpty) { try await Task.sleep(for: .milliseconds(1)) }
         for (index, item) in items.enumerated() {
@@ -48,6 +59,7 @@ import TierSyncHub
     @Test("what arrives during a transaction goes together in the next, in order, each answered with its own result")
     func groupedInOrder() async throws {
         let applier = Applier()
+        defer { applier.release() }
         let tasks = try await queued(Array(1...12), limit: 100, applier: applier)
         tasks[4].cancel()  // a caller gone meanwhile: its push is applied and answered all the same
         applier.release()
@@ -63,6 +75,7 @@ import TierSyncHub
     @Test("no transaction takes more than the limit: what waits is split, in order")
     func splitAtTheLimit() async throws {
         let applier = Applier()
+        defer { applier.release() }
         let tasks = try await queued(Array(1...10), limit: 4, applier: applier)
         applier.release()
         for task in tasks { _ = await task.result }
@@ -72,6 +85,7 @@ import TierSyncHub
     @Test("a transaction that fails fails each of its items, and the next one is applied")
     func failedTransaction() async throws {
         let applier = Applier(failing: [6])
+        defer { applier.release() }
         let tasks = try await queued(Array(1...10), limit: 4, applier: applier)
         applier.release()
         for (item, task) in tasks.enumerated() {
@@ -87,8 +101,11 @@ import TierSyncHub
 
     @Test("alone, an item waits for no one: a transaction of its own, at once")
     func alone() async throws {
-        let commits = GroupCommit<Int, Int>(batchLimit: 8) { items in items.map { .success($0 + 1) } }
-        for item in 1...3 { #expect(try await commits.apply(item) == item + 1) }
+        let applier = Applier()
+        applier.release()  // the first transaction is not held
+        let commits = GroupCommit<Int, Int>(batchLimit: 8, pool: pool) { try applier.apply($0) }
+        for item in [1, 2, 4] { #expect(try await commits.apply(item) == item * 10) }
+        #expect(applier.groups.withLockedValue { $0 } == [[1], [2], [4]])
         #expect(commits.waiting == 0)
     }
 }

@@ -24,7 +24,7 @@ public final class OwnThreads: TaskExecutor, @unchecked Sendable {
     /// Starts `threads` threads named `name-0`, `name-1`…, kept for the process's life.
     public init(threads: Int, name: String) {
         for index in 0..<threads {
-            let thread = Thread { [unowned self] in self.work() }
+            let thread = Thread { self.work() }  // kept by its threads, for the process's life
             thread.name = "\(name)-\(index)"
             thread.start()
         }

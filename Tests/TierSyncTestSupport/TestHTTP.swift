@@ -10,25 +10,23 @@ import Foundation
 /// let (data, response) = try await TestHTTP.data(for: request)
 /// ```
 ///
-/// Not `URLSession.shared`: every test of the process sent through that one session, at most
-/// six connections to 127.0.0.1 at once, with a minute's timeout counted from when a request
-/// was queued; on CI's two cores, busy with the whole suite, requests to hubs that answered
-/// their other clients in time timed out. Here a request waits up to two minutes, and as many
-/// connections run at once as the tests open.
+/// Not `URLSession.shared`: through that one session, a request of one test could go on a
+/// connection kept from another test, to a hub since stopped whose port a new hub had taken,
+/// and wait for an answer that never came; CI saw such requests time out while every hub
+/// answered its own clients. Here each request has a session of its own, as each sync
+/// client does, and waits up to two minutes: a hub served in the test process shares CI's two
+/// cores with the whole suite.
 public enum TestHTTP {
     /// How long a request may wait for its answer.
     public static let timeout: TimeInterval = 120
 
-    static let session: URLSession = {
+    /// Sends `request` (with the tests' timeout) and returns the answer's body and response.
+    public static func data(for request: URLRequest) async throws -> (Data, URLResponse) {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 4
-        configuration.httpMaximumConnectionsPerHost = 256
-        return URLSession(configuration: configuration)
-    }()
-
-    /// Sends `request` (with the tests' timeout) and returns the answer's body and response.
-    public static func data(for request: URLRequest) async throws -> (Data, URLResponse) {
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
         var request = request
         request.timeoutInterval = timeout
         return try await session.data(for: request)
