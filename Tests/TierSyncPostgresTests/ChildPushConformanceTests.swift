@@ -266,14 +266,21 @@ import TierSyncStore
             (hubs.sqlite, hubs.cityCredential.sqlite, hubs.sqlite.revoke(node:)),
             (hubs.postgres, hubs.cityCredential.postgres, hubs.postgres.revoke(node:)),
         ]
+        // Past the staleness of the contact recorded when the city first authenticated.
+        hubs.editors.clock.advance(by: 5 * 60_000)
         for (hub, credential, revoke) in stores {
             // `acceptPushes`' two steps, with a revocation committed between them.
             let sender = try hub.identify([credential])[0].get()
             try revoke(sender.child.id)
-            let results = try hub.acceptAll([
-                TierSyncNode.Push(
-                    changes: log, peer: sender.peer, peerNode: sender.child.id, nodes: hubs.senders, upTo: 1)
-            ])
+            var push = TierSyncNode.Push(
+                changes: log, peer: sender.peer, peerNode: sender.child.id, nodes: hubs.senders, upTo: 1)
+            push.contact = sender.child.id
+            let results = try hub.acceptAll([push])
+            let contact: String? = try hub.readingRecords { reader in
+                try reader.rows("SELECT last_contact FROM child_node WHERE id = ?", [.text(sender.child.id)]).first?[0]
+            }
+            #expect(
+                contact == sender.child.lastContact, "\(hub): the refused push recorded its revoked child's contact")
             #expect(results.count == 1)
             #expect(throws: DomainError.self, "\(hub)") { try results[0].get() }
             if case .failure(let error) = results[0] {
