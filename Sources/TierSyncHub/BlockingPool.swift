@@ -5,7 +5,7 @@ import NIOPosix
 /// they run here, never on Swift's cooperative threads or on the event loops.
 ///
 /// ```swift
-/// let records = try await blocking { try node.records(in: "plan") }
+/// let hashes = try await blocking { try hub.enrolledCredentials() }
 /// ```
 ///
 /// NIO's shared pool has one thread per core. That suits work that only computes, but store
