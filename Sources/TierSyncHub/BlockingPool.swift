@@ -17,7 +17,7 @@ import NIOPosix
 /// it ran on, so it stays well under the server's `max_connections` (100 by default).
 public enum BlockingPool {
     /// How many threads the pool has: twice the cores, at least eight and at most 32.
-    public static let threadCount = min(32, max(8, 2 * System.coreCount))
+    static let threadCount = min(32, max(8, 2 * System.coreCount))
 
     /// The process's pool, started on first use and kept for the process's life.
     public static let shared: NIOThreadPool = {

@@ -58,9 +58,9 @@ public enum Gzip {
                 stream.next_out = output + produced
                 stream.avail_out = uInt(size - produced)
                 let status = inflate(&stream, Z_NO_FLUSH)
-                let before = produced
                 produced = size - Int(stream.avail_out)
-                guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && produced > before) else {
+                // Z_BUF_ERROR means no progress was possible: the input ends before the data does.
+                guard status == Z_OK || status == Z_STREAM_END else {
                     throw GzipError("the gzip data is damaged or truncated")
                 }
                 guard produced <= limit else {
