@@ -15,7 +15,7 @@ public struct RecordKind: Sendable {
     public let policy: MergePolicy
     public let fieldPolicies: [String: MergePolicy]
     /// Values for fields left out of `add`.
-    let defaults: @Sendable (ValidationContext) -> [String: FieldValue]
+    public let defaults: @Sendable (ValidationContext) -> [String: FieldValue]
     /// Rules across fields, checked on the whole record after every add or set.
     let check: @Sendable ([String: FieldValue]) throws -> Void
 

@@ -92,9 +92,17 @@ extension TierSyncNode {
 
     /// Refuses a write from this node to a record that a unit above it approved.
     func requireUnlocked(_ kind: RecordKind, _ record: StoredRecord, db: Database) throws {
+        try Self.requireUnlocked(kind, record, editor: org) { try OrgUnit.fetchOne(db, key: $0) }
+    }
+
+    /// Refuses a write from the node of unit `editor`, on any store, to a record that a unit
+    /// above it approved; `unit` finds the approving unit by its code.
+    public static func requireUnlocked(
+        _ kind: RecordKind, _ record: StoredRecord, editor: OrgUnit, unit: (String) throws -> OrgUnit?
+    ) throws {
         guard let approval = Approval(record) else { return }
-        let approver = try OrgUnit.fetchOne(db, key: approval.org)
-        if let approver, org.contains(approver) { return }  // the approver corrects what it approved
+        let approver = try unit(approval.org)
+        if let approver, editor.contains(approver) { return }  // the approver corrects what it approved
         throw approval.refusal(kind: kind, id: record.id.rawValue, approverName: approver?.name ?? approval.org)
     }
 

@@ -98,15 +98,16 @@ extension TierSyncNode {
             }
     }
 
-    /// Refuses fields that only a unit above the owner decides, when this node is not it: a
-    /// verdict other than pending, which only the org the plan is filed with records.
-    func checkDecidedAbove(
-        _ kind: RecordKind, named: Set<String>, record: [String: FieldValue], owner: String, db: Database
+    /// Refuses fields that only a unit above the owner decides, when the editing node's unit
+    /// (`editor`) is not it: a verdict other than pending, which only the org the plan is
+    /// filed with records.
+    public static func checkDecidedAbove(
+        _ kind: RecordKind, named: Set<String>, record: [String: FieldValue], owner: String, editor: String
     ) throws {
         guard kind.name == RecordKind.plan.name, named.contains("filing_verdict") else { return }
         let verdict = record["filing_verdict"] ?? .null
         guard verdict != .null, verdict != .text("pending") else { return }
-        guard record["filed_with"] == .text(org.code), owner != org.code else {
+        guard record["filed_with"] == .text(editor), owner != editor else {
             throw DomainError.procedure(
                 "the filing verdict is recorded by the org the plan is filed with, with `tiersync plan verdict`; a plan's own unit sets it to pending only (`tiersync plan file`)",
                 chinese: "备案审查结论由受理备案的单位填写，本单位只能提交备案。", forbidden: false)

@@ -104,7 +104,7 @@ extension TierSyncNode {
             report.created.append(.init(row: row, id: event.id.rawValue, summary: values["item"] ?? ""))
             return
         }
-        let parsed = try parse(
+        let parsed = try Self.parse(
             recordKind, values, over: recordKind.defaults(context(writer.db)), context: context(writer.db))
         let key = [FieldValue.text(rowOrg)] + kind.naturalKey.map { parsed[$0] ?? .null }
         let summary = kind.naturalKey.map { parsed[$0]?.description ?? "" }.joined(separator: " ")

@@ -78,37 +78,41 @@ public final class TierSyncNode: Sendable {
     }
 
     /// Refuses a PostgreSQL URL where a SQLite file is meant: a hub on PostgreSQL serves
-    /// sync only so far, through `PostgresHub`.
+    /// sync and takes edits of records through `PostgresHub`, not the rest (people's
+    /// accounts, approvals, stock, imports).
     static func refusePostgres(_ path: String) throws {
         guard path.hasPrefix("postgresql://") || path.hasPrefix("postgres://") else { return }
         throw DomainError.invalidValue(
             field: "db", value: path.prefix { $0 != ":" } + "://… (a PostgreSQL URL)",
             allowed:
-                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, export --format json, conflicts list, report KIND and periods)"
+                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, export --format json, conflicts list, report KIND, periods, and add, set, delete, show and list of records, as `tiersync contact add --db postgresql://…`)"
         )
     }
 
     /// Adds a record of `kind` owned by `org` (default: the node's own org) from CLI-style
     /// `values` (field name → text as typed).
     ///
+    /// - Parameter id: the new record's id (default: a random one).
     /// - Throws: `DomainError` with every field issue found (`issues`), in the kind's field
     ///   order; nothing is written then.
     @discardableResult
-    public func add(_ kind: RecordKind, org: String? = nil, values: [String: String]) throws -> StoredRecord {
-        try write { writer in try add(kind, org: org, values: values, writer: &writer) }
+    public func add(_ kind: RecordKind, org: String? = nil, values: [String: String], id: RecordID? = nil) throws
+        -> StoredRecord
+    {
+        try write { writer in try add(kind, org: org, values: values, id: id, writer: &writer) }
     }
 
     /// `add` in `writer`'s transaction (an import adds many records in one).
-    func add(_ kind: RecordKind, org: String?, values: [String: String], writer: inout ChangeWriter) throws
-        -> StoredRecord
-    {
+    func add(
+        _ kind: RecordKind, org: String?, values: [String: String], id: RecordID? = nil, writer: inout ChangeWriter
+    ) throws -> StoredRecord {
         let context = context(writer.db)
         let owner = try writableOrg(org ?? self.org.code, db: writer.db)
-        let record = try parse(kind, values, over: kind.defaults(context), context: context)
+        let record = try Self.parse(kind, values, over: kind.defaults(context), context: context)
         let named = Set(try values.keys.map { try kind.field(named: $0).field })
-        try checkDecidedAbove(kind, named: named, record: record, owner: owner.code, db: writer.db)
+        try Self.checkDecidedAbove(kind, named: named, record: record, owner: owner.code, editor: self.org.code)
         var random = SystemRandomNumberGenerator()
-        let id = RecordID.random(using: &random)
+        let id = id ?? RecordID.random(using: &random)
         try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
         return try writer.fetch(table: kind.table, id: id)!
     }
@@ -133,9 +137,9 @@ public final class TierSyncNode: Sendable {
         let current = try liveRecord(kind, id: id, db: writer.db)
         _ = try writableOrg(current.org, db: writer.db)
         try requireUnlocked(kind, current, db: writer.db)
-        let record = try parse(kind, values, over: current.fields, context: context(writer.db))
+        let record = try Self.parse(kind, values, over: current.fields, context: context(writer.db))
         let named = Set(try values.keys.map { try kind.field(named: $0).field })
-        try checkDecidedAbove(kind, named: named, record: record, owner: current.org, db: writer.db)
+        try Self.checkDecidedAbove(kind, named: named, record: record, owner: current.org, editor: org.code)
         let updates = record.filter { named.contains($0.key) }
         var changes = try writer.update(table: kind.table, id: current.id, fields: updates)
         if Self.sharesFurther(from: current["share"], to: record["share"] ?? .null) {
@@ -154,7 +158,7 @@ public final class TierSyncNode: Sendable {
     }
 
     /// True when a record's `share` changes so that it reaches units it did not reach.
-    static func sharesFurther(from old: FieldValue, to new: FieldValue) -> Bool {
+    public static func sharesFurther(from old: FieldValue, to new: FieldValue) -> Bool {
         let reach = ["subtree": 2, "children": 1]
         return (new.textValue.flatMap { reach[$0] } ?? 0) > (old.textValue.flatMap { reach[$0] } ?? 0)
     }
@@ -255,7 +259,7 @@ public final class TierSyncNode: Sendable {
     // MARK: helpers shared with the ledger
 
     func context(_ db: Database) -> ValidationContext {
-        ValidationContext(vocabulary: vocabulary, db: db, now: store.wallClock.nowMilliseconds())
+        ValidationContext(vocabulary: vocabulary, reader: db, now: store.wallClock.nowMilliseconds())
     }
 
     func orgUnit(_ code: String, db: Database) throws -> OrgUnit {
@@ -294,8 +298,10 @@ public final class TierSyncNode: Sendable {
     /// `values` (field name → text as typed) parsed over `base`, required fields present,
     /// then the kind's rules across fields.
     ///
+    /// The same on every store: a PostgreSQL hub's edits are parsed here too.
+    ///
     /// - Throws: `DomainError.invalid` with every issue found, in the kind's field order.
-    func parse(
+    public static func parse(
         _ kind: RecordKind, _ values: [String: String], over base: [String: FieldValue], context: ValidationContext
     ) throws -> [String: FieldValue] {
         var record = base

@@ -71,7 +71,7 @@ public final class PostgresStore: Sendable {
                         .text(unit.level.rawValue), .text(unit.path),
                     ])
             }
-            try insert(vocabulary, session)
+            try insert(vocabulary + SchemaMigrations.vocabulary(), session)
             let now = ISOTimestamp.format(milliseconds: wallClock.nowMilliseconds())
             try session.query(
                 "INSERT INTO node (id, org, created_at) VALUES ($1, $2, $3)",
@@ -84,6 +84,24 @@ public final class PostgresStore: Sendable {
         return PostgresStore(
             address: address, node: nodeID, org: org, tables: tables, policies: policies, wallClock: wallClock,
             logger: logger)
+    }
+
+    /// Adds the terms of the SQLite schema's migrations that a store made by an earlier
+    /// release lacks (it took the seeds' only, so `share=children` was refused there), under
+    /// the writer lock; a read alone when none is missing.
+    static func addSchemaVocabulary(_ session: PostgresSession) throws {
+        let terms = try SchemaMigrations.vocabulary()
+        let present = Set(
+            try session.query(
+                "SELECT kind || ' ' || key FROM vocabulary WHERE kind IN (SELECT jsonb_array_elements_text(CAST($1 AS jsonb)))",
+                [SQLDialect.jsonList(Set(terms.map(\.kind)))]
+            ).map { try $0.decode(String.self) })
+        let missing = terms.filter { !present.contains($0.kind + " " + $0.key) }
+        guard !missing.isEmpty else { return }
+        try session.transaction {
+            try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(writerLock)])
+            try insert(missing, session)
+        }
     }
 
     /// Stores `terms` as the reference vocabulary (the names reports show for keys).
@@ -135,6 +153,7 @@ public final class PostgresStore: Sendable {
                 }
             }
         }
+        try addSchemaVocabulary(session)
         return PostgresStore(
             address: address, node: node, org: org, tables: tables, policies: policies,
             wallClock: wallClock, logger: logger)

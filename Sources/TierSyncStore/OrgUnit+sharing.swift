@@ -1,4 +1,5 @@
 import GRDB
+import TierSyncCore
 
 /// Records an upper level shares downward: a record's `share` says how far below its owner it
 /// reaches (`subtree`: every unit below; `children`: the units directly below; `none` or
@@ -24,14 +25,21 @@ extension OrgUnit {
     }
 
     /// SQL true when the record `alias` (with columns `org` and `share`) is shared from
-    /// above to reach the unit at the path given to `sharedArguments`.
-    public static func sharedFilter(_ alias: String) -> String {
-        "((\(alias).share = 'subtree' AND instr(?, '/' || \(alias).org || '/') > 0) OR (\(alias).share = 'children' AND \(alias).org = ?))"
+    /// above to reach the unit at the path given to `sharedArguments` (or `sharedValues`).
+    public static func sharedFilter(_ alias: String, dialect: SQLDialect = .sqlite) -> String {
+        let position = dialect == .sqlite ? "instr" : "strpos"
+        return
+            "((\(alias).share = 'subtree' AND \(position)(?, '/' || \(alias).org || '/') > 0) OR (\(alias).share = 'children' AND \(alias).org = ?))"
+    }
+
+    /// `sharedArguments` for a `SQLReader`.
+    public static func sharedValues(_ path: String) -> [FieldValue] {
+        let ancestors = path.split(separator: "/").dropLast()
+        return [.text("/" + ancestors.joined(separator: "/") + "/"), .text(ancestors.last.map(String.init) ?? "")]
     }
 
     /// The arguments of `sharedFilter` for the unit at `path`: its ancestors, and its parent.
     public static func sharedArguments(_ path: String) -> StatementArguments {
-        let ancestors = path.split(separator: "/").dropLast()
-        return ["/" + ancestors.joined(separator: "/") + "/", ancestors.last.map(String.init) ?? ""]
+        StatementArguments(sharedValues(path).map(\.databaseValue))
     }
 }

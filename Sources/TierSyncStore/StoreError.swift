@@ -19,6 +19,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case recordDeleted(table: String, id: String)
         case corruptRow(table: String, id: String)
         case emptyRecord(table: String)
+        case editRefused(table: String, id: String, reason: String)
         case textWithNUL(table: String, field: String)
         case locked(path: String, waited: Double)
         case cannotCopy(path: String, reason: String)
@@ -91,6 +92,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         default: false
         }
     }
+    /// A local edit that the merge refused (a field that is written once, say).
+    public static func editRefused(table: String, id: String, reason: String) -> StoreError {
+        .init(code: .editRefused(table: table, id: id, reason: reason))
+    }
     public static func corruptRow(table: String, id: String) -> StoreError {
         .init(code: .corruptRow(table: table, id: id))
     }
@@ -108,7 +113,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
     /// that exists already, nothing to write), rather than about the database.
     public var isBadRequest: Bool {
         switch code {
-        case .unknownTable, .unknownField, .recordExists, .emptyRecord, .blobMismatch, .badChunk: true
+        case .unknownTable, .unknownField, .recordExists, .emptyRecord, .editRefused, .blobMismatch, .badChunk: true
         default: false
         }
     }
@@ -140,6 +145,8 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
             return "\(table) record \(id) is deleted"
         case .emptyRecord(let table):
             return "a new \(table) record needs at least one field with a value"
+        case .editRefused(let table, let id, let reason):
+            return "the edit of \(table) record \(id) was refused, and nothing of it was written: \(reason)"
         case .locked(let path, let waited):
             return "\(path) is locked by another process (waited \(Int(waited)) s for it); nothing was written: "
                 + "close the other program using it (a second tiersync serve, a backup tool, sqlite3) and try again"

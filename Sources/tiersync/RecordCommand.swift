@@ -1,5 +1,6 @@
 import ArgumentParser
 import TierSyncDomain
+import TierSyncPostgres
 
 /// Names a record kind at the type level, so one generic command serves plan, contact,
 /// drill and report.
@@ -60,7 +61,9 @@ struct AddRecord<Tag: KindTag>: ParsableCommand {
 
     func run() throws {
         let values = try FieldArguments.parseFlags(fieldArguments, kind: Tag.kind)
-        let record = try TierSyncNode.open(path: node.db).add(Tag.kind, org: org, values: values)
+        let record =
+            try node.postgres.map { try PostgresHub.open(address: $0).add(Tag.kind, org: org, values: values) }
+            ?? TierSyncNode.open(path: node.db).add(Tag.kind, org: org, values: values)
         try Output.record(record, json: json)
     }
 }
@@ -80,7 +83,9 @@ struct SetRecord<Tag: KindTag>: ParsableCommand {
 
     func run() throws {
         let values = try FieldArguments.parseAssignments(assignments, kind: Tag.kind)
-        let (record, changes) = try TierSyncNode.open(path: node.db).set(Tag.kind, id: id, values: values)
+        let (record, changes) =
+            try node.postgres.map { try PostgresHub.open(address: $0).set(Tag.kind, id: id, values: values) }
+            ?? TierSyncNode.open(path: node.db).set(Tag.kind, id: id, values: values)
         if json {
             Output.line(try RecordDocument(record).json())
         } else {
@@ -102,7 +107,11 @@ struct DeleteRecord<Tag: KindTag>: ParsableCommand {
     @Argument(help: "The record's id.") var id: String
 
     func run() throws {
-        try TierSyncNode.open(path: node.db).delete(Tag.kind, id: id)
+        if let address = try node.postgres {
+            try PostgresHub.open(address: address).delete(Tag.kind, id: id)
+        } else {
+            try TierSyncNode.open(path: node.db).delete(Tag.kind, id: id)
+        }
         Output.line("deleted \(id.lowercased())")
     }
 }
@@ -135,6 +144,12 @@ struct ShowRecord<Tag: KindTag>: ParsableCommand {
     @Argument(help: "The record's id.") var id: String
 
     func run() throws {
+        if let address = try node.postgres {
+            let hub = try PostgresHub.open(address: address)
+            let record = try hub.record(Tag.kind, id: id)
+            if json { return Output.line(try RecordDocument(record).json()) }
+            return RecordPrinter(vocabulary: try hub.vocabulary(), orgs: try hub.orgs()).detail(Tag.kind, record)
+        }
         let opened = try TierSyncNode.open(path: node.db)
         let record = try opened.show(Tag.kind, id: id)
         if json {

@@ -4,12 +4,16 @@ import TierSyncStore
 
 /// Renders records for people: vocabulary keys as their Chinese names, orgs by name.
 struct RecordPrinter {
-    let node: TierSyncNode
+    let vocabulary: Vocabulary
     let orgNames: [String: String]
 
+    init(vocabulary: Vocabulary, orgs: [OrgUnit]) {
+        self.vocabulary = vocabulary
+        self.orgNames = Dictionary(orgs.map { ($0.code, $0.name) }) { first, _ in first }
+    }
+
     init(node: TierSyncNode) {
-        self.node = node
-        self.orgNames = Dictionary(((try? node.orgs()) ?? []).map { ($0.code, $0.name) }) { first, _ in first }
+        self.init(vocabulary: node.vocabulary, orgs: (try? node.orgs()) ?? [])
     }
 
     /// One row per record: id, org, then the kind's shorter fields.
@@ -57,10 +61,10 @@ struct RecordPrinter {
     func cell(_ spec: FieldSpec, _ value: FieldValue) -> String {
         switch spec.type {
         case .term(let kind):
-            return value.textValue.map { node.vocabulary.name(of: $0, kind: kind) } ?? value.description
+            return value.textValue.map { vocabulary.name(of: $0, kind: kind) } ?? value.description
         case .terms(let kind):
             return value.textValue.map {
-                $0.split(separator: ",").map { node.vocabulary.name(of: String($0), kind: kind) }.joined(separator: "、")
+                $0.split(separator: ",").map { vocabulary.name(of: String($0), kind: kind) }.joined(separator: "、")
             } ?? ""
         case .org:
             return value.textValue.map { orgNames[$0] ?? $0 } ?? ""

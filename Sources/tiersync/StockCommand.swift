@@ -1,6 +1,8 @@
 import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
+import TierSyncStore
 
 /// `tiersync stock ...`: the material ledger. Movements are immutable events; balances are
 /// derived from them; a correction is a reversing event.
@@ -178,11 +180,20 @@ struct StockEvents: ParsableCommand {
 func listKind(
     _ kind: RecordKind, node: NodeOptions, org: String?, includeDeleted: Bool = false, shared: Bool = false, json: Bool
 ) throws {
-    let opened = try TierSyncNode.open(path: node.db)
-    let records = try opened.list(kind, under: org, includeDeleted: includeDeleted, shared: shared)
+    let records: [StoredRecord]
+    let printer: () throws -> RecordPrinter
+    if let address = try node.postgres {
+        let hub = try PostgresHub.open(address: address)
+        records = try hub.list(kind, under: org, includeDeleted: includeDeleted, shared: shared)
+        printer = { RecordPrinter(vocabulary: try hub.vocabulary(), orgs: try hub.orgs()) }
+    } else {
+        let opened = try TierSyncNode.open(path: node.db)
+        records = try opened.list(kind, under: org, includeDeleted: includeDeleted, shared: shared)
+        printer = { RecordPrinter(node: opened) }
+    }
     if json {
         try Output.json(["records": records.map { RecordDocument($0) }])
     } else {
-        RecordPrinter(node: opened).table(kind, records)
+        try printer().table(kind, records)
     }
 }

@@ -45,14 +45,6 @@ import TierSyncPostgres
             try joinNode(db(name), hub: hub, parentDB: db(parent), org: org)
         }
         func contacts(_ name: String) throws -> [String: String] {
-            if databases[name] != nil {
-                // A hub on PostgreSQL lists its records with `export`.
-                return Dictionary(
-                    try exportedRecords(db(name)).filter { $0.table == "contact" && !$0.deleted }.map {
-                        ($0.id, $0["phone"].string ?? "")
-                    }
-                ) { first, _ in first }
-            }
             let list = try JSONValue.decode(try expectSuccess("contact", "list", "--db", db(name), "--json").stdout)
             return Dictionary(
                 (list["records"]?.array ?? []).map { ($0["id"]?.string ?? "", $0["fields"]?["phone"]?.string ?? "") }
@@ -80,9 +72,8 @@ import TierSyncPostgres
 
         // Offline entry at every level, then every township syncs.
         var ids: [String: String] = [:]
-        // A hub on PostgreSQL has no commands that edit yet: there it edits nothing.
+        // Every node edits, on either store.
         let editors = ["dahe", "wangjiazhai", "yanjiao", "langdai", "zhongshan", "liuzhi", "city", "province"]
-            .filter { !layout.onPostgres.contains($0) }
         for (index, name) in editors.enumerated() {
             ids[name] = try add(name, "1390000\(String(format: "%04d", index))")
         }
@@ -108,18 +99,25 @@ import TierSyncPostgres
         try expectSuccess("contact", "set", "--db", db("zhongshan"), contested, "phone=13911110002")
         try expectSuccess("sync", "--db", db("dahe"))
         // The city edits a township's record: it must reach that township only (across
-        // 六枝特区, when that county is on PostgreSQL).
-        let corrector = editors.contains("city") ? "city" : "zhongshan"
-        let corrected = ids[corrector == "city" ? "yanjiao" : "wangjiazhai"]!
-        try expectSuccess("contact", "set", "--db", db(corrector), corrected, "phone=13922220003")
+        // 六枝特区, when that county is on PostgreSQL). And it sends a directive down to all.
+        let corrected = ids["yanjiao"]!
+        try expectSuccess("contact", "set", "--db", db("city"), corrected, "phone=13922220003")
+        let directive = try expectSuccess(
+            "directive", "add", "--db", db("city"), "--title", "防汛通知", "--body", "各乡镇做好汛期值守"
+        ).output
+        func directives(_ name: String) throws -> [String] {
+            let list = try JSONValue.decode(
+                try expectSuccess("directive", "list", "--db", db(name), "--shared", "--json").stdout)
+            return (list["records"]?.array ?? []).compactMap { $0["id"]?.string }
+        }
         let converged = try eventually(30) {
             for (name, _, _, _) in townships { try expectSuccess("sync", "--db", db(name)) }
             let shown = try ["dahe", "zhongshan", "city", "province"].map { try contacts($0)[contested] }
-            let township = corrector == "city" ? "yanjiao" : "wangjiazhai"
-            let correction = try contacts(township)[corrected]
-            return Set(shown).count == 1 && shown[0] != nil && correction == "13922220003"
+            let correction = try contacts("yanjiao")[corrected]
+            let reached = try townships.allSatisfy { try directives($0.0) == [directive] }
+            return Set(shown).count == 1 && shown[0] != nil && correction == "13922220003" && reached
         }
-        #expect(converged)
+        #expect(converged, "the contested contact, the city's correction and its directive reached every level")
         // Every node shows what is in its scope and nothing else.
         let made = { (names: [String]) in Set(names.compactMap { ids[$0] }) }
         #expect(Set(try contacts("dahe").keys) == [ids["dahe"]!])

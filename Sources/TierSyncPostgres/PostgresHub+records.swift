@@ -1,0 +1,68 @@
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// The records a hub on PostgreSQL holds, as `tiersync KIND show|list --db postgresql://…`
+/// prints them: the same selection and order as a SQLite node's (`TierSyncNode.list`).
+extension PostgresHub {
+    /// The record with `id`, deleted or not.
+    public func record(_ kind: RecordKind, id: String) throws -> StoredRecord {
+        let table = try table(of: kind)
+        return try store.read { session in
+            guard let recordID = RecordID(id),
+                let row = try session.query(
+                    "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id = $1",
+                    [.text(recordID.rawValue)]
+                ).first
+            else { throw DomainError.notFound(kind: kind.name, id: id) }
+            return try PostgresMergeStorage.record(table, row)
+        }
+    }
+
+    /// Live records of `kind` owned by `org` or units below it (default: the whole hub),
+    /// oldest first; with `shared`, also those that upper levels share down to `org`.
+    public func list(_ kind: RecordKind, under org: String? = nil, includeDeleted: Bool = false, shared: Bool = false)
+        throws -> [StoredRecord]
+    {
+        let table = try table(of: kind)
+        return try store.read { session in
+            guard let root = try Self.orgUnit(org ?? hubOrg.code, session) else {
+                throw DomainError.unknownOrg(org ?? hubOrg.code)
+            }
+            var scope = OrgUnit.subtreeFilter("o")
+            var arguments = OrgUnit.subtreeValues(root.path)
+            if shared && table.field(named: "share") != nil {
+                scope = "(\(scope) OR \(OrgUnit.sharedFilter("r", dialect: .postgres)))"
+                arguments += OrgUnit.sharedValues(root.path)
+            }
+            let columns = PostgresMergeStorage.columns(table).split(separator: ", ").map { "r.\($0)" }
+            let (sql, _) = PostgresSession.numbered(
+                """
+                SELECT \(columns.joined(separator: ", ")) FROM \(table.name) r JOIN org_unit o ON o.code = r.org
+                WHERE \(scope) \(includeDeleted ? "" : "AND r.deleted = 0")
+                ORDER BY r.created, r.id COLLATE "C"
+                """)
+            return try session.query(sql, arguments).map { try PostgresMergeStorage.record(table, $0) }
+        }
+    }
+
+    /// The hub's org units (the whole hierarchy it knows), by path.
+    public func orgs() throws -> [OrgUnit] {
+        try store.read { session in
+            try session.query("SELECT code, parent, name, level, path FROM org_unit ORDER BY path COLLATE \"C\"")
+                .map(Self.orgUnit)
+        }
+    }
+
+    /// The reference vocabulary the hub holds (the names shown for keys).
+    public func vocabulary() throws -> Vocabulary {
+        try store.read { session in try Vocabulary.read(session) }
+    }
+
+    private func table(of kind: RecordKind) throws -> SyncedTable {
+        guard let table = store.tables[kind.table] else {
+            throw StoreError.unknownTable(kind.table, known: store.tables.keys.sorted())
+        }
+        return table
+    }
+}
