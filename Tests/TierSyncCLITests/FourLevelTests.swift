@@ -146,6 +146,13 @@ import TierSyncPostgres
         #expect(settled)
         let open = try JSONValue.decode(try expectSuccess("conflicts", "list", "--db", db("dahe"), "--json").stdout)
         #expect(open["conflicts"]?.array?.isEmpty == true)
+        // The province deletes its own contact, on either store: a tombstone, shown as such.
+        let own = ids["province"]!
+        try expectSuccess("contact", "delete", "--db", db("province"), own)
+        let shown = try JSONValue.decode(
+            try expectSuccess("contact", "show", "--db", db("province"), own, "--json").stdout)
+        #expect(shown["deleted"] == .bool(true) && shown["id"]?.string == own, "\(shown)")
+        #expect(try contacts("province")[own] == nil)
         for hub in [province, city, zhongshan, liuzhi] { hub.stop() }
     }
 }
