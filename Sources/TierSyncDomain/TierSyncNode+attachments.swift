@@ -121,24 +121,6 @@ extension TierSyncNode {
         return Compaction(logEntries: entries, files: files, fileBytes: bytes)
     }
 
-    /// Restates every field of the live attachments of `record`, on top of themselves: a
-    /// record shared further takes its files along to the units it newly reaches.
-    func restateAttachments(of record: RecordID, writer: inout ChangeWriter) throws -> [FieldChange] {
-        let table = try store.table(named: "attachment")
-        let ids = try String.fetchAll(
-            writer.db, sql: "SELECT id FROM attachment WHERE record_id = ? AND deleted = 0",
-            arguments: [record.rawValue])
-        var changes: [FieldChange] = []
-        for id in ids.compactMap(RecordID.init) {
-            guard let stored = try writer.fetch(table: "attachment", id: id) else { continue }
-            let fields = Dictionary(uniqueKeysWithValues: table.fieldNames.map { ($0, stored[$0]) })
-            changes += try writer.update(
-                table: "attachment", id: id, fields: fields, rewrite: Set(fields.keys),
-                settlement: "restated when its record was shared further")
-        }
-        return changes
-    }
-
     func liveAttachment(_ id: String, db: Database) throws -> Attachment {
         guard RecordID(id) != nil,
             let row = try db.rows(

@@ -51,51 +51,10 @@ extension TierSyncNode {
         guard let row = try ConflictRow.fetchOne(writer.db, key: id) else {
             throw DomainError.notFound(kind: "conflict", id: String(id))
         }
-        guard row.settledHlc == nil else {
-            throw DomainError.invalidValue(
-                field: "conflict", value: String(id),
-                allowed: "an open conflict (this one was settled: \(row.settlement ?? ""))")
+        guard let kind = RecordKind.forTable(row.tbl) else {
+            throw DomainError.notFound(kind: "record", id: row.record)
         }
-        guard let kind = RecordKind.forTable(row.tbl), let recordID = RecordID(row.record),
-            let record = try fetch(kind, recordID, db: writer.db)
-        else { throw DomainError.notFound(kind: "record", id: row.record) }
-        _ = try writableOrg(record.org, db: writer.db)
-        try requireUnlocked(kind, record, db: writer.db)
         let who = author.map { "by \($0.name) (\($0.login)) on node \(writer.node)" } ?? "by node \(writer.node)"
-        switch (row.kind, resolution) {
-        case (.deletedWhileEdited, .keepCurrent):
-            try writer.setDeleted(
-                true, table: row.tbl, id: recordID, again: true, settlement: "resolved \(who): kept deleted")
-        case (.deletedWhileEdited, .keepOther):
-            try writer.setDeleted(
-                false, table: row.tbl, id: recordID, settlement: "resolved \(who): record restored")
-        case (.deletedWhileEdited, .value):
-            throw DomainError.invalidValue(
-                field: "resolution", value: "--value",
-                allowed:
-                    "--keep current (the record stays deleted) or --keep other (restore it with the edit) for a delete conflict"
-            )
-        case (.concurrent, _) where row.field == FieldChange.deletedField:
-            let keepDeleted = resolution == .keepCurrent ? record.deleted : row.value == .integer(1)
-            try writer.setDeleted(
-                keepDeleted, table: row.tbl, id: recordID, again: true, settlement: "resolved \(who)")
-        case (.concurrent, .keepCurrent):
-            try writer.update(
-                table: row.tbl, id: recordID, fields: [row.field: record[row.field]], rewrite: [row.field],
-                settlement: "resolved \(who): kept current")
-        case (.concurrent, .keepOther):
-            try writer.update(
-                table: row.tbl, id: recordID, fields: [row.field: row.value], rewrite: [row.field],
-                settlement: "resolved \(who): kept other")
-        case (.concurrent, .value(let raw)):
-            let value = try kind.field(named: row.field).parse(raw, in: context(writer.db))
-            var fields = record.fields
-            fields[row.field] = value
-            try checkComplete(kind, fields)
-            try writer.update(
-                table: row.tbl, id: recordID, fields: [row.field: value], rewrite: [row.field],
-                settlement: "resolved \(who): new value")
-        }
-        return (row, try writer.fetch(table: row.tbl, id: recordID)!)
+        return (row, try edit(kind, writer.db).resolve(row, resolution, who: who, writer: &writer))
     }
 }

@@ -85,7 +85,7 @@ public final class TierSyncNode: Sendable {
         throw DomainError.invalidValue(
             field: "db", value: path.prefix { $0 != ":" } + "://… (a PostgreSQL URL)",
             allowed:
-                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, export --format json, conflicts list, report KIND, periods, and add, set, delete, show and list of records, as `tiersync contact add --db postgresql://…`)"
+                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, export --format json, conflicts list and resolve, report KIND, periods, and add, set, delete, show and list of records, as `tiersync contact add --db postgresql://…`)"
         )
     }
 
@@ -106,15 +106,7 @@ public final class TierSyncNode: Sendable {
     func add(
         _ kind: RecordKind, org: String?, values: [String: String], id: RecordID? = nil, writer: inout ChangeWriter
     ) throws -> StoredRecord {
-        let context = context(writer.db)
-        let owner = try writableOrg(org ?? self.org.code, db: writer.db)
-        let record = try Self.parse(kind, values, over: kind.defaults(context), context: context)
-        let named = Set(try values.keys.map { try kind.field(named: $0).field })
-        try Self.checkDecidedAbove(kind, named: named, record: record, owner: owner.code, editor: self.org.code)
-        var random = SystemRandomNumberGenerator()
-        let id = id ?? RecordID.random(using: &random)
-        try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
-        return try writer.fetch(table: kind.table, id: id)!
+        try edit(kind, writer.db).add(org: org, values: values, id: id, writer: &writer)
     }
 
     /// Changes fields of a record; an empty value clears an optional field.
@@ -123,38 +115,21 @@ public final class TierSyncNode: Sendable {
     ///   every value was already the stored one).
     @discardableResult
     public func set(_ kind: RecordKind, id: String, values: [String: String]) throws -> (StoredRecord, [FieldChange]) {
-        guard kind.editable else {
-            throw DomainError.immutable(
-                kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
-        }
-        return try write { writer in try set(kind, id: id, values: values, writer: &writer) }
+        try write { writer in try set(kind, id: id, values: values, writer: &writer) }
     }
 
     /// `set` in `writer`'s transaction.
     func set(_ kind: RecordKind, id: String, values: [String: String], writer: inout ChangeWriter) throws -> (
         StoredRecord, [FieldChange]
     ) {
-        let current = try liveRecord(kind, id: id, db: writer.db)
-        _ = try writableOrg(current.org, db: writer.db)
-        try requireUnlocked(kind, current, db: writer.db)
-        let record = try Self.parse(kind, values, over: current.fields, context: context(writer.db))
-        let named = Set(try values.keys.map { try kind.field(named: $0).field })
-        try Self.checkDecidedAbove(kind, named: named, record: record, owner: current.org, editor: org.code)
-        let updates = record.filter { named.contains($0.key) }
-        var changes = try writer.update(table: kind.table, id: current.id, fields: updates)
-        if Self.sharesFurther(from: current["share"], to: record["share"] ?? .null) {
-            // Units newly reached have none of the record: every field goes down again,
-            // after their cursors (the same values, restated on top).
-            let all = Dictionary(
-                uniqueKeysWithValues: kind.fields.filter { $0.field != "share" }.map {
-                    ($0.field, record[$0.field] ?? .null)
-                })
-            changes += try writer.update(
-                table: kind.table, id: current.id, fields: all, rewrite: Set(all.keys),
-                settlement: "restated when the record was shared further")
-            changes += try restateAttachments(of: current.id, writer: &writer)
+        try edit(kind, writer.db).set(id: id, values: values, writer: &writer)
+    }
+
+    /// The rules of a person's edit of `kind` on this node, in the transaction of `db`.
+    func edit(_ kind: RecordKind, _ db: Database) -> RecordEdit {
+        RecordEdit(kind: kind, editor: org, scope: writeScope, context: context(db)) { code in
+            try OrgUnit.fetchOne(db.cachedStatement(sql: "SELECT * FROM org_unit WHERE code = ?"), arguments: [code])
         }
-        return (try writer.fetch(table: kind.table, id: current.id)!, changes)
     }
 
     /// True when a record's `share` changes so that it reaches units it did not reach.
@@ -186,16 +161,7 @@ public final class TierSyncNode: Sendable {
 
     /// Deletes a record: it stays as a tombstone, so the deletion syncs like any edit.
     public func delete(_ kind: RecordKind, id: String) throws {
-        guard kind.editable else {
-            throw DomainError.immutable(
-                kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
-        }
-        try write { writer in
-            let current = try liveRecord(kind, id: id, db: writer.db)
-            _ = try writableOrg(current.org, db: writer.db)
-            try requireUnlocked(kind, current, db: writer.db)
-            try writer.delete(table: kind.table, id: current.id)
-        }
+        try write { writer in try edit(kind, writer.db).delete(id: id, writer: &writer) }
     }
 
     /// The record with `id`, deleted or not.
@@ -274,11 +240,7 @@ public final class TierSyncNode: Sendable {
     /// `code`'s unit, when it is inside the subtree this handle writes in (the node's, or
     /// that of the person it acts for).
     func writableOrg(_ code: String, db: Database) throws -> OrgUnit {
-        let unit = try orgUnit(code, db: db)
-        guard writeScope.contains(unit) else {
-            throw DomainError.outsideSubtree(org: code, nodeOrg: writeScope.code)
-        }
-        return unit
+        try RecordEdit.writableOrg(code, scope: writeScope) { _ in try orgUnit(code, db: db) }
     }
 
     func fetch(_ kind: RecordKind, _ id: RecordID, db: Database) throws -> StoredRecord? {
@@ -321,13 +283,5 @@ public final class TierSyncNode: Sendable {
         guard issues.isEmpty else { throw DomainError.invalid(kind.fields.compactMap { issues[$0.field] }) }
         try kind.check(record)
         return record
-    }
-
-    /// Required fields present, then the kind's rules across fields.
-    func checkComplete(_ kind: RecordKind, _ record: [String: FieldValue]) throws {
-        for spec in kind.fields where spec.required && (record[spec.field] ?? .null) == .null {
-            throw DomainError.missingField("--\(spec.flag)", kind: kind.name, hint: spec.summary)
-        }
-        try kind.check(record)
     }
 }

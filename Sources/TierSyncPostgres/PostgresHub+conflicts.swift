@@ -6,8 +6,8 @@ extension PostgresHub {
     /// The open conflicts a person reviews here, oldest first, as `tiersync conflicts list`
     /// shows them for a SQLite node (`ConflictView.review`), read in one snapshot.
     ///
-    /// Such a hub makes no edits of its own, so its conflicts are settled where they are made
-    /// and reviewed below it; the settlement reaches it like any edit.
+    /// They are settled here (`resolveConflict`) or on the nodes below, and a settlement
+    /// reaches every node like any edit.
     public func conflicts() throws -> [ConflictView] {
         try store.read { session in
             let directory = try store.directory(session)

@@ -97,9 +97,12 @@ struct PostgresMergeStorage: MergeStorage {
             deleted: try cells[4].decode(Int32.self) != 0, fields: fields, versions: versions)
     }
 
+    /// The columns `conflict(_:)` reads, in its order.
+    static let conflictColumns = "id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review"
+
     func openConflicts(table: String, record: RecordID, field: String?) throws -> [ConflictRow] {
         let sql =
-            "SELECT id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review FROM conflict"
+            "SELECT \(Self.conflictColumns) FROM conflict"
             + " WHERE tbl = $1 AND record = $2 AND settled_hlc IS NULL" + (field == nil ? "" : " AND field = $3")
             + " ORDER BY id"
         let values: [FieldValue] = [.text(table), .text(record.rawValue)] + (field.map { [.text($0)] } ?? [])
@@ -112,12 +115,18 @@ struct PostgresMergeStorage: MergeStorage {
         guard let kind = ConflictRow.Kind(rawValue: kind) else {
             throw PostgresStoreError.corrupt("a conflict of kind \(kind)")
         }
-        return ConflictRow(
+        var conflict = ConflictRow(
             id: id, kind: kind, tbl: tbl, record: record, org: org, field: field,
             value: try PostgresValue.untagged(try cells[6].decode(String?.self)),
             hlc: try cells[7].decode(Int64.self), node: try cells[8].decode(String.self),
             vv: try cells[9].decode(String.self), detectedAt: try cells[10].decode(Int64.self),
             needsReview: try cells[11].decode(Bool.self))
+        // A row read with its settlement after those columns (`settled_hlc, settlement`).
+        if cells.count > 13 {
+            conflict.settledHlc = try cells[12].decode(Int64?.self)
+            conflict.settlement = try cells[13].decode(String?.self)
+        }
+        return conflict
     }
 
     func insertConflict(_ row: ConflictRow) throws {

@@ -259,8 +259,7 @@ extension PostgresStore {
     /// The open conflict rows, oldest first, read in the session's transaction.
     func openConflicts(_ session: PostgresSession) throws -> [ConflictRow] {
         try session.query(
-            "SELECT id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review"
-                + " FROM conflict WHERE settled_hlc IS NULL ORDER BY id"
+            "SELECT \(PostgresMergeStorage.conflictColumns) FROM conflict WHERE settled_hlc IS NULL ORDER BY id"
         ).map(PostgresMergeStorage.conflict)
     }
 

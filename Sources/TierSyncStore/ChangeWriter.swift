@@ -146,13 +146,6 @@ public struct ChangeWriter {
         return changes
     }
 
-    /// Marks a record deleted: a tombstone, logged as the `_deleted` field set to 1, made on
-    /// top of every version of the record this node has seen.
-    @discardableResult
-    public mutating func delete(table name: String, id: RecordID) throws -> FieldChange {
-        try setDeleted(true, table: name, id: id, settlement: "superseded by a delete made on top of it")
-    }
-
     /// Deletes (`true`) or restores (`false`) a record, logged as its `_deleted` field.
     /// Deleting a deleted record is refused unless `again` (confirming a delete that a
     /// conflict contests).

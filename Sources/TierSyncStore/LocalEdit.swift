@@ -15,7 +15,7 @@ import TierSyncCore
 /// try edit.insert(table: "directive", id: id, org: "520200", fields: ["title": .text("防汛通知")])
 /// try edit.update(table: "contact", id: contact, fields: ["phone": .text("13900000001")])
 /// ```
-public struct LocalEdit<Storage: MergeStorage> {
+public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
     public private(set) var merge: RemoteMerge<Storage>
     let directory: PeerDirectory
 
@@ -52,11 +52,14 @@ public struct LocalEdit<Storage: MergeStorage> {
     /// Sets fields of an existing, not deleted record; makes changes only for the fields
     /// whose value differs from the stored one (and those in `rewrite`).
     ///
-    /// - Parameter settlement: how conflicts this edit ends are described in their history.
+    /// - Parameters:
+    ///   - settlement: how conflicts this edit ends are described in their history.
+    ///   - onTopOfRecord: fields whose new version is made on top of everything the record
+    ///     has seen, not only of the field's own versions (an approval).
     @discardableResult
     public mutating func update(
         table name: String, id: RecordID, fields: [String: FieldValue], rewrite: Set<String> = [],
-        settlement: String = "superseded by an edit made on top of it"
+        settlement: String = "superseded by an edit made on top of it", onTopOfRecord: Bool = false
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
@@ -70,9 +73,10 @@ public struct LocalEdit<Storage: MergeStorage> {
         var changes: [FieldChange] = []
         for field in changed {
             let shown = current.versions.version(of: field.name, isSet: !current[field.name].isNull)
-            let version = try settlingLosers(
-                of: field.name, in: current, seen: shown.map { [$0.versionVector] } ?? [], how: settlement
-            ) { FieldVersion.localEdit(onTopOf: $0, recordClock: recordClock, hlc: stamp, node: merge.node) }
+            let seen = (shown.map { [$0.versionVector] } ?? []) + (onTopOfRecord ? [recordClock] : [])
+            let version = try settlingLosers(of: field.name, in: current, seen: seen, how: settlement) {
+                FieldVersion.localEdit(onTopOf: $0, recordClock: recordClock, hlc: stamp, node: merge.node)
+            }
             changes.append(
                 FieldChange(
                     name, id, current.org, field.name, VersionedValue(value: values[field.name]!, version: version)))
@@ -81,22 +85,35 @@ public struct LocalEdit<Storage: MergeStorage> {
         return changes
     }
 
-    /// Marks a record deleted: a tombstone, its `_deleted` field set to 1, made on top of
-    /// every version of the record this node has seen, so that a later edit this delete did
-    /// not see shows up as a delete conflict instead of vanishing in the tombstone.
+    /// Deletes (`true`) or restores (`false`) a record, as its `_deleted` field, made on top
+    /// of every version of the record this node has seen, so that a later edit this delete
+    /// did not see shows up as a delete conflict instead of vanishing in the tombstone.
+    /// Deleting a deleted record is refused unless `again`.
     @discardableResult
-    public mutating func delete(table name: String, id: RecordID) throws -> FieldChange {
+    public mutating func setDeleted(
+        _ deleted: Bool, table name: String, id: RecordID, again: Bool = false, settlement: String
+    ) throws -> FieldChange {
         let table = try table(named: name)
-        let current = try live(table, id)
+        guard let current = try merge.storage.record(table, id: id) else {
+            throw StoreError.recordNotFound(table: name, id: id.rawValue)
+        }
+        if deleted && current.deleted && !again { throw StoreError.recordDeleted(table: name, id: id.rawValue) }
         let seen = current.versions.recordClock
         let stamp = nextStamp()
-        let version = try settlingLosers(
-            of: FieldChange.deletedField, in: current, seen: [seen], how: "superseded by a delete made on top of it"
-        ) { _ in FieldVersion.localEdit(onTopOf: [seen], recordClock: seen, hlc: stamp, node: merge.node) }
+        let version = try settlingLosers(of: FieldChange.deletedField, in: current, seen: [seen], how: settlement) {
+            _ in
+            FieldVersion.localEdit(onTopOf: [seen], recordClock: seen, hlc: stamp, node: merge.node)
+        }
         let change = FieldChange(
-            name, id, current.org, FieldChange.deletedField, VersionedValue(value: .integer(1), version: version))
+            name, id, current.org, FieldChange.deletedField,
+            VersionedValue(value: .integer(deleted ? 1 : 0), version: version))
         try apply([change])
         return change
+    }
+
+    /// The record, deleted or not; nil when there is none.
+    public func fetch(table name: String, id: RecordID) throws -> StoredRecord? {
+        try merge.storage.record(try table(named: name), id: id)
     }
 
     /// The version `make` returns on top of `seen` and of the field's kept losers, which it

@@ -26,7 +26,7 @@ struct ListConflicts: ParsableCommand {
         let conflicts: [ConflictView]
         let orgNames: [String: String]
         if let address = try node.postgres {
-            // A hub on PostgreSQL keeps no settled history of its own making: it edits nothing.
+            // A hub on PostgreSQL lists what waits for review; the history is on the SQLite nodes.
             guard !all else {
                 throw ValidationError("a hub on PostgreSQL lists its open conflicts only: leave out --all")
             }
@@ -98,7 +98,9 @@ struct ResolveConflict: ParsableCommand {
             case .other: .keepOther
             case nil: .value(value!)
             }
-        let record = try TierSyncNode.open(path: node.db).resolveConflict(conflict, resolution)
+        let record =
+            try node.postgres.map { try PostgresHub.open(address: $0).resolveConflict(conflict, resolution) }
+            ?? TierSyncNode.open(path: node.db).resolveConflict(conflict, resolution)
         if json {
             Output.line(try RecordDocument(record).json())
         } else {

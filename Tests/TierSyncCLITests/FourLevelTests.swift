@@ -131,12 +131,13 @@ import TierSyncPostgres
             #expect(status["lastSync"]?.string != nil && status["parent"]?.string != nil, "\(name): \(status)")
         }
 
-        // The conflict is listed at the township and its county; resolving it at the county
-        // settles it everywhere.
+        // The conflict is kept at the county and above; resolving it at the province (on
+        // PostgreSQL in three layouts) settles it everywhere, down to the township.
         let listed = try JSONValue.decode(
-            try expectSuccess("conflicts", "list", "--db", db("zhongshan"), "--json").stdout)
-        let conflict = try #require(listed["conflicts"]?.array?.first?["id"]?.int)
-        try expectSuccess("conflicts", "resolve", "--db", db("zhongshan"), String(conflict), "--value", "13911110009")
+            try expectSuccess("conflicts", "list", "--db", db("province"), "--json").stdout)
+        let conflict = try #require(
+            listed["conflicts"]?.array?.first { $0["record"]?.string == contested }?["id"]?.int, "\(listed)")
+        try expectSuccess("conflicts", "resolve", "--db", db("province"), String(conflict), "--value", "13911110009")
         let settled = try eventually(30) {
             try expectSuccess("sync", "--db", db("dahe"))
             return try ["dahe", "zhongshan", "city", "province"].allSatisfy {

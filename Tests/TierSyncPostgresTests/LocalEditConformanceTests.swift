@@ -17,17 +17,11 @@ import TierSyncStore
         let seed = Editors.seed()
         var random = SplitMix64(seed: seed)
         let context = "seed \(seed)"
-        // A history where two live contacts kept conflicts (most draws; not all).
-        var hubs = try HubConformanceTests.Hubs(random: &random, steps: 160)
-        var contested = try Self.pushEverything(hubs, random: &random)
-        while contested.count < 2 {
-            hubs.postgres.store.close()
-            hubs = try HubConformanceTests.Hubs(random: &random, steps: 160)
-            contested = try Self.pushEverything(hubs, random: &random)
-        }
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 160)
         defer { hubs.postgres.store.close() }
-        // Half of them settled by an edit, so that some are compared kept.
-        let settled = Array(contested.prefix(contested.count / 2))
+        let contested = try Self.contestedContact(hubs, random: &random)
+        // Three of its four fields settled by an edit; wechat's conflict is compared kept.
+        let settled = [contested.rawValue]
         let directive = RecordID.random(using: &random)
         let contact = RecordID.random(using: &random)
         var results: [[Made]] = []
@@ -55,7 +49,68 @@ import TierSyncStore
         #expect(results[0] == results[1], "\(context)")
         for id in settled {
             let open = try hubs.postgres.store.openConflicts().filter { $0.record == id }.map(\.field)
-            #expect(Set(open).isDisjoint(with: ["name", "phone", "post"]), "\(context): \(id) \(open)")
+            #expect(open == ["wechat"], "\(context): \(id) \(open)")
+        }
+        let conformance = HubConformanceTests()
+        try conformance.expectSameState(hubs, context: context)
+        try conformance.expectSamePulls(hubs, context: context)
+    }
+
+    @Test(
+        "kept conflicts resolved (keep current, keep other, a new value; a settled one refused): both stores agree (seeded)"
+    )
+    func resolutionsAgree() throws {
+        let seed = Editors.seed()
+        var random = SplitMix64(seed: seed)
+        let context = "seed \(seed)"
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 40)
+        defer { hubs.postgres.store.close() }
+        let contact = try Self.contestedContact(hubs, random: &random)
+        // One conflict a field: resolving one ends every version kept for its field.
+        let open = try hubs.sqlite.store.read { db in
+            try ConflictRow.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM conflict WHERE settled_hlc IS NULL AND record = ? AND kind = 'concurrent' ORDER BY field",
+                arguments: [contact.rawValue])
+        }.reduce(into: [ConflictRow]()) { rows, row in
+            if !rows.contains(where: { $0.field == row.field }) { rows.append(row) }
+        }
+        try #require(open.map(\.field) == ["name", "phone", "post", "wechat"], "\(context): \(open)")
+        let rows = Array(open.prefix(3))  // wechat's is compared kept
+        // The same conflict on PostgreSQL, whose ids are its own.
+        func key(_ row: ConflictRow) -> String { "\(row.tbl) \(row.record) \(row.field) \(row.node) \(row.hlc)" }
+        let onPostgres = Dictionary(try hubs.postgres.store.openConflicts().map { (key($0), $0.id!) }) { first, _ in
+            first
+        }
+        let resolutions: [TierSyncNode.Resolution] = [.keepCurrent, .keepOther, .value("示例·定")]
+        var records: [[StoredRecord]] = [[], []]
+        var refusals: [String] = []
+        for (row, resolution) in zip(rows, resolutions) {
+            let other = try #require(onPostgres[key(row)], "\(context): \(key(row)) not kept on PostgreSQL")
+            let value = row.field == "phone" ? "13900002222" : "示例·定"
+            let chosen = resolution == .value("示例·定") ? .value(value) : resolution
+            records[0].append(try hubs.sqlite.resolveConflict(row.id!, chosen))
+            records[1].append(try hubs.postgres.resolveConflict(other, chosen))
+            // Settled now: resolving it again is refused, alike.
+            for attempt in [
+                { try hubs.sqlite.resolveConflict(row.id!, .keepCurrent) },
+                { try hubs.postgres.resolveConflict(other, .keepCurrent) },
+            ] {
+                do {
+                    _ = try attempt()
+                    Issue.record("\(context): a settled conflict was resolved again")
+                } catch {
+                    refusals.append(
+                        "\(error)".replacingOccurrences(of: " \(row.id!) ", with: " ").replacingOccurrences(
+                            of: " \(other) ", with: " "))
+                }
+            }
+        }
+        #expect(records[0] == records[1], "\(context)")
+        #expect(refusals.count == 6 && refusals[0].contains("resolved by node"), "\(context): \(refusals)")
+        for pair in stride(from: 0, to: refusals.count, by: 2) {
+            #expect(refusals[pair] == refusals[pair + 1], "\(context)")
         }
         let conformance = HubConformanceTests()
         try conformance.expectSameState(hubs, context: context)
@@ -105,6 +160,32 @@ import TierSyncStore
         #expect(answers[0] == answers[1])
     }
 
+    /// A contact the township made, then edited at the township and at its county at once
+    /// (four fields in conflict), pushed to both hubs with the rest of the editors' history.
+    static func contestedContact(_ hubs: HubConformanceTests.Hubs, random: inout SplitMix64) throws -> RecordID {
+        let (township, county) = (hubs.editors.editors[0], hubs.editors.editors[1])
+        let contact = RecordID.random(using: &random)
+        let first: [String: FieldValue] = [
+            "role": .text("information-officer"), "name": .text("示例·甲"), "phone": .text("13900000001"),
+            "post": .text("科员"), "wechat": .text("wx-jia"),
+        ]
+        try township.write { try $0.insert(table: "contact", id: contact, org: Editors.township, fields: first) }
+        let made = try Editors.log(township).filter { $0.record == contact }
+        _ = try county.write { try $0.apply(made, nodes: hubs.editors.orgs) }
+        for (editor, name) in [(township, "乙"), (county, "丙")] {
+            try editor.write { writer in
+                try writer.update(
+                    table: "contact", id: contact,
+                    fields: [
+                        "name": .text("示例·\(name)"), "phone": .text("1390000000\(name == "乙" ? 2 : 3)"),
+                        "post": .text("\(name)岗"), "wechat": .text("wx-\(name)"),
+                    ])
+            }
+        }
+        try pushEverything(hubs, random: &random)
+        return contact
+    }
+
     /// A record an edit returned, with the fields it changed.
     struct Made: Equatable {
         let record: StoredRecord
@@ -117,10 +198,7 @@ import TierSyncStore
 
     /// Every change of the three editors and a township's report, pushed by the city to
     /// both hubs.
-    ///
-    /// - Returns: the live contacts that kept a conflict, by id.
-    @discardableResult
-    static func pushEverything(_ hubs: HubConformanceTests.Hubs, random: inout SplitMix64) throws -> [String] {
+    static func pushEverything(_ hubs: HubConformanceTests.Hubs, random: inout SplitMix64) throws {
         let peer = try hubs.sqlite.peer("520200")
         let logs =
             try hubs.editors.editors.map(Editors.log) + [HubConformanceTests.report(by: hubs.editors, random: &random)]
@@ -130,12 +208,6 @@ import TierSyncStore
             )
         }
         for result in try hubs.sqlite.acceptAll(pushes) + hubs.postgres.acceptAll(pushes) { _ = try result.get() }
-        let kept = try hubs.sqlite.store.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT DISTINCT record FROM conflict WHERE settled_hlc IS NULL AND tbl = 'contact'")
-        }
-        let live = Set(try hubs.sqlite.list(.contact).map(\.id.rawValue))
-        return kept.filter(live.contains).sorted()
     }
 
     /// The edits a hub takes, on either store.
