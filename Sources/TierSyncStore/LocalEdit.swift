@@ -16,16 +16,14 @@ import TierSyncCore
 /// try edit.update(table: "contact", id: contact, fields: ["phone": .text("13900000001")])
 /// ```
 public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
-    public private(set) var merge: RemoteMerge<Storage>
+    private(set) var merge: RemoteMerge<Storage>
     let directory: PeerDirectory
 
     public init(merge: RemoteMerge<Storage>, directory: PeerDirectory) {
         (self.merge, self.directory) = (merge, directory)
     }
 
-    /// Inserts a new record; makes a change for each non-null field (there must be one).
-    ///
-    /// - Returns: the changes logged, in field order.
+    /// Inserts a new record, as `RecordWriting.insert` says; returns its changes in field order.
     @discardableResult
     public mutating func insert(
         table name: String, id: RecordID, org: String, fields: [String: FieldValue]
@@ -49,13 +47,7 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
         return changes
     }
 
-    /// Sets fields of an existing, not deleted record; makes changes only for the fields
-    /// whose value differs from the stored one (and those in `rewrite`).
-    ///
-    /// - Parameters:
-    ///   - settlement: how conflicts this edit ends are described in their history.
-    ///   - onTopOfRecord: fields whose new version is made on top of everything the record
-    ///     has seen, not only of the field's own versions (an approval).
+    /// Sets fields of a live record, as `RecordWriting.update` says.
     @discardableResult
     public mutating func update(
         table name: String, id: RecordID, fields: [String: FieldValue], rewrite: Set<String> = [],
@@ -85,10 +77,9 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
         return changes
     }
 
-    /// Deletes (`true`) or restores (`false`) a record, as its `_deleted` field, made on top
-    /// of every version of the record this node has seen, so that a later edit this delete
-    /// did not see shows up as a delete conflict instead of vanishing in the tombstone.
-    /// Deleting a deleted record is refused unless `again`.
+    /// Deletes or restores a record, as `RecordWriting.setDeleted` says: made on top of the
+    /// whole record, so that a later edit it did not see shows up as a delete conflict
+    /// instead of vanishing in the tombstone.
     @discardableResult
     public mutating func setDeleted(
         _ deleted: Bool, table name: String, id: RecordID, again: Bool = false, settlement: String
