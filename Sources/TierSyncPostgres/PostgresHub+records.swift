@@ -46,11 +46,20 @@ extension PostgresHub {
         }
     }
 
-    /// The hub's org units (the whole hierarchy it knows), by path.
-    public func orgs() throws -> [OrgUnit] {
+    /// Org units at and below `code` (default: the whole hierarchy the hub knows), by path.
+    public func orgs(under code: String? = nil) throws -> [OrgUnit] {
         try store.read { session in
-            try session.query("SELECT code, parent, name, level, path FROM org_unit ORDER BY path COLLATE \"C\"")
+            guard let code else {
+                return try session.query(
+                    "SELECT code, parent, name, level, path FROM org_unit ORDER BY path COLLATE \"C\""
+                )
                 .map(Self.orgUnit)
+            }
+            guard let root = try Self.orgUnit(code, session) else { throw DomainError.unknownOrg(code) }
+            let (sql, _) = PostgresSession.numbered(
+                "SELECT code, parent, name, level, path FROM org_unit o WHERE \(OrgUnit.subtreeFilter("o")) ORDER BY path COLLATE \"C\""
+            )
+            return try session.query(sql, OrgUnit.subtreeValues(root.path)).map(Self.orgUnit)
         }
     }
 

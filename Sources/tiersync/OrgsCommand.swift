@@ -1,5 +1,6 @@
 import ArgumentParser
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 struct OrgsCommand: ParsableCommand {
@@ -14,7 +15,9 @@ struct OrgsCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let units = try TierSyncNode.open(path: node.db).orgs(under: under)
+        let units =
+            try node.postgres.map { try PostgresHub.open(address: $0).orgs(under: under) }
+            ?? TierSyncNode.open(path: node.db).orgs(under: under)
         if json {
             try Output.json(units)
         } else {

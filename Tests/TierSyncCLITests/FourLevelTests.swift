@@ -147,6 +147,14 @@ import TierSyncPostgres
         #expect(settled)
         let open = try JSONValue.decode(try expectSuccess("conflicts", "list", "--db", db("dahe"), "--json").stdout)
         #expect(open["conflicts"]?.array?.isEmpty == true)
+        // The org hierarchy a hub lists, on either store, is the one a SQLite node lists.
+        func orgCodes(_ name: String) throws -> [String] {
+            let units = try JSONValue.decode(
+                try expectSuccess("orgs", "--db", db(name), "--under", "520203", "--json").stdout)
+            return (units.array ?? []).compactMap { $0["code"]?.string }
+        }
+        #expect(try orgCodes("province").count > 1)
+        #expect(try orgCodes("province") == orgCodes("dahe"))
         // The province deletes its own contact, on either store: a tombstone, shown as such.
         let own = ids["province"]!
         try expectSuccess("contact", "delete", "--db", db("province"), own)
