@@ -136,12 +136,18 @@ public struct RecordEdit {
             throw DomainError.immutable(
                 kind: kind.name, hint: "record a reversing event instead (tiersync stock reverse)")
         }
+        let record = try live(id, writer)
+        _ = try writableOrg(record.org)
+        try TierSyncNode.requireUnlocked(kind, record, editor: editor, unit: unit)
+        return record
+    }
+
+    /// The record `id` of this kind, not deleted.
+    func live(_ id: String, _ writer: some RecordWriting) throws -> StoredRecord {
         guard let recordID = RecordID(id), let record = try writer.fetch(table: kind.table, id: recordID) else {
             throw DomainError.notFound(kind: kind.name, id: id)
         }
         if record.deleted { throw StoreError.recordDeleted(table: kind.table, id: id) }
-        _ = try writableOrg(record.org)
-        try TierSyncNode.requireUnlocked(kind, record, editor: editor, unit: unit)
         return record
     }
 

@@ -39,6 +39,40 @@ extension PostgresHub {
         try edit(kind) { edit, writer, _ in try edit.delete(id: id, writer: &writer) }
     }
 
+    /// Approves a submission of a unit below this hub's (a plan, a report, a task's
+    /// close-out), as `tiersync approve` does on a SQLite node: it is locked against edits
+    /// from below.
+    @discardableResult
+    public func approve(_ kind: RecordKind, id: String, note: String? = nil) throws -> StoredRecord {
+        try edit(kind) { edit, writer, _ in
+            try edit.approve(id: id, note: note, approver: hubOrg.name, writer: &writer)
+        }
+    }
+
+    /// Withdraws an approval this hub's unit (or one below it) made.
+    @discardableResult
+    public func unapprove(_ kind: RecordKind, id: String, note: String? = nil) throws -> StoredRecord {
+        try edit(kind) { edit, writer, _ in try edit.unapprove(id: id, note: note, writer: &writer) }
+    }
+
+    /// Whether this hub approves `kind` only after every child unit's matching records are
+    /// approved; off unless set.
+    public func approvalRule(_ kind: RecordKind) throws -> Bool {
+        try store.read { session in try RecordEdit.childrenFirst(kind, session) }
+    }
+
+    /// Sets this hub's approval rule for `kind`.
+    public func setApprovalRule(_ kind: RecordKind, childrenFirst: Bool) throws {
+        try RecordEdit.requireApprovable(kind)
+        try store.write { session in
+            try session.query(
+                """
+                INSERT INTO approval_rule (kind, children_first) VALUES ($1, $2)
+                ON CONFLICT (kind) DO UPDATE SET children_first = excluded.children_first
+                """, [.text(kind.name), .integer(childrenFirst ? 1 : 0)])
+        }
+    }
+
     /// Settles an open conflict with a new edit made on top of every version kept for the
     /// field, as `conflicts resolve` does on a SQLite node; returns the record after it.
     @discardableResult

@@ -153,6 +153,10 @@ enum PostgresSchema {
             created_at bigint NOT NULL,
             last_seen  bigint NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS approval_rule (
+            kind           text PRIMARY KEY,
+            children_first integer NOT NULL CHECK (children_first IN (0, 1))
+        );
         CREATE TABLE IF NOT EXISTS vocabulary (
             kind     text NOT NULL,
             key      text NOT NULL,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 
 /// The record kinds an upper level approves, as command arguments.
 struct ApprovableKind: ExpressibleByArgument {
@@ -29,7 +30,9 @@ struct ApproveCommand: ParsableCommand {
     @Argument(help: "The record's id.") var id: String
 
     func run() throws {
-        let record = try TierSyncNode.open(path: node.db).approve(kind.kind, id: id, note: note)
+        let record =
+            try node.postgres.map { try PostgresHub.open(address: $0).approve(kind.kind, id: id, note: note) }
+            ?? TierSyncNode.open(path: node.db).approve(kind.kind, id: id, note: note)
         if json { return Output.line(try RecordDocument(record).json()) }
         Output.line("approved \(record.id)")
     }
@@ -48,7 +51,9 @@ struct UnapproveCommand: ParsableCommand {
     @Argument(help: "The record's id.") var id: String
 
     func run() throws {
-        let record = try TierSyncNode.open(path: node.db).unapprove(kind.kind, id: id, note: note)
+        let record =
+            try node.postgres.map { try PostgresHub.open(address: $0).unapprove(kind.kind, id: id, note: note) }
+            ?? TierSyncNode.open(path: node.db).unapprove(kind.kind, id: id, note: note)
         if json { return Output.line(try RecordDocument(record).json()) }
         Output.line("unapproved \(record.id)")
     }
@@ -69,9 +74,17 @@ struct ApprovalRuleCommand: ParsableCommand {
     @Argument(help: "children-first or any; omit to print the rule.") var rule: Rule?
 
     func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        if let rule { try opened.setApprovalRule(kind.kind, childrenFirst: rule == .childrenFirst) }
-        Output.line("\(kind.kind.name): " + (try opened.approvalRule(kind.kind) ? "children-first" : "any"))
+        let childrenFirst: Bool
+        if let address = try node.postgres {
+            let hub = try PostgresHub.open(address: address)
+            if let rule { try hub.setApprovalRule(kind.kind, childrenFirst: rule == .childrenFirst) }
+            childrenFirst = try hub.approvalRule(kind.kind)
+        } else {
+            let opened = try TierSyncNode.open(path: node.db)
+            if let rule { try opened.setApprovalRule(kind.kind, childrenFirst: rule == .childrenFirst) }
+            childrenFirst = try opened.approvalRule(kind.kind)
+        }
+        Output.line("\(kind.kind.name): " + (childrenFirst ? "children-first" : "any"))
     }
 }
 

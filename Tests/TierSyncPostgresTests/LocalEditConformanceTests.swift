@@ -117,6 +117,68 @@ import TierSyncStore
         try conformance.expectSamePulls(hubs, context: context)
     }
 
+    @Test(
+        "approvals from above: approved, corrected by the approver, unapproved, and refused alike (own unit's, twice, children first)"
+    )
+    func approvalsAgree() throws {
+        var random = SplitMix64(seed: 29)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 40)
+        defer { hubs.postgres.store.close() }
+        // A task of the township and one of its county, entered there (with the children-first
+        // rule, the county's waits for the townships' tasks: only 大河镇's is approved).
+        let (township, county) = (hubs.editors.editors[0], hubs.editors.editors[1])
+        let tasks = (RecordID.random(using: &random), RecordID.random(using: &random))
+        for (editor, id, org) in [(township, tasks.0, Editors.township), (county, tasks.1, "520201")] {
+            try editor.write { writer in
+                try writer.insert(
+                    table: "task", id: id, org: org,
+                    fields: [
+                        "title": .text("示例·排查隐患"), "deadline": .text("2026-12-31"), "status": .text("open"),
+                    ])
+            }
+        }
+        _ = try Self.contestedContact(hubs, random: &random)
+        let ownTask = RecordID.random(using: &random)
+        var results: [[StoredRecord]] = []
+        var refusals: [[String]] = []
+        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+            var made: [StoredRecord] = []
+            made.append(try hub.approve(.task, id: tasks.0.rawValue, note: "同意"))
+            made.append(try hub.set(.task, id: tasks.0.rawValue, values: ["title": "示例·排查隐患（更正）"]).0)
+            made.append(try hub.unapprove(.task, id: tasks.0.rawValue, note: "重新办理"))
+            made.append(try hub.approve(.task, id: tasks.0.rawValue, note: nil))
+            let own = try hub.add(.task, org: nil, values: ["title": "示例·省级任务", "deadline": "2026-12-31"], id: ownTask)
+            var refused: [String] = []
+            for attempt in [
+                { try hub.approve(.task, id: tasks.0.rawValue, note: nil) },
+                { try hub.approve(.task, id: own.id.rawValue, note: nil) },
+                { try hub.approve(.contact, id: tasks.1.rawValue, note: nil) },
+                { try hub.unapprove(.task, id: tasks.1.rawValue, note: nil) },
+                {
+                    try hub.setApprovalRule(.task, childrenFirst: true);
+                    return try hub.approve(.task, id: tasks.1.rawValue, note: nil)
+                },
+            ] as [() throws -> StoredRecord] {
+                do {
+                    _ = try attempt()
+                    refused.append("applied")
+                } catch {
+                    refused.append("\(error)")
+                }
+            }
+            results.append(made)
+            refusals.append(refused)
+        }
+        #expect(results[0] == results[1])
+        #expect(refusals[0] == refusals[1])
+        #expect(!refusals[0].contains("applied"), "\(refusals[0])")
+        #expect(
+            refusals[0].last?.contains("not approved yet: 520201011") == true, "\(refusals[0].joined(separator: "\n"))")
+        let conformance = HubConformanceTests()
+        try conformance.expectSameState(hubs, context: "approvals")
+        try conformance.expectSamePulls(hubs, context: "approvals")
+    }
+
     @Test("a wrong value, an unknown org or record, a deleted record, an event edited: refused alike, nothing written")
     func refusalsAlike() throws {
         var random = SplitMix64(seed: 23)
@@ -240,6 +302,27 @@ import TierSyncStore
             switch self {
             case .sqlite(let node): try node.delete(kind, id: id)
             case .postgres(let hub): try hub.delete(kind, id: id)
+            }
+        }
+
+        func approve(_ kind: RecordKind, id: String, note: String?) throws -> StoredRecord {
+            switch self {
+            case .sqlite(let node): try node.approve(kind, id: id, note: note)
+            case .postgres(let hub): try hub.approve(kind, id: id, note: note)
+            }
+        }
+
+        func unapprove(_ kind: RecordKind, id: String, note: String?) throws -> StoredRecord {
+            switch self {
+            case .sqlite(let node): try node.unapprove(kind, id: id, note: note)
+            case .postgres(let hub): try hub.unapprove(kind, id: id, note: note)
+            }
+        }
+
+        func setApprovalRule(_ kind: RecordKind, childrenFirst: Bool) throws {
+            switch self {
+            case .sqlite(let node): try node.setApprovalRule(kind, childrenFirst: childrenFirst)
+            case .postgres(let hub): try hub.setApprovalRule(kind, childrenFirst: childrenFirst)
             }
         }
 
