@@ -127,9 +127,7 @@ public final class TierSyncNode: Sendable {
 
     /// The rules of a person's edit of `kind` on this node, in the transaction of `db`.
     func edit(_ kind: RecordKind, _ db: Database) -> RecordEdit {
-        RecordEdit(kind: kind, editor: org, scope: writeScope, context: context(db)) { code in
-            try OrgUnit.fetchOne(db.cachedStatement(sql: "SELECT * FROM org_unit WHERE code = ?"), arguments: [code])
-        }
+        RecordEdit(kind: kind, editor: org, scope: writeScope, context: context(db)) { try Self.orgUnitIfAny($0, db) }
     }
 
     /// True when a record's `share` changes so that it reaches units it did not reach.
@@ -229,12 +227,13 @@ public final class TierSyncNode: Sendable {
     }
 
     func orgUnit(_ code: String, db: Database) throws -> OrgUnit {
-        // A cached statement: every write asks, and building the query costs more than running it.
-        guard
-            let unit = try OrgUnit.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM org_unit WHERE code = ?"), arguments: [code])
-        else { throw DomainError.unknownOrg(code) }
+        guard let unit = try Self.orgUnitIfAny(code, db) else { throw DomainError.unknownOrg(code) }
         return unit
+    }
+
+    static func orgUnitIfAny(_ code: String, _ db: Database) throws -> OrgUnit? {
+        // A cached statement: every write asks, and building the query costs more than running it.
+        try OrgUnit.fetchOne(db.cachedStatement(sql: "SELECT * FROM org_unit WHERE code = ?"), arguments: [code])
     }
 
     /// `code`'s unit, when it is inside the subtree this handle writes in (the node's, or

@@ -87,7 +87,7 @@ extension PostgresHub {
             let row = try session.query(
                 "SELECT \(PostgresMergeStorage.conflictColumns), settled_hlc, settlement FROM conflict WHERE id = $1",
                 [.integer(id)]
-            ).first.map(PostgresMergeStorage.conflict)
+            ).first.map { try PostgresMergeStorage.conflict($0, settled: true) }
             guard let row else { throw DomainError.notFound(kind: "conflict", id: String(id)) }
             return try edit.resolve(row, resolution, who: "by node \(hubNode)", writer: &writer)
         }

@@ -10,12 +10,9 @@ extension PostgresHub {
         let table = try table(of: kind)
         return try store.read { session in
             guard let recordID = RecordID(id),
-                let row = try session.query(
-                    "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id = $1",
-                    [.text(recordID.rawValue)]
-                ).first
+                let record = try PostgresMergeStorage(session: session).record(table, id: recordID)
             else { throw DomainError.notFound(kind: kind.name, id: id) }
-            return try PostgresMergeStorage.record(table, row)
+            return record
         }
     }
 
@@ -56,10 +53,7 @@ extension PostgresHub {
                 .map(Self.orgUnit)
             }
             guard let root = try Self.orgUnit(code, session) else { throw DomainError.unknownOrg(code) }
-            let (sql, _) = PostgresSession.numbered(
-                "SELECT code, parent, name, level, path FROM org_unit o WHERE \(OrgUnit.subtreeFilter("o")) ORDER BY path COLLATE \"C\""
-            )
-            return try session.query(sql, OrgUnit.subtreeValues(root.path)).map(Self.orgUnit)
+            return try OrgUnit.subtree(of: root, in: session)
         }
     }
 

@@ -109,7 +109,9 @@ struct PostgresMergeStorage: MergeStorage {
         return try session.query(sql, values).map(Self.conflict)
     }
 
-    static func conflict(_ row: PostgresRow) throws -> ConflictRow {
+    /// A conflict from a row of `conflictColumns`, and with `settled`, of `settled_hlc,
+    /// settlement` after them.
+    static func conflict(_ row: PostgresRow, settled: Bool) throws -> ConflictRow {
         let (id, kind, tbl, record, org, field) = try row.decode((Int64, String, String, String, String, String).self)
         let cells = row.makeRandomAccess()
         guard let kind = ConflictRow.Kind(rawValue: kind) else {
@@ -121,13 +123,14 @@ struct PostgresMergeStorage: MergeStorage {
             hlc: try cells[7].decode(Int64.self), node: try cells[8].decode(String.self),
             vv: try cells[9].decode(String.self), detectedAt: try cells[10].decode(Int64.self),
             needsReview: try cells[11].decode(Bool.self))
-        // A row read with its settlement after those columns (`settled_hlc, settlement`).
-        if cells.count > 13 {
+        if settled {
             conflict.settledHlc = try cells[12].decode(Int64?.self)
             conflict.settlement = try cells[13].decode(String?.self)
         }
         return conflict
     }
+
+    static func conflict(_ row: PostgresRow) throws -> ConflictRow { try conflict(row, settled: false) }
 
     func insertConflict(_ row: ConflictRow) throws {
         try session.query(

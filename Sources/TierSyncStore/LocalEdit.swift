@@ -30,9 +30,6 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
     ) throws -> [FieldChange] {
         let table = try table(named: name)
         let values = try normalized(fields, in: table)
-        guard try merge.storage.record(table, id: id) == nil else {
-            throw StoreError.recordExists(table: name, id: id.rawValue)
-        }
         let version = FieldVersion.first(hlc: nextStamp(), node: merge.node)
         let changes = table.fields.compactMap { field in
             values[field.name].flatMap { value in
@@ -43,6 +40,9 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
         // A record is known to its peers only through its changes, so one with no value
         // would never sync.
         guard !changes.isEmpty else { throw StoreError.emptyRecord(table: name) }
+        guard try merge.storage.record(table, id: id) == nil else {
+            throw StoreError.recordExists(table: name, id: id.rawValue)
+        }
         try apply(changes)
         return changes
     }
@@ -123,12 +123,17 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
     }
 
     /// Applies this node's changes with the merge; each is made on top of what is kept, so
-    /// a refusal here is a fault of the edit's own making, never a conflict.
+    /// each applies, without a conflict. Anything else (a value or a field the merge refuses,
+    /// a change it finds known) is refused whole, and the caller's transaction rolls back.
     private mutating func apply(_ changes: [FieldChange]) throws {
         let report = try merge.apply(changes, directory: directory)
         if let refused = report.refused.first {
             throw StoreError.editRefused(table: refused.table, id: refused.record, reason: refused.reason)
         }
+        guard report.applied != changes.count || report.conflicts != 0, let first = changes.first else { return }
+        throw StoreError.editRefused(
+            table: first.table, id: first.record.rawValue,
+            reason: "\(report.applied) of its \(changes.count) changes applied, \(report.conflicts) in conflict")
     }
 
     /// A stamp after every one this node issued or observed; the merge then observes it.
@@ -152,15 +157,19 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
         return table
     }
 
-    /// The values as the table keeps them, each field known and no text holding NUL.
+    /// The values as the table keeps them: text holding NUL refused in the table's field
+    /// order, then a field the table lacks, as `ChangeWriter.insert` refuses them.
     private func normalized(_ fields: [String: FieldValue], in table: SyncedTable) throws -> [String: FieldValue] {
-        try fields.reduce(into: [:]) { values, entry in
-            guard let field = table.field(named: entry.key) else {
-                throw StoreError.unknownField(table: table.name, field: entry.key, known: table.fieldNames)
-            }
-            let value = table.normalized(entry.value, for: field)
-            try ChangeWriter.requireNoNUL(value, table: table.name, field: entry.key)
-            values[entry.key] = value
+        var values: [String: FieldValue] = [:]
+        for field in table.fields {
+            guard let given = fields[field.name] else { continue }
+            let value = table.normalized(given, for: field)
+            try ChangeWriter.requireNoNUL(value, table: table.name, field: field.name)
+            values[field.name] = value
         }
+        if let unknown = fields.keys.sorted().first(where: { values[$0] == nil }) {
+            throw StoreError.unknownField(table: table.name, field: unknown, known: table.fieldNames)
+        }
+        return values
     }
 }

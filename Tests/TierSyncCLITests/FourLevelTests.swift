@@ -133,6 +133,11 @@ import TierSyncPostgres
 
         // The conflict is kept at the county and above; resolving it at the province (on
         // PostgreSQL in three layouts) settles it everywhere, down to the township.
+        func openConflicts(_ name: String) throws -> [JSONValue] {
+            let list = try JSONValue.decode(try expectSuccess("conflicts", "list", "--db", db(name), "--json").stdout)
+            return (list["conflicts"]?.array ?? []).filter { $0["record"]?.string == contested }
+        }
+        #expect(try eventually(30) { try !openConflicts("zhongshan").isEmpty }, "the county kept the conflict")
         let listed = try JSONValue.decode(
             try expectSuccess("conflicts", "list", "--db", db("province"), "--json").stdout)
         let conflict = try #require(
@@ -145,8 +150,14 @@ import TierSyncPostgres
             }
         }
         #expect(settled)
-        let open = try JSONValue.decode(try expectSuccess("conflicts", "list", "--db", db("dahe"), "--json").stdout)
-        #expect(open["conflicts"]?.array?.isEmpty == true)
+        for name in ["dahe", "zhongshan", "province"] {
+            #expect(try openConflicts(name).isEmpty, "\(name) still lists the resolved conflict")
+        }
+        // A hub writes only inside its subtree, on either store.
+        let outside = try tiersync(
+            "contact", "add", "--db", db("city"), "--org", "520000", "--role", "信息员", "--name", "示例·越级",
+            "--phone", "13900000099")
+        #expect(!outside.succeeded && outside.stderr.contains("outside this node's subtree"), "\(outside.summary)")
         // The org hierarchy a hub lists, on either store, is the one a SQLite node lists.
         func orgCodes(_ name: String) throws -> [String] {
             let units = try JSONValue.decode(

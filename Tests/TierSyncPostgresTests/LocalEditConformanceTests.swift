@@ -19,7 +19,8 @@ import TierSyncStore
         let context = "seed \(seed)"
         let hubs = try HubConformanceTests.Hubs(random: &random, steps: 160)
         defer { hubs.postgres.store.close() }
-        let contested = try Self.contestedContact(hubs, random: &random)
+        let filed = RecordID.random(using: &random)
+        let contested = try Self.contestedContact(hubs, random: &random, filed: filed)
         // Three of its four fields settled by an edit; wechat's conflict is compared kept.
         let settled = [contested.rawValue]
         let directive = RecordID.random(using: &random)
@@ -43,6 +44,10 @@ import TierSyncStore
             made.append(Made(unchanged, none))
             let (shared, restated) = try hub.set(.contact, id: contact.rawValue, values: ["share": "subtree"])
             made.append(Made(shared, restated))
+            // Shared further with its file: the attachment is restated too.
+            let (sharedFiled, withFile) = try hub.set(.contact, id: filed.rawValue, values: ["share": "children"])
+            #expect(withFile.contains { $0.table == "attachment" }, "\(hub): \(withFile.map(\.table))")
+            made.append(Made(sharedFiled, withFile))
             try hub.delete(.contact, id: contact.rawValue)
             results.append(made)
         }
@@ -54,6 +59,7 @@ import TierSyncStore
         let conformance = HubConformanceTests()
         try conformance.expectSameState(hubs, context: context)
         try conformance.expectSamePulls(hubs, context: context)
+        try Self.expectSameSettlements(hubs, context: context)
     }
 
     @Test(
@@ -115,6 +121,7 @@ import TierSyncStore
         let conformance = HubConformanceTests()
         try conformance.expectSameState(hubs, context: context)
         try conformance.expectSamePulls(hubs, context: context)
+        try Self.expectSameSettlements(hubs, context: context)
     }
 
     @Test(
@@ -222,9 +229,50 @@ import TierSyncStore
         #expect(answers[0] == answers[1])
     }
 
+    @Test("a hub made before its store held the schema's vocabulary gets it at open, and takes share=children")
+    func schemaVocabularyAdded() throws {
+        let database = try PostgresScratchDatabase()
+        let made = try PostgresHub.create(
+            address: database.address, org: "520200", logger: PostgresScratchDatabase.silent)
+        try made.store.write { session in
+            try session.query("DELETE FROM vocabulary WHERE kind IN ('share', 'task-status', 'directive-kind')")
+        }
+        made.store.close()
+        let hub = try PostgresHub.open(address: database.address, logger: PostgresScratchDatabase.silent)
+        defer { hub.store.close() }
+        #expect(try hub.vocabulary().terms(of: "share").map(\.key) == ["subtree", "children", "none"])
+        let contact = try hub.add(.contact, values: ["role": "信息员", "name": "示例·甲", "phone": "13900000001"])
+        #expect(
+            try hub.set(.contact, id: contact.id.rawValue, values: ["share": "直属下级"]).0["share"] == .text("children"))
+    }
+
+    /// The settled conflicts, with how and by which version each was settled: the same on
+    /// both stores (`expectSameState` compares the open ones).
+    static func expectSameSettlements(_ hubs: HubConformanceTests.Hubs, context: String) throws {
+        let columns = "tbl, record, field, node, hlc, settled_hlc, settled_node, settlement"
+        let onSQLite = try hubs.sqlite.store.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(columns) FROM conflict WHERE settled_hlc IS NOT NULL").map {
+                "\(Array($0.databaseValues))"
+            }.sorted()
+        }
+        let onPostgres = try hubs.postgres.store.read { session in
+            try session.rows("SELECT \(columns) FROM conflict WHERE settled_hlc IS NOT NULL").map { row in
+                "\((0..<8).map { (row[$0] as FieldValue).databaseValue })"
+            }.sorted()
+        }
+        #expect(!onSQLite.isEmpty, "\(context): nothing was settled")
+        #expect(
+            onPostgres == onSQLite,
+            "\(context): only SQLite's \(onSQLite.filter { !onPostgres.contains($0) }), only PostgreSQL's \(onPostgres.filter { !onSQLite.contains($0) })"
+        )
+    }
+
     /// A contact the township made, then edited at the township and at its county at once
-    /// (four fields in conflict), pushed to both hubs with the rest of the editors' history.
-    static func contestedContact(_ hubs: HubConformanceTests.Hubs, random: inout SplitMix64) throws -> RecordID {
+    /// (four fields in conflict), pushed to both hubs with the rest of the editors' history;
+    /// and `filed`, a contact with a file's attachment record on it.
+    static func contestedContact(
+        _ hubs: HubConformanceTests.Hubs, random: inout SplitMix64, filed: RecordID? = nil
+    ) throws -> RecordID {
         let (township, county) = (hubs.editors.editors[0], hubs.editors.editors[1])
         let contact = RecordID.random(using: &random)
         let first: [String: FieldValue] = [
@@ -232,6 +280,19 @@ import TierSyncStore
             "post": .text("科员"), "wechat": .text("wx-jia"),
         ]
         try township.write { try $0.insert(table: "contact", id: contact, org: Editors.township, fields: first) }
+        if let filed {
+            // Another contact, with a file's attachment record on it.
+            try township.write { try $0.insert(table: "contact", id: filed, org: Editors.township, fields: first) }
+            try township.write { writer in
+                try writer.insert(
+                    table: "attachment", id: RecordID.random(using: &random), org: Editors.township,
+                    fields: [
+                        "record_kind": .text("contact"), "record_id": .text(filed.rawValue),
+                        "name": .text("名片.jpg"), "media_type": .text("image/jpeg"), "size": .integer(3),
+                        "sha256": .text(String(repeating: "ab", count: 32)),
+                    ])
+            }
+        }
         let made = try Editors.log(township).filter { $0.record == contact }
         _ = try county.write { try $0.apply(made, nodes: hubs.editors.orgs) }
         for (editor, name) in [(township, "乙"), (county, "丙")] {
