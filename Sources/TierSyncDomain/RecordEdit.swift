@@ -181,6 +181,8 @@ public struct RecordEdit {
         var changes = try writer.update(
             table: kind.table, id: id, fields: all, rewrite: Set(all.keys),
             settlement: "restated when the record was shared further", onTopOfRecord: false)
+        // Read through the transaction, not the writer: on PostgreSQL what the writer holds
+        // until its flush is not seen there, but no edit writes attachments before this.
         let attachments = try context.reader.rows(
             "SELECT id FROM attachment WHERE record_id = ? AND deleted = 0 ORDER BY id", [.text(id.rawValue)])
         for attachment in attachments.compactMap({ RecordID($0[0] as String) }) {

@@ -22,7 +22,9 @@ final class LiveHub {
         city = try TierSyncNode.create(
             path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: city, logger: logger ?? silent).application(host: "127.0.0.1", port: 0) {
+        let app = HubService(node: city, logger: logger ?? silent).application(
+            host: "127.0.0.1", port: 0, eventLoops: OwnThreads.serverEventLoops
+        ) {
             continuation.yield($0)
         }
         server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
@@ -63,7 +65,9 @@ final class LiveSyncHub {
             let database = try PostgresScratchDatabase()
             let hub = try PostgresHub.create(address: database.address, org: "520200", logger: silent)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = HubService(hub: hub, logger: silent).application(host: "127.0.0.1", port: 0) {
+            let app = HubService(hub: hub, logger: silent).application(
+                host: "127.0.0.1", port: 0, eventLoops: OwnThreads.serverEventLoops
+            ) {
                 continuation.yield($0)
             }
             let server = Task(executorPreference: OwnThreads.servers) { try await app.run() }

@@ -155,24 +155,16 @@ import TierSyncStore
             made.append(try hub.unapprove(.task, id: tasks.0.rawValue, note: "重新办理"))
             made.append(try hub.approve(.task, id: tasks.0.rawValue, note: nil))
             let own = try hub.add(.task, org: nil, values: ["title": "示例·省级任务", "deadline": "2026-12-31"], id: ownTask)
-            var refused: [String] = []
-            for attempt in [
-                { try hub.approve(.task, id: tasks.0.rawValue, note: nil) },
-                { try hub.approve(.task, id: own.id.rawValue, note: nil) },
-                { try hub.approve(.contact, id: tasks.1.rawValue, note: nil) },
-                { try hub.unapprove(.task, id: tasks.1.rawValue, note: nil) },
+            let refused = Self.outcomes([
+                { _ = try hub.approve(.task, id: tasks.0.rawValue, note: nil) },
+                { _ = try hub.approve(.task, id: own.id.rawValue, note: nil) },
+                { _ = try hub.approve(.contact, id: tasks.1.rawValue, note: nil) },
+                { _ = try hub.unapprove(.task, id: tasks.1.rawValue, note: nil) },
                 {
-                    try hub.setApprovalRule(.task, childrenFirst: true);
-                    return try hub.approve(.task, id: tasks.1.rawValue, note: nil)
+                    try hub.setApprovalRule(.task, childrenFirst: true)
+                    _ = try hub.approve(.task, id: tasks.1.rawValue, note: nil)
                 },
-            ] as [() throws -> StoredRecord] {
-                do {
-                    _ = try attempt()
-                    refused.append("applied")
-                } catch {
-                    refused.append("\(error)")
-                }
-            }
+            ])
             results.append(made)
             refusals.append(refused)
         }
@@ -213,15 +205,7 @@ import TierSyncStore
                 { try hub.delete(.contact, id: contacts[1]) },
                 { _ = try hub.set(.stockEvent, id: unknown, values: ["quantity": "1"]) },
             ]
-            var refusals: [String] = []
-            for attempt in attempts {
-                do {
-                    try attempt()
-                    refusals.append("applied")
-                } catch {
-                    refusals.append("\(error)")
-                }
-            }
+            let refusals = Self.outcomes(attempts)
             #expect(!refusals.contains("applied"), "\(hub): \(refusals)")
             #expect(try hub.lastSequence() == before, "\(hub): a refused edit wrote to the log")
             answers.append(refusals)
@@ -244,6 +228,18 @@ import TierSyncStore
         let contact = try hub.add(.contact, values: ["role": "信息员", "name": "示例·甲", "phone": "13900000001"])
         #expect(
             try hub.set(.contact, id: contact.id.rawValue, values: ["share": "直属下级"]).0["share"] == .text("children"))
+    }
+
+    /// What became of each attempt: "applied", or the refusal's words.
+    static func outcomes(_ attempts: [() throws -> Void]) -> [String] {
+        attempts.map { attempt in
+            do {
+                try attempt()
+                return "applied"
+            } catch {
+                return "\(error)"
+            }
+        }
     }
 
     /// The settled conflicts, with how and by which version each was settled: the same on
