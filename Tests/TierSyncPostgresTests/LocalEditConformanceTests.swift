@@ -17,7 +17,7 @@ import TierSyncStore
         let seed = Editors.seed()
         var random = SplitMix64(seed: seed)
         let context = "seed \(seed)"
-        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 160)
+        let hubs = try HubConformanceTests.Hubs(random: &random, steps: 60)
         defer { hubs.postgres.store.close() }
         let filed = RecordID.random(using: &random)
         let contested = try Self.contestedContact(hubs, random: &random, filed: filed)

@@ -22,6 +22,13 @@ import TierSyncStore
         let backends = try Backends(random: &random)
         defer { try? backends.close() }
         let (sqlite, postgres, orgs) = (backends.sqlite, backends.postgres, backends.editors.orgs)
+        // A record of the county's own, whatever the random history made (some draws make
+        // none): the sibling's line holds it.
+        try backends.editors.editors[1].write { writer in
+            try writer.insert(
+                table: "contact", id: RecordID.random(using: &random), org: "520201",
+                fields: ["role": .text("information-officer"), "name": .text("示例·县")])
+        }
         var changes = try backends.editors.editors.flatMap { try Editors.log($0) }
         changes.shuffle(using: &random)
         for batch in changes.chunked(25) {
