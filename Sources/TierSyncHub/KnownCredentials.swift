@@ -19,28 +19,51 @@ import TierSyncStore
 final class KnownCredentials: Sendable {
     /// Node id → the hash of its credential's secret; nil until loaded.
     private let hashes = NIOLockedValueBox<[String: String]?>(nil)
-    /// The one read of the store's list under way, which every push that comes meanwhile
-    /// waits for (a burst at start-up reads it once, not once a push).
-    private let loading = NIOLockedValueBox<Task<[String: String], any Error>?>(nil)
+    /// The pushes waiting for the one read of the store's list under way (a burst at
+    /// start-up reads it once, not once a push); nil when no read is under way.
+    private let waiting = NIOLockedValueBox<[CheckedContinuation<Void, any Error>]?>(nil)
 
     var isLoaded: Bool { hashes.withLockedValue { $0 != nil } }
 
     /// Reads the store's list with `read` unless it is loaded, once however many ask at the
     /// same time; a failed read is tried again by the next push.
-    func loadOnce(_ read: @escaping @Sendable () async throws -> [String: String]) async throws {
+    ///
+    /// The first to ask reads, in its own task: no task is started for it, for such a task
+    /// would wait for a thread of Swift's shared pool, which the work around a server (a
+    /// test suite's synchronous tests, on CI's two cores) can keep busy for minutes. The
+    /// others wait for its answer.
+    func loadOnce(_ read: @Sendable () async throws -> [String: String]) async throws {
         guard !isLoaded else { return }
-        let task = loading.withLockedValue { current in
-            if let current { return current }
-            let started = Task { try await read() }
-            current = started
-            return started
+        let reads = waiting.withLockedValue { waiting in
+            guard waiting == nil else { return false }
+            waiting = []
+            return true
         }
+        guard reads else {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let queued = waiting.withLockedValue { waiting in
+                    guard waiting != nil else { return false }
+                    waiting!.append(continuation)
+                    return true
+                }
+                // The read ended in between: loaded, or failed (then the push reads its credential).
+                if !queued { continuation.resume() }
+            }
+            return
+        }
+        let result: Result<[String: String], any Error>
         do {
-            load(try await task.value)
+            result = .success(try await read())
         } catch {
-            loading.withLockedValue { $0 = nil }
-            throw error
+            result = .failure(error)
         }
+        if case .success(let enrolled) = result { load(enrolled) }
+        let waiters = waiting.withLockedValue { waiting in
+            defer { waiting = nil }
+            return waiting ?? []
+        }
+        for waiter in waiters { waiter.resume(with: result.map { _ in () }) }
+        _ = try result.get()
     }
 
     /// Takes the store's list, keeping what was learned meanwhile.

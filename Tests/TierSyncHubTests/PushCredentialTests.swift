@@ -32,6 +32,30 @@ import TierSyncTestSupport
                 .utf8)
     }
 
+    @Test("a new hub answers its first push while every thread of Swift's shared pool is busy")
+    func firstPushWhileSharedPoolBusy() async throws {
+        try await withTaskExecutorPreference(OwnThreads.servers) {
+            let hub = try await LiveSyncHub(.sqlite)
+            let credential = try hub.enroll("00000000000000cc")
+            // Every thread of the shared pool held, as a suite's synchronous tests hold them.
+            let holders = (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in
+                Task.detached { Self.hold(seconds: 8) }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            let (status, error) = try await push(hub, credential: credential, body: page(by: "00000000000000cc"))
+            let waited = ContinuousClock.now - started
+            #expect(status == 200, "\(error)")
+            // Before, its list of credentials was read in a task of the shared pool, which
+            // started only when the holders let go.
+            #expect(waited < .seconds(4), "the first push waited \(waited) for the shared pool")
+            for holder in holders { await holder.value }
+        }
+    }
+
+    /// Holds the calling thread, as a synchronous test does.
+    static func hold(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
+
     @Test("a wrong secret or an unknown node gets 401 before the body is read", arguments: HubStore.allCases)
     func refusedBeforeTheBody(store: HubStore) async throws {
         let hub = try await LiveSyncHub(store)
