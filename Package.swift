@@ -174,7 +174,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -231,9 +230,7 @@ let package = Package(
         ),
         // What several test targets share (not a product): threads of their own for the work
         // that must not wait behind the suite's other tests on Swift's shared pool.
-        .target(
-            name: "TierSyncTestSupport", dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
-            path: "Tests/TierSyncTestSupport"),
+        .target(name: "TierSyncTestSupport", path: "Tests/TierSyncTestSupport"),
         .testTarget(name: "TierSyncCoreTests", dependencies: ["TierSyncCore"]),
         .testTarget(name: "TierSyncSpreadsheetTests", dependencies: ["TierSyncSpreadsheet"]),
         .testTarget(

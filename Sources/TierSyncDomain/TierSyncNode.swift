@@ -239,7 +239,7 @@ public final class TierSyncNode: Sendable {
     /// `code`'s unit, when it is inside the subtree this handle writes in (the node's, or
     /// that of the person it acts for).
     func writableOrg(_ code: String, db: Database) throws -> OrgUnit {
-        try RecordEdit.writableOrg(code, scope: writeScope) { _ in try orgUnit(code, db: db) }
+        try RecordEdit.writableOrg(code, scope: writeScope) { try Self.orgUnitIfAny($0, db) }
     }
 
     func fetch(_ kind: RecordKind, _ id: RecordID, db: Database) throws -> StoredRecord? {

@@ -2,8 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import TierSyncDomain
 import TierSyncProtocol
@@ -71,12 +69,8 @@ public struct HubService: Sendable {
     /// reported to `onListening`).
     ///
     /// - Parameter services: run beside the server and shut down with it (the upward sync loop).
-    ///
-    /// - Parameter eventLoops: where its sockets are served (a test process gives its servers
-    ///   loops of their own, apart from its database clients').
     public func application(
         host: String, port: Int, services: [any Service] = [],
-        eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: HubRequestContext.self)
@@ -85,8 +79,7 @@ public struct HubService: Sendable {
         router.add(middleware: MethodNotAllowedMiddleware(routes: Self.routes.map { ($0.method, $0.path) }))
         register(on: router)
         return Self.application(
-            router: router, host: host, port: port, services: services, logger: logger, eventLoops: eventLoops,
-            onListening: onListening)
+            router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)
     }
 
     /// The largest body of each route that takes a large one; the rest take `smallBody`.
@@ -130,7 +123,6 @@ public struct HubService: Sendable {
     /// The server for `router` on `host:port`.
     public static func application(
         router: Router<HubRequestContext>, host: String, port: Int, services: [any Service], logger: Logger,
-        eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         Application(
@@ -139,7 +131,6 @@ public struct HubService: Sendable {
                 address: .hostname(host, port: port), serverName: "TierSync", backlog: listenBacklog),
             services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
-            eventLoopGroupProvider: .shared(eventLoops),
             logger: logger)
     }
 

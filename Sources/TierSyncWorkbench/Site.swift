@@ -2,8 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 import TierSyncDashboard
 import TierSyncDomain
@@ -39,7 +37,6 @@ public struct Site: Sendable {
     /// The server on `host:port` (port 0: any free one, reported to `onListening`).
     public func application(
         host: String, port: Int, services: [any Service] = [],
-        eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let hub = HubService(node: node, idleLimit: idleLimit, logger: logger, fileLimits: fileLimits)
@@ -55,8 +52,7 @@ public struct Site: Sendable {
         if hasSubtree { pages.rollups.warm(hub: node, org: node.org.code, options: ReportOptions()) }
         router.addPages(pages, Self.routes.map { ($0.method, $0.path, $0.handler) })
         return HubService.application(
-            router: router, host: host, port: port, services: services, logger: logger, eventLoops: eventLoops,
-            onListening: onListening)
+            router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)
     }
 }
 

@@ -14,9 +14,7 @@ enum Loopback {
     /// task running it (cancel it to stop).
     static func serve(_ service: HubService) async -> (url: URL, server: Task<Void, any Error>) {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = service.application(host: "127.0.0.1", port: 0, eventLoops: OwnThreads.serverEventLoops) {
-            continuation.yield($0)
-        }
+        let app = service.application(host: "127.0.0.1", port: 0) { continuation.yield($0) }
         let server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         return (URL(string: "http://127.0.0.1:\(await iterator.next() ?? 0)")!, server)

@@ -22,9 +22,7 @@ final class LiveHub {
         city = try TierSyncNode.create(
             path: directory.appendingPathComponent("city.db").path, org: "520200", logger: silent)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = HubService(node: city, logger: logger ?? silent).application(
-            host: "127.0.0.1", port: 0, eventLoops: OwnThreads.serverEventLoops
-        ) {
+        let app = HubService(node: city, logger: logger ?? silent).application(host: "127.0.0.1", port: 0) {
             continuation.yield($0)
         }
         server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
@@ -65,9 +63,7 @@ final class LiveSyncHub {
             let database = try PostgresScratchDatabase()
             let hub = try PostgresHub.create(address: database.address, org: "520200", logger: silent)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = HubService(hub: hub, logger: silent).application(
-                host: "127.0.0.1", port: 0, eventLoops: OwnThreads.serverEventLoops
-            ) {
+            let app = HubService(hub: hub, logger: silent).application(host: "127.0.0.1", port: 0) {
                 continuation.yield($0)
             }
             let server = Task(executorPreference: OwnThreads.servers) { try await app.run() }

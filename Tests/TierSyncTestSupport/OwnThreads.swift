@@ -1,5 +1,4 @@
 import Foundation
-import NIOPosix
 
 /// A few threads that run the jobs of the tasks preferring them, and nothing else.
 ///
@@ -18,10 +17,6 @@ public final class OwnThreads: TaskExecutor, @unchecked Sendable {
     /// is not queued behind a few slow ones (a snapshot page or a workbook made in a debug
     /// build) but shares the cores with them.
     public static let servers = OwnThreads(threads: 16, name: "test-servers")
-
-    /// The event loops of those servers' sockets: not NIO's shared ones (a thread per core),
-    /// where the PostgreSQL clients of the tests running beside them decode their results.
-    public static let serverEventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 4)
 
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []

@@ -61,9 +61,7 @@ final class LiveSite: @unchecked Sendable {
 
     static func start(_ node: TierSyncNode, idleLimit: Int64) async throws -> (Task<Void, any Error>, URL) {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Site(node: node, idleLimit: idleLimit, logger: silent).application(
-            host: "127.0.0.1", port: 0, eventLoops: OwnThreads.serverEventLoops
-        ) {
+        let app = Site(node: node, idleLimit: idleLimit, logger: silent).application(host: "127.0.0.1", port: 0) {
             continuation.yield($0)
         }
         let server = Task(executorPreference: OwnThreads.servers) { try await app.run() }
