@@ -39,8 +39,7 @@ public struct RecordEdit {
         let record = try TierSyncNode.parse(kind, values, over: kind.defaults(context), context: context)
         try TierSyncNode.checkDecidedAbove(
             kind, named: try named(values), record: record, owner: owner.code, editor: editor.code)
-        var random = SystemRandomNumberGenerator()
-        let id = id ?? RecordID.random(using: &random)
+        let id = id ?? Self.newRecordID()
         try writer.insert(table: kind.table, id: id, org: owner.code, fields: record)
         return try writer.fetch(table: kind.table, id: id)!
     }

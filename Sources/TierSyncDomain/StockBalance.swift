@@ -1,4 +1,4 @@
-import GRDB
+import TierSyncCore
 import TierSyncStore
 
 /// How much of one material item one site of one org holds, derived from stock events.
@@ -13,36 +13,33 @@ public struct StockBalance: Sendable, Hashable, Codable {
     public let site: String
     public let quantity: Double
 
-    /// Balances of every (item, org, site) owned by `path`'s subtree, by org, item and site.
-    static func fetchAll(_ db: Database, underPath path: String) throws -> [StockBalance] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT b.item, i.name, i.category, i.unit, i.reserve_kind, b.org, o.name AS org_name, b.site,
-                       SUM(b.delta) AS quantity
-                FROM (\(movements)) b
-                JOIN material_item i ON i.id = b.item
-                JOIN org_unit o ON o.code = b.org
-                WHERE \(OrgUnit.subtreeFilter("o"))
-                GROUP BY b.item, b.org, b.site
-                ORDER BY o.path, i.name, b.site
-                """,
-            arguments: OrgUnit.subtreeArguments(path))
-        return rows.map { row in
+    /// Balances of every (item, org, site) owned by `path`'s subtree, by org, item and site,
+    /// read the same on either store.
+    public static func fetchAll(_ reader: some SQLReader, underPath path: String) throws -> [StockBalance] {
+        try reader.rows(
+            """
+            SELECT b.item, i.name, i.category, i.unit, i.reserve_kind, b.org, o.name, b.site, SUM(b.delta)
+            FROM (\(movements)) b
+            JOIN material_item i ON i.id = b.item
+            JOIN org_unit o ON o.code = b.org
+            WHERE \(OrgUnit.subtreeFilter("o"))
+            GROUP BY b.item, i.name, i.category, i.unit, i.reserve_kind, b.org, o.name, o.path, b.site
+            ORDER BY \(reader.dialect.bytewise("o.path")), \(reader.dialect.bytewise("i.name")), \(reader.dialect.bytewise("b.site"))
+            """, OrgUnit.subtreeValues(path)
+        ).map { row in
             StockBalance(
-                item: row["item"], itemName: row["name"] ?? "", category: row["category"] ?? "",
-                unit: row["unit"] ?? "", reserveKind: row["reserve_kind"] ?? "", org: row["org"],
-                orgName: row["org_name"], site: row["site"], quantity: rounded(row["quantity"]))
+                item: row[0], itemName: row[1], category: row[2], unit: row[3], reserveKind: row[4], org: row[5],
+                orgName: row[6], site: row[7], quantity: rounded(row[8]))
         }
     }
 
     /// The balance of one item at one org's site.
-    static func quantity(_ db: Database, item: String, org: String, site: String) throws -> Double {
-        let total =
-            try Double.fetchOne(
-                db,
-                sql: "SELECT COALESCE(SUM(delta), 0) FROM (\(movements)) WHERE item = ? AND org = ? AND site = ?",
-                arguments: [item, org, site]) ?? 0
+    public static func quantity(_ reader: some SQLReader, item: String, org: String, site: String) throws -> Double {
+        let total: Double =
+            try reader.rows(
+                "SELECT COALESCE(SUM(m.delta), 0) FROM (\(movements)) m WHERE m.item = ? AND m.org = ? AND m.site = ?",
+                [.text(item), .text(org), .text(site)]
+            ).first?[0] ?? 0
         return rounded(total)
     }
 

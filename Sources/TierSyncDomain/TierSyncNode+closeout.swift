@@ -10,26 +10,14 @@ extension TierSyncNode {
     /// was done in the note.
     @discardableResult
     public func requestCloseout(task id: String, note: String) throws -> StoredRecord {
-        let task = try show(.task, id: id)
-        guard task["status"] == .text("open") else {
-            throw DomainError.procedure(
-                "task \(id) is \(task["status"].description), not open: only an open task asks for close-out",
-                chinese: "只有进行中的任务可以申请销号。", forbidden: false)
-        }
-        return try set(.task, id: id, values: ["status": "close-requested", "note": note]).0
+        try write { writer in try edit(.task, writer.db).requestCloseout(task: id, note: note, writer: &writer) }
     }
 
     /// Returns a close-out request (退回): the task is open again, with the reason in its
     /// note. Done by a unit above the task's.
     @discardableResult
     public func returnCloseout(task id: String, note: String) throws -> StoredRecord {
-        let task = try show(.task, id: id)
-        guard task["status"] == .text("close-requested"), task.org != org.code else {
-            throw DomainError.procedure(
-                "task \(id) has no close-out request for this level to return (status \(task["status"].description))",
-                chinese: "该任务没有待本级审核的销号申请。", forbidden: false)
-        }
-        return try set(.task, id: id, values: ["status": "open", "note": note]).0
+        try write { writer in try edit(.task, writer.db).returnCloseout(task: id, note: note, writer: &writer) }
     }
 
     /// Every org's name by code, for printing.

@@ -39,60 +39,25 @@ extension TierSyncNode {
     /// pending until that org records one.
     @discardableResult
     public func file(plan id: String, with code: String) throws -> StoredRecord {
-        try write { writer in
-            let plan = try liveRecord(.plan, id: id, db: writer.db)
-            let owner = try writableOrg(plan.org, db: writer.db)
-            try requireUnlocked(.plan, plan, db: writer.db)
-            let unit = try orgUnit(code, db: writer.db)
-            guard unit.contains(owner), unit.code != owner.code else {
-                throw DomainError.invalidValue(
-                    field: "with", value: code,
-                    allowed: "an org above the plan's unit \(owner.code) \(owner.name) (the one that manages it)")
-            }
-            try writer.update(
-                table: RecordKind.plan.table, id: plan.id,
-                fields: [
-                    "filed_with": .text(unit.code), "filed_on": .text(context(writer.db).today),
-                    "filing_verdict": .text("pending"),
-                ])
-            return try writer.fetch(table: RecordKind.plan.table, id: plan.id)!
-        }
+        try write { writer in try edit(.plan, writer.db).file(plan: id, with: code, writer: &writer) }
     }
 
     /// Records the filing org's verdict on a plan filed with this node's unit: `accepted`
     /// also approves (locks) it; `returned` lifts this unit's approval so it can be revised.
     @discardableResult
     public func recordVerdict(plan id: String, accepted: Bool, note: String?) throws -> StoredRecord {
-        let plan = try store.read { db in try liveRecord(.plan, id: id, db: db) }
-        guard plan["filed_with"] == .text(org.code) else {
-            let filed = plan["filed_with"].textValue
-            throw DomainError.procedure(
-                "plan \(id) is "
-                    + (filed.map { "filed with \($0), not with this node's unit \(org.code)" } ?? "not filed")
-                    + ": only the org it is filed with records a verdict",
-                chinese: filed == nil ? "该预案尚未备案，不能审查。" : "该预案不是向本单位备案的，只有备案单位可以审查。")
-        }
-        // The verdict and the approval it brings are one write: both or neither.
-        return try write { writer in
-            _ = try writableOrg(plan.org, db: writer.db)
-            try writer.update(
-                table: RecordKind.plan.table, id: plan.id,
-                fields: [
-                    "filing_verdict": .text(accepted ? "accepted" : "returned"),
-                    "filing_note": note.map(FieldValue.text) ?? .null,
-                ])
-            let approval = Approval(plan)
-            if accepted, approval == nil { return try approve(.plan, id: id, note: note, writer: &writer) }
-            if !accepted, approval?.org == org.code {
-                return try unapprove(.plan, id: id, note: note, writer: &writer)
-            }
-            return try writer.fetch(table: RecordKind.plan.table, id: plan.id)!
+        try write { writer in
+            try edit(.plan, writer.db).recordVerdict(
+                plan: id, accepted: accepted, note: note, approver: author?.name ?? org.name, writer: &writer)
         }
     }
 
     /// Plans filed with this node's unit, oldest filing first.
-    public func filings() throws -> [StoredRecord] {
-        try list(.plan).filter { $0["filed_with"] == .text(org.code) }
+    public func filings() throws -> [StoredRecord] { Self.filings(of: try list(.plan), with: org.code) }
+
+    /// Of `plans`, those filed with `code`, oldest filing first.
+    public static func filings(of plans: [StoredRecord], with code: String) -> [StoredRecord] {
+        plans.filter { $0["filed_with"] == .text(code) }
             .sorted {
                 ($0["filed_on"].textValue ?? "", $0.id.rawValue) < ($1["filed_on"].textValue ?? "", $1.id.rawValue)
             }

@@ -48,18 +48,27 @@ extension TierSyncNode {
         table: String, record: RecordID, org recordOrg: String, event: String, reader: String? = nil,
         directory: PeerDirectory, writer: inout ChangeWriter
     ) throws {
-        let exists =
-            try Bool.fetchOne(
-                writer.db.cachedStatement(
-                    sql: "SELECT 1 FROM receipt WHERE record = ? AND level = ? AND event = ? AND deleted = 0"),
-                arguments: [record.rawValue, org.code, event]) ?? false
+        try Self.noteReceipt(
+            table: table, record: record, org: recordOrg, event: event, reader: reader, level: org,
+            now: context(writer.db).now, directory: directory, in: writer.db, writer: &writer)
+    }
+
+    /// Writes, on either store, the receipt of `level` unless it already has one of `event`
+    /// for the record; `sql` reads in the writer's transaction.
+    static func noteReceipt(
+        table: String, record: RecordID, org recordOrg: String, event: String, reader: String?, level: OrgUnit,
+        now: Int64, directory: PeerDirectory, in sql: any SQLReader, writer: inout some RecordWriting
+    ) throws {
+        let exists = try !sql.rows(
+            "SELECT 1 FROM receipt WHERE record = ? AND level = ? AND event = ? AND deleted = 0",
+            [.text(record.rawValue), .text(level.code), .text(event)]
+        ).isEmpty
         guard !exists else { return }
         let receipt = Self.receipt(
-            table: table, record: record, org: recordOrg, event: event, reader: reader, at: context(writer.db).now,
-            level: org, directory: directory)
-        var random = SystemRandomNumberGenerator()
+            table: table, record: record, org: recordOrg, event: event, reader: reader, at: now, level: level,
+            directory: directory)
         try writer.insert(
-            table: Self.receiptTable, id: RecordID.random(using: &random), org: receipt.owner, fields: receipt.fields)
+            table: Self.receiptTable, id: RecordEdit.newRecordID(), org: receipt.owner, fields: receipt.fields)
     }
 
     /// The receipt that `level` writes of `event` for a record of `table` owned by `recordOrg`,
@@ -85,28 +94,25 @@ extension TierSyncNode {
     @discardableResult
     public func markRead(directive id: String) throws -> StoredRecord {
         try write { writer in
-            guard let recordID = RecordID(id), let directive = try fetch(.directive, recordID, db: writer.db),
-                !directive.deleted
-            else { throw DomainError.notFound(kind: "directive", id: id) }
-            try noteReceipt(
-                table: RecordKind.directive.table, record: recordID, org: directive.org, event: "read",
-                reader: author?.name ?? org.name, directory: try writer.directory(), writer: &writer)
-            return directive
+            try edit(.directive, writer.db).markRead(
+                directive: id, reader: author?.name ?? org.name, directory: try writer.directory(), writer: &writer)
         }
     }
 
     /// The receipts of a record, oldest first.
     public func receipts(of id: String) throws -> [Receipt] {
-        try store.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT level, event, at, reader FROM receipt
-                    WHERE record = ? AND deleted = 0 AND level IS NOT NULL AND event IS NOT NULL AND at IS NOT NULL
-                    ORDER BY at, level, event
-                    """, arguments: [id.lowercased()]
-            ).map { Receipt(level: $0[0], event: $0[1], at: $0[2], reader: $0[3]) }
-        }
+        try store.read { db in try Self.receipts(of: id, in: db) }
+    }
+
+    /// The receipts of a record, oldest first, read on either store.
+    public static func receipts(of id: String, in reader: any SQLReader) throws -> [Receipt] {
+        try reader.rows(
+            """
+            SELECT level, event, at, reader FROM receipt
+            WHERE record = ? AND deleted = 0 AND level IS NOT NULL AND event IS NOT NULL AND at IS NOT NULL
+            ORDER BY \(reader.dialect.bytewise("at")), \(reader.dialect.bytewise("level")), \(reader.dialect.bytewise("event"))
+            """, [.text(id.lowercased())]
+        ).map { Receipt(level: $0[0], event: $0[1], at: $0[2], reader: $0[3]) }
     }
 }
 
@@ -124,19 +130,24 @@ extension TierSyncNode {
     /// in hierarchy order, each with its receipts.
     public func directiveReach(_ id: String) throws -> [DirectiveUnit] {
         let directive = try show(.directive, id: id)
-        let receipts = try receipts(of: id)
-        return try store.read { db in
-            let owner = try orgUnit(directive.org, db: db)
-            let share = directive["share"].textValue
-            return try OrgUnit.subtree(of: owner.code, in: db)
-                .filter { [.city, .county, .township].contains($0.level) }
-                .filter { OrgUnit.shared(ownerPath: owner.path, share: share, reaches: $0.path) }
-                .map { unit in
-                    let arrived = receipts.first { $0.level == unit.code && $0.event == "arrived" }
-                    let read = receipts.first { $0.level == unit.code && $0.event == "read" }
-                    return DirectiveUnit(
-                        org: unit.code, name: unit.name, arrived: arrived?.at, read: read?.at, reader: read?.reader)
-                }
+        return try store.read { db in try Self.directiveReach(directive, in: db) }
+    }
+
+    /// `directiveReach` of a directive, read on either store.
+    public static func directiveReach(_ directive: StoredRecord, in reader: any SQLReader) throws -> [DirectiveUnit] {
+        guard let owner = try OrgUnit.find(directive.org, in: reader) else {
+            throw DomainError.unknownOrg(directive.org)
         }
+        let receipts = try receipts(of: directive.id.rawValue, in: reader)
+        let share = directive["share"].textValue
+        return try OrgUnit.subtree(of: owner, in: reader)
+            .filter { [.city, .county, .township].contains($0.level) }
+            .filter { OrgUnit.shared(ownerPath: owner.path, share: share, reaches: $0.path) }
+            .map { unit in
+                let arrived = receipts.first { $0.level == unit.code && $0.event == "arrived" }
+                let read = receipts.first { $0.level == unit.code && $0.event == "read" }
+                return DirectiveUnit(
+                    org: unit.code, name: unit.name, arrived: arrived?.at, read: read?.at, reader: read?.reader)
+            }
     }
 }

@@ -64,7 +64,7 @@ extension PostgresHub {
     /// Sets this hub's approval rule for `kind`.
     public func setApprovalRule(_ kind: RecordKind, childrenFirst: Bool) throws {
         try RecordEdit.requireApprovable(kind)
-        try store.write { session in
+        _ = try store.write { session in
             try session.query(
                 """
                 INSERT INTO approval_rule (kind, children_first) VALUES ($1, $2)

@@ -17,7 +17,7 @@ import TierSyncCore
 /// ```
 public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
     private(set) var merge: RemoteMerge<Storage>
-    let directory: PeerDirectory
+    public let directory: PeerDirectory
 
     public init(merge: RemoteMerge<Storage>, directory: PeerDirectory) {
         (self.merge, self.directory) = (merge, directory)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncStore
 
 /// `tiersync plan file ID --with ORG`: files a plan (备案) with the org that manages it.
@@ -14,7 +15,9 @@ struct FilePlan: ParsableCommand {
     @Argument(help: "The plan's id.") var id: String
 
     func run() throws {
-        let plan = try TierSyncNode.open(path: node.db).file(plan: id, with: with)
+        let plan =
+            try node.postgres.map { try PostgresHub.open(address: $0).file(plan: id, with: with) }
+            ?? TierSyncNode.open(path: node.db).file(plan: id, with: with)
         if json { return Output.line(try RecordDocument(plan).json()) }
         Output.line("filed \(plan.id) with \(with) on \(plan["filed_on"].description): pending")
     }
@@ -42,8 +45,12 @@ struct PlanVerdict: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try TierSyncNode.open(path: node.db).recordVerdict(
-            plan: id, accepted: verdict == .accepted, note: note)
+        let accepted = verdict == .accepted
+        let plan =
+            try node.postgres.map {
+                try PostgresHub.open(address: $0).recordVerdict(plan: id, accepted: accepted, note: note)
+            }
+            ?? TierSyncNode.open(path: node.db).recordVerdict(plan: id, accepted: accepted, note: note)
         if json { return Output.line(try RecordDocument(plan).json()) }
         Output.line("\(verdict.rawValue) \(plan.id)" + (Approval(plan).map { " (approved at \($0.at))" } ?? ""))
     }
@@ -58,14 +65,19 @@ struct FilingsCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        let plans = try opened.filings()
+        let (plans, names): ([StoredRecord], [String: String])
+        if let address = try node.postgres {
+            let hub = try PostgresHub.open(address: address)
+            (plans, names) = (try hub.filings(), try hub.orgNames())
+        } else {
+            let opened = try TierSyncNode.open(path: node.db)
+            (plans, names) = (try opened.filings(), try opened.orgNames())
+        }
         if json {
             return try Output.json([
                 "filings": plans.map { FilingDocument(plan: $0) }
             ])
         }
-        let names = try opened.orgNames()
         Output.table(
             ["id", "org", "title", "filed on", "state", "note"],
             plans.map { plan in
@@ -112,7 +124,9 @@ struct RequestCloseout: ParsableCommand {
     @Argument(help: "The task's id.") var id: String
 
     func run() throws {
-        let task = try TierSyncNode.open(path: node.db).requestCloseout(task: id, note: note)
+        let task =
+            try node.postgres.map { try PostgresHub.open(address: $0).requestCloseout(task: id, note: note) }
+            ?? TierSyncNode.open(path: node.db).requestCloseout(task: id, note: note)
         Output.line("close-out requested for \(task.id)")
     }
 }
@@ -127,7 +141,9 @@ struct ReturnTask: ParsableCommand {
     @Argument(help: "The task's id.") var id: String
 
     func run() throws {
-        let task = try TierSyncNode.open(path: node.db).returnCloseout(task: id, note: note)
+        let task =
+            try node.postgres.map { try PostgresHub.open(address: $0).returnCloseout(task: id, note: note) }
+            ?? TierSyncNode.open(path: node.db).returnCloseout(task: id, note: note)
         Output.line("returned \(task.id): open")
     }
 }
@@ -141,7 +157,9 @@ struct ReadDirective: ParsableCommand {
     @Argument(help: "The directive's id.") var id: String
 
     func run() throws {
-        let directive = try TierSyncNode.open(path: node.db).markRead(directive: id)
+        let directive =
+            try node.postgres.map { try PostgresHub.open(address: $0).markRead(directive: id) }
+            ?? TierSyncNode.open(path: node.db).markRead(directive: id)
         Output.line("read \(directive.id)")
     }
 }
@@ -156,8 +174,9 @@ struct DirectiveReceipts: ParsableCommand {
     @Argument(help: "The directive's id.") var id: String
 
     func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        let units = try opened.directiveReach(id)
+        let units =
+            try node.postgres.map { try PostgresHub.open(address: $0).directiveReach(id) }
+            ?? TierSyncNode.open(path: node.db).directiveReach(id)
         if json { return try Output.json(["units": units]) }
         Output.table(
             ["org", "name", "arrived", "read", "reader"],

@@ -32,7 +32,9 @@ struct MovementOptions: ParsableArguments {
     }
 
     func record(_ movement: TierSyncNode.StockMovement, _ entry: TierSyncNode.StockEntry) throws {
-        let event = try TierSyncNode.open(path: node.db).recordStock(movement, entry)
+        let event =
+            try node.postgres.map { try PostgresHub.open(address: $0).recordStock(movement, entry) }
+            ?? TierSyncNode.open(path: node.db).recordStock(movement, entry)
         try Output.record(event, json: json)
     }
 }
@@ -124,7 +126,9 @@ struct StockReverse: ParsableCommand {
     @Flag(help: "Print the reversing event as JSON.") var json = false
 
     func run() throws {
-        let reversal = try TierSyncNode.open(path: node.db).reverseStock(eventID: event, note: note)
+        let reversal =
+            try node.postgres.map { try PostgresHub.open(address: $0).reverseStock(eventID: event, note: note) }
+            ?? TierSyncNode.open(path: node.db).reverseStock(eventID: event, note: note)
         try Output.record(reversal, json: json)
     }
 }
@@ -138,12 +142,17 @@ struct StockBalanceCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        let balances = try opened.stockBalances(under: org)
+        let (balances, vocabulary): ([StockBalance], Vocabulary)
+        if let address = try node.postgres {
+            let hub = try PostgresHub.open(address: address)
+            (balances, vocabulary) = (try hub.stockBalances(under: org), try hub.vocabulary())
+        } else {
+            let opened = try TierSyncNode.open(path: node.db)
+            (balances, vocabulary) = (try opened.stockBalances(under: org), opened.vocabulary)
+        }
         if json {
             try Output.json(["balances": balances])
         } else {
-            let vocabulary = opened.vocabulary
             Output.table(
                 ["org", "site", "item", "category", "reserve", "quantity", "unit"],
                 balances.map {

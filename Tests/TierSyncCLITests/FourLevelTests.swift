@@ -173,6 +173,49 @@ import TierSyncPostgres
             try expectSuccess("contact", "show", "--db", db("province"), own, "--json").stdout)
         #expect(shown["deleted"] == .bool(true) && shown["id"]?.string == own, "\(shown)")
         #expect(try contacts("province")[own] == nil)
+
+        // The procedures between levels, on either store: 六枝特区 files its plan with the
+        // city, which accepts it; a township and 六枝特区 read the city's directive; the city
+        // keeps a reserve of its own, whose balance the province reads.
+        let plan = try expectSuccess(
+            "plan", "add", "--db", db("liuzhi"), "--title", "示例·六枝特区防汛预案", "--level", "overall", "--status",
+            "published"
+        ).output
+        try expectSuccess("plan", "file", "--db", db("liuzhi"), plan, "--with", "520200")
+        for name in ["yanjiao", "liuzhi"] { try expectSuccess("directive", "read", "--db", db(name), directive) }
+        try expectSuccess("sync", "--db", db("yanjiao"))
+        let filed = try eventually(30) {
+            let list = try JSONValue.decode(try expectSuccess("filings", "--db", db("city"), "--json").stdout)
+            return list["filings"]?.array?.compactMap { $0["id"]?.string } == [plan]
+        }
+        #expect(filed, "the plan 六枝特区 filed reached the city")
+        try expectSuccess("plan", "verdict", "--db", db("city"), plan, "accepted", "--note", "同意备案")
+        let approved = try eventually(30) {
+            let shown = try JSONValue.decode(
+                try expectSuccess("plan", "show", "--db", db("liuzhi"), plan, "--json").stdout)
+            return shown["fields"]?["approved_by"]?.string == "520200"
+        }
+        #expect(approved, "the city's verdict approved the plan at 六枝特区")
+        let read = try eventually(30) {
+            try expectSuccess("sync", "--db", db("yanjiao"))
+            let units = try JSONValue.decode(
+                try expectSuccess("directive", "receipts", "--db", db("city"), directive, "--json").stdout)
+            let readAt = Set(
+                (units["units"]?.array ?? []).filter { $0["read"]?.string != nil }.compactMap { $0["org"]?.string })
+            return readAt == ["520203", "520203102"]
+        }
+        #expect(read, "the city sees who read its directive")
+        try expectSuccess(
+            "stock", "receive", "--db", db("city"), "--item", "帐篷", "--site", "市级储备库", "--quantity", "40",
+            "--category", "生活保障类", "--unit", "顶")
+        try expectSuccess("stock", "issue", "--db", db("city"), "--item", "帐篷", "--site", "市级储备库", "--quantity", "15")
+        let reserve = try eventually(30) {
+            let list = try JSONValue.decode(
+                try expectSuccess("stock", "balance", "--db", db("province"), "--org", "520200", "--json").stdout)
+            return (list["balances"]?.array ?? []).map { "\($0["site"]?.string ?? "") \($0["quantity"]?.number ?? -1)" }
+                == ["市级储备库 25.0"]
+        }
+        #expect(reserve, "the city's reserve balance reached the province")
         for hub in [province, city, zhongshan, liuzhi] { hub.stop() }
     }
 }

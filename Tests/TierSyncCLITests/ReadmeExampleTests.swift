@@ -58,5 +58,9 @@ import Testing
         let panzhou = try #require(cityContacts.split(separator: "\r\n").first { $0.hasPrefix("520281,") })
         #expect(panzhou.split(separator: ",").map(String.init)[6] == "1", "\(cityContacts)")
         #expect(run.stdout.contains("联络人员汇总"))
+        // The city on PostgreSQL accepted the county's filing, and its reserve holds 200 − 50.
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("accepted ") && $0.contains("approved at") }, "\(run.stdout)")
+        #expect(lines.contains { $0.contains("市级储备库") && $0.contains("150") }, "\(run.stdout)")
     }
 }
