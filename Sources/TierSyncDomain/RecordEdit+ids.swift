@@ -23,7 +23,7 @@ extension RecordEdit {
     @TaskLocal public static var ids: RecordIDSource?
 
     /// A new record's id: from the bound source, or random.
-    static func newRecordID() -> RecordID {
+    public static func newRecordID() -> RecordID {
         if let ids { return ids.next() }
         var random = SystemRandomNumberGenerator()
         return RecordID.random(using: &random)

@@ -20,22 +20,14 @@ extension TierSyncNode {
             throw DomainError.invalidValue(field: "file", value: path, allowed: "a file that exists and can be read")
         }
         defer { try? file.close() }
-        var random = SystemRandomNumberGenerator()
-        let attachmentID = RecordID.random(using: &random)
+        let attachmentID = RecordEdit.newRecordID()
         try write { writer in
-            let record = try liveRecord(kind, id: id, db: writer.db)
-            _ = try writableOrg(record.org, db: writer.db)
-            try requireUnlocked(kind, record, db: writer.db)
+            let edit = edit(kind, writer.db)
+            let record = try edit.attachable(id, writer)
             let blob = try BlobStore.store(db: writer.db) {
                 try file.read(upToCount: BlobStore.chunkSize).map(Array.init)
             }
-            try writer.insert(
-                table: "attachment", id: attachmentID, org: record.org,
-                fields: [
-                    "record_kind": .text(kind.table), "record_id": .text(record.id.rawValue), "name": .text(name),
-                    "media_type": .text(MediaType.of(name: name)), "size": .integer(Int64(blob.size)),
-                    "sha256": .text(blob.sha256),
-                ])
+            try edit.attach(to: record, name: name, blob: blob, id: attachmentID, writer: &writer)
         }
         return try attachment(attachmentID.rawValue)
     }
@@ -51,7 +43,7 @@ extension TierSyncNode {
 
     /// The live attachment `id`.
     public func attachment(_ id: String) throws -> Attachment {
-        try store.read { db in try liveAttachment(id, db: db) }
+        try store.read { db in try Self.liveAttachment(id, in: db) }
     }
 
     /// Streams the bytes of attachment `id` to `body`, a chunk at a time, in one read.
@@ -60,7 +52,7 @@ extension TierSyncNode {
     @discardableResult
     public func readAttachment(_ id: String, _ body: ([UInt8]) throws -> Void) throws -> Attachment {
         try store.read { db in
-            let attachment = try liveAttachment(id, db: db)
+            let attachment = try Self.liveAttachment(id, in: db)
             try BlobStore.forEachChunk(attachment.sha256, db: db, body)
             return attachment
         }
@@ -70,6 +62,14 @@ extension TierSyncNode {
     /// once whole, so a cut never leaves half a document under the name.
     @discardableResult
     public func saveAttachment(_ id: String, to path: String) throws -> Attachment {
+        try Self.saveAttachment(to: path) { body in try readAttachment(id, body) }
+    }
+
+    /// Writes what `read` streams (an attachment's bytes) to `path`, through a file beside it
+    /// put in place once whole.
+    public static func saveAttachment(
+        to path: String, read: (([UInt8]) throws -> Void) throws -> Attachment
+    ) throws -> Attachment {
         let partial = path + ".partial"
         guard FileManager.default.createFile(atPath: partial, contents: nil),
             let out = FileHandle(forWritingAtPath: partial)
@@ -78,7 +78,7 @@ extension TierSyncNode {
                 field: "out", value: path, allowed: "a file in a folder that exists and can be written")
         }
         do {
-            let attachment = try readAttachment(id) { try out.write(contentsOf: $0) }
+            let attachment = try read { try out.write(contentsOf: $0) }
             try out.close()
             _ = try? FileManager.default.removeItem(atPath: path)
             try FileManager.default.moveItem(atPath: partial, toPath: path)
@@ -93,16 +93,13 @@ extension TierSyncNode {
     /// Removes attachment `id`: its row stays as a tombstone that syncs, and its bytes go at
     /// the next `tiersync compact` once nothing else refers to them.
     public func removeAttachment(_ id: String) throws {
-        try write { writer in
-            let attachment = try liveAttachment(id, db: writer.db)
-            _ = try writableOrg(attachment.org, db: writer.db)
-            if let kind = RecordKind.named(attachment.kind), let recordID = RecordID(attachment.record),
-                let record = try fetch(kind, recordID, db: writer.db)
-            {
-                try requireUnlocked(kind, record, db: writer.db)
-            }
-            try writer.delete(table: "attachment", id: RecordID(id)!)
-        }
+        let attachment = try attachment(id)
+        let kind =
+            try RecordKind.named(attachment.kind)
+            ?? {
+                throw DomainError.notFound(kind: "attachment", id: id)
+            }()
+        try write { writer in try edit(kind, writer.db).removeAttachment(id, writer: &writer) }
     }
 
     /// What `compact` dropped.
@@ -121,9 +118,10 @@ extension TierSyncNode {
         return Compaction(logEntries: entries, files: files, fileBytes: bytes)
     }
 
-    func liveAttachment(_ id: String, db: Database) throws -> Attachment {
+    /// The live attachment `id`, read on either store.
+    public static func liveAttachment(_ id: String, in reader: any SQLReader) throws -> Attachment {
         guard RecordID(id) != nil,
-            let row = try db.rows(
+            let row = try reader.rows(
                 "SELECT \(Attachment.selection) FROM \(Attachment.join) WHERE a.id = ? AND a.deleted = 0", [.text(id)]
             ).first
         else { throw DomainError.notFound(kind: "attachment", id: id) }
@@ -131,7 +129,7 @@ extension TierSyncNode {
     }
 
     /// `name` as a file name: not empty, no folders, at most 255 bytes.
-    static func attachmentName(_ name: String) throws -> String {
+    public static func attachmentName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.utf8.count <= 255, !trimmed.contains("/"), !trimmed.contains("\\"),
             trimmed != ".", trimmed != ".."

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TierSyncDomain
+import TierSyncPostgres
 
 /// `tiersync attach KIND ID PATH`: attach a file to a record.
 struct AttachCommand: ParsableCommand {
@@ -25,7 +26,10 @@ struct AttachCommand: ParsableCommand {
             throw ValidationError(
                 "unknown kind '\(kind)'; allowed: \(RecordKind.all.map(\.name).joined(separator: ", "))")
         }
-        let attachment = try TierSyncNode.open(path: node.db).attach(recordKind, id: id, file: path, name: name)
+        let attachment =
+            try node.postgres.map {
+                try PostgresHub.open(address: $0).attach(recordKind, id: id, file: path, name: name)
+            } ?? TierSyncNode.open(path: node.db).attach(recordKind, id: id, file: path, name: name)
         if json { return try Output.json(attachment) }
         Output.line(attachment.id)
     }
@@ -45,7 +49,9 @@ struct AttachmentsCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let attachments = try TierSyncNode.open(path: node.db).attachments(record: record)
+            let attachments =
+                try node.postgres.map { try PostgresHub.open(address: $0).attachments(record: record) }
+                ?? TierSyncNode.open(path: node.db).attachments(record: record)
             if json { return try Output.json(attachments) }
             Output.table(
                 ["id", "record", "name", "type", "size", "sha256", "here"],
@@ -65,7 +71,9 @@ struct AttachmentsCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Where to write it (replaced if it exists).", valueName: "file")) var out: String
 
         func run() throws {
-            let saved = try TierSyncNode.open(path: node.db).saveAttachment(attachment, to: out)
+            let saved =
+                try node.postgres.map { try PostgresHub.open(address: $0).saveAttachment(attachment, to: out) }
+                ?? TierSyncNode.open(path: node.db).saveAttachment(attachment, to: out)
             Output.line("saved \(saved.name) (\(saved.size) bytes) to \(out)")
         }
     }
@@ -77,7 +85,11 @@ struct AttachmentsCommand: ParsableCommand {
         @Argument(help: "The attachment's id.") var attachment: String
 
         func run() throws {
-            try TierSyncNode.open(path: node.db).removeAttachment(attachment)
+            if let address = try node.postgres {
+                try PostgresHub.open(address: address).removeAttachment(attachment)
+            } else {
+                try TierSyncNode.open(path: node.db).removeAttachment(attachment)
+            }
             Output.line("removed attachment \(attachment)")
         }
     }

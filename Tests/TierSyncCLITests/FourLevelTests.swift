@@ -183,6 +183,18 @@ import TierSyncPostgres
         ).output
         try expectSuccess("plan", "file", "--db", db("liuzhi"), plan, "--with", "520200")
         for name in ["yanjiao", "liuzhi"] { try expectSuccess("directive", "read", "--db", db(name), directive) }
+        // The city attaches its document to the directive: the bytes follow it down to a township.
+        let document = scratch.path("防汛通知.txt")
+        try Data(String(repeating: "各乡镇做好汛期值守。\n", count: 5000).utf8).write(to: URL(fileURLWithPath: document))
+        let attachment = try expectSuccess("attach", "directive", directive, document, "--db", db("city")).output
+        let copy = scratch.path("yanjiao-copy.txt")
+        let delivered = try eventually(30) {
+            try expectSuccess("sync", "--db", db("yanjiao"))
+            guard try tiersync("attachments", "get", "--db", db("yanjiao"), attachment, "--out", copy).succeeded
+            else { return false }
+            return try Data(contentsOf: URL(fileURLWithPath: copy)) == Data(contentsOf: URL(fileURLWithPath: document))
+        }
+        #expect(delivered, "the city's document reached 岩脚镇 whole")
         try expectSuccess("sync", "--db", db("yanjiao"))
         let filed = try eventually(30) {
             let list = try JSONValue.decode(try expectSuccess("filings", "--db", db("city"), "--json").stdout)

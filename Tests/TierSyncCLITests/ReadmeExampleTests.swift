@@ -62,5 +62,7 @@ import Testing
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("accepted ") && $0.contains("approved at") }, "\(run.stdout)")
         #expect(lines.contains { $0.contains("市级储备库") && $0.contains("150") }, "\(run.stdout)")
+        #expect(
+            lines.contains { $0.contains("防汛通知.txt") && $0.hasSuffix("yes") }, "the county holds the city's document")
     }
 }

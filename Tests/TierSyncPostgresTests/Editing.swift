@@ -137,3 +137,40 @@ extension Editing {
         }
     }
 }
+
+extension Editing {
+    func attach(_ kind: RecordKind, id: String, file: String, name: String? = nil) throws -> TierSyncDomain.Attachment {
+        switch self {
+        case .sqlite(let node): try node.attach(kind, id: id, file: file, name: name)
+        case .postgres(let hub): try hub.attach(kind, id: id, file: file, name: name)
+        }
+    }
+
+    func attachments(record: String? = nil) throws -> [TierSyncDomain.Attachment] {
+        switch self {
+        case .sqlite(let node): try node.attachments(record: record)
+        case .postgres(let hub): try hub.attachments(record: record)
+        }
+    }
+
+    func saveAttachment(_ id: String, to path: String) throws -> TierSyncDomain.Attachment {
+        switch self {
+        case .sqlite(let node): try node.saveAttachment(id, to: path)
+        case .postgres(let hub): try hub.saveAttachment(id, to: path)
+        }
+    }
+
+    func removeAttachment(_ id: String) throws {
+        switch self {
+        case .sqlite(let node): try node.removeAttachment(id)
+        case .postgres(let hub): try hub.removeAttachment(id)
+        }
+    }
+
+    var hub: any SyncHub {
+        switch self {
+        case .sqlite(let node): node
+        case .postgres(let hub): hub
+        }
+    }
+}
