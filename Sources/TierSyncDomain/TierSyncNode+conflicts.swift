@@ -54,7 +54,11 @@ extension TierSyncNode {
         guard let kind = RecordKind.forTable(row.tbl) else {
             throw DomainError.notFound(kind: "record", id: row.record)
         }
-        let who = author.map { "by \($0.name) (\($0.login)) on node \(writer.node)" } ?? "by node \(writer.node)"
-        return (row, try edit(kind, writer.db).resolve(row, resolution, who: who, writer: &writer))
+        return (row, try edit(kind, writer.db).resolve(row, resolution, who: who(writer), writer: &writer))
+    }
+
+    /// Who settles a conflict from this handle, for the conflict's history.
+    func who(_ writer: ChangeWriter) -> String {
+        author.map { "by \($0.name) (\($0.login)) on node \(writer.node)" } ?? "by node \(writer.node)"
     }
 }

@@ -77,19 +77,30 @@ extension PostgresHub {
     /// field, as `conflicts resolve` does on a SQLite node; returns the record after it.
     @discardableResult
     public func resolveConflict(_ id: Int64, _ resolution: TierSyncNode.Resolution) throws -> StoredRecord {
+        try editConflict(id, named: "conflict") { edit, writer, row in
+            try edit.resolve(row, resolution, who: "by node \(hubNode)", writer: &writer)
+        }
+    }
+
+    /// Runs `body` as `edit` does, for the kind of the record of the conflict `id` (settled
+    /// or not), with that conflict; refused as an unknown `named` when there is none.
+    func editConflict<T>(
+        _ id: Int64, named: String,
+        _ body: (RecordEdit, inout LocalEdit<PostgresMergeStorage>, ConflictRow) throws -> T
+    ) throws -> T {
         let table = try store.read { session in
             try session.query("SELECT tbl FROM conflict WHERE id = $1", [.integer(id)]).first?.decode(String.self)
         }
         guard let kind = table.flatMap(RecordKind.forTable) else {
-            throw DomainError.notFound(kind: "conflict", id: String(id))
+            throw DomainError.notFound(kind: named, id: String(id))
         }
         return try edit(kind) { edit, writer, session in
             let row = try session.query(
                 "SELECT \(PostgresMergeStorage.conflictColumns), settled_hlc, settlement FROM conflict WHERE id = $1",
                 [.integer(id)]
             ).first.map { try PostgresMergeStorage.conflict($0, settled: true) }
-            guard let row else { throw DomainError.notFound(kind: "conflict", id: String(id)) }
-            return try edit.resolve(row, resolution, who: "by node \(hubNode)", writer: &writer)
+            guard let row else { throw DomainError.notFound(kind: named, id: String(id)) }
+            return try body(edit, &writer, row)
         }
     }
 

@@ -62,9 +62,11 @@ extension PostgresHub {
         try store.read { session in try Vocabulary.read(session) }
     }
 
-    private func table(of kind: RecordKind) throws -> SyncedTable {
-        guard let table = store.tables[kind.table] else {
-            throw StoreError.unknownTable(kind.table, known: store.tables.keys.sorted())
+    func table(of kind: RecordKind) throws -> SyncedTable { try table(named: kind.table) }
+
+    func table(named name: String) throws -> SyncedTable {
+        guard let table = store.tables[name] else {
+            throw StoreError.unknownTable(name, known: store.tables.keys.sorted())
         }
         return table
     }

@@ -105,15 +105,21 @@ struct ListAmendments: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let opened = try TierSyncNode.open(path: node.db)
-        let amendments = try opened.amendments(includeDecided: !pending)
+        let (amendments, names): ([AmendmentView], () throws -> [String: String])
+        if let address = try node.postgres {
+            let hub = try PostgresHub.open(address: address)
+            (amendments, names) = (try hub.amendments(includeDecided: !pending), hub.orgNames)
+        } else {
+            let opened = try TierSyncNode.open(path: node.db)
+            (amendments, names) = (try opened.amendments(includeDecided: !pending), opened.orgNames)
+        }
         if json { return try Output.json(["amendments": amendments]) }
-        let names = try opened.orgNames()
+        let orgs = try names()
         Output.table(
             ["id", "status", "kind", "record", "org", "field", "proposed", "approved", "made", "reason"],
             amendments.map {
                 [
-                    $0.id, $0.status.rawValue, $0.kind, $0.record, names[$0.recordOrg] ?? $0.recordOrg, $0.field,
+                    $0.id, $0.status.rawValue, $0.kind, $0.record, orgs[$0.recordOrg] ?? $0.recordOrg, $0.field,
                     $0.proposed.description, $0.approved.description, $0.madeAt, $0.reason ?? "",
                 ]
             })
@@ -129,7 +135,9 @@ struct AcceptAmendment: ParsableCommand {
     @Argument(help: "The amendment's id (amendments list).") var id: String
 
     func run() throws {
-        let record = try TierSyncNode.open(path: node.db).acceptAmendment(id, reason: reason)
+        let record =
+            try node.postgres.map { try PostgresHub.open(address: $0).acceptAmendment(id, reason: reason) }
+            ?? TierSyncNode.open(path: node.db).acceptAmendment(id, reason: reason)
         Output.line("accepted amendment \(id) of \(record.id)")
     }
 }
@@ -143,7 +151,9 @@ struct RejectAmendment: ParsableCommand {
     @Argument(help: "The amendment's id (amendments list).") var id: String
 
     func run() throws {
-        let record = try TierSyncNode.open(path: node.db).rejectAmendment(id, reason: reason)
+        let record =
+            try node.postgres.map { try PostgresHub.open(address: $0).rejectAmendment(id, reason: reason) }
+            ?? TierSyncNode.open(path: node.db).rejectAmendment(id, reason: reason)
         Output.line("rejected amendment \(id) of \(record.id)")
     }
 }

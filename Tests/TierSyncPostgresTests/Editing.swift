@@ -174,3 +174,26 @@ extension Editing {
         }
     }
 }
+
+extension Editing {
+    func amendments(includeDecided: Bool = true) throws -> [AmendmentView] {
+        switch self {
+        case .sqlite(let node): try node.amendments(includeDecided: includeDecided)
+        case .postgres(let hub): try hub.amendments(includeDecided: includeDecided)
+        }
+    }
+
+    func acceptAmendment(_ id: String, reason: String?) throws -> StoredRecord {
+        switch self {
+        case .sqlite(let node): try node.acceptAmendment(id, reason: reason)
+        case .postgres(let hub): try hub.acceptAmendment(id, reason: reason)
+        }
+    }
+
+    func rejectAmendment(_ id: String, reason: String) throws -> StoredRecord {
+        switch self {
+        case .sqlite(let node): try node.rejectAmendment(id, reason: reason)
+        case .postgres(let hub): try hub.rejectAmendment(id, reason: reason)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// Pending amendments on a hub on PostgreSQL: edits made below a record this hub's unit
+/// approved, before the approval reached them, listed and decided as on a SQLite node (the
+/// same views, `AmendmentView.list`, and the same rules, `RecordEdit.decideAmendment`).
+///
+/// ```swift
+/// for amendment in try county.amendments(includeDecided: false) {
+///     try county.rejectAmendment(amendment.id, reason: "以审核版本为准")
+/// }
+/// ```
+extension PostgresHub {
+    /// Pending amendments first (oldest first), then the decided ones, newest first; of one
+    /// record only, with `record`.
+    public func amendments(includeDecided: Bool = true, record only: String? = nil) throws -> [AmendmentView] {
+        let reviewTable = try table(named: TierSyncNode.amendmentReviewTable)
+        return try store.read { session in
+            let storage = PostgresMergeStorage(session: session)
+            let record = only?.lowercased()
+            let open = try store.openConflicts(session).filter {
+                $0.kind == .concurrent && (record ?? $0.record) == $0.record
+            }
+            let reviews =
+                includeDecided
+                ? try session.rows(
+                    """
+                    SELECT id FROM amendment_review WHERE deleted = 0\(record == nil ? "" : " AND record = ?")
+                    ORDER BY \(session.dialect.bytewise("decided_at")) DESC, \(session.dialect.bytewise("id"))
+                    """, record.map { [.text($0)] } ?? []
+                ).compactMap { RecordID($0[0] as String) }.compactMap { try storage.record(reviewTable, id: $0) } : []
+            return try AmendmentView.list(open: open, reviews: reviews, directory: try store.directory(session)) {
+                kind, id in try storage.record(try table(of: kind), id: id)
+            }
+        }
+    }
+
+    /// Accepts a pending amendment: this hub takes the proposed value as its own edit, on
+    /// top of both; the record stays approved.
+    @discardableResult
+    public func acceptAmendment(_ id: String, reason: String? = nil) throws -> StoredRecord {
+        try decide(id, accept: true, reason: reason)
+    }
+
+    /// Rejects a pending amendment with a reason: the approved value is restated on top of it.
+    @discardableResult
+    public func rejectAmendment(_ id: String, reason: String) throws -> StoredRecord {
+        try decide(id, accept: false, reason: reason)
+    }
+
+    private func decide(_ id: String, accept: Bool, reason: String?) throws -> StoredRecord {
+        guard let rowID = Int64(id) else { throw DomainError.notFound(kind: "pending amendment", id: id) }
+        return try editConflict(rowID, named: "pending amendment") { edit, writer, row in
+            try edit.decideAmendment(
+                row, accept: accept, reason: reason, decider: hubOrg.name, who: "by node \(hubNode)",
+                directory: writer.directory, writer: &writer)
+        }
+    }
+}
