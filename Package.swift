@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "TierSyncPostgres",
             dependencies: [
-                "TierSyncCore", "TierSyncStore", "TierSyncDomain",
+                "TierSyncCore", "TierSyncStore", "TierSyncDomain", "TierSyncSpreadsheet",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -279,7 +279,7 @@ let package = Package(
         .testTarget(
             name: "TierSyncPostgresTests",
             dependencies: [
-                "TierSyncPostgres", "TierSyncStore", "TierSyncCore", "TierSyncDomain",
+                "TierSyncPostgres", "TierSyncStore", "TierSyncCore", "TierSyncDomain", "TierSyncSpreadsheet",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -17,12 +17,15 @@ extension TierSyncNode {
         // `emit` goes into the record walk, within the read.
         try withoutActuallyEscaping(emit) { emit in
             try store.read { db in
-                try Self.exportJSON(tables, emit: emit) { table, body in
-                    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY id")
-                    while let row = try rows.next() { try body(try StoredRecord(table: table, row: row)) }
-                }
+                try Self.exportJSON(tables, emit: emit) { table, body in try Self.forEachRecord(of: table, db, body) }
             }
         }
+    }
+
+    /// Streams the records of `table` by id, tombstones included.
+    static func forEachRecord(of table: SyncedTable, _ db: Database, _ body: (StoredRecord) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY id")
+        while let row = try rows.next() { try body(try StoredRecord(table: table, row: row)) }
     }
 
     /// Writes the records of `tables` as `exportJSON` does, whatever stores them:
@@ -49,24 +52,37 @@ extension TierSyncNode {
     /// Writes one table as CSV: UTF-8 with a byte-order mark and CRLF lines, so that a
     /// spreadsheet opens it with Chinese text intact.
     public func exportCSV(table name: String?, emit: (String) throws -> Void) throws {
+        let table = try Self.csvTable(name, of: store.tables)
+        try store.read { db in
+            try Self.exportCSV(table, emit: emit) { table, body in try Self.forEachRecord(of: table, db, body) }
+        }
+    }
+
+    /// The one table a CSV export names (by table name or CLI kind name).
+    public static func csvTable(_ name: String?, of tables: [String: SyncedTable]) throws -> SyncedTable {
         guard let name else {
             throw DomainError.invalidValue(
                 field: "table", value: "",
-                allowed: "--table with csv (one table per file): " + store.tables.keys.sorted().joined(separator: ", "))
+                allowed: "--table with csv (one table per file): " + tables.keys.sorted().joined(separator: ", "))
         }
-        let table = try exportTables(name)[0]
+        return try exportTables(name, of: tables)[0]
+    }
+
+    /// Writes `table` as `exportCSV` does, whatever stores it: `forEachRecord` streams its
+    /// records by id.
+    public static func exportCSV(
+        _ table: SyncedTable, emit: (String) throws -> Void,
+        forEachRecord: (SyncedTable, (StoredRecord) throws -> Void) throws -> Void
+    ) throws {
         try emit(CSV.byteOrderMark + CSV.line(["id", "org", "deleted", "created", "updated"] + table.fieldNames))
-        try store.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table.name) ORDER BY id")
-            while let row = try rows.next() {
-                let record = try StoredRecord(table: table, row: row)
+        try withoutActuallyEscaping(emit) { emit in
+            try forEachRecord(table) { record in
                 try emit(
                     CSV.line(
                         [
                             record.id.rawValue, record.org, record.deleted ? "1" : "0", record.created.isoTime,
                             record.updated.isoTime,
-                        ]
-                            + table.fieldNames.map { record[$0].description }))
+                        ] + table.fieldNames.map { record[$0].description }))
             }
         }
     }

@@ -9,6 +9,11 @@ extension TierSyncNode {
     /// The template of `kind`: its headers (required ones marked *), then a sheet of the
     /// allowed values of each vocabulary column and of the units a row may name.
     public func templateSheets(_ kind: ImportKind) throws -> [Sheet] {
+        Self.templateSheets(kind, vocabulary: vocabulary, units: try orgs(under: org.code))
+    }
+
+    /// The template of `kind` for a store with `vocabulary`, whose rows may name `units`.
+    public static func templateSheets(_ kind: ImportKind, vocabulary: Vocabulary, units: [OrgUnit]) -> [Sheet] {
         let headers = ["所属单位"] + kind.fields.map { $0.label + ($0.required ? "*" : "") }
         var allowed: [[String]] = []
         for spec in kind.fields {
@@ -18,7 +23,6 @@ extension TierSyncNode {
             default: continue
             }
         }
-        let units = try orgs(under: org.code)
         allowed.append(["所属单位（代码）"] + units.map(\.code))
         allowed.append(["单位名称"] + units.map(\.name))
         let height = allowed.map(\.count).max() ?? 0
@@ -34,18 +38,25 @@ extension TierSyncNode {
     public func exportSheets(_ kinds: [RecordKind] = RecordKind.editableKinds, under org: String? = nil) throws
         -> [Sheet]
     {
-        let names = try orgNames()
-        return try kinds.map { kind in
+        try Self.exportSheets(kinds, names: try orgNames(), vocabulary: vocabulary) { try list($0, under: org) }
+    }
+
+    /// `exportSheets` of records `list` gives by kind, on either store.
+    public static func exportSheets(
+        _ kinds: [RecordKind], names: [String: String], vocabulary: Vocabulary,
+        list: (RecordKind) throws -> [StoredRecord]
+    ) throws -> [Sheet] {
+        try kinds.map { kind in
             let headers = ["记录编号", "所属单位", "单位名称"] + kind.fields.map(\.label)
-            let rows = try list(kind, under: org).map { record -> [Cell] in
+            let rows = try list(kind).map { record -> [Cell] in
                 [.text(record.id.rawValue), .text(record.org), .text(names[record.org] ?? "")]
-                    + kind.fields.map { spec in cell(record[spec.field], spec) }
+                    + kind.fields.map { spec in cell(record[spec.field], spec, vocabulary) }
             }
             return Sheet(name: kind.displayName, rows: [headers.map(Cell.text)] + rows)
         }
     }
 
-    private func cell(_ value: FieldValue, _ spec: FieldSpec) -> Cell {
+    private static func cell(_ value: FieldValue, _ spec: FieldSpec, _ vocabulary: Vocabulary) -> Cell {
         switch (value, spec.type) {
         case (.null, _): return .empty
         case (.integer(let number), _): return .number(Double(number))

@@ -79,13 +79,13 @@ public final class TierSyncNode: Sendable {
 
     /// Refuses a PostgreSQL URL where a SQLite file is meant: a hub on PostgreSQL serves
     /// sync, edits, procedures and its stock through `PostgresHub`, not the rest (people's
-    /// accounts, imports, bundles).
+    /// accounts, bundles, backups).
     static func refusePostgres(_ path: String) throws {
         guard path.hasPrefix("postgresql://") || path.hasPrefix("postgres://") else { return }
         throw DomainError.invalidValue(
             field: "db", value: path.prefix { $0 != ":" } + "://… (a PostgreSQL URL)",
             allowed:
-                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, export --format json, conflicts list and resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of records, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach and attachments, as `tiersync contact add --db postgresql://…`)"
+                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list and resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of records, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template and export, as `tiersync contact add --db postgresql://…`)"
         )
     }
 

@@ -110,20 +110,34 @@ extension PostgresHub {
         _ kind: RecordKind, _ body: (RecordEdit, inout LocalEdit<PostgresMergeStorage>, PostgresSession) throws -> T
     ) throws -> T {
         try store.write { session in
-            let storage = PostgresMergeStorage(session: session)
-            var writer = LocalEdit(
-                merge: RemoteMerge(
-                    storage: storage, node: hubNode, tables: store.tables, policies: store.policies,
-                    clock: HybridLogicalClock(last: try store.clock(session)), wallClock: wallClock),
-                directory: try store.directory(session))
-            let context = ValidationContext(
-                vocabulary: try Vocabulary.read(session), reader: session, now: wallClock.nowMilliseconds())
-            let rules = RecordEdit(kind: kind, editor: hubOrg, scope: hubOrg, context: context) { code in
-                try Self.orgUnit(code, session)
-            }
-            let result = try body(rules, &writer, session)
+            var (writer, storage) = try self.writer(session)
+            let result = try body(try rules(kind, context(session), session), &writer, session)
             try storage.flush()
             return result
+        }
+    }
+
+    /// A writer of this hub's own changes in the session's transaction, and the storage to
+    /// flush once it is done.
+    func writer(_ session: PostgresSession) throws -> (LocalEdit<PostgresMergeStorage>, PostgresMergeStorage) {
+        let storage = PostgresMergeStorage(session: session)
+        let writer = LocalEdit(
+            merge: RemoteMerge(
+                storage: storage, node: hubNode, tables: store.tables, policies: store.policies,
+                clock: HybridLogicalClock(last: try store.clock(session)), wallClock: wallClock),
+            directory: try store.directory(session))
+        return (writer, storage)
+    }
+
+    /// What an edit's values are checked against, read in the session's transaction.
+    func context(_ session: PostgresSession) throws -> ValidationContext {
+        ValidationContext(vocabulary: try Vocabulary.read(session), reader: session, now: wallClock.nowMilliseconds())
+    }
+
+    /// The rules of an edit of `kind` by this hub, in the session's transaction.
+    func rules(_ kind: RecordKind, _ context: ValidationContext, _ session: PostgresSession) -> RecordEdit {
+        RecordEdit(kind: kind, editor: hubOrg, scope: hubOrg, context: context) { code in
+            try Self.orgUnit(code, session)
         }
     }
 }

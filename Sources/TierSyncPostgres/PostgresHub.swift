@@ -147,20 +147,37 @@ extension PostgresHub {
         try withoutActuallyEscaping(emit) { emit in
             try store.read { session in
                 try TierSyncNode.exportJSON(tables, emit: emit) { table, body in
-                    var after = ""
-                    while true {
-                        let rows = try session.query(
-                            "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id > $1 COLLATE \"C\""
-                                + " ORDER BY id COLLATE \"C\" LIMIT \(Self.exportPage)", [.text(after)])
-                        for row in rows {
-                            let record = try PostgresMergeStorage.record(table, row)
-                            try body(record)
-                            after = record.id.rawValue
-                        }
-                        if rows.count < Self.exportPage { break }
-                    }
+                    try Self.forEachRecord(of: table, session, body)
                 }
             }
+        }
+    }
+
+    /// Writes one table as CSV, as a SQLite node's `exportCSV` does.
+    public func exportCSV(table name: String?, emit: (String) throws -> Void) throws {
+        let table = try TierSyncNode.csvTable(name, of: store.tables)
+        try store.read { session in
+            try TierSyncNode.exportCSV(table, emit: emit) { table, body in
+                try Self.forEachRecord(of: table, session, body)
+            }
+        }
+    }
+
+    /// Streams the records of `table` by id, tombstones included, a page at a time.
+    static func forEachRecord(
+        of table: SyncedTable, _ session: PostgresSession, _ body: (StoredRecord) throws -> Void
+    ) throws {
+        var after = ""
+        while true {
+            let rows = try session.query(
+                "SELECT \(PostgresMergeStorage.columns(table)) FROM \(table.name) WHERE id > $1 COLLATE \"C\""
+                    + " ORDER BY id COLLATE \"C\" LIMIT \(Self.exportPage)", [.text(after)])
+            for row in rows {
+                let record = try PostgresMergeStorage.record(table, row)
+                try body(record)
+                after = record.id.rawValue
+            }
+            if rows.count < Self.exportPage { break }
         }
     }
 

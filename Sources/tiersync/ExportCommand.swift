@@ -27,19 +27,11 @@ struct ExportCommand: ParsableCommand {
     var table: String?
 
     func run() throws {
-        if let address = try node.postgres {
-            guard format == .json else {
-                throw ValidationError("a hub on PostgreSQL exports --format json only, for now")
-            }
-            let output = Output.Buffered()
-            try PostgresHub.open(address: address).exportJSON(table: table, emit: output.emit)
-            return output.flush()
-        }
-        let opened = try TierSyncNode.open(path: node.db)
+        let hub = try node.openSpreadsheetSource()
         let output = Output.Buffered()
         switch format {
-        case .json: try opened.exportJSON(table: table, emit: output.emit)
-        case .csv: try opened.exportCSV(table: table, emit: output.emit)
+        case .json: try hub.exportJSON(table: table, emit: output.emit)
+        case .csv: try hub.exportCSV(table: table, emit: output.emit)
         case .xlsx:
             guard let out else { throw ValidationError("--format xlsx writes a workbook: give --out FILE.xlsx") }
             let kinds =
@@ -50,11 +42,32 @@ struct ExportCommand: ParsableCommand {
                     }
                     return [kind]
                 } ?? RecordKind.editableKinds
-            let sheets = try opened.exportSheets(kinds)
+            let sheets = try hub.exportSheets(kinds, under: nil)
             try XLSXWriter.write(sheets, to: out)
             Output.line("wrote \(out) (sheets: \(sheets.map(\.name).joined(separator: ", ")))")
         }
         output.flush()
+    }
+}
+
+/// What exports and imports records as spreadsheets: a SQLite node or a hub on PostgreSQL.
+protocol SpreadsheetSource {
+    func exportJSON(table: String?, emit: (String) throws -> Void) throws
+    func exportCSV(table name: String?, emit: (String) throws -> Void) throws
+    func exportSheets(_ kinds: [RecordKind], under org: String?) throws -> [Sheet]
+    func templateSheets(_ kind: ImportKind) throws -> [Sheet]
+    func importSheet(_ sheet: Sheet, kind: ImportKind, encoding: String?, options: TierSyncNode.ImportOptions) throws
+        -> ImportReport
+}
+
+extension TierSyncNode: SpreadsheetSource {}
+extension PostgresHub: SpreadsheetSource {}
+
+extension NodeOptions {
+    /// The node or hub `--db` names, for exports and imports.
+    func openSpreadsheetSource() throws -> any SpreadsheetSource {
+        if let address = try postgres { return try PostgresHub.open(address: address) }
+        return try TierSyncNode.open(path: db)
     }
 }
 

@@ -63,7 +63,7 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, export, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach and attachments), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template and export), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 

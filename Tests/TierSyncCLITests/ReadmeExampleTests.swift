@@ -64,5 +64,7 @@ import Testing
         #expect(lines.contains { $0.contains("市级储备库") && $0.contains("150") }, "\(run.stdout)")
         #expect(
             lines.contains { $0.contains("防汛通知.txt") && $0.hasSuffix("yes") }, "the county holds the city's document")
+        #expect(run.stdout.contains("created 1, updated 0"), "the city imported a row")
+        #expect(FileManager.default.fileExists(atPath: scratch.directory.appendingPathComponent("city.xlsx").path))
     }
 }

@@ -1,6 +1,7 @@
 import TierSyncCore
 import TierSyncDomain
 import TierSyncPostgres
+import TierSyncSpreadsheet
 import TierSyncStore
 
 /// The edits a hub takes, on either store: the same call made on a SQLite node or on a hub
@@ -194,6 +195,15 @@ extension Editing {
         switch self {
         case .sqlite(let node): try node.rejectAmendment(id, reason: reason)
         case .postgres(let hub): try hub.rejectAmendment(id, reason: reason)
+        }
+    }
+}
+
+extension Editing {
+    func importSheet(_ sheet: Sheet, kind: ImportKind, options: TierSyncNode.ImportOptions) throws -> ImportReport {
+        switch self {
+        case .sqlite(let node): try node.importSheet(sheet, kind: kind, options: options)
+        case .postgres(let hub): try hub.importSheet(sheet, kind: kind, options: options)
         }
     }
 }
