@@ -107,6 +107,10 @@ extension TierSyncNode {
         public let logEntries: Int
         public let files: Int
         public let fileBytes: Int
+
+        public init(logEntries: Int, files: Int, fileBytes: Int) {
+            (self.logEntries, self.files, self.fileBytes) = (logEntries, files, fileBytes)
+        }
     }
 
     /// Drops superseded log entries (see `NodeStore.compactLog`), then the bytes of files that

@@ -6,11 +6,9 @@ import TierSyncStore
 
 /// Files a hub on PostgreSQL attaches to records itself (a city's directive with its
 /// document), lists, saves and removes, as a SQLite node does (`RecordEdit`'s rules). The
-/// bytes are stored first, in a transaction of their own that does not hold the writer lock
-/// (a large scan would stop every push meanwhile), then the attachment in an edit. The edit's
-/// checks run before the bytes are stored too; should the record change in between and the
-/// edit be refused, the bytes stay unattached (another process may have just stored the same
-/// file for an attachment of its own, so they are not dropped here).
+/// bytes are stored first and the attachment then, in one transaction that takes the writer
+/// lock only for the attachment (a large scan would stop every push meanwhile). The edit's
+/// checks run before the bytes are stored too, so a refusal comes before any upload.
 ///
 /// ```swift
 /// let attachment = try city.attach(.directive, id: directive.id.rawValue, file: "防汛通知.pdf")
@@ -28,11 +26,18 @@ extension PostgresHub {
         defer { try? file.close() }
         // Refused before any byte is stored: an unknown record, one outside the subtree or approved above.
         _ = try edit(kind) { edit, writer, _ in try edit.attachable(id, writer) }
-        let blob = try storeBlob { try file.read(upToCount: BlobStore.chunkSize).map(Array.init) }
         let attachmentID = RecordEdit.newRecordID()
-        try edit(kind) { edit, writer, _ in
-            try edit.attach(
-                to: try edit.attachable(id, writer), name: name, blob: blob, id: attachmentID, writer: &writer)
+        try store.withSession { session in
+            try session.transaction {
+                let blob = try storeBlob(session) { try file.read(upToCount: BlobStore.chunkSize).map(Array.init) }
+                // The writer lock only now, for the attachment: the bytes and the attachment
+                // commit together, so that no compaction finds the bytes unattached between them.
+                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresStore.writerLock)])
+                try editing(kind, session) { edit, writer, _ in
+                    try edit.attach(
+                        to: try edit.attachable(id, writer), name: name, blob: blob, id: attachmentID, writer: &writer)
+                }
+            }
         }
         return try attachment(attachmentID.rawValue)
     }
@@ -80,51 +85,49 @@ extension PostgresHub {
         try edit(kind) { edit, writer, _ in try edit.removeAttachment(id, writer: &writer) }
     }
 
-    /// Stores the bytes `next` gives, a chunk at a time, hashed as they come, in one
+    /// Stores the bytes `next` gives, a chunk at a time, hashed as they come, in the session's
     /// transaction; returns the blob, or the one already here whole with the same hash.
-    func storeBlob(_ next: () throws -> [UInt8]?) throws -> BlobInfo {
-        try store.withSession { session in
-            try session.transaction {
-                // A provisional name until the hash is known: the chunks refer to the row's id.
-                let provisional = "storing-\(UInt64.random(in: 0 ... .max))"
-                let id = try session.query(
-                    "INSERT INTO blob (sha256, size, chunk_size) VALUES ($1, 0, $2) RETURNING id",
-                    [.text(provisional), .integer(Int64(BlobStore.chunkSize))]
-                ).first!.decode(Int64.self)
-                var hasher = BlobHasher()
-                var pending: [UInt8] = []
-                var (size, index) = (0, 0)
-                func flush(_ bytes: ArraySlice<UInt8>) throws {
-                    try session.query(
-                        "INSERT INTO blob_chunk (blob, idx, data) VALUES ($1, $2, $3)",
-                        [.integer(id), .integer(Int64(index))], bytes: Array(bytes))
-                    index += 1
-                }
-                while let piece = try next(), !piece.isEmpty {
-                    hasher.update(piece)
-                    size += piece.count
-                    pending += piece
-                    while pending.count >= BlobStore.chunkSize {
-                        try flush(pending[..<BlobStore.chunkSize])
-                        pending.removeFirst(BlobStore.chunkSize)
-                    }
-                }
-                if !pending.isEmpty { try flush(pending[...]) }
-                let sha256 = hasher.finish()
-                // As a chunk received from a child does: one process at a time settles a hash.
-                try session.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(sha256)])
-                if let existing = try Self.blob(sha256, session), existing.complete {
-                    try session.query("DELETE FROM blob WHERE id = $1", [.integer(id)])
-                    return existing
-                }
-                try session.query("DELETE FROM blob WHERE sha256 = $1", [.text(sha256)])  // a partial copy
-                try session.query(
-                    "UPDATE blob SET sha256 = $1, size = $2, complete = 1 WHERE id = $3",
-                    [.text(sha256), .integer(Int64(size)), .integer(id)])
-                return BlobInfo(
-                    sha256: sha256, size: size, chunkSize: BlobStore.chunkSize, complete: true, sentUp: false,
-                    chunksHere: index)
+    func storeBlob(_ session: PostgresSession, _ next: () throws -> [UInt8]?) throws -> BlobInfo {
+        // A provisional name until the hash is known: the chunks refer to the row's id.
+        let provisional = "storing-\(UInt64.random(in: 0 ... .max))"
+        guard
+            let id = try session.query(
+                "INSERT INTO blob (sha256, size, chunk_size) VALUES ($1, 0, $2) RETURNING id",
+                [.text(provisional), .integer(Int64(BlobStore.chunkSize))]
+            ).first?.decode(Int64.self)
+        else { throw PostgresStoreError.corrupt("no id for a file just stored") }
+        var hasher = BlobHasher()
+        var pending: [UInt8] = []
+        var (size, index) = (0, 0)
+        func flush(_ bytes: ArraySlice<UInt8>) throws {
+            try session.query(
+                "INSERT INTO blob_chunk (blob, idx, data) VALUES ($1, $2, $3)",
+                [.integer(id), .integer(Int64(index))], bytes: Array(bytes))
+            index += 1
+        }
+        while let piece = try next(), !piece.isEmpty {
+            hasher.update(piece)
+            size += piece.count
+            pending += piece
+            while pending.count >= BlobStore.chunkSize {
+                try flush(pending[..<BlobStore.chunkSize])
+                pending.removeFirst(BlobStore.chunkSize)
             }
         }
+        if !pending.isEmpty { try flush(pending[...]) }
+        let sha256 = hasher.finish()
+        // As a chunk received from a child does: one process at a time settles a hash.
+        try session.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(sha256)])
+        if let existing = try Self.blob(sha256, session), existing.complete {
+            try session.query("DELETE FROM blob WHERE id = $1", [.integer(id)])
+            return existing
+        }
+        try session.query("DELETE FROM blob WHERE sha256 = $1", [.text(sha256)])  // a partial copy
+        try session.query(
+            "UPDATE blob SET sha256 = $1, size = $2, complete = 1 WHERE id = $3",
+            [.text(sha256), .integer(Int64(size)), .integer(id)])
+        return BlobInfo(
+            sha256: sha256, size: size, chunkSize: BlobStore.chunkSize, complete: true, sentUp: false,
+            chunksHere: index)
     }
 }

@@ -109,12 +109,18 @@ extension PostgresHub {
     func edit<T>(
         _ kind: RecordKind, _ body: (RecordEdit, inout LocalEdit<PostgresMergeStorage>, PostgresSession) throws -> T
     ) throws -> T {
-        try store.write { session in
-            var (writer, storage) = try self.writer(session)
-            let result = try body(try rules(kind, context(session), session), &writer, session)
-            try storage.flush()
-            return result
-        }
+        try store.write { session in try editing(kind, session, body) }
+    }
+
+    /// `edit` in the session's transaction, which holds the writer lock.
+    func editing<T>(
+        _ kind: RecordKind, _ session: PostgresSession,
+        _ body: (RecordEdit, inout LocalEdit<PostgresMergeStorage>, PostgresSession) throws -> T
+    ) throws -> T {
+        var (writer, storage) = try self.writer(session)
+        let result = try body(try rules(kind, context(session), session), &writer, session)
+        try storage.flush()
+        return result
     }
 
     /// A writer of this hub's own changes in the session's transaction, and the storage to

@@ -5,7 +5,7 @@ import TierSyncCore
 /// conflict loser), reading each record once. A change that is not kept was superseded by an
 /// edit made on top of it: export skips it and compaction may drop it, and a peer still
 /// receives the latest version of every field.
-struct KeptVersions {
+public struct KeptVersions {
     private let db: Database
     private let tables: [String: SyncedTable]
     /// Records read so far; emptied when large, so compacting a hub's whole log stays in
@@ -27,17 +27,30 @@ struct KeptVersions {
             if records.count >= Self.cacheLimit { records.removeAll(keepingCapacity: true) }
             records[key] = try table.record(change.record, in: db)
         }
-        guard let record = records[key] ?? nil else { return false }
+        return try Self.isKept(change, in: records[key] ?? nil) {
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT 1 FROM conflict WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?
+                        AND kind = 'concurrent' AND settled_hlc IS NULL
+                        """),
+                arguments: [
+                    change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue,
+                ])
+                ?? false
+        }
+    }
+
+    /// Whether a change of a known field is still needed by a peer that has not received it,
+    /// on any store: it is the version `record` shows, or one kept beside it as an open
+    /// conflict (`isOpenConflict`, asked only of a record that kept one).
+    public static func isKept(
+        _ change: FieldChange, in record: StoredRecord?, isOpenConflict: () throws -> Bool
+    ) rethrows -> Bool {
+        guard let record else { return false }
         if record.version(of: change.field) == change.version { return true }
         guard !record.versions.seenElsewhere.entries.isEmpty else { return false }
-        return try Bool.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT 1 FROM conflict WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?
-                    AND kind = 'concurrent' AND settled_hlc IS NULL
-                    """),
-            arguments: [change.table, change.record.rawValue, change.field, change.node.rawValue, change.hlc.rawValue])
-            ?? false
+        return try isOpenConflict()
     }
 
     /// A later release's change (its table or field unknown here) is kept while it is

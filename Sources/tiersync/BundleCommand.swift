@@ -1,5 +1,6 @@
 import ArgumentParser
 import TierSyncDomain
+import TierSyncPostgres
 
 /// `tiersync bundle export|import`: sync by file, for townships with no network (a USB
 /// stick, a chat attachment).
@@ -89,7 +90,9 @@ struct CompactCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let result = try TierSyncNode.open(path: node.db).compact()
+        let result =
+            try node.postgres.map { try PostgresHub.open(address: $0).compact() }
+            ?? TierSyncNode.open(path: node.db).compact()
         if json { return try Output.json(result) }
         Output.line(
             "dropped \(result.logEntries) superseded change-log entries and \(result.files) files no attachment refers to (\(result.fileBytes) bytes)"

@@ -12,8 +12,9 @@ struct TierSyncCommand: AsyncParsableCommand {
         commandName: "tiersync",
         abstract: "Offline-first records and sync for township, county, city and province emergency offices.",
         discussion: """
-            Every command works on one node's SQLite file (--db). Errors print one line on stderr \
-            and exit non-zero; a failed command writes nothing.
+            Every command works on one node's store (--db): its SQLite file, or for a hub past one \
+            machine a postgresql:// URL (all but user, bundle, backup, doctor and demo). Errors print \
+            one line on stderr and exit non-zero; a failed command writes nothing.
             Log level: TIERSYNC_LOG_LEVEL=debug|info|warning|error (default warning), on stderr.
             """,
         subcommands: [
@@ -63,7 +64,7 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template and export), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export and compact), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 

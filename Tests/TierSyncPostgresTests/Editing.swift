@@ -207,3 +207,12 @@ extension Editing {
         }
     }
 }
+
+extension Editing {
+    func compact() throws -> TierSyncNode.Compaction {
+        switch self {
+        case .sqlite(let node): try node.compact()
+        case .postgres(let hub): try hub.compact()
+        }
+    }
+}
