@@ -41,10 +41,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
             abstract: "A contact workbook imported (read, checked, written) vs plain SQLite inserts.")
         @Option(help: "Rows in the workbook.") var rows = 10_000
         @Option(help: "Alternating runs; the median is reported.") var runs = 3
+        @Option(help: "A PostgreSQL server (postgresql://…) to import into a hub on too, in databases of its own.")
+        var postgres: String?
 
         func run() throws {
             try withTemporaryDirectory { directory in
-                try ImportBenchmark(rows: rows, runs: runs, directory: directory).run()
+                var benchmark = ImportBenchmark(rows: rows, runs: runs, directory: directory)
+                benchmark.postgres = try postgres.map(PostgresAddress.init(parsing:))
+                try benchmark.run()
             }
         }
     }

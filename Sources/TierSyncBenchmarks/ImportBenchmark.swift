@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import Logging
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncSpreadsheet
 
 /// A township's contact list imported from an XLSX workbook, against plain SQLite inserts of the
@@ -14,6 +16,8 @@ struct ImportBenchmark {
     let rows: Int
     let runs: Int
     let directory: URL
+    /// A server to import into a hub on PostgreSQL on too, beside the rest in each run.
+    var postgres: PostgresAddress?
 
     func run() throws {
         let workbook = directory.appendingPathComponent("contacts.xlsx").path
@@ -29,6 +33,7 @@ struct ImportBenchmark {
         var read: [Double] = []
         var plain: [Double] = []
         var imported: [Double] = []
+        var onPostgres: [Double] = []
         for run in 0..<runs {
             read.append(try time { _ = try XLSXReader.read(path: workbook) })
             plain.append(try time { try plainInsert(run: run) })
@@ -40,6 +45,7 @@ struct ImportBenchmark {
                         try SheetFile.read(path: workbook).sheet, kind: .contact, options: .init())
                     precondition(report.committed && report.created.count == rows, "\(report.refused.prefix(3))")
                 })
+            if let postgres { onPostgres.append(try importOnPostgres(workbook, run: run, server: postgres)) }
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         func rate(_ seconds: Double) -> String { String(format: "%.0f", Double(rows) / seconds) }
@@ -50,7 +56,7 @@ struct ImportBenchmark {
         for (name, values) in [
             ("read the XLSX (XLSXReader)", read), ("plain SQLite inserts of the parsed rows", plain),
             ("TierSync import (read, check, dedupe, write with change capture)", imported),
-        ] {
+        ] + (onPostgres.isEmpty ? [] : [("the same import into a hub on PostgreSQL", onPostgres)]) {
             let seconds = median(values)
             Swift.print(
                 "| \(name) | \(String(format: "%.3f", seconds)) | \(rate(seconds)) | \(String(format: "%.1f", seconds / median(plain)))× |"
@@ -72,6 +78,25 @@ struct ImportBenchmark {
                     String(13_900_000_000 + index), "2026-03-10",
                 ])
             }
+        }
+    }
+}
+
+extension ImportBenchmark {
+    /// The import into a new hub on PostgreSQL, in a database of its own; its seconds.
+    func importOnPostgres(_ workbook: String, run: Int, server: PostgresAddress) throws -> Double {
+        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let name = "tiersync_bench_import_\(run)"
+        let admin = try PostgresSession.connect(server, logger: silent)
+        defer { try? admin.close() }
+        try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.query("CREATE DATABASE \(name)")
+        defer { _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let hub = try PostgresHub.create(address: server.with(database: name), org: "520201101", logger: silent)
+        defer { hub.store.close() }
+        return try time {
+            let report = try hub.importSheet(try SheetFile.read(path: workbook).sheet, kind: .contact, options: .init())
+            precondition(report.committed && report.created.count == rows, "\(report.refused.prefix(3))")
         }
     }
 }

@@ -5,8 +5,8 @@ import TierSyncProtocol
 import TierSyncStore
 
 /// The checks `tiersync doctor` runs on a node, each with what to do when it fails: the
-/// file's integrity and schema, free disk space, whether the parent answers, the clock
-/// against the parent's, and how long ago the last sync was.
+/// file's integrity and schema, free disk space (for a hub on PostgreSQL, the server
+/// instead), whether the parent answers, and the clock against the parent's.
 ///
 /// ```swift
 /// for finding in await Doctor(path: "town.db").examine() { print(finding.check, finding.state) }
@@ -44,6 +44,26 @@ public struct Doctor: Sendable {
         var findings = [integrity(node), schema(node), disk()]
         findings += await parentAndClock(node)
         return findings
+    }
+
+    /// The checks of a hub on PostgreSQL: that `open` reaches the server and the hub's
+    /// database (`server` says what it found: the version, the database's size), then the
+    /// parent and the clock as on any node. Integrity and disk are the server's to watch.
+    public func examine(postgres open: () throws -> (hub: any SyncChild, server: String)) async -> [Finding] {
+        let opened: (hub: any SyncChild, server: String)
+        do {
+            opened = try open()
+        } catch {
+            return [
+                Finding(
+                    check: "server", state: .problem, detail: "\(error)",
+                    fix:
+                        "check the URL (user, host, port, database), that the PostgreSQL server runs and takes connections from here, and that `tiersync init` or `join` made the hub in that database"
+                )
+            ]
+        }
+        return [Finding(check: "server", state: .ok, detail: opened.server, fix: nil)]
+            + (await parentAndClock(opened.hub))
     }
 
     func integrity(_ node: TierSyncNode) -> Finding {
@@ -86,9 +106,11 @@ public struct Doctor: Sendable {
         return Finding(check: "disk", state: .ok, detail: detail, fix: nil)
     }
 
-    func parentAndClock(_ node: TierSyncNode) async -> [Finding] {
+    /// Whether the parent answers, how many changes wait to go up to it, and the clock
+    /// against the parent's, for a node on either store.
+    func parentAndClock(_ node: any SyncChild) async -> [Finding] {
         guard let link = try? node.parentLink(), let url = URL(string: link.url) else {
-            let top = node.org.parent == nil
+            let top = node.childOrg.parent == nil
             return [
                 Finding(
                     check: "parent", state: top ? .ok : .warning,
@@ -97,7 +119,7 @@ public struct Doctor: Sendable {
             ]
         }
         let client = ParentClient(baseURL: url, credential: link.credential, transport: transport)
-        let sentAt = node.store.wallClock.nowMilliseconds()
+        let sentAt = node.wallClock.nowMilliseconds()
         let status: StatusResponse
         do {
             status = try await client.status()
@@ -112,8 +134,8 @@ public struct Doctor: Sendable {
             }
             return findings
         }
-        let receivedAt = node.store.wallClock.nowMilliseconds()
-        let waiting = (try? node.syncStatus().waiting) ?? 0
+        let receivedAt = node.wallClock.nowMilliseconds()
+        let waiting = (try? node.syncStatus(openConflicts: 0).waiting) ?? 0
         var findings = [
             Finding(
                 check: "parent", state: .ok,

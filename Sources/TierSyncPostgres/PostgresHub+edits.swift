@@ -124,14 +124,17 @@ extension PostgresHub {
     }
 
     /// A writer of this hub's own changes in the session's transaction, and the storage to
-    /// flush once it is done.
-    func writer(_ session: PostgresSession) throws -> (LocalEdit<PostgresMergeStorage>, PostgresMergeStorage) {
+    /// flush once it is done; `directory` when the caller read it already (an edit writes
+    /// no node's registration, so one read serves a transaction's writers).
+    func writer(_ session: PostgresSession, directory: PeerDirectory? = nil) throws -> (
+        LocalEdit<PostgresMergeStorage>, PostgresMergeStorage
+    ) {
         let storage = PostgresMergeStorage(session: session)
         let writer = LocalEdit(
             merge: RemoteMerge(
                 storage: storage, node: hubNode, tables: store.tables, policies: store.policies,
                 clock: HybridLogicalClock(last: try store.clock(session)), wallClock: wallClock),
-            directory: try store.directory(session))
+            directory: try directory ?? store.directory(session))
         return (writer, storage)
     }
 
@@ -146,4 +149,9 @@ extension PostgresHub {
             try Self.orgUnit(code, session)
         }
     }
+}
+
+/// The commands a person runs on a node run on a hub on PostgreSQL too.
+extension PostgresHub: NodeWorkspace {
+    public func referenceVocabulary() throws -> Vocabulary { try vocabulary() }
 }

@@ -24,11 +24,12 @@ extension PostgresHub {
             try store.write { session in
                 let context = try context(session)
                 let edit = { (kind: RecordKind) in self.rules(kind, context, session) }
+                let directory = try store.directory(session)
                 try rows(hubOrg.code, context.vocabulary).run(report: &report, reader: session, edit: edit) {
                     (row: (inout LocalEdit<PostgresMergeStorage>) throws -> Void) in
                     try session.query("SAVEPOINT import_row")
                     do {
-                        var (writer, storage) = try writer(session)
+                        var (writer, storage) = try writer(session, directory: directory)
                         try row(&writer)
                         try storage.flush()
                         try session.query("RELEASE SAVEPOINT import_row")

@@ -31,8 +31,7 @@ struct ApproveCommand: ParsableCommand {
 
     func run() throws {
         let record =
-            try node.postgres.map { try PostgresHub.open(address: $0).approve(kind.kind, id: id, note: note) }
-            ?? TierSyncNode.open(path: node.db).approve(kind.kind, id: id, note: note)
+            try node.openWorkspace().approve(kind.kind, id: id, note: note)
         if json { return Output.line(try RecordDocument(record).json()) }
         Output.line("approved \(record.id)")
     }
@@ -52,8 +51,7 @@ struct UnapproveCommand: ParsableCommand {
 
     func run() throws {
         let record =
-            try node.postgres.map { try PostgresHub.open(address: $0).unapprove(kind.kind, id: id, note: note) }
-            ?? TierSyncNode.open(path: node.db).unapprove(kind.kind, id: id, note: note)
+            try node.openWorkspace().unapprove(kind.kind, id: id, note: note)
         if json { return Output.line(try RecordDocument(record).json()) }
         Output.line("unapproved \(record.id)")
     }
@@ -74,16 +72,9 @@ struct ApprovalRuleCommand: ParsableCommand {
     @Argument(help: "children-first or any; omit to print the rule.") var rule: Rule?
 
     func run() throws {
-        let childrenFirst: Bool
-        if let address = try node.postgres {
-            let hub = try PostgresHub.open(address: address)
-            if let rule { try hub.setApprovalRule(kind.kind, childrenFirst: rule == .childrenFirst) }
-            childrenFirst = try hub.approvalRule(kind.kind)
-        } else {
-            let opened = try TierSyncNode.open(path: node.db)
-            if let rule { try opened.setApprovalRule(kind.kind, childrenFirst: rule == .childrenFirst) }
-            childrenFirst = try opened.approvalRule(kind.kind)
-        }
+        let opened = try node.openWorkspace()
+        if let rule { try opened.setApprovalRule(kind.kind, childrenFirst: rule == .childrenFirst) }
+        let childrenFirst = try opened.approvalRule(kind.kind)
         Output.line("\(kind.kind.name): " + (childrenFirst ? "children-first" : "any"))
     }
 }
@@ -105,16 +96,10 @@ struct ListAmendments: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let (amendments, names): ([AmendmentView], () throws -> [String: String])
-        if let address = try node.postgres {
-            let hub = try PostgresHub.open(address: address)
-            (amendments, names) = (try hub.amendments(includeDecided: !pending), hub.orgNames)
-        } else {
-            let opened = try TierSyncNode.open(path: node.db)
-            (amendments, names) = (try opened.amendments(includeDecided: !pending), opened.orgNames)
-        }
+        let opened = try node.openWorkspace()
+        let amendments = try opened.amendments(includeDecided: !pending)
         if json { return try Output.json(["amendments": amendments]) }
-        let orgs = try names()
+        let orgs = try opened.orgNames()
         Output.table(
             ["id", "status", "kind", "record", "org", "field", "proposed", "approved", "made", "reason"],
             amendments.map {
@@ -136,8 +121,7 @@ struct AcceptAmendment: ParsableCommand {
 
     func run() throws {
         let record =
-            try node.postgres.map { try PostgresHub.open(address: $0).acceptAmendment(id, reason: reason) }
-            ?? TierSyncNode.open(path: node.db).acceptAmendment(id, reason: reason)
+            try node.openWorkspace().acceptAmendment(id, reason: reason)
         Output.line("accepted amendment \(id) of \(record.id)")
     }
 }
@@ -152,8 +136,7 @@ struct RejectAmendment: ParsableCommand {
 
     func run() throws {
         let record =
-            try node.postgres.map { try PostgresHub.open(address: $0).rejectAmendment(id, reason: reason) }
-            ?? TierSyncNode.open(path: node.db).rejectAmendment(id, reason: reason)
+            try node.openWorkspace().rejectAmendment(id, reason: reason)
         Output.line("rejected amendment \(id) of \(record.id)")
     }
 }

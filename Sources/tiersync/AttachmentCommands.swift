@@ -27,9 +27,7 @@ struct AttachCommand: ParsableCommand {
                 "unknown kind '\(kind)'; allowed: \(RecordKind.all.map(\.name).joined(separator: ", "))")
         }
         let attachment =
-            try node.postgres.map {
-                try PostgresHub.open(address: $0).attach(recordKind, id: id, file: path, name: name)
-            } ?? TierSyncNode.open(path: node.db).attach(recordKind, id: id, file: path, name: name)
+            try node.openWorkspace().attach(recordKind, id: id, file: path, name: name)
         if json { return try Output.json(attachment) }
         Output.line(attachment.id)
     }
@@ -50,8 +48,7 @@ struct AttachmentsCommand: ParsableCommand {
 
         func run() throws {
             let attachments =
-                try node.postgres.map { try PostgresHub.open(address: $0).attachments(record: record) }
-                ?? TierSyncNode.open(path: node.db).attachments(record: record)
+                try node.openWorkspace().attachments(record: record)
             if json { return try Output.json(attachments) }
             Output.table(
                 ["id", "record", "name", "type", "size", "sha256", "here"],
@@ -72,8 +69,7 @@ struct AttachmentsCommand: ParsableCommand {
 
         func run() throws {
             let saved =
-                try node.postgres.map { try PostgresHub.open(address: $0).saveAttachment(attachment, to: out) }
-                ?? TierSyncNode.open(path: node.db).saveAttachment(attachment, to: out)
+                try node.openWorkspace().saveAttachment(attachment, to: out)
             Output.line("saved \(saved.name) (\(saved.size) bytes) to \(out)")
         }
     }
@@ -85,11 +81,7 @@ struct AttachmentsCommand: ParsableCommand {
         @Argument(help: "The attachment's id.") var attachment: String
 
         func run() throws {
-            if let address = try node.postgres {
-                try PostgresHub.open(address: address).removeAttachment(attachment)
-            } else {
-                try TierSyncNode.open(path: node.db).removeAttachment(attachment)
-            }
+            try node.openWorkspace().removeAttachment(attachment)
             Output.line("removed attachment \(attachment)")
         }
     }

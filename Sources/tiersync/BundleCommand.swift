@@ -91,8 +91,7 @@ struct CompactCommand: ParsableCommand {
 
     func run() throws {
         let result =
-            try node.postgres.map { try PostgresHub.open(address: $0).compact() }
-            ?? TierSyncNode.open(path: node.db).compact()
+            try node.openWorkspace().compact()
         if json { return try Output.json(result) }
         Output.line(
             "dropped \(result.logEntries) superseded change-log entries and \(result.files) files no attachment refers to (\(result.fileBytes) bytes)"

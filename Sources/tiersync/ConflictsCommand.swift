@@ -99,8 +99,7 @@ struct ResolveConflict: ParsableCommand {
             case nil: .value(value!)
             }
         let record =
-            try node.postgres.map { try PostgresHub.open(address: $0).resolveConflict(conflict, resolution) }
-            ?? TierSyncNode.open(path: node.db).resolveConflict(conflict, resolution)
+            try node.openWorkspace().resolveConflict(conflict, resolution)
         if json {
             Output.line(try RecordDocument(record).json())
         } else {

@@ -27,7 +27,7 @@ struct ExportCommand: ParsableCommand {
     var table: String?
 
     func run() throws {
-        let hub = try node.openSpreadsheetSource()
+        let hub = try node.openWorkspace()
         let output = Output.Buffered()
         switch format {
         case .json: try hub.exportJSON(table: table, emit: output.emit)
@@ -47,27 +47,6 @@ struct ExportCommand: ParsableCommand {
             Output.line("wrote \(out) (sheets: \(sheets.map(\.name).joined(separator: ", ")))")
         }
         output.flush()
-    }
-}
-
-/// What exports and imports records as spreadsheets: a SQLite node or a hub on PostgreSQL.
-protocol SpreadsheetSource {
-    func exportJSON(table: String?, emit: (String) throws -> Void) throws
-    func exportCSV(table name: String?, emit: (String) throws -> Void) throws
-    func exportSheets(_ kinds: [RecordKind], under org: String?) throws -> [Sheet]
-    func templateSheets(_ kind: ImportKind) throws -> [Sheet]
-    func importSheet(_ sheet: Sheet, kind: ImportKind, encoding: String?, options: TierSyncNode.ImportOptions) throws
-        -> ImportReport
-}
-
-extension TierSyncNode: SpreadsheetSource {}
-extension PostgresHub: SpreadsheetSource {}
-
-extension NodeOptions {
-    /// The node or hub `--db` names, for exports and imports.
-    func openSpreadsheetSource() throws -> any SpreadsheetSource {
-        if let address = try postgres { return try PostgresHub.open(address: address) }
-        return try TierSyncNode.open(path: db)
     }
 }
 

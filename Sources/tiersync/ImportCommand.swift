@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() throws {
-        let opened = try node.openSpreadsheetSource()
+        let opened = try node.openWorkspace()
         let (sheet, encoding) = try SheetFile.read(path: file, sheet: self.sheet)
         let report = try opened.importSheet(
             sheet, kind: kind, encoding: encoding,
@@ -91,7 +91,7 @@ struct TemplateCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let sheets = try node.openSpreadsheetSource().templateSheets(kind)
+        let sheets = try node.openWorkspace().templateSheets(kind)
         let path = out ?? "\(kind.rawValue)-template.\(format.rawValue)"
         switch format {
         case .xlsx:

@@ -16,8 +16,7 @@ struct FilePlan: ParsableCommand {
 
     func run() throws {
         let plan =
-            try node.postgres.map { try PostgresHub.open(address: $0).file(plan: id, with: with) }
-            ?? TierSyncNode.open(path: node.db).file(plan: id, with: with)
+            try node.openWorkspace().file(plan: id, with: with)
         if json { return Output.line(try RecordDocument(plan).json()) }
         Output.line("filed \(plan.id) with \(with) on \(plan["filed_on"].description): pending")
     }
@@ -47,10 +46,7 @@ struct PlanVerdict: ParsableCommand {
     func run() throws {
         let accepted = verdict == .accepted
         let plan =
-            try node.postgres.map {
-                try PostgresHub.open(address: $0).recordVerdict(plan: id, accepted: accepted, note: note)
-            }
-            ?? TierSyncNode.open(path: node.db).recordVerdict(plan: id, accepted: accepted, note: note)
+            try node.openWorkspace().recordVerdict(plan: id, accepted: accepted, note: note)
         if json { return Output.line(try RecordDocument(plan).json()) }
         Output.line("\(verdict.rawValue) \(plan.id)" + (Approval(plan).map { " (approved at \($0.at))" } ?? ""))
     }
@@ -65,19 +61,14 @@ struct FilingsCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let (plans, names): ([StoredRecord], [String: String])
-        if let address = try node.postgres {
-            let hub = try PostgresHub.open(address: address)
-            (plans, names) = (try hub.filings(), try hub.orgNames())
-        } else {
-            let opened = try TierSyncNode.open(path: node.db)
-            (plans, names) = (try opened.filings(), try opened.orgNames())
-        }
+        let opened = try node.openWorkspace()
+        let plans = try opened.filings()
         if json {
             return try Output.json([
                 "filings": plans.map { FilingDocument(plan: $0) }
             ])
         }
+        let names = try opened.orgNames()
         Output.table(
             ["id", "org", "title", "filed on", "state", "note"],
             plans.map { plan in
@@ -125,8 +116,7 @@ struct RequestCloseout: ParsableCommand {
 
     func run() throws {
         let task =
-            try node.postgres.map { try PostgresHub.open(address: $0).requestCloseout(task: id, note: note) }
-            ?? TierSyncNode.open(path: node.db).requestCloseout(task: id, note: note)
+            try node.openWorkspace().requestCloseout(task: id, note: note)
         Output.line("close-out requested for \(task.id)")
     }
 }
@@ -142,8 +132,7 @@ struct ReturnTask: ParsableCommand {
 
     func run() throws {
         let task =
-            try node.postgres.map { try PostgresHub.open(address: $0).returnCloseout(task: id, note: note) }
-            ?? TierSyncNode.open(path: node.db).returnCloseout(task: id, note: note)
+            try node.openWorkspace().returnCloseout(task: id, note: note)
         Output.line("returned \(task.id): open")
     }
 }
@@ -158,8 +147,7 @@ struct ReadDirective: ParsableCommand {
 
     func run() throws {
         let directive =
-            try node.postgres.map { try PostgresHub.open(address: $0).markRead(directive: id) }
-            ?? TierSyncNode.open(path: node.db).markRead(directive: id)
+            try node.openWorkspace().markRead(directive: id)
         Output.line("read \(directive.id)")
     }
 }
@@ -175,8 +163,7 @@ struct DirectiveReceipts: ParsableCommand {
 
     func run() throws {
         let units =
-            try node.postgres.map { try PostgresHub.open(address: $0).directiveReach(id) }
-            ?? TierSyncNode.open(path: node.db).directiveReach(id)
+            try node.openWorkspace().directiveReach(id)
         if json { return try Output.json(["units": units]) }
         Output.table(
             ["org", "name", "arrived", "read", "reader"],

@@ -62,8 +62,7 @@ struct AddRecord<Tag: KindTag>: ParsableCommand {
     func run() throws {
         let values = try FieldArguments.parseFlags(fieldArguments, kind: Tag.kind)
         let record =
-            try node.postgres.map { try PostgresHub.open(address: $0).add(Tag.kind, org: org, values: values) }
-            ?? TierSyncNode.open(path: node.db).add(Tag.kind, org: org, values: values)
+            try node.openWorkspace().add(Tag.kind, org: org, values: values, id: nil)
         try Output.record(record, json: json)
     }
 }
@@ -84,8 +83,7 @@ struct SetRecord<Tag: KindTag>: ParsableCommand {
     func run() throws {
         let values = try FieldArguments.parseAssignments(assignments, kind: Tag.kind)
         let (record, changes) =
-            try node.postgres.map { try PostgresHub.open(address: $0).set(Tag.kind, id: id, values: values) }
-            ?? TierSyncNode.open(path: node.db).set(Tag.kind, id: id, values: values)
+            try node.openWorkspace().set(Tag.kind, id: id, values: values)
         if json {
             Output.line(try RecordDocument(record).json())
         } else {
@@ -107,11 +105,7 @@ struct DeleteRecord<Tag: KindTag>: ParsableCommand {
     @Argument(help: "The record's id.") var id: String
 
     func run() throws {
-        if let address = try node.postgres {
-            try PostgresHub.open(address: address).delete(Tag.kind, id: id)
-        } else {
-            try TierSyncNode.open(path: node.db).delete(Tag.kind, id: id)
-        }
+        try node.openWorkspace().delete(Tag.kind, id: id)
         Output.line("deleted \(id.lowercased())")
     }
 }

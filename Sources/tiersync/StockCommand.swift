@@ -33,8 +33,7 @@ struct MovementOptions: ParsableArguments {
 
     func record(_ movement: TierSyncNode.StockMovement, _ entry: TierSyncNode.StockEntry) throws {
         let event =
-            try node.postgres.map { try PostgresHub.open(address: $0).recordStock(movement, entry) }
-            ?? TierSyncNode.open(path: node.db).recordStock(movement, entry)
+            try node.openWorkspace().recordStock(movement, entry)
         try Output.record(event, json: json)
     }
 }
@@ -127,8 +126,7 @@ struct StockReverse: ParsableCommand {
 
     func run() throws {
         let reversal =
-            try node.postgres.map { try PostgresHub.open(address: $0).reverseStock(eventID: event, note: note) }
-            ?? TierSyncNode.open(path: node.db).reverseStock(eventID: event, note: note)
+            try node.openWorkspace().reverseStock(eventID: event, note: note)
         try Output.record(reversal, json: json)
     }
 }
@@ -142,17 +140,12 @@ struct StockBalanceCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let (balances, vocabulary): ([StockBalance], Vocabulary)
-        if let address = try node.postgres {
-            let hub = try PostgresHub.open(address: address)
-            (balances, vocabulary) = (try hub.stockBalances(under: org), try hub.vocabulary())
-        } else {
-            let opened = try TierSyncNode.open(path: node.db)
-            (balances, vocabulary) = (try opened.stockBalances(under: org), opened.vocabulary)
-        }
+        let opened = try node.openWorkspace()
+        let balances = try opened.stockBalances(under: org)
         if json {
             try Output.json(["balances": balances])
         } else {
+            let vocabulary = try opened.referenceVocabulary()
             Output.table(
                 ["org", "site", "item", "category", "reserve", "quantity", "unit"],
                 balances.map {

@@ -13,7 +13,7 @@ struct TierSyncCommand: AsyncParsableCommand {
         abstract: "Offline-first records and sync for township, county, city and province emergency offices.",
         discussion: """
             Every command works on one node's store (--db): its SQLite file, or for a hub past one \
-            machine a postgresql:// URL (all but user, bundle, backup, doctor and demo). Errors print \
+            machine a postgresql:// URL (all but user, bundle, backup and demo). Errors print \
             one line on stderr and exit non-zero; a failed command writes nothing.
             Log level: TIERSYNC_LOG_LEVEL=debug|info|warning|error (default warning), on stderr.
             """,
@@ -64,13 +64,19 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export and compact), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export, compact and doctor), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 
     /// The PostgreSQL store `--db` names, when it is a `postgresql://` URL.
     var postgres: PostgresAddress? {
         get throws { PostgresAddress.isAddress(db) ? try PostgresAddress(parsing: db) : nil }
+    }
+
+    /// The node or hub `--db` names, on either store, for what a person does on it.
+    func openWorkspace() throws -> any NodeWorkspace {
+        if let address = try postgres { return try PostgresHub.open(address: address) }
+        return try TierSyncNode.open(path: db)
     }
 
     /// The hub `--db` names, on either store, for commands that only read what a hub holds.

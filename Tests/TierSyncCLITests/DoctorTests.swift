@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TierSyncPostgres
 
 /// `tiersync doctor` on a healthy node, one whose parent is down, and a damaged file: each
 /// finding says what is wrong and what to do, and a problem exits 1.
@@ -31,6 +32,30 @@ import Testing
         #expect(down.code == 1 && down.checks["parent"]?.state == "problem")
         #expect(down.checks["parent"]?.fix?.contains("network") == true)
         #expect(down.checks["integrity"]?.state == "ok")
+    }
+
+    @Test("a hub on PostgreSQL under a SQLite city: the server and the parent checked; a wrong URL says what to check")
+    func postgres() throws {
+        let scratch = try Scratch()
+        let database = try PostgresScratchDatabase()
+        let city = scratch.path("city.db")
+        _ = try initNode(city, org: "520200")
+        let hub = try HubProcess(db: city, scratch: scratch)
+        try joinNode(database.address.description, hub: hub, parentDB: city, org: "520201")
+        let healthy = try findings(database.address.description)
+        #expect(healthy.code == 0, "\(healthy.checks)")
+        for check in ["server", "parent", "clock"] {
+            #expect(healthy.checks[check]?.state == "ok", "\(check): \(String(describing: healthy.checks[check]))")
+        }
+        hub.stop()
+        let down = try findings(database.address.description)
+        #expect(down.code == 1 && down.checks["parent"]?.state == "problem" && down.checks["server"]?.state == "ok")
+        // The same server, a database that is not there.
+        let wrong = database.address.description.replacingOccurrences(
+            of: "/\(database.address.database)", with: "/tiersync_no_such_database")
+        let missing = try findings(wrong)
+        #expect(missing.code == 1 && missing.checks["server"]?.state == "problem", "\(missing.checks)")
+        #expect(missing.checks["server"]?.fix?.contains("PostgreSQL server runs") == true)
     }
 
     @Test("a damaged file is found out, with the restore command as the fix")

@@ -129,6 +129,8 @@ import TierSyncPostgres
         for name in layout.onPostgres where name != "province" {
             let status = try JSONValue.decode(try expectSuccess("status", "--db", db(name), "--json").stdout)
             #expect(status["lastSync"]?.string != nil && status["parent"]?.string != nil, "\(name): \(status)")
+            // And `doctor` finds the server, the parent and the clock well.
+            try expectSuccess("doctor", "--db", db(name))
         }
 
         // The conflict is kept at the county and above; resolving it at the province (on

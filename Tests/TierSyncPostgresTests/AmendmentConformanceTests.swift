@@ -25,7 +25,7 @@ import TierSyncStore
         }
         let contested = try LocalEditConformanceTests.contestedContact(hubs, random: &random)
         // Approved above; the township, not having seen it, edits two fields the approval locks.
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             _ = try hub.approve(.task, id: task.rawValue, note: "同意")
         }
         try township.write { writer in
@@ -42,10 +42,10 @@ import TierSyncStore
         var views: [[String]] = []
         var records: [[StoredRecord]] = []
         var refusals: [[String]] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 13)) {
                 let pending = try hub.amendments(includeDecided: false)
-                try #require(pending.map(\.field) == ["title", "deadline"], "\(hub): \(pending)")
+                try #require(pending.map(\.field) == ["title", "deadline"], "\(storeName(hub)): \(pending)")
                 var views0 = pending.map(Self.comparable)
                 let accepted = try hub.acceptAmendment(pending[0].id, reason: "同意补充")
                 let rejected = try hub.rejectAmendment(pending[1].id, reason: "期限不变")
@@ -53,7 +53,7 @@ import TierSyncStore
                 views0 += try hub.amendments().map(Self.comparable)
                 views.append(views0)
                 let otherConflict =
-                    hub.description == "SQLite"
+                    hub is TierSyncNode
                     ? contestedConflict
                     : try #require(
                         try hubs.postgres.store.openConflicts().first { $0.record == contested.rawValue }?.id)

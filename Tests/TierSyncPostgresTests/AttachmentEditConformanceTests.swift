@@ -25,26 +25,33 @@ import TierSyncStore
         var listed: [[TierSyncDomain.Attachment]] = []
         var refusals: [[String]] = []
         var blobs: [[BlobInfo?]] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 11)) {
                 let directive = try hub.add(
                     .directive, org: nil, values: ["title": "示例·防汛通知", "share": "subtree"], id: nil)
                 let id = directive.id.rawValue
-                let attached = try hub.attach(.directive, id: id, file: paths.0)
-                let first = try hub.attach(.directive, id: id, file: paths.1)
+                let attached = try hub.attach(.directive, id: id, file: paths.0, name: nil)
+                let first = try hub.attach(.directive, id: id, file: paths.1, name: nil)
                 let again = try hub.attach(.directive, id: id, file: paths.1, name: "现场照片.jpg")
                 #expect(attached.type == "application/pdf" && attached.size == document.count && attached.here)
                 let copy = folder.appendingPathComponent("copy-\(hub).pdf").path
                 _ = try hub.saveAttachment(attached.id, to: copy)
-                #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == Data(document), "\(hub): saved whole")
+                #expect(
+                    try Data(contentsOf: URL(fileURLWithPath: copy)) == Data(document), "\(storeName(hub)): saved whole"
+                )
                 try hub.removeAttachment(first.id)
                 listed.append(try hub.attachments(record: id))
-                blobs.append([try hub.hub.blob(attached.sha256), try hub.hub.blob(again.sha256)])
+                blobs.append([
+                    try (hub as! any SyncHub).blob(attached.sha256), try (hub as! any SyncHub).blob(again.sha256),
+                ])
                 refusals.append(
                     LocalEditConformanceTests.outcomes([
-                        { _ = try hub.attach(.directive, id: id, file: folder.appendingPathComponent("无此文件").path) },
+                        {
+                            _ = try hub.attach(
+                                .directive, id: id, file: folder.appendingPathComponent("无此文件").path, name: nil)
+                        },
                         { _ = try hub.attach(.directive, id: id, file: paths.1, name: "a/b.jpg") },
-                        { _ = try hub.attach(.plan, id: id, file: paths.1) },
+                        { _ = try hub.attach(.plan, id: id, file: paths.1, name: nil) },
                         { try hub.removeAttachment(first.id) },
                         { try hub.removeAttachment("not-an-id") },
                         { _ = try hub.saveAttachment(first.id, to: folder.appendingPathComponent("x").path) },

@@ -19,19 +19,19 @@ import TierSyncStore
         let photo = hubs.editors.folder.appendingPathComponent("现场.jpg").path
         FileManager.default.createFile(atPath: photo, contents: Data((0..<5000).map { UInt8(truncatingIfNeeded: $0) }))
         var compactions: [String] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 19)) {
                 let contact = try hub.add(
                     .contact, org: nil, values: ["role": "信息员", "name": "示例·值班", "phone": "13900002001"], id: nil)
                 for phone in ["13900002002", "13900002003", "13900002004"] {
                     _ = try hub.set(.contact, id: contact.id.rawValue, values: ["phone": phone])
                 }
-                let attached = try hub.attach(.contact, id: contact.id.rawValue, file: photo)
+                let attached = try hub.attach(.contact, id: contact.id.rawValue, file: photo, name: nil)
                 try hub.removeAttachment(attached.id)
                 let before = try hub.lastSequence()
                 let done = try hub.compact()
-                #expect(try hub.lastSequence() == before, "\(hub): the newest entry stays")
-                #expect(try hub.compact().logEntries == 0, "\(hub): compacting again drops nothing")
+                #expect(try hub.lastSequence() == before, "\(storeName(hub)): the newest entry stays")
+                #expect(try hub.compact().logEntries == 0, "\(storeName(hub)): compacting again drops nothing")
                 compactions.append("\(done.logEntries) \(done.files) \(done.fileBytes)")
             }
         }

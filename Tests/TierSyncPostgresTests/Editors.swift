@@ -158,3 +158,6 @@ struct Backends {
         try sqlite.close()
     }
 }
+
+/// Which store a hub of a conformance test keeps its records in, for the tests' messages.
+func storeName(_ hub: any NodeWorkspace) -> String { hub is TierSyncNode ? "SQLite" : "PostgreSQL" }

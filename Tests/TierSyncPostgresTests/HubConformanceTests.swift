@@ -21,6 +21,9 @@ import TierSyncStore
         /// The city's credential on each hub (each issues its own secret).
         let cityCredential: (sqlite: String, postgres: String)
 
+        /// Both hubs as a person's commands see them, SQLite first.
+        var workspaces: [any NodeWorkspace] { [sqlite, postgres] }
+
         /// Each hub with the city's credential on it, SQLite first.
         var withCityCredential: [(hub: any SyncHub, credential: String)] {
             [(sqlite, cityCredential.sqlite), (postgres, cityCredential.postgres)]

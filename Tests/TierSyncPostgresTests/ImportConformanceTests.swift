@@ -48,19 +48,21 @@ import TierSyncStore
                 ["520200", "帐篷", "市级储备库", "30", "", ""],
                 ["520200", "冲锋舟", "市级储备库", "2", "", ""],
             ].map { $0.map(Cell.text) })
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 17)) {
                 var made: [ImportReport] = []
-                made.append(try hub.importSheet(Self.contacts, kind: .contact, options: .init(skipBad: true)))
-                made.append(try hub.importSheet(corrected, kind: .contact, options: .init()))
-                made.append(try hub.importSheet(corrected, kind: .contact, options: .init(update: true)))
-                made.append(try hub.importSheet(stock, kind: .stock, options: .init(skipBad: true)))
+                made.append(
+                    try hub.importSheet(Self.contacts, kind: .contact, encoding: nil, options: .init(skipBad: true)))
+                made.append(try hub.importSheet(corrected, kind: .contact, encoding: nil, options: .init()))
+                made.append(try hub.importSheet(corrected, kind: .contact, encoding: nil, options: .init(update: true)))
+                made.append(try hub.importSheet(stock, kind: .stock, encoding: nil, options: .init(skipBad: true)))
                 // Last, as PostgreSQL numbers the log with a sequence that a rollback does not
                 // give back: a dry run and an import with refused rows, which write nothing.
                 var log: [Int64] = [try hub.lastSequence()]
                 made.append(
-                    try hub.importSheet(Self.contacts, kind: .contact, options: .init(dryRun: true, update: true)))
-                made.append(try hub.importSheet(Self.contacts, kind: .contact, options: .init()))
+                    try hub.importSheet(
+                        Self.contacts, kind: .contact, encoding: nil, options: .init(dryRun: true, update: true)))
+                made.append(try hub.importSheet(Self.contacts, kind: .contact, encoding: nil, options: .init()))
                 log.append(try hub.lastSequence())
                 reports.append(try made.map { String(decoding: try encoder.encode($0), as: UTF8.self) })
                 sequences.append(log)

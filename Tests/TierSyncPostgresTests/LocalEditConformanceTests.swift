@@ -26,7 +26,7 @@ import TierSyncStore
         let directive = RecordID.random(using: &random)
         let contact = RecordID.random(using: &random)
         var results: [[Made]] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             var made: [Made] = []
             for (index, id) in settled.enumerated() {
                 let (record, changes) = try hub.set(
@@ -46,7 +46,7 @@ import TierSyncStore
             made.append(Made(shared, restated))
             // Shared further with its file: the attachment is restated too.
             let (sharedFiled, withFile) = try hub.set(.contact, id: filed.rawValue, values: ["share": "children"])
-            #expect(withFile.contains { $0.table == "attachment" }, "\(hub): \(withFile.map(\.table))")
+            #expect(withFile.contains { $0.table == "attachment" }, "\(storeName(hub)): \(withFile.map(\.table))")
             made.append(Made(sharedFiled, withFile))
             try hub.delete(.contact, id: contact.rawValue)
             results.append(made)
@@ -148,7 +148,7 @@ import TierSyncStore
         let ownTask = RecordID.random(using: &random)
         var results: [[StoredRecord]] = []
         var refusals: [[String]] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             var made: [StoredRecord] = []
             made.append(try hub.approve(.task, id: tasks.0.rawValue, note: "同意"))
             made.append(try hub.set(.task, id: tasks.0.rawValue, values: ["title": "示例·排查隐患（更正）"]).0)
@@ -188,7 +188,7 @@ import TierSyncStore
         try #require(contacts.count >= 2)
         let unknown = RecordID.random(using: &random).rawValue
         var answers: [[String]] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try hub.delete(.contact, id: contacts[1])
             let before = try hub.lastSequence()
             let attempts: [() throws -> Void] = [
@@ -206,8 +206,8 @@ import TierSyncStore
                 { _ = try hub.set(.stockEvent, id: unknown, values: ["quantity": "1"]) },
             ]
             let refusals = Self.outcomes(attempts)
-            #expect(!refusals.contains("applied"), "\(hub): \(refusals)")
-            #expect(try hub.lastSequence() == before, "\(hub): a refused edit wrote to the log")
+            #expect(!refusals.contains("applied"), "\(storeName(hub)): \(refusals)")
+            #expect(try hub.lastSequence() == before, "\(storeName(hub)): a refused edit wrote to the log")
             answers.append(refusals)
         }
         #expect(answers[0] == answers[1])

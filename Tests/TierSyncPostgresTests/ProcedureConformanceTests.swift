@@ -50,7 +50,7 @@ import TierSyncStore
         var results: [[StoredRecord]] = []
         var refusals: [[String]] = []
         var views: [String] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 5)) {
                 let plan = submitted.filedWithProvince.rawValue
                 var made = [
@@ -114,7 +114,7 @@ import TierSyncStore
         var results: [[StoredRecord]] = []
         var refusals: [[String]] = []
         var balances: [[StockBalance]] = []
-        for hub in [Editing.sqlite(hubs.sqlite), .postgres(hubs.postgres)] {
+        for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 9)) {
                 let site = "省级储备库"
                 let received = try hub.recordStock(
@@ -155,7 +155,7 @@ import TierSyncStore
                         },
                         { _ = try hub.reverseStock(eventID: made[2].id.rawValue, note: nil) },
                     ]))
-                balances.append(try hub.stockBalances())
+                balances.append(try hub.stockBalances(under: nil))
             }
         }
         #expect(results[0] == results[1])
