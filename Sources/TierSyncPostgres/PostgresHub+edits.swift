@@ -124,16 +124,18 @@ extension PostgresHub {
     }
 
     /// A writer of this hub's own changes in the session's transaction, and the storage to
-    /// flush once it is done; `directory` when the caller read it already (an edit writes
-    /// no node's registration, so one read serves a transaction's writers).
-    func writer(_ session: PostgresSession, directory: PeerDirectory? = nil) throws -> (
-        LocalEdit<PostgresMergeStorage>, PostgresMergeStorage
-    ) {
-        let storage = PostgresMergeStorage(session: session)
+    /// flush once it is done; `directory` and `clock` when the caller has them already (an
+    /// edit registers no node, so one read of the directory serves a transaction's writers,
+    /// and the clock is the previous writer's).
+    func writer(
+        _ session: PostgresSession, directory: PeerDirectory? = nil, clock: HybridLogicalClock? = nil,
+        holdingAll: Bool = false
+    ) throws -> (LocalEdit<PostgresMergeStorage>, PostgresMergeStorage) {
+        let storage = PostgresMergeStorage(session: session, holdingAll: holdingAll)
         let writer = LocalEdit(
             merge: RemoteMerge(
                 storage: storage, node: hubNode, tables: store.tables, policies: store.policies,
-                clock: HybridLogicalClock(last: try store.clock(session)), wallClock: wallClock),
+                clock: try clock ?? HybridLogicalClock(last: try store.clock(session)), wallClock: wallClock),
             directory: try directory ?? store.directory(session))
         return (writer, storage)
     }

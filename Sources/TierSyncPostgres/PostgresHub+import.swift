@@ -1,12 +1,13 @@
+import TierSyncCore
 import TierSyncDomain
 import TierSyncSpreadsheet
 import TierSyncStore
 
 /// Spreadsheet imports on a hub on PostgreSQL (a city's directory of its departments'
 /// contacts, a province's reserve list): the same rows checked, skipped, updated and refused
-/// as on a SQLite node (`SheetImport`), in one transaction holding the writer lock. Each row
-/// is written in a savepoint and sent before the next, so a refused row leaves nothing and
-/// the next rows see the records the earlier ones made.
+/// as on a SQLite node (`SheetImport`), in one transaction holding the writer lock. Each row's
+/// writes are held until it is done and sent before the next row, so a refused row leaves
+/// nothing and the next rows see the records the earlier ones made.
 ///
 /// ```swift
 /// let (sheet, encoding) = try SheetFile.read(path: "联系人.xlsx", sheet: nil)
@@ -23,18 +24,32 @@ extension PostgresHub {
         try TierSyncNode.importSheet(sheet, kind: kind, encoding: encoding, options: options) { rows, report in
             try store.write { session in
                 let context = try context(session)
-                let edit = { (kind: RecordKind) in self.rules(kind, context, session) }
+                // The org units a sheet names, each read once: an import writes none.
+                let units = UnitCache { code in try Self.orgUnit(code, session) }
+                let edit = { (kind: RecordKind) in
+                    RecordEdit(kind: kind, editor: self.hubOrg, scope: self.hubOrg, context: context, unit: units.unit)
+                }
                 let directory = try store.directory(session)
+                var clock: HybridLogicalClock?
                 try rows(hubOrg.code, context.vocabulary).run(report: &report, reader: session, edit: edit) {
                     (row: (inout LocalEdit<PostgresMergeStorage>) throws -> Void) in
-                    try session.query("SAVEPOINT import_row")
+                    // A row's writes are held (the clock too) and sent after it, so a refused row
+                    // has sent nothing and is merely dropped. Only a conflict row goes at once (an
+                    // update settling kept versions): then a savepoint takes the row back, which
+                    // costs a subtransaction, so only an import that updates pays for one.
+                    if options.update { try session.query("SAVEPOINT import_row") }
+                    var (writer, storage) = try writer(session, directory: directory, clock: clock, holdingAll: true)
                     do {
-                        var (writer, storage) = try writer(session, directory: directory)
                         try row(&writer)
                         try storage.flush()
-                        try session.query("RELEASE SAVEPOINT import_row")
+                        clock = writer.clock
+                        if options.update { try session.query("RELEASE SAVEPOINT import_row") }
                     } catch {
-                        try session.query("ROLLBACK TO SAVEPOINT import_row")
+                        if options.update {
+                            try session.query("ROLLBACK TO SAVEPOINT import_row")
+                        } else if storage.wroteConflicts {
+                            throw PostgresStoreError.rowNotUndone("\(error)")
+                        }
                         throw error
                     }
                 }
@@ -60,5 +75,20 @@ extension PostgresHub {
         try TierSyncNode.exportSheets(kinds, names: try orgNames(), vocabulary: try vocabulary()) {
             try list($0, under: org)
         }
+    }
+}
+
+/// Org units by code, each read once.
+private final class UnitCache {
+    private var units: [String: OrgUnit?] = [:]
+    private let read: (String) throws -> OrgUnit?
+
+    init(read: @escaping (String) throws -> OrgUnit?) { self.read = read }
+
+    func unit(_ code: String) throws -> OrgUnit? {
+        if let known = units[code] { return known }
+        let unit = try read(code)
+        units[code] = .some(unit)
+        return unit
     }
 }

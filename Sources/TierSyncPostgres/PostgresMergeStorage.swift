@@ -37,7 +37,13 @@ struct PostgresMergeStorage: MergeStorage {
         var nodes: [NodeID: String] = [:]
         var named: [NodeID] = []
         var newest: HLCTimestamp?
+        /// Whether a conflict row was written: those go to the server at once, not at `flush`.
+        var wroteConflicts = false
     }
+
+    /// Whether this storage wrote anything to the server before `flush` (conflict rows): a
+    /// caller that drops its held writes instead of flushing them cannot undo those.
+    var wroteConflicts: Bool { cache.wroteConflicts }
 
     /// At most this many parameters per statement (PostgreSQL takes 65,535).
     static let maxParameters = 30_000
@@ -70,9 +76,13 @@ struct PostgresMergeStorage: MergeStorage {
         let key = table.name + " " + id.rawValue
         if let held = cache.writes[key] { return StoredRecord(held) }
         if let cached = cache.records[key] { return cached }
-        return try session.query(
+        // Kept for the next read (an edit checks a record is new, then the merge reads it):
+        // every write of the transaction goes through this storage, which keeps it too.
+        let found = try session.query(
             "SELECT \(Self.columns(table)) FROM \(table.name) WHERE id = $1", [.text(id.rawValue)]
         ).first.map { try Self.record(table, $0) }
+        cache.records[key] = .some(found)
+        return found
     }
 
     static func columns(_ table: SyncedTable) -> String {
@@ -133,6 +143,7 @@ struct PostgresMergeStorage: MergeStorage {
     static func conflict(_ row: PostgresRow) throws -> ConflictRow { try conflict(row, settled: false) }
 
     func insertConflict(_ row: ConflictRow) throws {
+        cache.wroteConflicts = true
         try session.query(
             """
             INSERT INTO conflict (kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review)
@@ -146,16 +157,19 @@ struct PostgresMergeStorage: MergeStorage {
     }
 
     func settleConflict(id: Int64, by version: FieldVersion, how: String) throws {
+        cache.wroteConflicts = true
         try session.query(
             "UPDATE conflict SET settled_hlc = $1, settled_node = $2, settlement = $3 WHERE id = $4",
             [.integer(version.hlc.rawValue), .text(version.node.rawValue), .text(how), .integer(id)])
     }
 
     func removeConflict(id: Int64) throws {
+        cache.wroteConflicts = true
         try session.query("DELETE FROM conflict WHERE id = $1", [.integer(id)])
     }
 
     func setNeedsReview(id: Int64, _ needsReview: Bool) throws {
+        cache.wroteConflicts = true
         try session.query(
             "UPDATE conflict SET needs_review = ($1 = 1) WHERE id = $2", [.integer(needsReview ? 1 : 0), .integer(id)])
     }

@@ -12,6 +12,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         case alreadyInitialized(address: String, org: String, node: String)
         case notInitialized(address: String)
         case inUse(address: String, connections: Int)
+        case rowNotUndone(why: String)
     }
 
     private let reason: Reason
@@ -30,6 +31,8 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         .init(reason: .alreadyInitialized(address: address, org: org, node: node))
     }
     static func notInitialized(address: String) -> Self { .init(reason: .notInitialized(address: address)) }
+    /// A refused import row had written what only a savepoint takes back: the import stops.
+    static func rowNotUndone(_ why: String) -> Self { .init(reason: .rowNotUndone(why: why)) }
     static func inUse(address: String, connections: Int) -> Self {
         .init(reason: .inUse(address: address, connections: connections))
     }
@@ -72,6 +75,8 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
             "\(address) holds no TierSync node yet"
         case .inUse(let address, let connections):
             "\(connections) other connection(s) use \(address): stop every `tiersync serve` of this hub first"
+        case .rowNotUndone(let why):
+            "nothing was imported: a row was refused after it wrote a conflict, which only a savepoint takes back (import with --update to have one per row): \(why)"
         }
     }
 }

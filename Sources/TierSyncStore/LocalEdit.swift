@@ -23,6 +23,10 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
         (self.merge, self.directory) = (merge, directory)
     }
 
+    /// The clock after the edits made so far: the next writer of the same transaction
+    /// starts from it instead of reading it again.
+    public var clock: HybridLogicalClock { merge.clock }
+
     /// Inserts a new record, as `RecordWriting.insert` says; returns its changes in field order.
     @discardableResult
     public mutating func insert(

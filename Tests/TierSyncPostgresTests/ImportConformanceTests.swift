@@ -47,6 +47,8 @@ import TierSyncStore
                 ["520200", "帐篷", "市级储备库", "120", "生活保障类", "顶"],
                 ["520200", "帐篷", "市级储备库", "30", "", ""],
                 ["520200", "冲锋舟", "市级储备库", "2", "", ""],
+                // A new item, then a quantity refused: the item made for it goes too.
+                ["520200", "救生衣", "市级储备库", "许多", "生活保障类", "件"],
             ].map { $0.map(Cell.text) })
         for hub in hubs.workspaces {
             try RecordEdit.$ids.withValue(RecordIDSource(seed: 17)) {
@@ -77,7 +79,11 @@ import TierSyncStore
         #expect(imported.refused.map(\.row) == [7, 8], "\(imported.refused)")
         #expect(try report(1).duplicates.count == 1 && report(2).updated.count == 1)
         let reserve = try report(3)
-        #expect(reserve.created.count == 2 && reserve.refused.map(\.row) == [4], "\(reserve.refused)")
+        #expect(reserve.created.count == 2 && reserve.refused.map(\.row) == [4, 5], "\(reserve.refused)")
+        for hub in hubs.workspaces {
+            let items = try hub.list(.materialItem, under: nil, includeDeleted: true, shared: false).map { $0["name"] }
+            #expect(items == [.text("帐篷")], "\(storeName(hub)): \(items)")
+        }
         let (dryRun, refused) = (try report(4), try report(5))
         #expect(!dryRun.committed && dryRun.duplicates.count == 4, "\(dryRun.duplicates)")
         #expect(!refused.committed && refused.refused.map(\.row) == [7, 8], "\(refused.refused)")
