@@ -28,8 +28,7 @@ public protocol NodeWorkspace {
     func setApprovalRule(_ kind: RecordKind, childrenFirst: Bool) throws
     func resolveConflict(_ id: Int64, _ resolution: TierSyncNode.Resolution) throws -> StoredRecord
     func amendments(includeDecided: Bool, record: String?) throws -> [AmendmentView]
-    func acceptAmendment(_ id: String, reason: String?) throws -> StoredRecord
-    func rejectAmendment(_ id: String, reason: String) throws -> StoredRecord
+    func decideAmendment(_ id: String, accept: Bool, reason: String?) throws -> StoredRecord
 
     // Procedures between levels.
     func file(plan id: String, with code: String) throws -> StoredRecord
@@ -62,6 +61,20 @@ public protocol NodeWorkspace {
 }
 
 extension NodeWorkspace {
+    /// Accepts a pending amendment: the approving level takes the proposed value as its own
+    /// edit, on top of both; the record stays approved.
+    @discardableResult
+    public func acceptAmendment(_ id: String, reason: String? = nil) throws -> StoredRecord {
+        try decideAmendment(id, accept: true, reason: reason)
+    }
+
+    /// Rejects a pending amendment with a reason: the approved value is restated on top of
+    /// it, and the edit stays in the record's history and in the decision record.
+    @discardableResult
+    public func rejectAmendment(_ id: String, reason: String) throws -> StoredRecord {
+        try decideAmendment(id, accept: false, reason: reason)
+    }
+
     /// The live attachments, newest first, of `record` only when given.
     public func attachments(record: String? = nil) throws -> [Attachment] {
         try attachments(record: record, under: nil, limit: .max)

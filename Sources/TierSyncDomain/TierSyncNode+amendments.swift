@@ -38,21 +38,9 @@ extension TierSyncNode {
         }
     }
 
-    /// Accepts a pending amendment: the approving level takes the proposed value as its own
-    /// edit, on top of both; the record stays approved.
+    /// Accepts (`accept`) or rejects a pending amendment, as this node's own edit on top of it.
     @discardableResult
-    public func acceptAmendment(_ id: String, reason: String? = nil) throws -> StoredRecord {
-        try decide(id, accept: true, reason: reason)
-    }
-
-    /// Rejects a pending amendment with a reason: the approved value is restated on top of
-    /// it, and the edit stays in the record's history and in the decision record.
-    @discardableResult
-    public func rejectAmendment(_ id: String, reason: String) throws -> StoredRecord {
-        try decide(id, accept: false, reason: reason)
-    }
-
-    private func decide(_ id: String, accept: Bool, reason: String?) throws -> StoredRecord {
+    public func decideAmendment(_ id: String, accept: Bool, reason: String?) throws -> StoredRecord {
         try write { writer in
             guard let rowID = Int64(id), let row = try ConflictRow.fetchOne(writer.db, key: rowID),
                 let kind = RecordKind.forTable(row.tbl)

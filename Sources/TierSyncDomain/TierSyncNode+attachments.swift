@@ -15,10 +15,7 @@ extension TierSyncNode {
     /// ```
     @discardableResult
     public func attach(_ kind: RecordKind, id: String, file path: String, name: String? = nil) throws -> Attachment {
-        let name = try Self.attachmentName(name ?? URL(fileURLWithPath: path).lastPathComponent)
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw DomainError.invalidValue(field: "file", value: path, allowed: "a file that exists and can be read")
-        }
+        let (name, file) = try Self.openAttachment(path, name: name)
         defer { try? file.close() }
         let attachmentID = RecordEdit.newRecordID()
         try write { writer in
@@ -130,6 +127,16 @@ extension TierSyncNode {
             ).first
         else { throw DomainError.notFound(kind: "attachment", id: id) }
         return Attachment(row: row)
+    }
+
+    /// The file at `path` opened to be attached, and the name it is shown under (`name`, or
+    /// the file's own), checked as a file name.
+    public static func openAttachment(_ path: String, name: String?) throws -> (String, FileHandle) {
+        let name = try attachmentName(name ?? URL(fileURLWithPath: path).lastPathComponent)
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw DomainError.invalidValue(field: "file", value: path, allowed: "a file that exists and can be read")
+        }
+        return (name, file)
     }
 
     /// `name` as a file name: not empty, no folders, at most 255 bytes.

@@ -36,20 +36,9 @@ extension PostgresHub {
         }
     }
 
-    /// Accepts a pending amendment: this hub takes the proposed value as its own edit, on
-    /// top of both; the record stays approved.
+    /// Accepts (`accept`) or rejects a pending amendment, as this hub's own edit on top of it.
     @discardableResult
-    public func acceptAmendment(_ id: String, reason: String? = nil) throws -> StoredRecord {
-        try decide(id, accept: true, reason: reason)
-    }
-
-    /// Rejects a pending amendment with a reason: the approved value is restated on top of it.
-    @discardableResult
-    public func rejectAmendment(_ id: String, reason: String) throws -> StoredRecord {
-        try decide(id, accept: false, reason: reason)
-    }
-
-    private func decide(_ id: String, accept: Bool, reason: String?) throws -> StoredRecord {
+    public func decideAmendment(_ id: String, accept: Bool, reason: String?) throws -> StoredRecord {
         guard let rowID = Int64(id) else { throw DomainError.notFound(kind: "pending amendment", id: id) }
         return try editConflict(rowID, named: "pending amendment") { edit, writer, row in
             try edit.decideAmendment(

@@ -19,10 +19,7 @@ extension PostgresHub {
     /// file's own name); returns the attachment.
     @discardableResult
     public func attach(_ kind: RecordKind, id: String, file path: String, name: String? = nil) throws -> Attachment {
-        let name = try TierSyncNode.attachmentName(name ?? URL(fileURLWithPath: path).lastPathComponent)
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw DomainError.invalidValue(field: "file", value: path, allowed: "a file that exists and can be read")
-        }
+        let (name, file) = try TierSyncNode.openAttachment(path, name: name)
         defer { try? file.close() }
         // Refused before any byte is stored: an unknown record, one outside the subtree or approved above.
         _ = try edit(kind) { edit, writer, _ in try edit.attachable(id, writer) }
