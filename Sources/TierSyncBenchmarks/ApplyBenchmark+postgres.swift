@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import TierSyncCore
 import TierSyncDomain
 import TierSyncPostgres
@@ -11,14 +10,15 @@ extension ApplyBenchmark {
     func measurePostgres(_ batch: [FieldChange], shared: [RecordID], run: Int, server: PostgresAddress) throws
         -> (Double, ApplyReport)
     {
-        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let name = "tiersync_bench_apply_\(run)"
-        let admin = try PostgresSession.connect(server, logger: silent)
-        defer { try? admin.close() }
-        try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        try admin.query("CREATE DATABASE \(name)")
-        defer { _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        let address = server.with(database: name)
+        try BenchmarkDatabase.with(server, name: "tiersync_bench_apply_\(run)") { address in
+            try measure(batch, shared: shared, at: address)
+        }
+    }
+
+    private func measure(_ batch: [FieldChange], shared: [RecordID], at address: PostgresAddress) throws
+        -> (Double, ApplyReport)
+    {
+        let silent = BenchmarkDatabase.silent
         var random = SystemRandomNumberGenerator()
         let store = try PostgresStore.create(
             address: address, org: Self.org, orgs: try SeedData.builtIn().orgs, nodeID: NodeID.random(using: &random),

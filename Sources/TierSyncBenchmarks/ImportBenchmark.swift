@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Logging
 import TierSyncDomain
 import TierSyncPostgres
 import TierSyncSpreadsheet
@@ -85,18 +84,14 @@ struct ImportBenchmark {
 extension ImportBenchmark {
     /// The import into a new hub on PostgreSQL, in a database of its own; its seconds.
     func importOnPostgres(_ workbook: String, run: Int, server: PostgresAddress) throws -> Double {
-        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let name = "tiersync_bench_import_\(run)"
-        let admin = try PostgresSession.connect(server, logger: silent)
-        defer { try? admin.close() }
-        try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        try admin.query("CREATE DATABASE \(name)")
-        defer { _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        let hub = try PostgresHub.create(address: server.with(database: name), org: "520201101", logger: silent)
-        defer { hub.store.close() }
-        return try time {
-            let report = try hub.importSheet(try SheetFile.read(path: workbook).sheet, kind: .contact, options: .init())
-            precondition(report.committed && report.created.count == rows, "\(report.refused.prefix(3))")
+        try BenchmarkDatabase.with(server, name: "tiersync_bench_import_\(run)") { address in
+            let hub = try PostgresHub.create(address: address, org: "520201101", logger: BenchmarkDatabase.silent)
+            defer { hub.store.close() }
+            return try time {
+                let report = try hub.importSheet(
+                    try SheetFile.read(path: workbook).sheet, kind: .contact, options: .init())
+                precondition(report.committed && report.created.count == rows, "\(report.refused.prefix(3))")
+            }
         }
     }
 }
