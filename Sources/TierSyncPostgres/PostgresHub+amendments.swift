@@ -19,9 +19,15 @@ extension PostgresHub {
         return try store.read { session in
             let storage = PostgresMergeStorage(session: session)
             let record = only?.lowercased()
-            let open = try store.openConflicts(session).filter {
-                $0.kind == .concurrent && (record ?? $0.record) == $0.record
-            }
+            // Only the open concurrent versions of approvable records can be amendments.
+            let tables = RecordKind.approvable.map { "'\($0.table)'" }.joined(separator: ", ")
+            let open = try session.query(
+                """
+                SELECT \(PostgresMergeStorage.conflictColumns) FROM conflict
+                WHERE settled_hlc IS NULL AND kind = 'concurrent' AND tbl IN (\(tables))\(record == nil ? "" : " AND record = $1")
+                ORDER BY id
+                """, record.map { [.text($0)] } ?? []
+            ).map(PostgresMergeStorage.conflict)
             let reviews =
                 includeDecided
                 ? try session.rows(

@@ -6,9 +6,10 @@ import TierSyncStore
 
 /// Files a hub on PostgreSQL attaches to records itself (a city's directive with its
 /// document), lists, saves and removes, as a SQLite node does (`RecordEdit`'s rules). The
-/// bytes are stored first and the attachment then, in one transaction that takes the writer
-/// lock only for the attachment (a large scan would stop every push meanwhile). The edit's
-/// checks run before the bytes are stored too, so a refusal comes before any upload.
+/// bytes are sent first and the attachment then, in one transaction that takes the writer
+/// lock only once the bytes are sent (a large scan would stop every push meanwhile). The
+/// edit's checks also run before, in a short transaction of their own, so that a refusal
+/// comes before any upload.
 ///
 /// ```swift
 /// let attachment = try city.attach(.directive, id: directive.id.rawValue, file: "防汛通知.pdf")
@@ -26,10 +27,14 @@ extension PostgresHub {
         let attachmentID = RecordEdit.newRecordID()
         try store.withSession { session in
             try session.transaction {
-                let blob = try storeBlob(session) { try file.read(upToCount: BlobStore.chunkSize).map(Array.init) }
-                // The writer lock only now, for the attachment: the bytes and the attachment
-                // commit together, so that no compaction finds the bytes unattached between them.
-                try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresStore.writerLock)])
+                // The writer lock once the bytes are sent, before their hash is settled: from
+                // there to the commit, no compaction drops the bytes (ours, or a copy already
+                // here) as unattached. Writer lock, then the hash's: the order every path keeps.
+                let blob = try storeBlob(session) {
+                    try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(PostgresStore.writerLock)])
+                } next: {
+                    try file.read(upToCount: BlobStore.chunkSize).map(Array.init)
+                }
                 try editing(kind, session) { edit, writer, _ in
                     try edit.attach(
                         to: try edit.attachable(id, writer), name: name, blob: blob, id: attachmentID, writer: &writer)
@@ -83,8 +88,12 @@ extension PostgresHub {
     }
 
     /// Stores the bytes `next` gives, a chunk at a time, hashed as they come, in the session's
-    /// transaction; returns the blob, or the one already here whole with the same hash.
-    func storeBlob(_ session: PostgresSession, _ next: () throws -> [UInt8]?) throws -> BlobInfo {
+    /// transaction; then runs `beforeSettling` (which takes locks that must come before the
+    /// hash's) and settles the hash: returns the blob, or the one already here whole with the
+    /// same hash.
+    func storeBlob(
+        _ session: PostgresSession, beforeSettling: () throws -> Void, next: () throws -> [UInt8]?
+    ) throws -> BlobInfo {
         // A provisional name until the hash is known: the chunks refer to the row's id.
         let provisional = "storing-\(UInt64.random(in: 0 ... .max))"
         guard
@@ -113,6 +122,7 @@ extension PostgresHub {
         }
         if !pending.isEmpty { try flush(pending[...]) }
         let sha256 = hasher.finish()
+        try beforeSettling()
         // As a chunk received from a child does: one process at a time settles a hash.
         try session.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(sha256)])
         if let existing = try Self.blob(sha256, session), existing.complete {

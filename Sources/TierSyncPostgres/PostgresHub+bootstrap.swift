@@ -72,6 +72,8 @@ extension PostgresHub {
                 let rows = part.indices.map { row in
                     "(" + (1...columns.count).map { "$\(row * columns.count + $0)" }.joined(separator: ", ") + ")"
                 }
+                // Written past the storage, which keeps what it read (`record`): it must not
+                // have read these records before, and reads them only after, for the merge.
                 let inserted = Set(
                     try storage.session.query(
                         "INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES \(rows.joined(separator: ", "))"

@@ -53,35 +53,10 @@ extension PostgresHub {
         let storage = PostgresMergeStorage(session: session)
         try storage.prefetch(entries.map(\.change), tables: store.tables)
         var dropped: [Int64] = []
-        for (seq, change) in entries where try !isKept(change, storage) { dropped.append(seq) }
+        for (seq, change) in entries where try !store.isKept(change, storage) { dropped.append(seq) }
         for part in dropped.chunked(1_000) {
             try session.query("DELETE FROM change_log WHERE seq IN (\(part.map(String.init).joined(separator: ",")))")
         }
         return (last, dropped.count)
-    }
-
-    /// Whether a logged change is still a version its field keeps, or a later release's
-    /// change kept opaque.
-    private func isKept(_ change: FieldChange, _ storage: PostgresMergeStorage) throws -> Bool {
-        let identity: [FieldValue] = [
-            .text(change.table), .text(change.record.rawValue), .text(change.field), .text(change.node.rawValue),
-            .integer(change.hlc.rawValue),
-        ]
-        guard let table = store.tables[change.table],
-            change.field == FieldChange.deletedField || table.field(named: change.field) != nil
-        else {
-            return try !storage.session.rows(
-                "SELECT 1 FROM opaque_change WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?",
-                identity
-            ).isEmpty
-        }
-        return try KeptVersions.isKept(change, in: try storage.record(table, id: change.record)) {
-            try !storage.session.rows(
-                """
-                SELECT 1 FROM conflict WHERE tbl = ? AND record = ? AND field = ? AND node = ? AND hlc = ?
-                AND kind = 'concurrent' AND settled_hlc IS NULL
-                """, identity
-            ).isEmpty
-        }
     }
 }

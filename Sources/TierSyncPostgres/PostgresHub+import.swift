@@ -34,9 +34,10 @@ extension PostgresHub {
                 try rows(hubOrg.code, context.vocabulary).run(report: &report, reader: session, edit: edit) {
                     (row: (inout LocalEdit<PostgresMergeStorage>) throws -> Void) in
                     // A row's writes are held (the clock too) and sent after it, so a refused row
-                    // has sent nothing and is merely dropped. Only a conflict row goes at once (an
-                    // update settling kept versions): then a savepoint takes the row back, which
-                    // costs a subtransaction, so only an import that updates pays for one.
+                    // has sent nothing and is merely dropped. Only a conflict row goes at once: an
+                    // update settling kept versions, which only an import that updates makes (a
+                    // new record has no version to conflict with). There a savepoint takes the
+                    // row back; it costs a subtransaction, so only such an import pays for one.
                     if options.update { try session.query("SAVEPOINT import_row") }
                     var (writer, storage) = try writer(session, directory: directory, clock: clock, holdingAll: true)
                     do {
@@ -46,7 +47,9 @@ extension PostgresHub {
                         if options.update { try session.query("RELEASE SAVEPOINT import_row") }
                     } catch {
                         if options.update {
+                            // Taken back, the savepoint stays open until released.
                             try session.query("ROLLBACK TO SAVEPOINT import_row")
+                            try session.query("RELEASE SAVEPOINT import_row")
                         } else if storage.wroteConflicts {
                             throw PostgresStoreError.rowNotUndone("\(error)")
                         }

@@ -41,8 +41,9 @@ struct PostgresMergeStorage: MergeStorage {
         var wroteConflicts = false
     }
 
-    /// Whether this storage wrote anything to the server before `flush` (conflict rows): a
-    /// caller that drops its held writes instead of flushing them cannot undo those.
+    /// Whether this storage wrote a conflict row (inserted, settled, removed or marked), which
+    /// goes to the server at once: a caller that drops its held writes instead of flushing
+    /// them cannot undo that. (With `holdingAll`, new nodes and the clock are held too.)
     var wroteConflicts: Bool { cache.wroteConflicts }
 
     /// At most this many parameters per statement (PostgreSQL takes 65,535).

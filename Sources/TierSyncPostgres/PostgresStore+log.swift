@@ -92,15 +92,14 @@ extension PostgresStore {
                 Self.identity(change)
             ).isEmpty
         }
-        guard let record = try storage.record(table, id: change.record) else { return false }
-        if record.version(of: change.field) == change.version { return true }
-        guard !record.versions.seenElsewhere.entries.isEmpty else { return false }
-        return try !storage.session.query(
-            """
-            SELECT 1 FROM conflict WHERE tbl = $1 AND record = $2 AND field = $3 AND node = $4 AND hlc = $5
-            AND kind = 'concurrent' AND settled_hlc IS NULL
-            """, Self.identity(change)
-        ).isEmpty
+        return try KeptVersions.isKept(change, in: try storage.record(table, id: change.record)) {
+            try !storage.session.query(
+                """
+                SELECT 1 FROM conflict WHERE tbl = $1 AND record = $2 AND field = $3 AND node = $4 AND hlc = $5
+                AND kind = 'concurrent' AND settled_hlc IS NULL
+                """, Self.identity(change)
+            ).isEmpty
+        }
     }
 
     /// What names one version of a field: its table, record, field, node and stamp.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
-import TierSyncPostgres
 
 /// The record kinds an upper level approves, as command arguments.
 struct ApprovableKind: ExpressibleByArgument {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import TierSyncDomain
-import TierSyncPostgres
 
 /// `tiersync attach KIND ID PATH`: attach a file to a record.
 struct AttachCommand: ParsableCommand {

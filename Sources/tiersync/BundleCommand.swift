@@ -1,6 +1,5 @@
 import ArgumentParser
 import TierSyncDomain
-import TierSyncPostgres
 
 /// `tiersync bundle export|import`: sync by file, for townships with no network (a USB
 /// stick, a chat attachment).

@@ -1,6 +1,5 @@
 import ArgumentParser
 import TierSyncDomain
-import TierSyncPostgres
 import TierSyncSpreadsheet
 
 struct ExportCommand: ParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import TierSyncCore
 import TierSyncDomain
-import TierSyncPostgres
 import TierSyncStore
 
 /// `tiersync plan file ID --with ORG`: files a plan (备案) with the org that manages it.

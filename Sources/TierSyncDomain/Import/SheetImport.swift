@@ -3,9 +3,10 @@ import TierSyncSpreadsheet
 import TierSyncStore
 
 /// The rows of a spreadsheet imported as records, on either store: each row checked as the
-/// CLI checks a record and written in a savepoint of the import's transaction (the store's:
-/// a refused row leaves nothing), duplicates of an earlier row or of a record the store holds
-/// skipped or updated. Whether the whole commits is the caller's (`ImportOptions`).
+/// CLI checks a record and written all or nothing within the import's transaction (by the
+/// store's means: a savepoint on SQLite, held writes on PostgreSQL), duplicates of an earlier
+/// row or of a record the store holds skipped or updated. Whether the whole commits is the
+/// caller's (`ImportOptions`).
 ///
 /// ```swift
 /// // made by `TierSyncNode.importSheet(_:kind:encoding:options:write:)` for the store's unit
@@ -36,10 +37,10 @@ public struct SheetImport {
     /// - Parameters:
     ///   - reader: reads in the import's transaction (the org names, the records held).
     ///   - edit: the rules of an edit of a kind in the import's transaction.
-    ///   - inSavepoint: runs a row's writes all or none, rethrowing what refused them.
+    ///   - runRow: runs a row's writes all or none, rethrowing what refused them.
     public func run<Writer: RecordWriting>(
         report: inout ImportReport, reader: any SQLReader, edit: @escaping (RecordKind) -> RecordEdit,
-        inSavepoint: ((inout Writer) throws -> Void) throws -> Void
+        runRow: ((inout Writer) throws -> Void) throws -> Void
     ) throws {
         let specs = Dictionary(uniqueKeysWithValues: kind.fields.map { ($0.field, $0) })
         let names = try orgCodesByName(reader)
@@ -64,7 +65,7 @@ public struct SheetImport {
                 continue
             }
             do {
-                try inSavepoint { writer in
+                try runRow { writer in
                     try importRow(
                         row: row, values: values, org: rowOrg, id: id, existing: existing, seen: &seen,
                         report: &report, edit: edit, writer: &writer)
