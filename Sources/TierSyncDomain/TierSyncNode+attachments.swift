@@ -90,13 +90,10 @@ extension TierSyncNode {
     /// Removes attachment `id`: its row stays as a tombstone that syncs, and its bytes go at
     /// the next `tiersync compact` once nothing else refers to them.
     public func removeAttachment(_ id: String) throws {
-        let attachment = try attachment(id)
-        let kind =
-            try RecordKind.named(attachment.kind)
-            ?? {
-                throw DomainError.notFound(kind: "attachment", id: id)
-            }()
-        try write { writer in try edit(kind, writer.db).removeAttachment(id, writer: &writer) }
+        try write { writer in
+            try edit(try Self.recordKind(ofAttachment: id, in: writer.db), writer.db)
+                .removeAttachment(id, writer: &writer)
+        }
     }
 
     /// What `compact` dropped.
@@ -117,6 +114,14 @@ extension TierSyncNode {
         let entries = try store.compactLog()
         let (files, bytes) = try store.write { writer in try BlobStore.collectGarbage(db: writer.db) }
         return Compaction(logEntries: entries, files: files, fileBytes: bytes)
+    }
+
+    /// The kind of the record the live attachment `id` belongs to, read on either store.
+    public static func recordKind(ofAttachment id: String, in reader: any SQLReader) throws -> RecordKind {
+        guard let kind = RecordKind.named(try liveAttachment(id, in: reader).kind) else {
+            throw DomainError.notFound(kind: "attachment", id: id)
+        }
+        return kind
     }
 
     /// The live attachment `id`, read on either store.

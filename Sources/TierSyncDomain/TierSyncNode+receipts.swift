@@ -129,8 +129,12 @@ extension TierSyncNode {
     /// The units a directive reaches (those that run a node: the levels down to townships),
     /// in hierarchy order, each with its receipts.
     public func directiveReach(_ id: String) throws -> [DirectiveUnit] {
-        let directive = try show(.directive, id: id)
-        return try store.read { db in try Self.directiveReach(directive, in: db) }
+        try store.read { db in
+            guard let recordID = RecordID(id), let directive = try fetch(.directive, recordID, db: db) else {
+                throw DomainError.notFound(kind: RecordKind.directive.name, id: id)
+            }
+            return try Self.directiveReach(directive, in: db)
+        }
     }
 
     /// `directiveReach` of a directive, read on either store.

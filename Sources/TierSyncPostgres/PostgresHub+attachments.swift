@@ -80,11 +80,11 @@ extension PostgresHub {
 
     /// Removes attachment `id`: its row stays as a tombstone that syncs.
     public func removeAttachment(_ id: String) throws {
-        let attachment = try attachment(id)
-        guard let kind = RecordKind.named(attachment.kind) else {
-            throw DomainError.notFound(kind: "attachment", id: id)
+        try store.write { session in
+            try editing(try TierSyncNode.recordKind(ofAttachment: id, in: session), session) { edit, writer, _ in
+                try edit.removeAttachment(id, writer: &writer)
+            }
         }
-        try edit(kind) { edit, writer, _ in try edit.removeAttachment(id, writer: &writer) }
     }
 
     /// Stores the bytes `next` gives, a chunk at a time, hashed as they come, in the session's

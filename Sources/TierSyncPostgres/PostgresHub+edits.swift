@@ -145,10 +145,15 @@ extension PostgresHub {
         ValidationContext(vocabulary: try Vocabulary.read(session), reader: session, now: wallClock.nowMilliseconds())
     }
 
-    /// The rules of an edit of `kind` by this hub, in the session's transaction.
-    func rules(_ kind: RecordKind, _ context: ValidationContext, _ session: PostgresSession) -> RecordEdit {
+    /// The rules of an edit of `kind` by this hub, in the session's transaction; `unit` finds
+    /// an org unit by its code (default: a query each time).
+    func rules(
+        _ kind: RecordKind, _ context: ValidationContext, _ session: PostgresSession,
+        unit: ((String) throws -> OrgUnit?)? = nil
+    ) -> RecordEdit {
         RecordEdit(kind: kind, editor: hubOrg, scope: hubOrg, context: context) { code in
-            try Self.orgUnit(code, session)
+            if let unit { return try unit(code) }
+            return try Self.orgUnit(code, session)
         }
     }
 }

@@ -26,9 +26,7 @@ extension PostgresHub {
                 let context = try context(session)
                 // The org units a sheet names, each read once: an import writes none.
                 let units = UnitCache { code in try Self.orgUnit(code, session) }
-                let edit = { (kind: RecordKind) in
-                    RecordEdit(kind: kind, editor: self.hubOrg, scope: self.hubOrg, context: context, unit: units.unit)
-                }
+                let edit = { (kind: RecordKind) in self.rules(kind, context, session, unit: units.unit) }
                 let directory = try store.directory(session)
                 var clock: HybridLogicalClock?
                 try rows(hubOrg.code, context.vocabulary).run(report: &report, reader: session, edit: edit) {

@@ -34,8 +34,9 @@ extension PostgresHub {
 
     /// The units a directive reaches, each with whether it arrived there and was read.
     public func directiveReach(_ id: String) throws -> [TierSyncNode.DirectiveUnit] {
-        let directive = try record(.directive, id: id)
-        return try store.read { session in try TierSyncNode.directiveReach(directive, in: session) }
+        try store.read { session in
+            try TierSyncNode.directiveReach(try record(.directive, id: id, session), in: session)
+        }
     }
 
     /// Asks for the close-out of a task of this hub's unit (申请销号).

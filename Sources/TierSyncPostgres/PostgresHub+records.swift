@@ -7,13 +7,15 @@ import TierSyncStore
 extension PostgresHub {
     /// The record with `id`, deleted or not.
     public func record(_ kind: RecordKind, id: String) throws -> StoredRecord {
-        let table = try table(of: kind)
-        return try store.read { session in
-            guard let recordID = RecordID(id),
-                let record = try PostgresMergeStorage(session: session).record(table, id: recordID)
-            else { throw DomainError.notFound(kind: kind.name, id: id) }
-            return record
-        }
+        try store.read { session in try record(kind, id: id, session) }
+    }
+
+    /// `record` read in the session's transaction.
+    func record(_ kind: RecordKind, id: String, _ session: PostgresSession) throws -> StoredRecord {
+        guard let recordID = RecordID(id),
+            let record = try PostgresMergeStorage(session: session).record(try table(of: kind), id: recordID)
+        else { throw DomainError.notFound(kind: kind.name, id: id) }
+        return record
     }
 
     /// Live records of `kind` owned by `org` or units below it (default: the whole hub),
