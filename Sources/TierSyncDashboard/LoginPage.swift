@@ -3,13 +3,9 @@
 public struct LoginPage: Sendable {
     public let error: String?
     public let login: String
-    /// True on a site that has no people's accounts (a hub on PostgreSQL): the form then asks
-    /// for an operator credential only.
-    public let operatorsOnly: Bool
 
-    public init(error: String? = nil, login: String = "", operatorsOnly: Bool = false) {
+    public init(error: String? = nil, login: String = "") {
         self.error = error
         self.login = login
-        self.operatorsOnly = operatorsOnly
     }
 }

@@ -153,6 +153,22 @@ enum PostgresSchema {
             created_at bigint NOT NULL,
             last_seen  bigint NOT NULL
         );
+        CREATE INDEX IF NOT EXISTS web_session_subject ON web_session (subject);
+        CREATE TABLE IF NOT EXISTS user_account (
+            login         text PRIMARY KEY,
+            name          text NOT NULL,
+            role          text NOT NULL CHECK (role IN ('clerk', 'reviewer', 'admin')),
+            org           text NOT NULL REFERENCES org_unit(code),
+            password_hash text NOT NULL,
+            created_at    text NOT NULL,
+            disabled_at   text,
+            last_sign_in  text
+        );
+        CREATE TABLE IF NOT EXISTS sign_in_failure (
+            key      text PRIMARY KEY,
+            failures bigint NOT NULL,
+            last_at  bigint NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS approval_rule (
             kind           text PRIMARY KEY,
             children_first integer NOT NULL CHECK (children_first IN (0, 1))

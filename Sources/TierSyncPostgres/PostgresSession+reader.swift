@@ -68,3 +68,15 @@ extension Decimal {
         return result
     }
 }
+
+/// Rules kept apart from the records (people's accounts) write through the same session.
+extension PostgresSession: SQLWriter {
+    public func execute(_ sql: String, _ arguments: [FieldValue]) throws {
+        let (numbered, count) = Self.numbered(sql)
+        guard count == arguments.count else {
+            throw PostgresStoreError.badQuery(
+                "a statement with \(count) placeholders was given \(arguments.count) arguments: \(sql.prefix(80))")
+        }
+        _ = try query(numbered, arguments)
+    }
+}

@@ -13,14 +13,18 @@ import TierSyncReports
 /// database; a session started on one is good on every other.
 ///
 /// ```swift
-/// let service = HubService(hub: try PostgresHub.open(address: address))
-/// let app = ConsolidatedSite(service: service).application(host: "0.0.0.0", port: 8080)
+/// let hub = try PostgresHub.open(address: address)
+/// let app = ConsolidatedSite(service: HubService(hub: hub), accounts: hub).application(host: "0.0.0.0", port: 8080)
 /// try await app.runService()
 /// ```
 public struct ConsolidatedSite: Sendable {
     public let service: HubService
+    /// The hub's people's accounts (its own store).
+    public let accounts: any PeopleAccounts
 
-    public init(service: HubService) { self.service = service }
+    public init(service: HubService, accounts: any PeopleAccounts) {
+        (self.service, self.accounts) = (service, accounts)
+    }
 
     /// The server on `host:port` (port 0: any free one, reported to `onListening`).
     ///
@@ -31,7 +35,8 @@ public struct ConsolidatedSite: Sendable {
     ) -> some ApplicationProtocol {
         let router = service.siteRouter(pageRoutes: Self.routes.map { ($0.method, $0.path) })
         let pages = ConsolidatedPages(
-            hub: service.hub, logger: service.logger, idleLimit: service.idleLimit, rollups: RollupCache())
+            hub: service.hub, accounts: accounts, logger: service.logger, idleLimit: service.idleLimit,
+            rollups: RollupCache())
         // The first officer to open the hub's own overview should not wait for its grouping.
         pages.rollups.warm(hub: service.hub, org: service.hub.hubOrg.code, options: ReportOptions())
         router.addPages(pages, Self.routes.map { ($0.method, $0.path, $0.handler) })

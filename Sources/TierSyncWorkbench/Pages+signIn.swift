@@ -13,7 +13,10 @@ extension Pages {
             redirect(visitor.role == nil ? "/orgs/\(visitor.scope.code)" : "/records")
         }
     }
+}
 
+/// What signing in and out is on every site.
+extension SitePages {
     /// Checks `login` and `password` (or an operator credential as the password) and starts
     /// a session.
     func login(_ page: PageRequest) async throws -> Response {
@@ -22,24 +25,24 @@ extension Pages {
         let password = form["password"] ?? ""
         let address = page.address
         do {
-            let subject: String = try await blocking { [node] in
+            let subject: String = try await blocking { [hub, accounts] in
                 if let credential = Self.operatorCredential(login: login, password: password) {
-                    return "operator:" + (try node.authenticateOperator(credential: credential).account.id)
+                    return "operator:" + (try hub.authenticateOperator(credential: credential).account.id)
                 }
-                return "user:" + (try node.checkPassword(login: login, password: password, address: address).login)
+                return "user:" + (try accounts.checkPassword(login: login, password: password, address: address).login)
             }
             return try await startSession(subject: subject, page)
         } catch let error as DomainError {
             return loginRefused(error, login: login)
+        } catch {
+            // The store failed (a PostgreSQL server out of reach): say so, not "wrong password".
+            return await failure(error, nil)
         }
     }
-}
 
-/// What signing in and out is on every site.
-extension SitePages {
     func loginForm(_ page: PageRequest) async throws -> Response {
         let notice = page.query("expired") != nil ? "登录已过期或已退出，请重新登录。" : nil
-        return html(.ok, DashboardRenderer.render(LoginPage(error: notice, operatorsOnly: operatorsOnly)))
+        return html(.ok, DashboardRenderer.render(LoginPage(error: notice)))
     }
 
     /// Starts a session for `subject`, whose credentials were checked, and sends the browser
@@ -58,7 +61,7 @@ extension SitePages {
         return html(
             status,
             DashboardRenderer.render(
-                LoginPage(error: message ?? Wording.chinese(error), login: login, operatorsOnly: operatorsOnly)))
+                LoginPage(error: message ?? Wording.chinese(error), login: login)))
     }
 
     /// Ends the session and clears the cookie.

@@ -24,7 +24,7 @@ struct Pages: SitePages {
     var rollups = RollupCache()
 
     var hub: any SyncHub { node }
-    var operatorsOnly: Bool { false }
+    var accounts: any PeopleAccounts { node }
 
     // MARK: responses
 

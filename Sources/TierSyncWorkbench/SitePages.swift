@@ -19,8 +19,9 @@ protocol SitePages: Sendable {
     var idleLimit: Int64 { get }
     /// The overview's reports per org, kept while the log does not move (shared by every request).
     var rollups: RollupCache { get }
-    /// True when only operators sign in (no people's accounts): the sign-in form says so.
-    var operatorsOnly: Bool { get }
+    /// Where people's accounts are kept: a person signs in with a login and password, an
+    /// operator with their credential (`hub`).
+    var accounts: any PeopleAccounts { get }
     /// The frame of a page: who is signed in and the navigation.
     func chrome(_ visitor: Visitor?, section: String) async -> SiteChrome
 }

@@ -70,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             hub: hub, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
             fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
         let upward = try UpwardSync.services(for: hub, interval: syncInterval, logger: logger, timeout: syncTimeout)
-        let app = ConsolidatedSite(service: service).application(host: host, port: port, services: upward) { bound in
+        let app = ConsolidatedSite(service: service, accounts: hub).application(
+            host: host, port: port, services: upward
+        ) { bound in
             Output.line(
                 "listening on http://\(host):\(bound) for node \(hub.hubNode) (\(hub.hubOrg.code) \(hub.hubOrg.name)), store \(address)"
             )

@@ -64,7 +64,7 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export, compact and doctor), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, user, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export, compact and doctor), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 
@@ -75,6 +75,12 @@ struct NodeOptions: ParsableArguments {
 
     /// The node or hub `--db` names, on either store, for what a person does on it.
     func openWorkspace() throws -> any NodeWorkspace {
+        if let address = try postgres { return try PostgresHub.open(address: address) }
+        return try TierSyncNode.open(path: db)
+    }
+
+    /// The people's accounts of the node or hub `--db` names, on either store.
+    func openAccounts() throws -> any PeopleAccounts {
         if let address = try postgres { return try PostgresHub.open(address: address) }
         return try TierSyncNode.open(path: db)
     }

@@ -29,7 +29,7 @@ struct UserCommand: ParsableCommand {
             guard let role = UserRole(parsing: role) else {
                 throw DomainError.invalidValue(field: "role", value: role, allowed: "clerk, reviewer or admin")
             }
-            let account = try TierSyncNode.open(path: node.db).addUser(
+            let account = try node.openAccounts().addUser(
                 login: login, name: name, role: role, org: org, password: try readPassword(passwordStdin))
             if json { return try Output.json(List.Row(account)) }
             Output.line("user \(account.login) (\(account.name)), \(account.role) in \(account.org)")
@@ -43,7 +43,7 @@ struct UserCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let users = try TierSyncNode.open(path: node.db).users()
+            let users = try node.openAccounts().users()
             if json { return try Output.json(users.map(Row.init)) }
             Output.table(
                 ["login", "name", "role", "org", "last sign-in", "state"],
@@ -76,7 +76,7 @@ struct UserCommand: ParsableCommand {
         @Flag(help: "Read the password from standard input (its first line).") var passwordStdin = false
 
         func run() throws {
-            try TierSyncNode.open(path: node.db).setPassword(login: login, password: try readPassword(passwordStdin))
+            try node.openAccounts().setPassword(login: login, password: try readPassword(passwordStdin))
             Output.line("password of \(login) changed")
         }
     }
@@ -88,7 +88,7 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The login.") var login: String
 
         func run() throws {
-            try TierSyncNode.open(path: node.db).setDisabled(login: login, true)
+            try node.openAccounts().setDisabled(login: login, true)
             Output.line("disabled \(login)")
         }
     }
@@ -100,7 +100,7 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The login.") var login: String
 
         func run() throws {
-            try TierSyncNode.open(path: node.db).setDisabled(login: login, false)
+            try node.openAccounts().setDisabled(login: login, false)
             Output.line("enabled \(login)")
         }
     }

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Loads pages of a TierSync hub's dashboard in headless Chromium and prints what they show.
 
-    dashboard_page.py --base http://127.0.0.1:PORT --credential op-ID.SECRET [--screenshot FILE] STEP...
+    dashboard_page.py --base http://127.0.0.1:PORT [--login LOGIN] --credential op-ID.SECRET [--screenshot FILE] STEP...
 
 Each STEP is a path to open ("/", "/orgs/520200") or "follow-child", which clicks the first
 child's link in the children table of the page on screen (the drill-down, as a person does).
-The operator credential is typed into the sign-in form's password field; the browser then
-holds only the session cookie the hub sets, so the credential never appears in a URL. Prints a JSON array, one object per step:
+The operator credential (or, with --login, a person's password) is typed into the sign-in
+form's password field; the browser then holds only the session cookie the hub sets, so the
+credential never appears in a URL. Prints a JSON array, one object per step:
 the HTTP status of the page, its path after redirects, its text, the headline figures, the
 children table, the chart bars and the breadcrumbs, all read from the rendered DOM.
 --screenshot saves a full-page PNG of the first step.
@@ -127,7 +128,8 @@ class DevTools:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True)
-    parser.add_argument("--credential", required=True)
+    parser.add_argument("--credential", required=True, help="an operator credential, or the password of --login")
+    parser.add_argument("--login", default="", help="a person's login, signing in with a password")
     parser.add_argument("--screenshot")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     parser.add_argument("steps", nargs="+")
@@ -143,7 +145,8 @@ def main():
         browser.events.clear()
         started = time.time()
         browser.evaluate(
-            "document.querySelector('[name=password]').value = " + json.dumps(args.credential)
+            "document.querySelector('[name=login]').value = " + json.dumps(args.login)
+            + "; document.querySelector('[name=password]').value = " + json.dumps(args.credential)
             + "; document.querySelector('form[action=\"/login\"]').submit()")
         browser.wait_for_load(started)
         pages = []

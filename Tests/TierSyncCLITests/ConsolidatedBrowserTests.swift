@@ -91,16 +91,56 @@ struct ConsolidatedBrowserTests {
         #expect(after.lowercased().contains("location: /login?expired=1"), "the ended session is refused: \(after)")
     }
 
-    @Test("a wrong credential, or a password that is not an operator credential, is refused in Chinese")
+    @Test("a wrong credential, an unknown login or a wrong password is refused in Chinese")
     func refusedSignIn() throws {
         _ = try initNode(city, org: "520200")
+        try WorkbenchBrowserTests.addUser(city, "zhou", role: "reviewer")
         let hub = try HubProcess(db: city, scratch: scratch)
         defer { hub.stop() }
-        for password in ["op-00000000.wrong", "secret123"] {
-            let answer = try curl(hub.url + "/login", "-i", "--data-urlencode", "password=\(password)")
-            #expect(answer.hasPrefix("HTTP/1.1 401") && answer.contains("只接受操作员凭据登录"), "\(answer)")
+        for (login, password) in [("", "op-00000000.wrong"), ("", "secret123"), ("zhou", "not-her-password")] {
+            let answer = try curl(
+                hub.url + "/login", "-i", "--data-urlencode", "login=\(login)", "--data-urlencode",
+                "password=\(password)")
+            #expect(answer.hasPrefix("HTTP/1.1 401") && answer.contains("登录名或密码不正确"), "\(answer)")
             #expect(!answer.lowercased().contains("set-cookie"))
         }
+    }
+
+    @Test(
+        "an officer with an account on the city on PostgreSQL (`tiersync user add`) signs in with a password and reads her county; disabled, her session ends"
+    )
+    func personSignsIn() throws {
+        try joinCity()
+        try WorkbenchBrowserTests.addUser(city, "qian", role: "reviewer", org: "520203")
+        let listed = try JSONValue.decode(try expectSuccess("user", "list", "--db", city, "--json").stdout)
+        #expect(listed.array?.map { $0["login"]?.string } == ["qian"], "\(listed)")
+        #expect(listed.array?.first?["org"]?.string == "520203")
+        let hub = try HubProcess(db: city, scratch: scratch)
+        defer { hub.stop() }
+        let pages = try DashboardBrowser.load(
+            hub.url, login: "qian", credential: WorkbenchBrowserTests.password, ["/", "/orgs/520200"])
+        try #require(pages.count == 2)
+        #expect(pages[0]["path"]?.string == "/orgs/520203" && pages[0]["status"]?.number == 200)
+        #expect(pages[0]["text"]?.string?.contains("示例·qian（审核员）") == true, "\(pages[0])")
+        try DashboardBrowser.expectFigures(pages[0], match: province, org: "520203")
+        #expect(pages[1]["status"]?.number == 403, "her account is kept to her county")
+
+        let signIn = try curl(
+            hub.url + "/login", "-i", "--data-urlencode", "login=qian",
+            "--data-urlencode", "password=\(WorkbenchBrowserTests.password)")
+        let cookie = try #require(
+            signIn.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("set-cookie:") }
+                .flatMap { $0.split(separator: ";").first?.split(separator: " ").last }.map(String.init),
+            "\(signIn)")
+        #expect(try curl(hub.url + "/orgs/520203", "-o", "/dev/null", "-w", "%{http_code}", "-b", cookie) == "200")
+        try expectSuccess("user", "disable", "--db", city, "qian")
+        let after = try curl(hub.url + "/orgs/520203", "-i", "-b", cookie)
+        #expect(
+            after.lowercased().contains("location: /login?expired=1"), "the disabled account's session ends: \(after)")
+        let again = try curl(
+            hub.url + "/login", "-i", "--data-urlencode", "login=qian",
+            "--data-urlencode", "password=\(WorkbenchBrowserTests.password)")
+        #expect(again.hasPrefix("HTTP/1.1 401") && !again.lowercased().contains("set-cookie"), "\(again)")
     }
 
     func curl(_ url: String, _ arguments: String...) throws -> String {

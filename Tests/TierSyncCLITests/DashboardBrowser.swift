@@ -19,13 +19,15 @@ enum DashboardBrowser {
         return probe?.succeeded ?? false
     }()
 
-    /// Opens `steps` (paths, or `follow-child`) signed in with the operator `credential`; one JSON object per
+    /// Opens `steps` (paths, or `follow-child`) signed in with the operator `credential` (or as
+    /// the person `login`, `credential` being their password); one JSON object per
     /// step, as `dashboard_page.py` describes.
-    static func load(_ base: String, credential: String, _ steps: [String], screenshot: String? = nil) throws
-        -> [JSONValue]
-    {
+    static func load(
+        _ base: String, login: String? = nil, credential: String, _ steps: [String], screenshot: String? = nil
+    ) throws -> [JSONValue] {
         let arguments =
-            [script, "--base", base, "--credential", credential] + (screenshot.map { ["--screenshot", $0] } ?? [])
+            [script, "--base", base, "--credential", credential] + (login.map { ["--login", $0] } ?? [])
+            + (screenshot.map { ["--screenshot", $0] } ?? [])
             + steps
         let result = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, timeout: 120)
         try #require(result.succeeded, "\(result.summary)")

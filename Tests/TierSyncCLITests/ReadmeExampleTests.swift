@@ -58,6 +58,8 @@ import Testing
         let panzhou = try #require(cityContacts.split(separator: "\r\n").first { $0.hasPrefix("520281,") })
         #expect(panzhou.split(separator: ",").map(String.init)[6] == "1", "\(cityContacts)")
         #expect(run.stdout.contains("联络人员汇总"))
+        // A person's account on the city on PostgreSQL: signed in on one process, read on the other.
+        #expect(run.stdout.contains("sign-in 303\n示例·钱三（审核员）\n"), "\(run.stdout)")
         // The city on PostgreSQL accepted the county's filing, and its reserve holds 200 − 50.
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("accepted ") && $0.contains("approved at") }, "\(run.stdout)")

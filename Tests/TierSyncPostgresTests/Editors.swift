@@ -134,6 +134,7 @@ final class FixedStepClock: WallClock, @unchecked Sendable {
     init(_ milliseconds: Int64) { self.milliseconds = milliseconds }
     func nowMilliseconds() -> Int64 { lock.withLock { milliseconds } }
     func advance(by step: Int64) { lock.withLock { milliseconds += step } }
+    func set(_ milliseconds: Int64) { lock.withLock { self.milliseconds = milliseconds } }
 }
 
 /// The two backends side by side, fed the editors' changes: a SQLite node of the city and a
