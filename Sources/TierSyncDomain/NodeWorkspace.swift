@@ -58,6 +58,10 @@ public protocol NodeWorkspace {
     func exportJSON(table: String?, emit: (String) throws -> Void) throws
     func exportCSV(table name: String?, emit: (String) throws -> Void) throws
     func compact() throws -> TierSyncNode.Compaction
+
+    // Sync by file.
+    func exportBundle(to peerOrg: String, path: String) throws -> TierSyncNode.BundleSummary
+    func importBundle(path: String, skewBound: Int64) throws -> TierSyncNode.BundleImport
 }
 
 extension NodeWorkspace {

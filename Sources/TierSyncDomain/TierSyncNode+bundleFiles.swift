@@ -18,10 +18,12 @@ extension TierSyncNode {
         public var skipped = 0
         /// Files whose bytes do not hash to their names, with what went wrong: not stored.
         public var damaged: [String] = []
+
+        public init() {}
     }
 
     /// How many files a bundle's header asks for again, at most.
-    static let wantedFilesLimit = 1_000
+    public static let wantedFilesLimit = 1_000
 
     /// Records the files `peer` said it lacks (replacing what it said before).
     func recordWantedFiles(_ shas: [String], of peer: Peer, db: Database) throws {

@@ -16,6 +16,10 @@ extension TierSyncNode {
         /// Attachments' files written beside the bundle (`filesFolder(ofBundle:)`), and their bytes.
         public var files = 0
         public var fileBytes = 0
+
+        public init(path: String, toOrg: String, changes: Int, upTo: Int64) {
+            (self.path, self.toOrg, self.changes, self.upTo) = (path, toOrg, changes, upTo)
+        }
     }
 
     /// What `importBundle` did.
@@ -24,6 +28,10 @@ extension TierSyncNode {
         public let fromNode: String
         public let report: ApplyReport
         public var files = BundleFiles()
+
+        public init(fromOrg: String, fromNode: String, report: ApplyReport) {
+            (self.fromOrg, self.fromNode, self.report) = (fromOrg, fromNode, report)
+        }
     }
 
     /// Writes the changes `peerOrg` should receive and has not acknowledged: toward the
@@ -78,11 +86,7 @@ extension TierSyncNode {
     public func importBundle(path: String, skewBound: Int64 = ChangeWriter.defaultSkewBound) throws -> BundleImport {
         let reader = try BundleReader(path: path)
         let header = reader.header
-        guard header.toOrg == org.code else {
-            throw DomainError.invalidValue(
-                field: "bundle", value: path,
-                allowed: "a bundle for this node's org \(org.code) \(org.name); this one is for \(header.toOrg)")
-        }
+        try Self.requireAddressed(header, to: org, path: path)
         let (peer, directory) = try store.read { db in
             (try relation(to: header.fromOrg, db: db), try store.directories.directory(db))
         }
@@ -117,6 +121,14 @@ extension TierSyncNode {
         var result = BundleImport(fromOrg: header.fromOrg, fromNode: header.fromNode, report: report)
         result.files = try readBundleFiles(bundle: path, from: peer)
         return result
+    }
+
+    /// Refuses a bundle made for another org than `org`, before anything of it is read.
+    public static func requireAddressed(_ header: BundleHeader, to org: OrgUnit, path: String) throws {
+        guard header.toOrg != org.code else { return }
+        throw DomainError.invalidValue(
+            field: "bundle", value: path,
+            allowed: "a bundle for this node's org \(org.code) \(org.name); this one is for \(header.toOrg)")
     }
 
     /// Applies a batch of a bundle, less the changes a peer may not make.

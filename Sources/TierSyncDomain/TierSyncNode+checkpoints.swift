@@ -69,7 +69,18 @@ extension TierSyncNode {
     }
 
     /// Compares a bundle's epoch with the one last seen from its sender, before the bundle's
-    /// positions are recorded. A sender in a new epoch was restored from a backup:
+    /// positions are recorded (`reconcile(_:with:from:)`), and saves the cursor.
+    func reconcile(with header: BundleHeader, from peer: Peer, db: Database) throws -> Int64? {
+        try requireNotCopiedBack(peerHas: header.ack, last: try store.lastSequence(db: db), db: db)
+        var cursor = try PeerCursor.find(db, org: peer.unit.code)
+        let acknowledged = Self.reconcile(&cursor, with: header, from: peer)
+        try cursor.save(db)
+        return acknowledged
+    }
+
+    /// `cursor`, of the peer that sent a bundle with `header`, once the bundle's epoch is
+    /// compared with the one last seen from it. A sender in a new epoch was restored from a
+    /// backup:
     /// - its log goes on from the backup's end, so its `upTo` replaces the position recorded,
     ///   which may be past it;
     /// - a parent lost what it had acknowledged of this node's log after its backup: its `ack`
@@ -80,10 +91,8 @@ extension TierSyncNode {
     ///
     /// - Returns: the acknowledgement to record: the bundle's `ack`, or nil for a restored
     ///   child (whose acknowledgement no longer says what it holds).
-    func reconcile(with header: BundleHeader, from peer: Peer, db: Database) throws -> Int64? {
-        try requireNotCopiedBack(peerHas: header.ack, last: try store.lastSequence(db: db), db: db)
+    public static func reconcile(_ cursor: inout PeerCursor, with header: BundleHeader, from peer: Peer) -> Int64? {
         guard let epoch = header.epoch else { return header.ack }
-        var cursor = try PeerCursor.find(db, org: peer.unit.code)
         var acknowledged: Int64? = header.ack
         if let seen = cursor.epoch, seen != epoch {
             cursor.receivedSeq = header.upTo
@@ -95,7 +104,6 @@ extension TierSyncNode {
             }
         }
         cursor.epoch = epoch
-        try cursor.save(db)
         return acknowledged
     }
 

@@ -126,9 +126,7 @@ public final class PostgresHub: SyncHub {
 
     public func status(for child: ChildNode) throws -> HubStatus {
         try store.read { session in
-            guard let epoch = try session.query("SELECT id, since_seq FROM log_epoch ORDER BY n DESC LIMIT 1").first
-            else { throw PostgresStoreError.corrupt("no log epoch") }
-            let (id, since) = try epoch.decode((String, Int64).self)
+            let (id, since) = try Self.epoch(session)
             let received =
                 try session.query("SELECT received_seq FROM peer_cursor WHERE org = $1", [.text(child.org)]).first?
                 .decode(Int64.self) ?? 0

@@ -169,6 +169,11 @@ enum PostgresSchema {
             failures bigint NOT NULL,
             last_at  bigint NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS peer_wanted_file (
+            org    text NOT NULL,
+            sha256 text NOT NULL,
+            PRIMARY KEY (org, sha256)
+        );
         CREATE TABLE IF NOT EXISTS approval_rule (
             kind           text PRIMARY KEY,
             children_first integer NOT NULL CHECK (children_first IN (0, 1))

@@ -27,7 +27,7 @@ struct ExportBundle: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let summary = try TierSyncNode.open(path: node.db).exportBundle(to: to, path: out)
+        let summary = try node.openWorkspace().exportBundle(to: to, path: out)
         if json {
             try Output.json(summary)
         } else {
@@ -61,7 +61,7 @@ struct ImportBundle: ParsableCommand {
     }
 
     func run() throws {
-        let result = try TierSyncNode.open(path: node.db).importBundle(
+        let result = try node.openWorkspace().importBundle(
             path: bundle, skewBound: Int64(maxClockSkew * 3_600_000))
         let report = result.report
         if json { return try Output.json(result) }

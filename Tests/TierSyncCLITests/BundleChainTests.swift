@@ -1,19 +1,35 @@
 import Foundation
 import Testing
+import TierSyncPostgres
 
 /// A township, its county and the city syncing by bundle files through the CLI, the way a
-/// township with no network does: up, back down, with a conflict reviewed and resolved.
+/// township with no network does: up, back down, with a conflict reviewed and resolved. Each
+/// test runs with the county and the city on SQLite, and again with both hubs on PostgreSQL
+/// (`bundle export|import --db postgresql://…`): the same counts, values and conflicts.
 @Suite(.ownThreads) struct BundleChainTests {
     let scratch: Scratch
-    var town: String { scratch.path("town.db") }
-    var county: String { scratch.path("county.db") }
-    var city: String { scratch.path("city.db") }
+    /// The hubs' databases, when they are on PostgreSQL (dropped with the test).
+    let databases: [PostgresScratchDatabase]
+    let town: String
+    let county: String
+    let city: String
 
-    init() throws {
+    /// Where the county and the city keep their stores.
+    enum Hubs: String, CustomStringConvertible, CaseIterable {
+        case sqlite
+        case postgres
+        var description: String { rawValue }
+    }
+
+    init(_ hubs: Hubs) throws {
         scratch = try Scratch()
-        _ = try initNode(scratch.path("town.db"), org: "520201101")
-        _ = try initNode(scratch.path("county.db"), org: "520201")
-        _ = try initNode(scratch.path("city.db"), org: "520200")
+        databases = hubs == .postgres ? [try PostgresScratchDatabase(), try PostgresScratchDatabase()] : []
+        town = scratch.path("town.db")
+        county = databases.first?.address.description ?? scratch.path("county.db")
+        city = databases.last?.address.description ?? scratch.path("city.db")
+        _ = try initNode(town, org: "520201101")
+        _ = try initNode(county, org: "520201")
+        _ = try initNode(city, org: "520200")
     }
 
     /// `bundle export` at `from` for `org`, then `bundle import --json` at `to`.
@@ -28,7 +44,13 @@ import Testing
             .string
     }
 
-    @Test("township → county → city and back down by bundles; a concurrent edit is listed everywhere and resolved once")
+    @Test(
+        "township → county → city and back down by bundles; a concurrent edit is listed everywhere and resolved once",
+        arguments: Hubs.allCases)
+    static func chain(hubs: Hubs) throws {
+        try Self(hubs).chain()
+    }
+
     func chain() throws {
         let id = try expectSuccess(
             "contact", "add", "--db", town, "--role", "信息员", "--name", "示例·王一", "--phone", "13900000001"
@@ -68,7 +90,12 @@ import Testing
         #expect(history.contains("settled") && history.contains("六盘水市"))
     }
 
-    @Test("a truncated or altered bundle is refused with a clear error and nothing is applied")
+    @Test(
+        "a truncated or altered bundle is refused with a clear error and nothing is applied", arguments: Hubs.allCases)
+    static func damagedBundles(hubs: Hubs) throws {
+        try Self(hubs).damagedBundles()
+    }
+
     func damagedBundles() throws {
         try expectSuccess("contact", "add", "--db", town, "--role", "信息员", "--name", "示例·王一", "--phone", "13900000001")
         let file = scratch.path("b.tsb")
@@ -85,7 +112,11 @@ import Testing
         try expectRefusal(db: city, ["bundle", "import", "--db", city, file], mentions: ["520201", "this one is for"])
     }
 
-    @Test("import prints its counts; export names what it wrote")
+    @Test("import prints its counts; export names what it wrote", arguments: Hubs.allCases)
+    static func textOutput(hubs: Hubs) throws {
+        try Self(hubs).textOutput()
+    }
+
     func textOutput() throws {
         try expectSuccess("contact", "add", "--db", town, "--role", "信息员", "--name", "示例·王一", "--phone", "13900000001")
         let file = scratch.path("b.tsb")

@@ -51,12 +51,12 @@ import Testing
         let contacts = String(decoding: csv, as: UTF8.self)
         #expect(contacts.contains("示例·李二"))
         #expect(run.stdout.contains("镇应急物资库"))
-        // The city hub on PostgreSQL reports the county's contact: one in 盘州市's row.
+        // The city hub on PostgreSQL reports the county's contacts: one synced, one by bundle.
         let cityContacts = String(
             decoding: try Data(contentsOf: scratch.directory.appendingPathComponent("city-contacts.csv")), as: UTF8.self
         )
         let panzhou = try #require(cityContacts.split(separator: "\r\n").first { $0.hasPrefix("520281,") })
-        #expect(panzhou.split(separator: ",").map(String.init)[6] == "1", "\(cityContacts)")
+        #expect(panzhou.split(separator: ",").map(String.init)[6] == "2", "\(cityContacts)")
         #expect(run.stdout.contains("联络人员汇总"))
         // A person's account on the city on PostgreSQL: signed in on one process, read on the other.
         #expect(run.stdout.contains("sign-in 303\n示例·钱三（审核员）\n"), "\(run.stdout)")
@@ -67,6 +67,9 @@ import Testing
         #expect(
             lines.contains { $0.contains("防汛通知.txt") && $0.hasSuffix("yes") }, "the county holds the city's document")
         #expect(run.stdout.contains("created 1, updated 0"), "the city imported a row")
+        // The county's bundle into the city on PostgreSQL, and the city's back.
+        #expect(lines.contains { $0.hasPrefix("from 520281: applied ") && !$0.hasPrefix("from 520281: applied 0") })
+        #expect(lines.contains { $0.hasPrefix("from 520200: applied ") }, "\(run.stdout)")
         #expect(FileManager.default.fileExists(atPath: scratch.directory.appendingPathComponent("city.xlsx").path))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 
 /// A fresh temporary folder for one test, removed with everything in it when the test's
 /// suite instance goes away (swift-testing makes one instance per test).
@@ -108,7 +109,10 @@ func exportedRecords(_ db: String, sourceLocation: SourceLocation = #_sourceLoca
 
 /// The number of rows in the node's change log, read with the `sqlite3` shell.
 func changeLogCount(_ db: String) throws -> Int {
-    try SQLiteShell.integer(db, "SELECT count(*) FROM change_log")
+    guard PostgresAddress.isAddress(db) else { return try SQLiteShell.integer(db, "SELECT count(*) FROM change_log") }
+    let session = try PostgresSession.connect(try PostgresAddress(parsing: db), logger: PostgresScratchDatabase.silent)
+    defer { try? session.close() }
+    return Int(try session.query("SELECT count(*) FROM change_log").first?.decode(Int64.self) ?? 0)
 }
 
 /// Runs a command that must be refused, and checks the refusal as a user meets it: a

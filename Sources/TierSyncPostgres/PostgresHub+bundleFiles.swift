@@ -1,0 +1,116 @@
+import Foundation
+import TierSyncCore
+import TierSyncDomain
+import TierSyncStore
+
+/// The bytes of attachments on the USB path of a hub on PostgreSQL: the folder beside a
+/// bundle (`BUNDLE.files/`), one file per blob named by its SHA-256, written a chunk at a time
+/// from the database and read back a chunk at a time into it, as a SQLite node does
+/// (`TierSyncNode+bundleFiles.swift`).
+extension PostgresHub {
+    /// Records the files `peer` said it lacks (replacing what it said before).
+    func recordWantedFiles(_ shas: [String], of peer: TierSyncNode.Peer, _ session: PostgresSession) throws {
+        try session.query("DELETE FROM peer_wanted_file WHERE org = $1", [.text(peer.unit.code)])
+        let wanted = shas.prefix(TierSyncNode.wantedFilesLimit).filter(BlobHasher.isDigest)
+        guard !wanted.isEmpty else { return }
+        try session.query(
+            """
+            INSERT INTO peer_wanted_file (org, sha256)
+            SELECT $1, sha FROM jsonb_array_elements_text(CAST($2 AS jsonb)) AS sha ON CONFLICT DO NOTHING
+            """, [.text(peer.unit.code), SQLDialect.jsonList(wanted)])
+    }
+
+    /// The files `peer` said it lacks that it may have: toward a child, those it may download;
+    /// toward the parent, those of this hub's subtree.
+    func filesWanted(by peer: TierSyncNode.Peer) throws -> Set<String> {
+        let wanted = try store.read { session in
+            try session.query("SELECT sha256 FROM peer_wanted_file WHERE org = $1", [.text(peer.unit.code)])
+                .map { try $0.decode(String.self) }
+        }
+        let reader = if case .child(let child) = peer { child } else { hubOrg }
+        return Set(wanted.filter { (try? checkDownload(sha256: $0, for: reader)) != nil })
+    }
+
+    /// Writes the blobs `shas` that are whole here into the folder of the bundle at `path`.
+    ///
+    /// - Returns: how many files and bytes were written.
+    func writeBundleFiles(_ shas: Set<String>, bundle path: String) throws -> (files: Int, bytes: Int) {
+        let folder = TierSyncNode.filesFolder(ofBundle: path)
+        try? FileManager.default.removeItem(atPath: folder)
+        guard !shas.isEmpty else { return (0, 0) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var written = (files: 0, bytes: 0)
+        for sha in shas.sorted() {
+            guard let blob = try blob(sha), blob.complete else { continue }
+            let file = folder + "/" + sha
+            FileManager.default.createFile(atPath: file, contents: nil)
+            guard let out = FileHandle(forWritingAtPath: file) else {
+                throw DomainError.invalidValue(field: "out", value: folder, allowed: "a folder that can be written")
+            }
+            defer { try? out.close() }
+            for index in 0..<blob.chunkCount {
+                guard let chunk = try blobChunk(sha, index: index) else {
+                    throw PostgresStoreError.corrupt("file \(sha) lacks its chunk \(index)")
+                }
+                try out.write(contentsOf: chunk)
+            }
+            written.files += 1
+            written.bytes += blob.size
+        }
+        return written
+    }
+
+    /// Stores the files of the folder of the bundle at `path` that a live attachment here
+    /// refers to (from a child: one of its subtree), each in its own transaction, hashed as
+    /// read: a file whose bytes do not match its name is reported and not stored.
+    func readBundleFiles(bundle path: String, from peer: TierSyncNode.Peer) throws -> TierSyncNode.BundleFiles {
+        let folder = TierSyncNode.filesFolder(ofBundle: path)
+        var result = TierSyncNode.BundleFiles()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return result }
+        for name in names.sorted() where BlobHasher.isDigest(name) {
+            guard try isWantedFromBundle(name, from: peer) else {
+                result.skipped += 1
+                continue
+            }
+            guard let file = FileHandle(forReadingAtPath: folder + "/" + name) else { continue }
+            defer { try? file.close() }
+            do {
+                try store.withSession { session in
+                    try session.transaction {
+                        // Writer lock, then the hash's, as an attachment made here takes them.
+                        let blob = try storeBlob(session) {
+                            try session.query(
+                                "SELECT pg_advisory_xact_lock($1)", [.integer(PostgresStore.writerLock)])
+                        } next: {
+                            try file.read(upToCount: BlobStore.chunkSize).map(Array.init)
+                        }
+                        guard blob.sha256 == name else {
+                            throw StoreError.blobMismatch(sha256: name, actual: blob.sha256)
+                        }
+                    }
+                }
+                result.stored += 1
+            } catch let error as StoreError {
+                result.damaged.append("\(error)")
+            }
+        }
+        return result
+    }
+
+    /// True when the blob `sha256` is not whole here and a live attachment here refers to it
+    /// (from a child, one of the child's subtree: a child sends only its own files).
+    private func isWantedFromBundle(_ sha256: String, from peer: TierSyncNode.Peer) throws -> Bool {
+        try store.read { session in
+            if let blob = try Self.blob(sha256, session), blob.complete { return false }
+            var sql =
+                "SELECT count(*) FROM attachment a JOIN org_unit o ON o.code = a.org WHERE a.sha256 = $1 AND a.deleted = 0"
+            var values: [FieldValue] = [.text(sha256)]
+            if case .child(let child) = peer {
+                let (below, scope) = PostgresStore.subtree(of: child.path, alias: "o", from: 2)
+                sql += " AND " + below
+                values += scope
+            }
+            return try session.query(sql, values).first?.decode(Int64.self) ?? 0 > 0
+        }
+    }
+}
