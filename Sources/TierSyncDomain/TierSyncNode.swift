@@ -85,7 +85,7 @@ public final class TierSyncNode: Sendable {
         throw DomainError.invalidValue(
             field: "db", value: path.prefix { $0 != ":" } + "://… (a PostgreSQL URL)",
             allowed:
-                "a SQLite file: this command does not work on a hub on PostgreSQL yet (that takes init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list and resolve, user, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of records, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export, bundle, compact and doctor, as `tiersync contact add --db postgresql://…`)"
+                "a SQLite file: a postgresql:// URL names a hub on PostgreSQL, which `PostgresHub.open` opens (every `tiersync` command takes one as --db)"
         )
     }
 

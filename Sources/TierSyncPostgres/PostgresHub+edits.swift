@@ -96,7 +96,7 @@ extension PostgresHub {
         }
         return try edit(kind) { edit, writer, session in
             let row = try session.query(
-                "SELECT \(PostgresMergeStorage.conflictColumns), settled_hlc, settlement FROM conflict WHERE id = $1",
+                "SELECT \(PostgresMergeStorage.conflictColumns), \(PostgresMergeStorage.settledColumns) FROM conflict WHERE id = $1",
                 [.integer(id)]
             ).first.map { try PostgresMergeStorage.conflict($0, settled: true) }
             guard let row else { throw DomainError.notFound(kind: named, id: String(id)) }

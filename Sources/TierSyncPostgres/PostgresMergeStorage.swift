@@ -110,6 +110,8 @@ struct PostgresMergeStorage: MergeStorage {
 
     /// The columns `conflict(_:)` reads, in its order.
     static let conflictColumns = "id, kind, tbl, record, org, field, value, hlc, node, vv, detected_at, needs_review"
+    /// How a conflict was settled, read after `conflictColumns`.
+    static let settledColumns = "settled_hlc, settlement, settled_node"
 
     func openConflicts(table: String, record: RecordID, field: String?) throws -> [ConflictRow] {
         let sql =
@@ -120,8 +122,8 @@ struct PostgresMergeStorage: MergeStorage {
         return try session.query(sql, values).map(Self.conflict)
     }
 
-    /// A conflict from a row of `conflictColumns`, and with `settled`, of `settled_hlc,
-    /// settlement` after them.
+    /// A conflict from a row of `conflictColumns`, and with `settled`, of `settledColumns`
+    /// after them.
     static func conflict(_ row: PostgresRow, settled: Bool) throws -> ConflictRow {
         let (id, kind, tbl, record, org, field) = try row.decode((Int64, String, String, String, String, String).self)
         let cells = row.makeRandomAccess()
@@ -137,6 +139,7 @@ struct PostgresMergeStorage: MergeStorage {
         if settled {
             conflict.settledHlc = try cells[12].decode(Int64?.self)
             conflict.settlement = try cells[13].decode(String?.self)
+            conflict.settledNode = try cells[14].decode(String?.self)
         }
         return conflict
     }

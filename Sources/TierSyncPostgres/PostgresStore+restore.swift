@@ -19,13 +19,7 @@ extension PostgresStore {
     ) throws -> (old: NodeID, new: NodeID) {
         let session = try PostgresSession.connect(address, logger: logger)
         defer { try? session.close() }
-        let others =
-            try session.query(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).first?.decode(Int64.self) ?? 0
-        guard others == 0 else {
-            throw PostgresStoreError.inUse(address: address.description, connections: Int(others))
-        }
+        try requireUnused(session, address)
         return try session.transaction {
             try session.query("SELECT pg_advisory_xact_lock($1)", [.integer(writerLock)])
             guard let row = try session.query("SELECT id, org FROM node").first else {
@@ -56,6 +50,26 @@ extension PostgresStore {
                 """)
             try session.query("UPDATE parent_link SET last_sync = NULL")
             return (old, newNodeID)
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Refuses while another connection uses the database at `address` (a running `tiersync
+    /// serve`, which keeps the hub's node id in memory).
+    static func requireUnused(_ address: PostgresAddress, logger: Logger) throws {
+        let session = try PostgresSession.connect(address, logger: logger)
+        defer { try? session.close() }
+        try requireUnused(session, address)
+    }
+
+    static func requireUnused(_ session: PostgresSession, _ address: PostgresAddress) throws {
+        let others =
+            try session.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).first?.decode(Int64.self) ?? 0
+        guard others == 0 else {
+            throw PostgresStoreError.inUse(address: address.description, connections: Int(others))
         }
     }
 }

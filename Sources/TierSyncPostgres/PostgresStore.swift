@@ -256,11 +256,13 @@ extension PostgresStore {
         try withSession { session in try openConflicts(session) }
     }
 
-    /// The open conflict rows, oldest first, read in the session's transaction.
-    func openConflicts(_ session: PostgresSession) throws -> [ConflictRow] {
+    /// The open conflict rows, oldest first, read in the session's transaction; with
+    /// `includeSettled`, the settled ones too.
+    func openConflicts(_ session: PostgresSession, includeSettled: Bool = false) throws -> [ConflictRow] {
         try session.query(
-            "SELECT \(PostgresMergeStorage.conflictColumns) FROM conflict WHERE settled_hlc IS NULL ORDER BY id"
-        ).map(PostgresMergeStorage.conflict)
+            "SELECT \(PostgresMergeStorage.conflictColumns), \(PostgresMergeStorage.settledColumns) FROM conflict"
+                + (includeSettled ? "" : " WHERE settled_hlc IS NULL") + " ORDER BY id"
+        ).map { try PostgresMergeStorage.conflict($0, settled: true) }
     }
 
     /// Every change in the log, in log order.

@@ -13,6 +13,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
         case notInitialized(address: String)
         case inUse(address: String, connections: Int)
         case rowNotUndone(why: String)
+        case toolFailed(tool: String, why: String)
     }
 
     private let reason: Reason
@@ -33,6 +34,8 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
     static func notInitialized(address: String) -> Self { .init(reason: .notInitialized(address: address)) }
     /// A refused import row had written what only a savepoint takes back: the import stops.
     static func rowNotUndone(_ why: String) -> Self { .init(reason: .rowNotUndone(why: why)) }
+    /// A client program of PostgreSQL (`pg_dump`, `pg_restore`) is missing or failed.
+    static func toolFailed(tool: String, why: String) -> Self { .init(reason: .toolFailed(tool: tool, why: why)) }
     static func inUse(address: String, connections: Int) -> Self {
         .init(reason: .inUse(address: address, connections: connections))
     }
@@ -75,6 +78,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable, Temp
             "\(address) holds no TierSync node yet"
         case .inUse(let address, let connections):
             "\(connections) other connection(s) use \(address): stop every `tiersync serve` of this hub first"
+        case .toolFailed(let tool, let why): "\(tool) failed: \(why)"
         case .rowNotUndone(let why):
             "nothing was imported: a row was refused after it wrote a conflict, which only a savepoint takes back (import with --update to have one per row): \(why)"
         }

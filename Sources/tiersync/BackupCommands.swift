@@ -8,10 +8,12 @@ import TierSyncStore
 struct BackupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy the node's database to a file while it serves (SQLite's online backup).",
+        abstract: "Copy the node's database to a file while it serves (SQLite's online backup, or pg_dump).",
         discussion: """
             The copy is one consistent state of the database, checked before it replaces --out. \
-            To put it back, stop the node and run `tiersync restore --db FILE --from BACKUP`.
+            To put it back, stop the node and run `tiersync restore --db FILE --from BACKUP`. For a hub \
+            on PostgreSQL the file is a pg_dump archive (custom format), and the same restore command \
+            puts it back in place.
             """)
 
     @OptionGroup var node: NodeOptions
@@ -26,9 +28,15 @@ struct BackupCommand: ParsableCommand {
     }
 
     func run() throws {
-        let epoch = try TierSyncNode.open(path: node.db).store.backup(to: out)
-        if json { return try Output.json(Result(backup: out, epoch: epoch.id, logPosition: epoch.sinceSeq)) }
-        Output.line("backed up \(node.db) to \(out) (log position \(epoch.sinceSeq), epoch \(epoch.id))")
+        let (epoch, position): (String, Int64)
+        if let address = try node.postgres {
+            (epoch, position) = try PostgresDump.write(address, to: out)
+        } else {
+            let backup = try TierSyncNode.open(path: node.db).store.backup(to: out)
+            (epoch, position) = (backup.id, backup.sinceSeq)
+        }
+        if json { return try Output.json(Result(backup: out, epoch: epoch, logPosition: position)) }
+        Output.line("backed up \(try node.shown) to \(out) (log position \(position), epoch \(epoch))")
     }
 }
 
@@ -39,13 +47,14 @@ struct RestoreCommand: ParsableCommand {
         discussion: """
             Stop `tiersync serve` for --db first. --from may be --db itself, for a file that was \
             copied back from a backup by hand. Children of this node send again what the backup \
-            lacks, and pull again from where its log restarts. For a hub on PostgreSQL, restore \
-            the dump into its database with pg_restore first, then run this with --db alone.
+            lacks, and pull again from where its log restarts. For a hub on PostgreSQL, --from is a \
+            dump from `tiersync backup` (or pg_dump's custom format), put back in place with \
+            pg_restore; without --from, the database was already put back by hand.
             """)
 
     @OptionGroup var node: NodeOptions
     @Option(
-        help: ArgumentHelp("The backup file (from `tiersync backup`); not for a hub on PostgreSQL.", valueName: "file"))
+        help: ArgumentHelp("The backup file (from `tiersync backup`).", valueName: "file"))
     var from: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -59,20 +68,20 @@ struct RestoreCommand: ParsableCommand {
         var random = SystemRandomNumberGenerator()
         let (old, new): (NodeID, NodeID)
         if let address = try node.postgres {
-            // The database was put back with pg_restore; this makes it a working hub again.
-            guard from == nil || from == node.db else {
-                throw ValidationError(
-                    "a hub on PostgreSQL is restored in place: restore the dump with pg_restore, then run this with --db alone"
-                )
+            let id = NodeID.random(using: &random)
+            if let from, from != node.db {
+                (old, new) = try PostgresDump.restore(address, from: from, newNodeID: id)
+            } else {
+                // The database was put back by hand (pg_restore); this makes it a working hub again.
+                (old, new) = try PostgresStore.restore(address: address, newNodeID: id)
             }
-            (old, new) = try PostgresStore.restore(address: address, newNodeID: NodeID.random(using: &random))
         } else {
             guard let from else { throw ValidationError("--from FILE: the backup to restore (from `tiersync backup`)") }
             (old, new) = try TierSyncNode.restore(from: from, to: node.db)
         }
-        if json { return try Output.json(Result(db: node.db, oldNode: old.rawValue, node: new.rawValue)) }
+        if json { return try Output.json(Result(db: try node.shown, oldNode: old.rawValue, node: new.rawValue)) }
         Output.line(
-            "restored \(node.db)\(from.map { " from \($0)" } ?? ""): node \(old) is now node \(new); sync with the parent to recover what the backup lacks"
+            "restored \(try node.shown)\(from.map { " from \($0)" } ?? ""): node \(old) is now node \(new); sync with the parent to recover what the backup lacks"
         )
     }
 }

@@ -27,12 +27,9 @@ struct ListConflicts: ParsableCommand {
         let orgNames: [String: String]
         if let address = try node.postgres {
             // A hub on PostgreSQL lists what waits for review; the history is on the SQLite nodes.
-            guard !all else {
-                throw ValidationError("a hub on PostgreSQL lists its open conflicts only: leave out --all")
-            }
             let hub = try PostgresHub.open(address: address)
             defer { hub.store.close() }
-            conflicts = try hub.conflicts()
+            conflicts = try hub.conflicts(includeSettled: all)
             orgNames = try hub.orgNames()
         } else {
             let opened = try TierSyncNode.open(path: node.db)

@@ -64,13 +64,18 @@ struct NodeOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, user, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export, bundle, compact and doctor), a postgresql:// URL.",
+            "The node's SQLite file; for a hub on PostgreSQL (init, join, enroll, nodes, revoke, serve, sync, status, operator, orgs, conflicts list|resolve, user, approve, unapprove, approval-rule, report KIND, periods, add, set, delete, show and list of a record kind, plan file|verdict, filings, task closeout|return, directive read|receipts, amendments, stock, attach, attachments, import, template, export, bundle, compact, doctor, backup and restore), a postgresql:// URL.",
             valueName: "file"))
     var db: String
 
     /// The PostgreSQL store `--db` names, when it is a `postgresql://` URL.
     var postgres: PostgresAddress? {
         get throws { PostgresAddress.isAddress(db) ? try PostgresAddress(parsing: db) : nil }
+    }
+
+    /// `--db` as messages show it: a PostgreSQL URL without its password.
+    var shown: String {
+        get throws { try postgres?.description ?? db }
     }
 
     /// The node or hub `--db` names, on either store, for what a person does on it.

@@ -86,8 +86,10 @@ import TierSyncPostgres
             let open = try JSONValue.decode(try expectSuccess("conflicts", "list", "--db", db, "--json").stdout)
             #expect(open["conflicts"]?.array?.isEmpty == true)
         }
-        let history = try expectSuccess("conflicts", "list", "--db", town, "--all").stdout
-        #expect(history.contains("settled") && history.contains("六盘水市"))
+        for db in [town, county, city] {
+            let history = try expectSuccess("conflicts", "list", "--db", db, "--all").stdout
+            #expect(history.contains("settled") && history.contains("六盘水市"), "\(history)")
+        }
     }
 
     @Test(

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import TierSyncPostgres
 
-/// A county hub on PostgreSQL put back from an older dump with `pg_restore`: until
-/// `tiersync restore` it refuses to sync (its parent holds more of its log than it has);
-/// after it, with a new node id and log epoch, its township sends again what the dump lacks,
-/// and nothing is lost anywhere.
+/// A county hub on PostgreSQL backed up with `tiersync backup` (a `pg_dump` archive) and put
+/// back from that older dump: by hand with `pg_restore`, it refuses to sync (its parent holds
+/// more of its log than it has) until `tiersync restore`; `tiersync restore --from DUMP` puts
+/// the dump back itself, and refuses while the hub serves. After it, with a new node id and log
+/// epoch, its township sends again what the dump lacks, and nothing is lost anywhere.
 @Suite(.serialized, .ownThreads) struct PostgresRestoreTests {
     @Test(
         "a county on PostgreSQL restored from an older dump: refused until `restore`, then its township resends and nothing is lost"
@@ -36,11 +37,18 @@ import TierSyncPostgres
         // The dump; then two more contacts that it lacks, which reach the city, and two that
         // reach only the county (the city is down): those only the township can send again.
         let dump = scratch.path("county.dump")
-        try Self.tool("pg_dump", ["-Fc", "-f", dump, "--dbname", county])
+        let backup = try JSONValue.decode(try expectSuccess("backup", "--db", county, "--out", dump, "--json").stdout)
+        #expect(backup["logPosition"]?.int ?? 0 > 0 && backup["backup"]?.string == dump, "\(backup)")
+        #expect(backup["epoch"]?.string?.isEmpty == false, "\(backup)")
         try add(2, from: 3)
         #expect(try eventually(30) { try PostgresHubsTests.live(db("city"), "contact").count == 5 })
         city.stop()
         try add(2, from: 5)
+        #expect(try PostgresHubsTests.live(county, "contact").count == 7)
+
+        // Not while the hub serves: nothing is put back.
+        let busy = try TierSyncProcess.run(["restore", "--db", county, "--from", dump])
+        #expect(busy.exitCode != 0 && busy.stderr.contains("stop every `tiersync serve`"), "\(busy.stderr)")
         #expect(try PostgresHubsTests.live(county, "contact").count == 7)
 
         // The county's database is put back from the dump, in place.
@@ -50,7 +58,9 @@ import TierSyncPostgres
         city = try HubProcess(db: db("city"), scratch: scratch, port: cityPort)
         let refused = try TierSyncProcess.run(["sync", "--db", county])
         #expect(refused.exitCode != 0 && refused.stderr.contains("tiersync restore"), "\(refused.stderr)")
-        let restored = try JSONValue.decode(try expectSuccess("restore", "--db", county, "--json").stdout)
+        let restored = try JSONValue.decode(
+            try expectSuccess("restore", "--db", county, "--from", dump, "--json").stdout)
+        #expect(try PostgresHubsTests.live(county, "contact").count == 3)
         #expect(restored["node"]?.string != restored["oldNode"]?.string)
 
         // Served again at the same address: the township sees the new epoch and resends.
