@@ -58,7 +58,7 @@ extension Enrollment {
     /// with records entered offline) with the hub at `parent`, then syncs: its records go up
     /// and its scope comes down. The code must have been issued for this node's org.
     public static func join(
-        node: TierSyncNode, parent: URL, code: String, transport: any SyncTransport = URLSessionTransport(),
+        node: any SyncChild, parent: URL, code: String, transport: any SyncTransport = URLSessionTransport(),
         progress: (SyncSession.Progress) -> Void = { _ in }
     ) async throws -> SyncSession.Summary {
         guard try node.parentLink() == nil else {
@@ -68,12 +68,13 @@ extension Enrollment {
         }
         // The hub names the code's org only in its answer, so a code for another org is spent
         // by the time it is refused here: the refusal says so, and which code to ask for.
-        let answer = try await enroll(node.store.node.id, parent: parent, code: code, transport: transport)
-        guard answer.org == node.org.code else {
+        let org = node.childOrg
+        let answer = try await enroll(node.childNode, parent: parent, code: code, transport: transport)
+        guard answer.org == org.code else {
             throw DomainError.invalidValue(
-                field: "code", value: code, allowed: "a code issued for this node's org \(node.org.code)",
+                field: "code", value: code, allowed: "a code issued for this node's org \(org.code)",
                 rule: .other(
-                    chinese: "此注册码是为单位 \(answer.org) 签发的，而本节点是 \(node.org.code) \(node.org.name)。此码已作废，请向上级索取本单位的注册码。"))
+                    chinese: "此注册码是为单位 \(answer.org) 签发的，而本节点是 \(org.code) \(org.name)。此码已作废，请向上级索取本单位的注册码。"))
         }
         return try await link(node, to: parent, answer, transport: transport, progress: progress)
     }

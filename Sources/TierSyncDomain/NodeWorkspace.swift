@@ -88,8 +88,36 @@ extension NodeWorkspace {
     public func amendments(includeDecided: Bool = true) throws -> [AmendmentView] {
         try amendments(includeDecided: includeDecided, record: nil)
     }
+
+    /// The amendments of `record`, pending then decided.
+    public func amendments(record: String) throws -> [AmendmentView] {
+        try amendments(includeDecided: true, record: record)
+    }
+
+    /// Adds a record of `kind` with a new id (default org: the node's own).
+    @discardableResult
+    public func add(_ kind: RecordKind, org: String? = nil, values: [String: String]) throws -> StoredRecord {
+        try add(kind, org: org, values: values, id: nil)
+    }
+
+    /// Live records of `kind` owned in `org`'s subtree (default: the whole node).
+    public func list(_ kind: RecordKind, under org: String? = nil) throws -> [StoredRecord] {
+        try list(kind, under: org, includeDeleted: false, shared: false)
+    }
+
+    /// Every editable kind, as sheets, of `org`'s subtree (default: the whole node).
+    public func exportSheets(under org: String? = nil) throws -> [Sheet] {
+        try exportSheets(RecordKind.editableKinds, under: org)
+    }
+
+    /// Applies a bundle, refusing changes stamped more than a day ahead of this node's clock.
+    public func importBundle(path: String) throws -> TierSyncNode.BundleImport {
+        try importBundle(path: path, skewBound: ChangeWriter.defaultSkewBound)
+    }
 }
 
 extension TierSyncNode: NodeWorkspace {
     public func referenceVocabulary() throws -> Vocabulary { vocabulary }
 }
+
+extension TierSyncNode: WorkbenchNode {}

@@ -101,9 +101,6 @@ extension TierSyncNode {
         public let clockOffset: ClockOffset?
     }
 
-    public func syncStatus() throws -> SyncStatus {
-        try syncStatus(openConflicts: try conflicts().count)
-    }
 }
 
 extension SyncChild {

@@ -142,21 +142,6 @@ public final class TierSyncNode: Sendable {
         try store.read { db in kind.defaults(context(db)).mapValues(\.description) }
     }
 
-    /// Warnings about a record that do not stop a save: a contact not confirmed for a year.
-    public func warnings(_ kind: RecordKind, _ record: StoredRecord) -> [FieldIssue] {
-        guard kind.name == "contact",
-            let confirmed = record["last_confirmed"].textValue.flatMap(CivilDate.init(parsing:)),
-            let today = CivilDate(parsing: DateTimeText.chinaDate(milliseconds: store.wallClock.nowMilliseconds()))
-        else { return [] }
-        let days = today.daysSinceEpoch - confirmed.daysSinceEpoch
-        guard days > 365 else { return [] }
-        return [
-            FieldIssue(
-                field: "last_confirmed", value: confirmed.description, rule: .notConfirmedFor(days: days),
-                allowed: "details confirmed within a year")
-        ]
-    }
-
     /// Deletes a record: it stays as a tombstone, so the deletion syncs like any edit.
     public func delete(_ kind: RecordKind, id: String) throws {
         try write { writer in try edit(kind, writer.db).delete(id: id, writer: &writer) }
@@ -229,6 +214,11 @@ public final class TierSyncNode: Sendable {
     func orgUnit(_ code: String, db: Database) throws -> OrgUnit {
         guard let unit = try Self.orgUnitIfAny(code, db) else { throw DomainError.unknownOrg(code) }
         return unit
+    }
+
+    /// The org unit with `code`, if the node knows it.
+    public func orgUnit(_ code: String) throws -> OrgUnit? {
+        try store.read { db in try Self.orgUnitIfAny(code, db) }
     }
 
     static func orgUnitIfAny(_ code: String, _ db: Database) throws -> OrgUnit? {

@@ -19,11 +19,11 @@ struct DirectiveView: Sendable {
     let units: [Unit]
     let hasUnits: Bool
 
-    init(_ record: StoredRecord, node: TierSyncNode, visitor: Visitor, orgs: OrgChoices) throws {
+    init(_ record: StoredRecord, node: any WorkbenchNode, visitor: Visitor, orgs: OrgChoices) throws {
         action = "/records/directive/\(record.id.rawValue)/read"
         csrf = visitor.csrf
         let receipts = try node.receipts(of: record.id.rawValue)
-        let read = receipts.first { $0.level == node.org.code && $0.event == "read" }
+        let read = receipts.first { $0.level == node.hubOrg.code && $0.event == "read" }
         let fromAbove = !orgs.subtree.contains { $0.code == record.org }
         mayMarkRead = fromAbove && read == nil && visitor.role != nil
         readHere = read.map { "本单位已于 \(ChinaTime.display($0.at)) 阅读（\($0.reader ?? "")）。" }

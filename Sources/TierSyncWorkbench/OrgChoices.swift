@@ -9,7 +9,7 @@ struct OrgChoices: Sendable {
     let subtree: [OrgUnit]
     let ancestors: [OrgUnit]
 
-    init(node: TierSyncNode, scope: OrgUnit) throws {
+    init(node: any WorkbenchNode, scope: OrgUnit) throws {
         let all = try node.orgs()
         names = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0.name) })
         subtree = all.filter { scope.contains($0) }

@@ -15,7 +15,7 @@ extension Pages {
     func exportBundle(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .enter) { visitor in
             if let reason = visitor.refusalOfWholeNode(node) { return await errorPage(403, reason, visitor) }
-            guard let parent = node.org.parent else {
+            guard let parent = node.hubOrg.parent else {
                 return await errorPage(400, "本级没有上级单位，无需导出数据包。", visitor)
             }
             let path = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -25,7 +25,7 @@ extension Pages {
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw DomainError.unavailable("the bundle file could not be read back")
             }
-            let name = "tiersync-\(node.org.code)-to-\(parent)-\(summary.upTo).bundle"
+            let name = "tiersync-\(node.hubOrg.code)-to-\(parent)-\(summary.upTo).bundle"
             let body = ResponseBody { writer in
                 defer {
                     try? handle.close()

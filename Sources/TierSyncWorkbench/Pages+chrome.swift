@@ -7,7 +7,7 @@ import TierSyncHub
 /// The frame of every page: the navigation and the sync status bar.
 extension Pages {
     func chrome(_ visitor: Visitor?, section: String) async -> SiteChrome {
-        guard let visitor else { return SiteChrome(nodeName: node.org.name) }
+        guard let visitor else { return SiteChrome(nodeName: node.hubOrg.name) }
         var items: [(String, String, String)] = []
         if visitor.role != nil { items.append(("records", "/records", "录入")) }
         if hasSubtree || visitor.role == nil { items.append(("orgs", "/orgs/\(visitor.scope.code)", "汇总")) }
@@ -22,13 +22,13 @@ extension Pages {
         return SiteChrome(
             userName: visitor.name, roleName: visitor.role?.chineseName ?? "操作员", csrf: visitor.csrf,
             nav: items.map { SiteChrome.NavItem(href: $0.1, label: $0.2, current: $0.0 == section) },
-            status: status.map(statusBar), nodeName: node.org.name)
+            status: status.map(statusBar), nodeName: node.hubOrg.name)
     }
 
     func statusBar(_ status: TierSyncNode.SyncStatus) -> SiteChrome.StatusBar {
         let (link, label): (String, String)
         if status.parent == nil {
-            (link, label) = node.org.parent == nil ? ("top", "本级为最高层级，无需上传") : ("never-joined", "尚未加入上级节点")
+            (link, label) = node.hubOrg.parent == nil ? ("top", "本级为最高层级，无需上传") : ("never-joined", "尚未加入上级节点")
         } else if status.lastAttempt == nil {
             (link, label) = ("never-joined", "已加入上级，尚未同步")
         } else if status.lastAttemptOK == false {
@@ -38,7 +38,7 @@ extension Pages {
         }
         return SiteChrome.StatusBar(
             link: link, linkLabel: label, lastSync: status.lastSync.map { ChinaTime.display($0) },
-            ago: status.lastSync.map { ChinaTime.ago($0, now: node.store.wallClock.nowMilliseconds()) },
+            ago: status.lastSync.map { ChinaTime.ago($0, now: node.wallClock.nowMilliseconds()) },
             waiting: status.waiting, conflicts: status.openConflicts, refused: status.refused,
             clockWarning: status.clockOffset.flatMap {
                 guard $0.isWrong else { return nil }

@@ -94,7 +94,7 @@ extension Pages {
     /// Runs one procedure on the record of the page's kind and id, then shows the record.
     private func procedure(
         _ page: PageRequest, _ need: Visitor.Need,
-        _ action: @escaping @Sendable (TierSyncNode, RecordKind, String, Form) throws -> StoredRecord
+        _ action: @escaping @Sendable (any WorkbenchNode, RecordKind, String, Form) throws -> StoredRecord
     ) async throws -> Response {
         let form = try await page.form()
         return try await signedIn(page, need, form: form) { visitor in

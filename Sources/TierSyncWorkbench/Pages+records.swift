@@ -140,13 +140,13 @@ extension Pages {
     }
 
     /// True when `record` is owned above the visitor's subtree and shared down to it.
-    static func sharedFromAbove(_ record: StoredRecord, visitor: Visitor, node: TierSyncNode) throws -> Bool {
-        guard let owner = try node.store.read({ db in try OrgUnit.fetchOne(db, key: record.org) }) else { return false }
+    static func sharedFromAbove(_ record: StoredRecord, visitor: Visitor, node: any WorkbenchNode) throws -> Bool {
+        guard let owner = try node.orgUnit(record.org) else { return false }
         return OrgUnit.shared(ownerPath: owner.path, share: record["share"].textValue, reaches: visitor.scope.path)
     }
 
-    static func checkScope(_ org: String, visitor: Visitor, node: TierSyncNode) throws {
-        guard let unit = try node.store.read({ db in try OrgUnit.fetchOne(db, key: org) }) else {
+    static func checkScope(_ org: String, visitor: Visitor, node: any WorkbenchNode) throws {
+        guard let unit = try node.orgUnit(org) else {
             throw DomainError.invalid([
                 FieldIssue(field: "org", value: org, rule: .unknownOrg, allowed: "an org code")
             ])

@@ -121,14 +121,14 @@ extension Pages {
             [node] () -> (ParentLink?, [SyncAttempt], [TierSyncNode.ChildHealth], [OrgUnit]) in
             (
                 try node.parentLink(), try node.syncAttempts(), try node.childHealth(),
-                try node.orgs(under: node.org.code).filter { $0.parent == node.org.code }
+                try node.orgs(under: node.hubOrg.code).filter { $0.parent == node.hubOrg.code }
             )
         }
         let refusals = attempts.first?.refusals?.split(separator: "\n").map(String.init) ?? []
         let wholeNode = visitor.refusalOfWholeNode(node) == nil
         let view = SyncView(
             parent: link?.url, parentOrg: link?.org, joined: link != nil,
-            canJoin: link == nil && visitor.role?.mayAdminister == true && wholeNode && node.org.parent != nil,
+            canJoin: link == nil && visitor.role?.mayAdminister == true && wholeNode && node.hubOrg.parent != nil,
             mayBundle: wholeNode, csrf: visitor.csrf, notice: notice, error: error,
             attempts: attempts.map {
                 .init(

@@ -12,7 +12,7 @@ import TierSyncStore
 /// renders HTML; a refusal is a page in Chinese, never a stack trace or a JSON body. What it
 /// shares with the consolidated view of a hub on PostgreSQL is in `SitePages`.
 struct Pages: SitePages {
-    let node: TierSyncNode
+    let node: any WorkbenchNode
     /// The request's logger (its lines carry `hb.request.id`), set per request by `Site`.
     var logger: Logger
     let idleLimit: Int64

@@ -39,8 +39,8 @@ extension Pages {
                 asOf: page.query("as-of"), staleDays: nil, from: page.query("from"), through: page.query("through"),
                 limit: nil)
             let view = try await blocking { [node, hasSubtree] in
-                let rows = try node.store.read { db in
-                    try PeriodLedger.make(org: visitor.scope.code, options: options, db: db)
+                let rows = try node.readingRecords { reader in
+                    try PeriodLedger.make(org: visitor.scope.code, options: options, db: reader)
                 }
                 return PeriodsView(
                     asOf: options.asOf.description, from: options.reportingMonths.lowerBound.description,

@@ -49,7 +49,7 @@ extension ProcedureView {
     /// The panel for `record` of `kind` as `visitor` sees it on `node`; nil for kinds without
     /// procedures.
     init?(
-        _ kind: RecordKind, _ record: StoredRecord, node: TierSyncNode, visitor: Visitor, orgs: OrgChoices,
+        _ kind: RecordKind, _ record: StoredRecord, node: any WorkbenchNode, visitor: Visitor, orgs: OrgChoices,
         text: ValueText
     ) throws {
         guard kind.isApprovable, !record.deleted else { return nil }
@@ -58,14 +58,14 @@ extension ProcedureView {
         let approval = Approval(record)
         let units = try node.orgs()
         let approver = approval.flatMap { approval in units.first { $0.code == approval.org } }
-        let isAbove = record.org != node.org.code
+        let isAbove = record.org != node.hubOrg.code
         action = "/records/\(kind.name)/\(record.id.rawValue)"
         csrf = visitor.csrf
         self.approval = approval.map {
             "已由\(orgs.name($0.org))（\($0.approver)）于 \(ChinaTime.display($0.at)) 审核通过"
                 + ($0.note.map { "：\($0)" } ?? "")
         }
-        locked = approval != nil && !(approver.map { node.org.contains($0) } ?? false)
+        locked = approval != nil && !(approver.map { node.hubOrg.contains($0) } ?? false)
         mayApprove = reviews && isAbove && approval == nil
         mayUnapprove = reviews && approval != nil && !locked
         let isPlan = kind.name == RecordKind.plan.name
@@ -85,7 +85,7 @@ extension ProcedureView {
             ? units.filter { above in owner.map { above.contains($0) && above.code != $0.code } ?? false }
                 .reversed().map { Option(value: $0.code, label: $0.name) } : []
         mayFile = !fileOptions.isEmpty
-        mayVerdict = isPlan && reviews && record["filed_with"] == .text(node.org.code) && state == .pending
+        mayVerdict = isPlan && reviews && record["filed_with"] == .text(node.hubOrg.code) && state == .pending
         let isTask = kind.name == RecordKind.task.name
         mayRequestCloseout = isTask && enters && !locked && record["status"] == .text("open")
         mayReturn = isTask && reviews && isAbove && record["status"] == .text("close-requested")

@@ -39,7 +39,7 @@ struct ReviewView: Sendable {
     /// How many unapproved reports the page lists at most, newest period first.
     static let reportLimit = 200
 
-    init(node: TierSyncNode, visitor: Visitor, reviewsBelow: Bool) throws {
+    init(node: any WorkbenchNode, visitor: Visitor, reviewsBelow: Bool) throws {
         let orgs = try OrgChoices(node: node, scope: visitor.scope)
         let text = ValueText(vocabulary: node.vocabulary, orgNames: orgs.names, planTitles: [:])
         func href(_ kind: RecordKind, _ record: StoredRecord) -> String {
@@ -52,14 +52,14 @@ struct ReviewView: Sendable {
                 detail: "备案日期 \($0["filed_on"].description)")
         }
         closeouts = try node.list(.task, under: visitor.scope.code).filter {
-            $0["status"] == .text("close-requested") && $0.org != node.org.code
+            $0["status"] == .text("close-requested") && $0.org != node.hubOrg.code
         }.map {
             Row(
                 href: href(.task, $0), title: $0["title"].description, org: orgs.name($0.org),
                 detail: "截止 \($0["deadline"].description)：\($0["note"].description)")
         }
         reports = try node.list(.report, under: visitor.scope.code)
-            .filter { $0.org != node.org.code && Approval($0) == nil }
+            .filter { $0.org != node.hubOrg.code && Approval($0) == nil }
             .sorted { ($0["period"].description, $0.org) > ($1["period"].description, $1.org) }
             .prefix(Self.reportLimit)
             .map {

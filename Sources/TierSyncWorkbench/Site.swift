@@ -17,7 +17,7 @@ import TierSyncReports
 /// try await app.runService()
 /// ```
 public struct Site: Sendable {
-    public let node: TierSyncNode
+    public let node: any WorkbenchNode
     let logger: Logger
     /// How long a browser session lives without a request, in milliseconds.
     let idleLimit: Int64
@@ -25,7 +25,7 @@ public struct Site: Sendable {
     let fileLimits: TierSyncNode.FileLimits
 
     public init(
-        node: TierSyncNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
+        node: any WorkbenchNode, idleLimit: Int64 = TierSyncNode.defaultIdleLimit,
         logger: Logger = Logger(label: "tiersync.site"), fileLimits: TierSyncNode.FileLimits = .init()
     ) {
         self.node = node
@@ -39,17 +39,17 @@ public struct Site: Sendable {
         host: String, port: Int, services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let hub = HubService(node: node, idleLimit: idleLimit, logger: logger, fileLimits: fileLimits)
+        let hub = HubService(hub: node, idleLimit: idleLimit, logger: logger, fileLimits: fileLimits)
         let uploads = [
             "/sync/bundle": Pages.maxBundle, "/import": Pages.maxSpreadsheet,
             "/records/{kind}/{id}/attachments": Pages.maxAttachmentBody(fileLimits),
         ]
         let router = hub.siteRouter(pageRoutes: Self.routes.map { ($0.method, $0.path) }, uploads: uploads)
-        let hasSubtree = ((try? node.orgs(under: node.org.code).count) ?? 0) > 1
+        let hasSubtree = ((try? node.orgs(under: node.hubOrg.code).count) ?? 0) > 1
         let pages = Pages(
             node: node, logger: logger, idleLimit: idleLimit, hasSubtree: hasSubtree, fileLimits: fileLimits)
         // The first officer to open the node's own overview should not wait for its grouping.
-        if hasSubtree { pages.rollups.warm(hub: node, org: node.org.code, options: ReportOptions()) }
+        if hasSubtree { pages.rollups.warm(hub: node, org: node.hubOrg.code, options: ReportOptions()) }
         router.addPages(pages, Self.routes.map { ($0.method, $0.path, $0.handler) })
         return HubService.application(
             router: router, host: host, port: port, services: services, logger: logger, onListening: onListening)

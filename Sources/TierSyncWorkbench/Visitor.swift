@@ -27,7 +27,7 @@ struct Visitor: Sendable {
 
     /// The node, writing for this person inside their subtree (their edits named in the
     /// history, a write outside refused by the domain).
-    func writer(_ node: TierSyncNode) throws -> TierSyncNode {
+    func writer(_ node: any WorkbenchNode) throws -> any WorkbenchNode {
         guard let user else { throw DomainError.forbidden("an operator credential only reads the consolidated view") }
         return node.acting(as: Author(login: user.login, name: user.name), within: scope)
     }
@@ -46,8 +46,8 @@ struct Visitor: Sendable {
 
     /// Nil when the visitor works for the node's own unit, as what concerns the whole node
     /// needs (its parent link, enrollment codes, bundles); otherwise the Chinese reason.
-    func refusalOfWholeNode(_ node: TierSyncNode) -> String? {
-        scope.code == node.org.code ? nil : "此操作涉及整个节点（\(node.org.name)），需要本级单位的账号；您的账号只管\(scope.name)。"
+    func refusalOfWholeNode(_ node: any WorkbenchNode) -> String? {
+        scope.code == node.hubOrg.code ? nil : "此操作涉及整个节点（\(node.hubOrg.name)），需要本级单位的账号；您的账号只管\(scope.name)。"
     }
 
     /// Nil when allowed; otherwise the Chinese reason for the 403 page.
