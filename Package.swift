@@ -272,7 +272,7 @@ let package = Package(
             name: "TierSyncWorkbenchTests",
             dependencies: [
                 "TierSyncWorkbench", "TierSyncHub", "TierSyncDomain", "TierSyncStore", "TierSyncCore",
-                "TierSyncTestSupport",
+                "TierSyncPostgres", "TierSyncTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

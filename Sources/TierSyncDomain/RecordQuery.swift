@@ -41,6 +41,8 @@ public struct RecordQuery: Sendable, Equatable {
 public struct RecordPage: Sendable {
     public let records: [StoredRecord]
     public let total: Int
+
+    public init(records: [StoredRecord], total: Int) { (self.records, self.total) = (records, total) }
 }
 
 extension RecordKind {

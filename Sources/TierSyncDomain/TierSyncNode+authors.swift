@@ -50,26 +50,20 @@ extension TierSyncNode {
             var random = SystemRandomNumberGenerator()
             try writer.insert(
                 table: Self.authorTable, id: RecordID.random(using: &random), org: org,
-                fields: [
-                    "node": .text(store.node.id.rawValue), "first_hlc": .integer(first), "last_hlc": .integer(last),
-                    "login": .text(author.login), "name": .text(author.name),
-                ])
+                fields: Self.authorFields(author, node: store.node.id, first: first, last: last))
             return result
         }
     }
 
-    static let authorTable = "edit_author"
+    /// The table that names the people who made edits; it syncs like the records.
+    public static let authorTable = "edit_author"
 
-    /// The person who made `node`'s edit stamped `hlc`, when it was made for one.
-    static func author(node: String, hlc: Int64, db: Database) throws -> Author? {
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT login, name FROM edit_author
-                WHERE node = ? AND first_hlc <= ? AND last_hlc >= ? AND deleted = 0
-                ORDER BY first_hlc DESC LIMIT 1
-                """,
-            arguments: [node, hlc, hlc]
-        ).map { Author(login: $0["login"], name: $0["name"]) }
+    /// The fields of the `edit_author` record naming `author` for `node`'s edits stamped
+    /// `first` through `last`.
+    public static func authorFields(_ author: Author, node: NodeID, first: Int64, last: Int64) -> [String: FieldValue] {
+        [
+            "node": .text(node.rawValue), "first_hlc": .integer(first), "last_hlc": .integer(last),
+            "login": .text(author.login), "name": .text(author.name),
+        ]
     }
 }

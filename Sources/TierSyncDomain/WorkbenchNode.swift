@@ -41,6 +41,9 @@ public protocol WorkbenchNode: NodeWorkspace, PeopleAccounts, SyncHub, SyncChild
     func receipts(of id: String) throws -> [TierSyncNode.Receipt]
     /// The attachment `id`, live or not.
     func attachment(_ id: String) throws -> Attachment
+    /// A new operator (a reader of the consolidated view) of `org`'s subtree (default: the
+    /// node's), with the credential shown once.
+    func addOperator(name: String, org: String?) throws -> TierSyncNode.IssuedOperator
 }
 
 extension WorkbenchNode {
@@ -51,6 +54,14 @@ extension WorkbenchNode {
 
     /// The latest twenty sync attempts with the parent, newest first.
     public func syncAttempts() throws -> [SyncAttempt] { try syncAttempts(limit: 20) }
+
+    /// A new operator of the node's whole subtree.
+    public func addOperator(name: String) throws -> TierSyncNode.IssuedOperator {
+        try addOperator(name: name, org: nil)
+    }
+
+    /// The open conflicts, oldest first.
+    public func conflicts() throws -> [ConflictView] { try conflicts(includeSettled: false) }
 
     /// Org units of the whole hierarchy the node knows, by path.
     public func orgs() throws -> [OrgUnit] { try orgs(under: nil) }

@@ -10,5 +10,5 @@ extension PostgresHub: PeopleAccounts {
         try store.withSession { session in try session.transaction { try body(session) } }
     }
 
-    public var accountScope: OrgUnit { hubOrg }
+    public var accountScope: OrgUnit { writeScope }
 }

@@ -48,7 +48,7 @@ extension PostgresHub {
         guard let rowID = Int64(id) else { throw DomainError.notFound(kind: "pending amendment", id: id) }
         return try editConflict(rowID, named: "pending amendment") { edit, writer, row in
             try edit.decideAmendment(
-                row, accept: accept, reason: reason, decider: hubOrg.name, who: "by node \(hubNode)",
+                row, accept: accept, reason: reason, decider: actorName, who: who,
                 directory: writer.directory, writer: &writer)
         }
     }

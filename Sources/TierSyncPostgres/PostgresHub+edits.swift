@@ -45,7 +45,7 @@ extension PostgresHub {
     @discardableResult
     public func approve(_ kind: RecordKind, id: String, note: String? = nil) throws -> StoredRecord {
         try edit(kind) { edit, writer, _ in
-            try edit.approve(id: id, note: note, approver: hubOrg.name, writer: &writer)
+            try edit.approve(id: id, note: note, approver: actorName, writer: &writer)
         }
     }
 
@@ -78,7 +78,7 @@ extension PostgresHub {
     @discardableResult
     public func resolveConflict(_ id: Int64, _ resolution: TierSyncNode.Resolution) throws -> StoredRecord {
         try editConflict(id, named: "conflict") { edit, writer, row in
-            try edit.resolve(row, resolution, who: "by node \(hubNode)", writer: &writer)
+            try edit.resolve(row, resolution, who: who, writer: &writer)
         }
     }
 
@@ -119,8 +119,25 @@ extension PostgresHub {
     ) throws -> T {
         var (writer, storage) = try self.writer(session)
         let result = try body(try rules(kind, context(session), session), &writer, session)
+        try nameAuthor(&writer)
         try storage.flush()
         return result
+    }
+
+    /// Names the acting person as the author of what `writer` made, by an `edit_author`
+    /// record in the same transaction, which syncs like the records (as `TierSyncNode.write`
+    /// does on SQLite).
+    ///
+    /// - Parameter made: the stamps and org to name them for (default: what `writer` made).
+    func nameAuthor(
+        _ writer: inout LocalEdit<PostgresMergeStorage>,
+        made: (first: HLCTimestamp, last: HLCTimestamp, org: String)? = nil
+    ) throws {
+        guard let author, let made = made ?? writer.made else { return }
+        try writer.insert(
+            table: TierSyncNode.authorTable, id: RecordEdit.newRecordID(), org: made.org,
+            fields: TierSyncNode.authorFields(
+                author, node: hubNode, first: made.first.rawValue, last: made.last.rawValue))
     }
 
     /// A writer of this hub's own changes in the session's transaction, and the storage to
@@ -151,7 +168,7 @@ extension PostgresHub {
         _ kind: RecordKind, _ context: ValidationContext, _ session: PostgresSession,
         unit: ((String) throws -> OrgUnit?)? = nil
     ) -> RecordEdit {
-        RecordEdit(kind: kind, editor: hubOrg, scope: hubOrg, context: context) { code in
+        RecordEdit(kind: kind, editor: hubOrg, scope: writeScope, context: context) { code in
             if let unit { return try unit(code) }
             return try Self.orgUnit(code, session)
         }
@@ -160,5 +177,5 @@ extension PostgresHub {
 
 /// The commands a person runs on a node run on a hub on PostgreSQL too.
 extension PostgresHub: NodeWorkspace {
-    public func referenceVocabulary() throws -> Vocabulary { try vocabulary() }
+    public func referenceVocabulary() throws -> Vocabulary { vocabulary }
 }

@@ -29,6 +29,8 @@ extension PostgresHub {
                 let edit = { (kind: RecordKind) in self.rules(kind, context, session, unit: units.unit) }
                 let directory = try store.directory(session)
                 var clock: HybridLogicalClock?
+                // What the rows made, to name the acting person once for the whole import.
+                var made: (first: HLCTimestamp, last: HLCTimestamp, org: String)?
                 try rows(hubOrg.code, context.vocabulary).run(report: &report, reader: session, edit: edit) {
                     (row: (inout LocalEdit<PostgresMergeStorage>) throws -> Void) in
                     // A row's writes are held (the clock too) and sent after it, so a refused row
@@ -42,6 +44,12 @@ extension PostgresHub {
                         try row(&writer)
                         try storage.flush()
                         clock = writer.clock
+                        if let row = writer.made {
+                            made = (
+                                min(made?.first ?? row.first, row.first), max(made?.last ?? row.last, row.last),
+                                made?.org ?? row.org
+                            )
+                        }
                         if options.update { try session.query("RELEASE SAVEPOINT import_row") }
                     } catch {
                         if options.update {
@@ -53,6 +61,11 @@ extension PostgresHub {
                         }
                         throw error
                     }
+                }
+                if let made {
+                    var (writer, storage) = try writer(session, directory: directory, clock: clock)
+                    try nameAuthor(&writer, made: made)
+                    try storage.flush()
                 }
                 if options.dryRun || (!report.refused.isEmpty && !options.skipBad) {
                     throw TierSyncNode.ImportRollback()
@@ -66,14 +79,14 @@ extension PostgresHub {
     /// The import template of `kind`: its headers, and the allowed values of its vocabulary
     /// columns and of the units (this hub's subtree) a row may name.
     public func templateSheets(_ kind: ImportKind) throws -> [Sheet] {
-        TierSyncNode.templateSheets(kind, vocabulary: try vocabulary(), units: try orgs(under: hubOrg.code))
+        TierSyncNode.templateSheets(kind, vocabulary: vocabulary, units: try orgs(under: hubOrg.code))
     }
 
     /// The live records of `kinds`, a sheet each, with the headers an import takes back.
     public func exportSheets(_ kinds: [RecordKind] = RecordKind.editableKinds, under org: String? = nil) throws
         -> [Sheet]
     {
-        try TierSyncNode.exportSheets(kinds, names: try orgNames(), vocabulary: try vocabulary()) {
+        try TierSyncNode.exportSheets(kinds, names: try orgNames(), vocabulary: vocabulary) {
             try list($0, under: org)
         }
     }

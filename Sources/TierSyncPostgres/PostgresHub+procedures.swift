@@ -23,7 +23,7 @@ extension PostgresHub {
     @discardableResult
     public func recordVerdict(plan id: String, accepted: Bool, note: String?) throws -> StoredRecord {
         try edit(.plan) { edit, writer, _ in
-            try edit.recordVerdict(plan: id, accepted: accepted, note: note, approver: hubOrg.name, writer: &writer)
+            try edit.recordVerdict(plan: id, accepted: accepted, note: note, approver: actorName, writer: &writer)
         }
     }
 
@@ -55,7 +55,7 @@ extension PostgresHub {
     @discardableResult
     public func markRead(directive id: String) throws -> StoredRecord {
         try edit(.directive) { edit, writer, _ in
-            try edit.markRead(directive: id, reader: hubOrg.name, directory: writer.directory, writer: &writer)
+            try edit.markRead(directive: id, reader: actorName, directory: writer.directory, writer: &writer)
         }
     }
 

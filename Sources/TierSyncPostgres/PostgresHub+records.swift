@@ -59,11 +59,6 @@ extension PostgresHub {
         }
     }
 
-    /// The reference vocabulary the hub holds (the names shown for keys).
-    public func vocabulary() throws -> Vocabulary {
-        try store.read { session in try Vocabulary.read(session) }
-    }
-
     func table(of kind: RecordKind) throws -> SyncedTable { try table(named: kind.table) }
 
     func table(named name: String) throws -> SyncedTable {

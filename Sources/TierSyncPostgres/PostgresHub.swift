@@ -23,6 +23,13 @@ public final class PostgresHub: SyncHub {
     public let store: PostgresStore
     public let hubOrg: OrgUnit
     let rules: ExchangeRules
+    /// The reference vocabulary (the names shown for keys), read as the hub opened.
+    public let vocabulary: Vocabulary
+    /// The person this handle writes for (`acting(as:within:)`), named in the history of
+    /// what they write; nil for the hub itself (the command line).
+    public let author: Author?
+    /// Where this handle may write: the hub's subtree, or the acting person's part of it.
+    let writeScope: OrgUnit
 
     public var hubNode: NodeID { store.node }
     /// As many as on SQLite: a group takes no savepoints unless a push fails while written,
@@ -42,6 +49,28 @@ public final class PostgresHub: SyncHub {
         }
         hubOrg = org
         rules = ExchangeRules(org: org, tables: store.tables)
+        vocabulary = try store.withSession { try Vocabulary.read($0) }
+        (author, writeScope) = (nil, org)
+    }
+
+    /// The same hub, writing for `author` inside `scope`, as `TierSyncNode.acting` does.
+    private init(_ hub: PostgresHub, author: Author, scope: OrgUnit) {
+        (store, hubOrg, rules, vocabulary) = (hub.store, hub.hubOrg, hub.rules, hub.vocabulary)
+        (self.author, writeScope) = (author, hub.hubOrg.contains(scope) ? scope : hub.hubOrg)
+    }
+
+    /// The same hub, writing for `author` inside `scope` (their org's subtree, at or below the
+    /// hub's): what it writes is attributed to them, and a write outside `scope` is refused.
+    public func acting(as author: Author, within scope: OrgUnit) -> PostgresHub {
+        PostgresHub(self, author: author, scope: scope)
+    }
+
+    /// Who writes through this handle, as decisions and receipts name them.
+    var actorName: String { author?.name ?? hubOrg.name }
+
+    /// Who settles a conflict through this handle, for the conflict's history.
+    var who: String {
+        author.map { "by \($0.name) (\($0.login)) on node \(hubNode)" } ?? "by node \(hubNode)"
     }
 
     /// Makes a new hub for org unit `org` in the empty database at `address`, with the org

@@ -92,4 +92,11 @@ public final class PostgresSession: @unchecked Sendable {
     public func close() throws {
         try connection.close().wait()
     }
+
+    /// Begins closing the connection without waiting for it, from any thread; the connection
+    /// is kept until it is closed (postgres-nio asserts that it is closed when it goes away).
+    func beginClose() {
+        let connection = connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
 }

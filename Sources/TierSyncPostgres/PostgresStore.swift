@@ -226,8 +226,12 @@ public final class PostgresStore: Sendable {
         return HLCTimestamp(rawValue: try row.first?.decode(Int64.self) ?? 0)
     }
 
-    // postgres-nio requires every connection closed before it goes away.
-    deinit { close() }
+    // postgres-nio requires every connection closed before it goes away. The last reference
+    // may go on an event loop (a site's pages, released as its server stops), where waiting
+    // for the close would stop the loop: the close is begun, not waited for.
+    deinit {
+        for session in idle.withLockedValue({ $0 }) { session.beginClose() }
+    }
 
     /// Closes the connections kept open.
     public func close() {

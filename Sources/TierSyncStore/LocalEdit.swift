@@ -18,6 +18,9 @@ import TierSyncCore
 public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
     private(set) var merge: RemoteMerge<Storage>
     public let directory: PeerDirectory
+    /// The stamps of the changes made so far (the first and the last) and the org of the
+    /// first: what names a person as the author of the edit (`edit_author`).
+    public private(set) var made: (first: HLCTimestamp, last: HLCTimestamp, org: String)?
 
     public init(merge: RemoteMerge<Storage>, directory: PeerDirectory) {
         (self.merge, self.directory) = (merge, directory)
@@ -130,6 +133,9 @@ public struct LocalEdit<Storage: MergeStorage>: RecordWriting {
     /// each applies, without a conflict. Anything else (a value or a field the merge refuses,
     /// a change it finds known) is refused whole, and the caller's transaction rolls back.
     private mutating func apply(_ changes: [FieldChange]) throws {
+        if let first = changes.first, let low = changes.map(\.hlc).min(), let high = changes.map(\.hlc).max() {
+            made = (min(made?.first ?? low, low), max(made?.last ?? high, high), made?.org ?? first.org)
+        }
         let report = try merge.apply(changes, directory: directory)
         if let refused = report.refused.first {
             throw StoreError.editRefused(table: refused.table, id: refused.record, reason: refused.reason)

@@ -31,9 +31,9 @@ extension HubService {
 extension Router where Context == HubRequestContext {
     /// Adds a site's pages: each request gets `pages` with its own logger (whose lines carry
     /// `hb.request.id`).
-    func addPages<P: SitePages>(
-        _ pages: P,
-        _ routes: [(method: String, path: String, handler: @Sendable (P, PageRequest) async throws -> Response)]
+    func addPages(
+        _ pages: Pages,
+        _ routes: [(method: String, path: String, handler: @Sendable (Pages, PageRequest) async throws -> Response)]
     ) {
         for route in routes {
             on(RouterPath(route.path), method: HTTPRequest.Method(route.method)!) { request, context in

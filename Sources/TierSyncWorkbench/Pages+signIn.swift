@@ -16,7 +16,7 @@ extension Pages {
 }
 
 /// What signing in and out is on every site.
-extension SitePages {
+extension Pages {
     /// Checks `login` and `password` (or an operator credential as the password) and starts
     /// a session.
     func login(_ page: PageRequest) async throws -> Response {

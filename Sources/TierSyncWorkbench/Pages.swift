@@ -7,11 +7,11 @@ import TierSyncDomain
 import TierSyncHub
 import TierSyncStore
 
-/// The handlers of a SQLite node's site. Each resolves the visitor from the session cookie,
+/// The handlers of a node's site. Each resolves the visitor from the session cookie,
 /// checks what the page needs (role, CSRF token), calls the domain off the event loops, and
-/// renders HTML; a refusal is a page in Chinese, never a stack trace or a JSON body. What it
-/// shares with the consolidated view of a hub on PostgreSQL is in `SitePages`.
-struct Pages: SitePages {
+/// renders HTML; a refusal is a page in Chinese, never a stack trace or a JSON body. The same
+/// pages serve a SQLite node and a hub on PostgreSQL (`WorkbenchNode`).
+struct Pages: Sendable {
     let node: any WorkbenchNode
     /// The request's logger (its lines carry `hb.request.id`), set per request by `Site`.
     var logger: Logger

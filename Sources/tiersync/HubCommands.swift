@@ -43,38 +43,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--max-file-mb and --max-child-mb must be whole numbers of MB from 1")
         }
         let logger = Logger(label: "tiersync.hub")
-        let host = address.host
-        if let store = try node.postgres {
-            return try await servePostgres(store, host: host, port: address.port, logger: logger)
-        }
-        let opened = try TierSyncNode.open(path: node.db)
-        let upward = try UpwardSync.services(for: opened, interval: syncInterval, logger: logger, timeout: syncTimeout)
+        // A file or a PostgreSQL database: the same site, protocol v1 and pages, over either.
+        // Several processes may serve one database; one at a time syncs with the parent.
+        let node: any WorkbenchNode =
+            try self.node.postgres.map { try PostgresHub.open(address: $0) } ?? TierSyncNode.open(path: self.node.db)
+        let upward = try UpwardSync.services(for: node, interval: syncInterval, logger: logger, timeout: syncTimeout)
         let site = Site(
-            node: opened, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
+            node: node, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
             fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
-        let app = site.application(host: host, port: address.port, services: upward) {
-            bound in
+        let store = try self.node.postgres.map { ", store \($0)" } ?? ""
+        let app = site.application(host: address.host, port: address.port, services: upward) { bound in
             Output.line(
-                "listening on http://\(host):\(bound) for node \(opened.store.node.id) (\(opened.org.code) \(opened.org.name))"
-            )
-        }
-        try await app.runService()
-    }
-
-    /// Serves a PostgreSQL store: protocol v1 for its children, the operators' reports, metrics
-    /// and consolidated view, and the upward sync when it has a parent (one process at a time
-    /// syncs with it). Several processes may serve one database.
-    func servePostgres(_ address: PostgresAddress, host: String, port: Int, logger: Logger) async throws {
-        let hub = try PostgresHub.open(address: address)
-        let service = HubService(
-            hub: hub, idleLimit: Int64(sessionIdleMinutes * 60_000), logger: logger,
-            fileLimits: .init(maxFileBytes: maxFileMb << 20, maxChildBytes: maxChildMb << 20))
-        let upward = try UpwardSync.services(for: hub, interval: syncInterval, logger: logger, timeout: syncTimeout)
-        let app = ConsolidatedSite(service: service, accounts: hub).application(
-            host: host, port: port, services: upward
-        ) { bound in
-            Output.line(
-                "listening on http://\(host):\(bound) for node \(hub.hubNode) (\(hub.hubOrg.code) \(hub.hubOrg.name)), store \(address)"
+                "listening on http://\(address.host):\(bound) for node \(node.hubNode) (\(node.hubOrg.code) \(node.hubOrg.name))\(store)"
             )
         }
         try await app.runService()

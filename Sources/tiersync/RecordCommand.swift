@@ -142,7 +142,7 @@ struct ShowRecord<Tag: KindTag>: ParsableCommand {
             let hub = try PostgresHub.open(address: address)
             let record = try hub.record(Tag.kind, id: id)
             if json { return Output.line(try RecordDocument(record).json()) }
-            return RecordPrinter(vocabulary: try hub.vocabulary(), orgs: try hub.orgs()).detail(Tag.kind, record)
+            return RecordPrinter(vocabulary: hub.vocabulary, orgs: try hub.orgs()).detail(Tag.kind, record)
         }
         let opened = try TierSyncNode.open(path: node.db)
         let record = try opened.show(Tag.kind, id: id)

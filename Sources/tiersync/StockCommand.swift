@@ -187,7 +187,7 @@ func listKind(
     if let address = try node.postgres {
         let hub = try PostgresHub.open(address: address)
         records = try hub.list(kind, under: org, includeDeleted: includeDeleted, shared: shared)
-        printer = { RecordPrinter(vocabulary: try hub.vocabulary(), orgs: try hub.orgs()) }
+        printer = { RecordPrinter(vocabulary: hub.vocabulary, orgs: try hub.orgs()) }
     } else {
         let opened = try TierSyncNode.open(path: node.db)
         records = try opened.list(kind, under: org, includeDeleted: includeDeleted, shared: shared)

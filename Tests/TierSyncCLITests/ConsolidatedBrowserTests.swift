@@ -107,7 +107,7 @@ struct ConsolidatedBrowserTests {
     }
 
     @Test(
-        "an officer with an account on the city on PostgreSQL (`tiersync user add`) signs in with a password and reads her county; disabled, her session ends"
+        "an officer with an account on the city on PostgreSQL (`tiersync user add`) signs in with a password, works and reads her county; disabled, her session ends"
     )
     func personSignsIn() throws {
         try joinCity()
@@ -118,12 +118,14 @@ struct ConsolidatedBrowserTests {
         let hub = try HubProcess(db: city, scratch: scratch)
         defer { hub.stop() }
         let pages = try DashboardBrowser.load(
-            hub.url, login: "qian", credential: WorkbenchBrowserTests.password, ["/", "/orgs/520200"])
-        try #require(pages.count == 2)
-        #expect(pages[0]["path"]?.string == "/orgs/520203" && pages[0]["status"]?.number == 200)
+            hub.url, login: "qian", credential: WorkbenchBrowserTests.password, ["/", "/orgs/520203", "/orgs/520200"])
+        try #require(pages.count == 3)
+        // A person's home is the workbench (录入), an operator's the overview.
+        #expect(pages[0]["path"]?.string == "/records" && pages[0]["status"]?.number == 200, "\(pages[0])")
         #expect(pages[0]["text"]?.string?.contains("示例·qian（审核员）") == true, "\(pages[0])")
-        try DashboardBrowser.expectFigures(pages[0], match: province, org: "520203")
-        #expect(pages[1]["status"]?.number == 403, "her account is kept to her county")
+        #expect(pages[1]["path"]?.string == "/orgs/520203" && pages[1]["status"]?.number == 200)
+        try DashboardBrowser.expectFigures(pages[1], match: province, org: "520203")
+        #expect(pages[2]["status"]?.number == 403, "her account is kept to her county")
 
         let signIn = try curl(
             hub.url + "/login", "-i", "--data-urlencode", "login=qian",

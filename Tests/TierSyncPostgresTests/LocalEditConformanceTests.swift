@@ -224,7 +224,7 @@ import TierSyncStore
         made.store.close()
         let hub = try PostgresHub.open(address: database.address, logger: PostgresScratchDatabase.silent)
         defer { hub.store.close() }
-        #expect(try hub.vocabulary().terms(of: "share").map(\.key) == ["subtree", "children", "none"])
+        #expect(hub.vocabulary.terms(of: "share").map(\.key) == ["subtree", "children", "none"])
         let contact = try hub.add(.contact, values: ["role": "信息员", "name": "示例·甲", "phone": "13900000001"])
         #expect(
             try hub.set(.contact, id: contact.id.rawValue, values: ["share": "直属下级"]).0["share"] == .text("children"))

@@ -18,7 +18,7 @@ import TierSyncDomain
             table: "contact", record: added.id, org: added.org, field: "phone", value: .text("13900000002"),
             hlc: HLCTimestamp(physical: first.hlc.physical + 1, counter: 0), node: township,
             versionVector: first.versionVector.incremented(for: township))
-        let report = try site.node.store.write { try $0.apply([concurrent], nodes: [township: "520201101"]) }
+        let report = try site.sqlite.store.write { try $0.apply([concurrent], nodes: [township: "520201101"]) }
         #expect(report.conflicts == 1, "\(report)")
         let conflict = try #require(try site.node.conflicts().first)
 

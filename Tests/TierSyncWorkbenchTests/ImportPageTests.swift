@@ -24,9 +24,11 @@ import TierSyncDomain
         return body
     }
 
-    @Test("preview, then import: a clerk's list goes in with the unit of their account; bad rows are named in Chinese")
-    func upload() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "preview, then import: a clerk's list goes in with the unit of their account; bad rows are named in Chinese",
+        arguments: LiveSite.Store.allCases)
+    func upload(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("clerk"))
         let token = try await site.csrf("/import", session: session)
@@ -72,9 +74,9 @@ import TierSyncDomain
         #expect(forged.status == 403)
     }
 
-    @Test("the template and the export download as workbooks")
-    func downloads() async throws {
-        let site = try await LiveSite()
+    @Test("the template and the export download as workbooks", arguments: LiveSite.Store.allCases)
+    func downloads(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("clerk"))
         let template = try await site.get("/import/template/contact", session: session)

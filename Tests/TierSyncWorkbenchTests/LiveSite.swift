@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TierSyncCore
 import TierSyncDomain
+import TierSyncPostgres
 import TierSyncTestSupport
 import TierSyncWorkbench
 
@@ -12,7 +13,8 @@ import TierSyncWorkbench
 #endif
 
 /// A node's site on a free loopback port for the length of a test (a county, 钟山区, with
-/// an admin and a clerk of one of its townships); its folder is removed with it.
+/// an admin and a clerk of one of its townships), kept in a SQLite file or in a PostgreSQL
+/// database of its own; its folder and database are removed with it.
 final class LiveSite: @unchecked Sendable {
     /// Hands back redirects instead of following them, to look at the answer itself.
     final class NoRedirects: NSObject, URLSessionTaskDelegate {
@@ -31,9 +33,17 @@ final class LiveSite: @unchecked Sendable {
         func advance(milliseconds: Int64) { now.add(milliseconds, ordering: .relaxed) }
     }
 
+    /// Where the county keeps its store: every page runs on both.
+    enum Store: String, CaseIterable, CustomStringConvertible, Sendable {
+        case sqlite, postgres
+        var description: String { rawValue }
+    }
+
     let directory: URL
     let clock = MovableClock()
-    let node: TierSyncNode
+    let node: any WorkbenchNode
+    /// The county's database, when it is on PostgreSQL.
+    let database: PostgresScratchDatabase?
     private(set) var url: URL
     private var server: Task<Void, any Error>
     /// No redirects followed and no cookies kept: each request carries exactly the session it names.
@@ -46,12 +56,21 @@ final class LiveSite: @unchecked Sendable {
     }()
     static let password = "示例密码-2026"
 
-    init(idleLimit: Int64 = TierSyncNode.defaultIdleLimit) async throws {
+    init(_ store: Store = .sqlite, idleLimit: Int64 = TierSyncNode.defaultIdleLimit) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tiersync-site-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        node = try TierSyncNode.create(
-            path: directory.appendingPathComponent("county.db").path, org: "520201", wallClock: clock,
-            logger: Self.silent)
+        switch store {
+        case .sqlite:
+            database = nil
+            node = try TierSyncNode.create(
+                path: directory.appendingPathComponent("county.db").path, org: "520201", wallClock: clock,
+                logger: Self.silent)
+        case .postgres:
+            let database = try PostgresScratchDatabase()
+            self.database = database
+            node = try PostgresHub.create(
+                address: database.address, org: "520201", wallClock: clock, logger: PostgresScratchDatabase.silent)
+        }
         try node.addUser(login: "admin", name: "示例·管理员", role: .admin, password: Self.password)
         try node.addUser(login: "clerk", name: "示例·填报员", role: .clerk, org: "520201101", password: Self.password)
         (server, url) = try await Self.start(node, idleLimit: idleLimit)
@@ -59,7 +78,12 @@ final class LiveSite: @unchecked Sendable {
 
     static let silent = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static func start(_ node: TierSyncNode, idleLimit: Int64) async throws -> (Task<Void, any Error>, URL) {
+    /// The county as a SQLite node, for a test of what only SQLite does.
+    var sqlite: TierSyncNode {
+        get throws { try #require(node as? TierSyncNode, "this test runs on SQLite only") }
+    }
+
+    static func start(_ node: any WorkbenchNode, idleLimit: Int64) async throws -> (Task<Void, any Error>, URL) {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Site(node: node, idleLimit: idleLimit, logger: silent).application(host: "127.0.0.1", port: 0) {
             continuation.yield($0)
@@ -73,9 +97,14 @@ final class LiveSite: @unchecked Sendable {
     func restart() async throws {
         server.cancel()
         _ = try? await server.value
-        (server, url) = try await Self.start(
-            TierSyncNode.open(path: node.store.path, wallClock: clock, logger: Self.silent),
-            idleLimit: TierSyncNode.defaultIdleLimit)
+        let reopened: any WorkbenchNode =
+            if let database {
+                try PostgresHub.open(
+                    address: database.address, wallClock: clock, logger: PostgresScratchDatabase.silent)
+            } else {
+                try TierSyncNode.open(path: try sqlite.store.path, wallClock: clock, logger: Self.silent)
+            }
+        (server, url) = try await Self.start(reopened, idleLimit: TierSyncNode.defaultIdleLimit)
     }
 
     func stop() { server.cancel() }

@@ -30,9 +30,11 @@ import TierSyncStore
         }
     }
 
-    @Test("the county approves a township's report on its page; a clerk and a post without the token are refused")
-    func approve() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "the county approves a township's report on its page; a clerk and a post without the token are refused",
+        arguments: LiveSite.Store.allCases)
+    func approve(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let township = try Township(site)
         let report = try township.node.add(.report, values: ["period": "2026-11-H2", "body": "本期完成排查"])
@@ -57,15 +59,15 @@ import TierSyncStore
     }
 
     @Test(
-        "an edit made at the township before the approval arrived is decided on the county's page; a rejection needs a reason"
-    )
-    func amendment() async throws {
-        let site = try await LiveSite()
+        "an edit made at the township before the approval arrived is decided on the county's page; a rejection needs a reason",
+        arguments: LiveSite.Store.allCases)
+    func amendment(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let township = try Township(site)
         let report = try township.node.add(.report, values: ["period": "2026-11-H2", "body": "初稿"])
         try township.send()
-        try site.node.approve(.report, id: report.id.rawValue)
+        try site.node.approve(.report, id: report.id.rawValue, note: nil)
         try township.node.set(.report, id: report.id.rawValue, values: ["body": "离线修改"])
         try township.send()
         let admin = try #require(try await site.signIn("admin"))
@@ -86,9 +88,11 @@ import TierSyncStore
         #expect(try township.node.show(.report, id: report.id.rawValue)["body"] == .text("初稿"))
     }
 
-    @Test("a plan filed with the county gets its verdict on the county's page; a return needs a note")
-    func verdict() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a plan filed with the county gets its verdict on the county's page; a return needs a note",
+        arguments: LiveSite.Store.allCases)
+    func verdict(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let township = try Township(site)
         let plan = try township.node.add(
@@ -117,9 +121,11 @@ import TierSyncStore
         #expect(TierSyncNode.FilingState(shown) == .accepted && Approval(shown)?.org == "520201")
     }
 
-    @Test("a task's close-out request is returned with a reason, then approved, on the county's page")
-    func closeout() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a task's close-out request is returned with a reason, then approved, on the county's page",
+        arguments: LiveSite.Store.allCases)
+    func closeout(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let township = try Township(site)
         let task = try site.node.add(.task, org: "520201101", values: ["title": "物资库改造", "deadline": "2026-12-31"])

@@ -5,9 +5,11 @@ import TierSyncDomain
 /// The record pages on a live site: errors in Chinese beside the field with the typed value
 /// kept, nothing half-saved, a clerk's org, history with who made each change.
 @Suite struct RecordPageTests {
-    @Test("a bad phone: the Chinese error stands beside the field, every value typed is kept, nothing is saved")
-    func validation() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a bad phone: the Chinese error stands beside the field, every value typed is kept, nothing is saved",
+        arguments: LiveSite.Store.allCases)
+    func validation(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("clerk"))
         let token = try await site.csrf("/records/contact/new", session: session)
@@ -27,9 +29,9 @@ import TierSyncDomain
         #expect(try site.node.list(.contact).isEmpty)
     }
 
-    @Test("a clerk is refused outside their org, and sees only their subtree")
-    func clerkScope() async throws {
-        let site = try await LiveSite()
+    @Test("a clerk is refused outside their org, and sees only their subtree", arguments: LiveSite.Store.allCases)
+    func clerkScope(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let sibling = try site.node.add(
             .contact, org: "520201102", values: ["role": "信息员", "name": "示例·邻镇", "phone": "13900000012"])
@@ -52,9 +54,11 @@ import TierSyncDomain
         #expect(accounts.status == 403 && accounts.body.contains("需要管理员账号"), "only admins manage accounts")
     }
 
-    @Test("a record's page shows its history: who, on which node, old → new; delete leaves a tombstone")
-    func historyAndDelete() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a record's page shows its history: who, on which node, old → new; delete leaves a tombstone",
+        arguments: LiveSite.Store.allCases)
+    func historyAndDelete(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("admin"))
         let token = try await site.csrf("/records/contact/new", session: session)
@@ -71,15 +75,16 @@ import TierSyncDomain
         #expect(try await site.post(path, fields, session: session).status == 303)
         let page = try await site.get(path, session: session).body
         #expect(page.contains("<td>13900000010</td><td>13900000020</td><td data-key=\"author\">示例·管理员</td>"))
-        #expect(page.contains(site.node.store.node.id.rawValue))
+        #expect(page.contains(site.node.hubNode.rawValue))
         #expect(try await site.get(path + "/delete", session: session).body.contains("确认删除"))
         #expect(try await site.post(path + "/delete", [("csrf", token)], session: session).status == 303)
-        #expect(try site.node.list(.contact, includeDeleted: true).map(\.deleted) == [true])
+        #expect(try site.node.list(.contact, under: nil, includeDeleted: true, shared: false).map(\.deleted) == [true])
     }
 
-    @Test("an issue of more stock than the site holds is refused beside the quantity")
-    func stock() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "an issue of more stock than the site holds is refused beside the quantity", arguments: LiveSite.Store.allCases)
+    func stock(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("admin"))
         let token = try await site.csrf("/stock/receive", session: session)
@@ -95,14 +100,14 @@ import TierSyncDomain
             "/stock/issue", [("csrf", token), ("org", "520201"), ("item", "帐篷"), ("site", "区物资库"), ("quantity", "12")],
             session: session)
         #expect(issued.status == 400 && issued.body.contains(#"data-error="quantity">库存不足：该库点现有 10"#))
-        #expect(try site.node.stockBalances().map(\.quantity) == [10])
+        #expect(try site.node.stockBalances(under: nil).map(\.quantity) == [10])
     }
 
     @Test(
-        "a clerk cannot move stock out of their unit, nor settle a conflict; an admin of a township cannot enroll for the node"
-    )
-    func clerkLimits() async throws {
-        let site = try await LiveSite()
+        "a clerk cannot move stock out of their unit, nor settle a conflict; an admin of a township cannot enroll for the node",
+        arguments: LiveSite.Store.allCases)
+    func clerkLimits(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         try site.node.recordStock(
             .receive,
@@ -118,7 +123,7 @@ import TierSyncDomain
                 ("to_site", "邻镇库"),
             ], session: session)
         #expect(transfer.status == 403 && transfer.body.contains("不在可填报的范围"))
-        #expect(try site.node.stockBalances().map(\.quantity) == [10])
+        #expect(try site.node.stockBalances(under: nil).map(\.quantity) == [10])
         #expect(
             try await site.post("/conflicts/1", [("csrf", token), ("keep", "current")], session: session).status == 403)
         try site.node.addUser(
@@ -140,9 +145,11 @@ import TierSyncDomain
             "an account outside their unit, refused beside the field")
     }
 
-    @Test("a list searches, filters, sorts and pages in the person's subtree; a huge page number is only the last page")
-    func list() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a list searches, filters, sorts and pages in the person's subtree; a huge page number is only the last page",
+        arguments: LiveSite.Store.allCases)
+    func list(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         for index in 0..<60 {
             try site.node.add(

@@ -5,9 +5,11 @@ import TierSyncDomain
 /// Sign-in, sessions and CSRF on a live site: what a browser holds, and what a request
 /// without a live session or a token can do (nothing).
 @Suite struct SiteSessionTests {
-    @Test("signing in sets a random session id (HttpOnly, SameSite=Strict), never the password or a credential")
-    func cookie() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "signing in sets a random session id (HttpOnly, SameSite=Strict), never the password or a credential",
+        arguments: LiveSite.Store.allCases)
+    func cookie(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let answer = try await site.post("/login", [("login", "admin"), ("password", LiveSite.password)])
         #expect(answer.status == 303 && answer.location == "/")
@@ -23,9 +25,11 @@ import TierSyncDomain
         #expect(wrong.status == 401 && wrong.headers["Set-Cookie"] == nil && wrong.body.contains("登录名或密码不正确"))
     }
 
-    @Test("a POST without the CSRF token is refused and saves nothing; with it, the record is saved")
-    func csrf() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a POST without the CSRF token is refused and saves nothing; with it, the record is saved",
+        arguments: LiveSite.Store.allCases)
+    func csrf(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("admin"))
         let fields = [("org", "520201"), ("role", "information-officer"), ("name", "示例·周八"), ("phone", "13900000008")]
@@ -38,9 +42,11 @@ import TierSyncDomain
         #expect(try site.node.list(.contact).map { $0["name"].description } == ["示例·周八"])
     }
 
-    @Test("an expired session goes back to the sign-in form and saves nothing; sign-out ends it")
-    func expiry() async throws {
-        let site = try await LiveSite(idleLimit: 10 * 60_000)
+    @Test(
+        "an expired session goes back to the sign-in form and saves nothing; sign-out ends it",
+        arguments: LiveSite.Store.allCases)
+    func expiry(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store, idleLimit: 10 * 60_000)
         defer { site.stop() }
         let session = try #require(try await site.signIn("admin"))
         let token = try await site.csrf("/records/task/new", session: session)
@@ -60,18 +66,18 @@ import TierSyncDomain
         #expect(try await site.get("/records", session: fresh).location == "/login?expired=1")
     }
 
-    @Test("sessions are stored on the node and survive a restart")
-    func restart() async throws {
-        let site = try await LiveSite()
+    @Test("sessions are stored on the node and survive a restart", arguments: LiveSite.Store.allCases)
+    func restart(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let session = try #require(try await site.signIn("admin"))
         try await site.restart()
         #expect(try await site.get("/records", session: session).status == 200)
     }
 
-    @Test("repeated wrong passwords slow down the login: even the right one waits")
-    func throttle() async throws {
-        let site = try await LiveSite()
+    @Test("repeated wrong passwords slow down the login: even the right one waits", arguments: LiveSite.Store.allCases)
+    func throttle(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         for _ in 0..<3 {
             #expect(try await site.post("/login", [("login", "clerk"), ("password", "wrong-password")]).status == 401)
@@ -84,9 +90,11 @@ import TierSyncDomain
         #expect(try await site.signIn("clerk") != nil, "once the wait has passed, the right password signs in")
     }
 
-    @Test("behind the TLS proxy the cookie is Secure; a page without a session redirects to the sign-in form")
-    func proxyAndRedirect() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "behind the TLS proxy the cookie is Secure; a page without a session redirects to the sign-in form",
+        arguments: LiveSite.Store.allCases)
+    func proxyAndRedirect(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let answer = try await site.post(
             "/login", [("login", "admin"), ("password", LiveSite.password)], headers: ["X-Forwarded-Proto": "https"])
@@ -96,9 +104,10 @@ import TierSyncDomain
     }
 
     @Test(
-        "disabling an account or changing its password ends its sessions; one's own change needs the current password")
-    func accountChanges() async throws {
-        let site = try await LiveSite()
+        "disabling an account or changing its password ends its sessions; one's own change needs the current password",
+        arguments: LiveSite.Store.allCases)
+    func accountChanges(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let admin = try #require(try await site.signIn("admin"))
         let clerk = try #require(try await site.signIn("clerk"))

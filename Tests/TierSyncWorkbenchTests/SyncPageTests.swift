@@ -6,10 +6,10 @@ import TierSyncDomain
 /// bundle from the parent uploaded as a browser posts a file (multipart).
 @Suite struct SyncPageTests {
     @Test(
-        "the bundle download carries the node's records, and who made them, to its parent; an upload from the parent is imported whole"
-    )
-    func bundles() async throws {
-        let site = try await LiveSite()
+        "the bundle download carries the node's records, and who made them, to its parent; an upload from the parent is imported whole",
+        arguments: LiveSite.Store.allCases)
+    func bundles(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         let city = try TierSyncNode.create(path: site.directory.appendingPathComponent("city.db").path, org: "520200")
         try city.add(.task, org: "520201", values: ["title": "示例·市里下达的任务", "deadline": "2026-12-31"])
@@ -61,14 +61,16 @@ import TierSyncDomain
 
 /// The status bar on every page: a clock the parent found wrong is named, with how far off.
 @Suite struct StatusBarTests {
-    @Test("a node whose clock the parent measured a year ahead says so on every page, in Chinese")
-    func wrongClock() async throws {
-        let site = try await LiveSite()
+    @Test(
+        "a node whose clock the parent measured a year ahead says so on every page, in Chinese",
+        arguments: LiveSite.Store.allCases)
+    func wrongClock(store: LiveSite.Store) async throws {
+        let site = try await LiveSite(store)
         defer { site.stop() }
         try site.node.link(
             to: "http://127.0.0.1:9", org: "520200", node: "00000000000000ee", credential: "00000000000000ee.x")
         let session = try #require(try await site.signIn("admin"))
-        let now = site.node.store.wallClock.nowMilliseconds()
+        let now = site.node.wallClock.nowMilliseconds()
         try site.node.recordClockOffset(hubTime: now - 31_536_000_000, sentAt: now, receivedAt: now)
         let page = try await site.get("/records", session: session)
         #expect(page.body.contains("本机时钟有误：比上级快 365 天"), "\(page.body.prefix(2000))")

@@ -7,7 +7,7 @@ import TierSyncReports
 
 /// 汇总: the consolidated view of an org's subtree (the dashboard) inside the site, for
 /// anyone signed in, operators included, within their own subtree; from either store.
-extension SitePages {
+extension Pages {
     func orgPage(_ page: PageRequest) async throws -> Response {
         try await signedIn(page, .read) { visitor in
             let options = try dashboardOptions(page)

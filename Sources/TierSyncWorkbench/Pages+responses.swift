@@ -6,27 +6,9 @@ import TierSyncDashboard
 import TierSyncDomain
 import TierSyncHub
 
-/// What every site's pages share, whatever store the hub keeps: the signed-in visitor from
-/// the session cookie, the CSRF check of a posted form, the consolidated view (汇总) and the
-/// Chinese refusal pages. `Pages` (a SQLite node's whole site) and `ConsolidatedPages` (the
-/// operators' view of a hub on PostgreSQL) are the two.
-protocol SitePages: Sendable {
-    /// Where sessions, reports and the overview are read.
-    var hub: any SyncHub { get }
-    /// The request's logger (its lines carry `hb.request.id`), set per request.
-    var logger: Logger { get set }
-    /// How long a browser session lives without a request, in milliseconds.
-    var idleLimit: Int64 { get }
-    /// The overview's reports per org, kept while the log does not move (shared by every request).
-    var rollups: RollupCache { get }
-    /// Where people's accounts are kept: a person signs in with a login and password, an
-    /// operator with their credential (`hub`).
-    var accounts: any PeopleAccounts { get }
-    /// The frame of a page: who is signed in and the navigation.
-    func chrome(_ visitor: Visitor?, section: String) async -> SiteChrome
-}
-
-extension SitePages {
+/// What every page does: the signed-in visitor from the session cookie, the CSRF check of a
+/// posted form, and the Chinese refusal pages.
+extension Pages {
     /// Runs `body` for a signed-in visitor who has `need`; for a POST, only with the
     /// session's CSRF token (`csrf` in the form, or in the query for an upload). Without a
     /// live session, GET and POST alike go to the sign-in form and nothing is done.
