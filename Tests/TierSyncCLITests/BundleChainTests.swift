@@ -14,19 +14,13 @@ import TierSyncPostgres
     let county: String
     let city: String
 
-    /// Where the county and the city keep their stores.
-    enum Hubs: String, CustomStringConvertible, CaseIterable {
-        case sqlite
-        case postgres
-        var description: String { rawValue }
-    }
-
-    init(_ hubs: Hubs) throws {
+    init(_ hubs: HubStore) throws {
         scratch = try Scratch()
-        databases = hubs == .postgres ? [try PostgresScratchDatabase(), try PostgresScratchDatabase()] : []
+        let (county, countyDatabase) = try hubs.place("county", in: scratch)
+        let (city, cityDatabase) = try hubs.place("city", in: scratch)
+        databases = [countyDatabase, cityDatabase].compactMap { $0 }
         town = scratch.path("town.db")
-        county = databases.first?.address.description ?? scratch.path("county.db")
-        city = databases.last?.address.description ?? scratch.path("city.db")
+        (self.county, self.city) = (county, city)
         _ = try initNode(town, org: "520201101")
         _ = try initNode(county, org: "520201")
         _ = try initNode(city, org: "520200")
@@ -46,8 +40,8 @@ import TierSyncPostgres
 
     @Test(
         "township → county → city and back down by bundles; a concurrent edit is listed everywhere and resolved once",
-        arguments: Hubs.allCases)
-    static func chain(hubs: Hubs) throws {
+        arguments: HubStore.allCases)
+    static func chain(hubs: HubStore) throws {
         try Self(hubs).chain()
     }
 
@@ -93,8 +87,9 @@ import TierSyncPostgres
     }
 
     @Test(
-        "a truncated or altered bundle is refused with a clear error and nothing is applied", arguments: Hubs.allCases)
-    static func damagedBundles(hubs: Hubs) throws {
+        "a truncated or altered bundle is refused with a clear error and nothing is applied",
+        arguments: HubStore.allCases)
+    static func damagedBundles(hubs: HubStore) throws {
         try Self(hubs).damagedBundles()
     }
 
@@ -114,8 +109,8 @@ import TierSyncPostgres
         try expectRefusal(db: city, ["bundle", "import", "--db", city, file], mentions: ["520201", "this one is for"])
     }
 
-    @Test("import prints its counts; export names what it wrote", arguments: Hubs.allCases)
-    static func textOutput(hubs: Hubs) throws {
+    @Test("import prints its counts; export names what it wrote", arguments: HubStore.allCases)
+    static func textOutput(hubs: HubStore) throws {
         try Self(hubs).textOutput()
     }
 

@@ -280,3 +280,21 @@ func enterContacts(_ path: String, count: Int, from first: Int = 0) throws -> In
     try node.store.close()
     return count
 }
+
+/// Where a test keeps a hub: the tests that take it run with each.
+enum HubStore: String, CaseIterable, CustomStringConvertible, Sendable {
+    case sqlite
+    case postgres
+    var description: String { rawValue }
+
+    /// A new, empty place for a hub named `name`: a file in `scratch`, or a database of its own
+    /// (kept alive by the returned handle, dropped with it).
+    func place(_ name: String, in scratch: Scratch) throws -> (db: String, database: PostgresScratchDatabase?) {
+        switch self {
+        case .sqlite: return (scratch.path(name + ".db"), nil)
+        case .postgres:
+            let database = try PostgresScratchDatabase()
+            return (database.address.description, database)
+        }
+    }
+}

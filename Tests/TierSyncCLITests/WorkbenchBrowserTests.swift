@@ -46,11 +46,14 @@ import Testing
     }
 
     @Test(
-        "a township joins its county, enters, syncs and settles a conflict in the browser",
-        .enabled(if: DashboardBrowser.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil))
-    func clerksDay() throws {
+        "a township joins its county, enters, syncs and settles a conflict in the browser; the county's clerks work on its pages",
+        .enabled(if: DashboardBrowser.isAvailable || ProcessInfo.processInfo.environment["CI"] != nil),
+        arguments: HubStore.allCases)
+    func clerksDay(county store: HubStore) throws {
         let scratch = try Scratch()
-        let county = scratch.path("county.db"), town = scratch.path("town.db")
+        let (county, database) = try store.place("county", in: scratch)
+        defer { withExtendedLifetime(database) {} }
+        let town = scratch.path("town.db")
         try expectSuccess("init", "--db", county, "--org", "520201")
         let countyHub = try HubProcess(db: county, scratch: scratch)
         defer { countyHub.stop() }
