@@ -165,10 +165,17 @@ extension BenchmarkCommand {
             commandName: "list-page", abstract: "The workbench's contact list over HTTP vs its plain SQL queries.")
         @Option(help: "Contacts in the county.") var contacts = 20_000
         @Option(help: "Requests per scenario; p50 and p95 are reported.") var requests = 50
+        @Option(
+            help: ArgumentHelp(
+                "A PostgreSQL server to serve the same county from too, copied into a database of its own.",
+                valueName: "postgresql://USER@HOST:PORT/DB"))
+        var postgres: String?
 
         func run() async throws {
+            let server = try postgres.map { try PostgresAddress(parsing: $0) }
             try await withTemporaryDirectory { directory in
-                let benchmark = ListPageBenchmark(contacts: contacts, requests: requests, directory: directory)
+                var benchmark = ListPageBenchmark(contacts: contacts, requests: requests, directory: directory)
+                benchmark.postgres = server
                 benchmark.print(try await benchmark.run())
             }
         }

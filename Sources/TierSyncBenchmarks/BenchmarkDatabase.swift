@@ -19,4 +19,16 @@ enum BenchmarkDatabase {
         defer { _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
         return try body(server.with(database: name))
     }
+
+    /// `with` for a body that awaits (a site served from the database).
+    static func with<T>(_ server: PostgresAddress, name: String, _ body: (PostgresAddress) async throws -> T)
+        async throws -> T
+    {
+        let admin = try PostgresSession.connect(server, logger: silent)
+        defer { try? admin.close() }
+        try admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try admin.query("CREATE DATABASE \(name)")
+        defer { _ = try? admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        return try await body(server.with(database: name))
+    }
 }

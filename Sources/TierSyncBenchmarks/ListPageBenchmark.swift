@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import TierSyncCore
 import TierSyncDomain
+@_spi(Testing) import TierSyncPostgres
 import TierSyncStore
 import TierSyncWorkbench
 
@@ -12,17 +13,30 @@ import TierSyncWorkbench
 
 /// The workbench's record list on a county holding many contacts: each page fetched over
 /// HTTP from a live site (session check, status bar, query, rendering), beside the same
-/// page's two queries (count and window) run on the same file with plain SQL.
+/// page's two queries (count and window) run on the same store with plain SQL; with
+/// `postgres`, the same county copied into PostgreSQL and measured the same way.
 struct ListPageBenchmark {
     let contacts: Int
     let requests: Int
     let directory: URL
 
+    /// With `postgres`, the same county kept in a database of its own on that server, measured too.
+    var postgres: PostgresAddress?
+
     struct Row {
+        let store: String
         let scenario: String
         let pageP50: Double
         let pageP95: Double
         let sqlP50: Double
+
+        init(store: String, scenario: String, pages: [Double], sql: [Double]) {
+            (self.store, self.scenario) = (store, scenario)
+            (pageP50, pageP95, sqlP50) = (
+                ListPageBenchmark.percentile(pages, 0.5), ListPageBenchmark.percentile(pages, 0.95),
+                ListPageBenchmark.percentile(sql, 0.5)
+            )
+        }
     }
 
     /// (name, query string, the plain SQL's filter and arguments).
@@ -41,8 +55,7 @@ struct ListPageBenchmark {
 
     func run() async throws -> [Row] {
         let path = directory.appendingPathComponent("county.db").path
-        let silent = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let node = try TierSyncNode.create(path: path, org: "520201", logger: silent)
+        let node = try TierSyncNode.create(path: path, org: "520201", logger: BenchmarkDatabase.silent)
         let townships = try node.orgs(under: "520201").filter { $0.level == .township }.map(\.code)
         let surnames = Array("王李张刘陈杨赵黄周吴")
         try node.store.write { writer in
@@ -58,88 +71,88 @@ struct ListPageBenchmark {
                     fields: fields)
             }
         }
+        let plain = try DatabaseQueue(path: path)
+        var rows = try await measure(node, store: "SQLite") { sql, arguments in
+            try plain.read { db in _ = try db.rows(sql, arguments) }
+        }
+        guard let postgres else { return rows }
+        // The same county on PostgreSQL: its records copied, and one contact edited there so
+        // that its page has a history to read.
+        return try await BenchmarkDatabase.with(postgres, name: "tiersync_bench_list_page") { address in
+            let hub = try PostgresHub.create(address: address, org: "520201", logger: BenchmarkDatabase.silent)
+            defer { hub.store.close() }
+            try hub.replaceRecords(with: node)
+            let session = try PostgresSession.connect(address, logger: BenchmarkDatabase.silent)
+            defer { try? session.close() }
+            rows += try await measure(hub, store: "PostgreSQL") { sql, arguments in _ = try session.rows(sql, arguments)
+            }
+            return rows
+        }
+    }
+
+    /// The scenarios' pages on `node`'s site, beside their queries run alone by `plain`.
+    func measure(
+        _ node: any WorkbenchNode, store: String, plain: (String, [FieldValue]) throws -> Void
+    ) async throws -> [Row] {
         try node.addUser(login: "bench", name: "示例·测试", role: .admin, password: "bench-password")
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Site(node: node, logger: silent).application(host: "127.0.0.1", port: 0) { continuation.yield($0) }
+        let app = Site(node: node, logger: BenchmarkDatabase.silent).application(host: "127.0.0.1", port: 0) {
+            continuation.yield($0)
+        }
         let server = Task { try await app.run() }
         defer { server.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw ValidationErrorText("the site did not start") }
         let base = "http://127.0.0.1:\(port)"
         let session = try await signIn(base)
-        let plain = try DatabaseQueue(path: path)
-        var rows: [Row] = []
-        for (name, query, filter, arguments) in Self.scenarios {
-            var pages: [Double] = []
-            var plainTimes: [Double] = []
-            let offset = query.contains("page=200") ? 199 * 50 : 0
-            let order = query.contains("sort=name") ? "name ASC" : "updated DESC"
-            for _ in 0..<requests {
-                var request = URLRequest(
-                    url: URL(string: base + "/records/contact" + (query.isEmpty ? "" : "?" + query))!)
-                request.setValue("tiersync_session=\(session)", forHTTPHeaderField: "Cookie")
-                let started = ContinuousClock.now
-                let (data, response) = try await URLSession.shared.data(for: request)
-                pages.append(Self.milliseconds(ContinuousClock.now - started))
-                guard (response as? HTTPURLResponse)?.statusCode == 200, data.count > 1000 else {
-                    throw ValidationErrorText("the list page answered \(response)")
-                }
-                plainTimes.append(
-                    try Self.plainPage(plain, filter: filter, arguments: arguments, order: order, offset: offset))
-            }
-            rows.append(
-                Row(
-                    scenario: name, pageP50: Self.percentile(pages, 0.5), pageP95: Self.percentile(pages, 0.95),
-                    sqlP50: Self.percentile(plainTimes, 0.5)))
+        func timed(_ body: () throws -> Void) rethrows -> Double {
+            let started = ContinuousClock.now
+            try body()
+            return Self.milliseconds(ContinuousClock.now - started)
         }
-        // A record's page: its edit form and its history, read from the log by a scan.
-        let id =
-            try await plain.read { db in try String.fetchOne(db, sql: "SELECT id FROM contact ORDER BY created LIMIT 1")
-            } ?? ""
-        var pages: [Double] = []
-        var scans: [Double] = []
-        for _ in 0..<requests {
-            var request = URLRequest(url: URL(string: base + "/records/contact/" + id)!)
+        func page(_ path: String, mustContain text: String? = nil) async throws -> Double {
+            var request = URLRequest(url: URL(string: base + path)!)
             request.setValue("tiersync_session=\(session)", forHTTPHeaderField: "Cookie")
             let started = ContinuousClock.now
             let (data, response) = try await URLSession.shared.data(for: request)
-            pages.append(Self.milliseconds(ContinuousClock.now - started))
-            guard (response as? HTTPURLResponse)?.statusCode == 200,
-                String(decoding: data, as: UTF8.self).contains("修改历史")
-            else { throw ValidationErrorText("the record page answered \(response)") }
-            scans.append(try Self.logScan(plain, record: id))
+            let elapsed = Self.milliseconds(ContinuousClock.now - started)
+            guard (response as? HTTPURLResponse)?.statusCode == 200, data.count > 1000,
+                text.map({ String(decoding: data, as: UTF8.self).contains($0) }) ?? true
+            else { throw ValidationErrorText("\(path) answered \(response)") }
+            return elapsed
         }
-        rows.append(
-            Row(
-                scenario: "a record's page with its history", pageP50: Self.percentile(pages, 0.5),
-                pageP95: Self.percentile(pages, 0.95), sqlP50: Self.percentile(scans, 0.5)))
+        var rows: [Row] = []
+        for (name, query, filter, arguments) in Self.scenarios {
+            var (pages, plainTimes): ([Double], [Double]) = ([], [])
+            let offset = query.contains("page=200") ? 199 * 50 : 0
+            let order = query.contains("sort=name") ? "name ASC" : "updated DESC"
+            for _ in 0..<requests {
+                pages.append(try await page("/records/contact" + (query.isEmpty ? "" : "?" + query)))
+                let values = arguments.map(FieldValue.text)
+                plainTimes.append(
+                    try timed {
+                        try plain("SELECT count(*) FROM contact WHERE \(filter)", values)
+                        try plain(
+                            "SELECT * FROM contact WHERE \(filter) ORDER BY \(order) LIMIT 50 OFFSET \(offset)", values)
+                    })
+            }
+            rows.append(Row(store: store, scenario: name, pages: pages, sql: plainTimes))
+        }
+        // A record's page: its edit form and its history, read from the log.
+        let id = try node.records(.contact, RecordQuery(sort: "name", descending: false, limit: 1)).records[0].id
+        _ = try node.set(.contact, id: id.rawValue, values: ["post": "镇应急办"])
+        var (pages, reads): ([Double], [Double]) = ([], [])
+        for _ in 0..<requests {
+            pages.append(try await page("/records/contact/" + id.rawValue, mustContain: "修改历史"))
+            reads.append(
+                try timed {
+                    try plain(
+                        "SELECT * FROM change_log WHERE record = ? AND tbl = 'contact' ORDER BY seq",
+                        [.text(id.rawValue)])
+                })
+        }
+        rows.append(Row(store: store, scenario: "a record's page with its history", pages: pages, sql: reads))
         return rows
-    }
-
-    /// Milliseconds of reading one record's log entries in plain SQL (a scan of the log).
-    static func logScan(_ queue: DatabaseQueue, record: String) throws -> Double {
-        let started = ContinuousClock.now
-        try queue.read { db in
-            _ = try GRDB.Row.fetchAll(
-                db, sql: "SELECT * FROM change_log WHERE record = ? ORDER BY seq", arguments: [record])
-        }
-        return milliseconds(ContinuousClock.now - started)
-    }
-
-    /// Milliseconds of the page's two queries (how many match, and the window) in plain SQL.
-    static func plainPage(_ queue: DatabaseQueue, filter: String, arguments: [String], order: String, offset: Int)
-        throws
-        -> Double
-    {
-        let started = ContinuousClock.now
-        try queue.read { db in
-            _ = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM contact WHERE \(filter)", arguments: StatementArguments(arguments))
-            _ = try GRDB.Row.fetchAll(
-                db, sql: "SELECT * FROM contact WHERE \(filter) ORDER BY \(order) LIMIT 50 OFFSET \(offset)",
-                arguments: StatementArguments(arguments))
-        }
-        return milliseconds(ContinuousClock.now - started)
     }
 
     private func signIn(_ base: String) async throws -> String {
@@ -172,11 +185,11 @@ struct ListPageBenchmark {
 
     func print(_ rows: [Row]) {
         Swift.print("List page of \(contacts) contacts in one county, \(requests) requests each (ms):\n")
-        Swift.print("| scenario | page p50 | page p95 | plain SQL p50 (the page's queries) | page / SQL |")
-        Swift.print("|---|---:|---:|---:|---:|")
+        Swift.print("| store | scenario | page p50 | page p95 | plain SQL p50 (the page's queries) | page / SQL |")
+        Swift.print("|---|---|---:|---:|---:|---:|")
         for row in rows {
             Swift.print(
-                "| \(row.scenario) | \(String(format: "%.1f", row.pageP50)) | \(String(format: "%.1f", row.pageP95)) | "
+                "| \(row.store) | \(row.scenario) | \(String(format: "%.1f", row.pageP50)) | \(String(format: "%.1f", row.pageP95)) | "
                     + "\(String(format: "%.2f", row.sqlP50)) | \(String(format: "%.1f×", row.pageP50 / max(row.sqlP50, 0.001))) |"
             )
         }

@@ -156,7 +156,8 @@ public struct RecordEdit {
     }
 
     /// `code`'s unit (found by `unit`), when it is inside `scope`.
-    static func writableOrg(_ code: String, scope: OrgUnit, unit: (String) throws -> OrgUnit?) throws -> OrgUnit {
+    public static func writableOrg(_ code: String, scope: OrgUnit, unit: (String) throws -> OrgUnit?) throws -> OrgUnit
+    {
         guard let found = try unit(code) else { throw DomainError.unknownOrg(code) }
         guard scope.contains(found) else { throw DomainError.outsideSubtree(org: code, nodeOrg: scope.code) }
         return found

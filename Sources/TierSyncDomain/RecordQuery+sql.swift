@@ -16,28 +16,24 @@ extension RecordQuery {
     public func sql(_ kind: RecordKind, table: SyncedTable, root: OrgUnit, dialect: SQLDialect) throws
         -> (filter: String, arguments: [FieldValue], order: String)
     {
-        var conditions: [String] = []
-        var arguments: [FieldValue] = []
-        let own = source != .shared
-        let shared = source != .own && table.field(named: "share") != nil
-        switch (own, shared) {
-        case (true, false):
-            conditions.append(OrgUnit.subtreeFilter("o"))
-            arguments += OrgUnit.subtreeValues(root.path)
-        case (false, true):
-            conditions.append(OrgUnit.sharedFilter("r", dialect: dialect))
-            arguments += OrgUnit.sharedValues(root.path)
-        case (true, true):
-            conditions.append("(\(OrgUnit.subtreeFilter("o")) OR \(OrgUnit.sharedFilter("r", dialect: dialect)))")
-            arguments += OrgUnit.subtreeValues(root.path) + OrgUnit.sharedValues(root.path)
-        case (false, false): conditions.append("1 = 0")
-        }
+        let (scope, values) = Self.scope(
+            table, root: root, own: source != .shared, shared: source != .own, dialect: dialect)
+        var conditions = [scope]
+        var arguments = values
         if !includeDeleted { conditions.append("r.deleted = 0") }
         for (key, value) in filters.sorted(by: { $0.key < $1.key }) where !value.isEmpty {
-            let spec = try kind.field(named: key)
-            // PostgreSQL compares a number column with text only when told to read it as text.
-            conditions.append(dialect == .postgres ? "CAST(r.\(spec.field) AS text) = ?" : "r.\(spec.field) = ?")
-            arguments.append(.text(value))
+            let field = try kind.field(named: key).field
+            if table.field(named: field)?.affinity == .text || dialect == .sqlite {
+                conditions.append("r.\(field) = ?")
+                arguments.append(.text(value))
+            } else if let number = Double(value), number.isFinite {
+                // A number column: SQLite reads the typed text as a number, so PostgreSQL is
+                // given the number.
+                conditions.append("r.\(field) = ?")
+                arguments.append(Int64(exactly: number).map(FieldValue.integer) ?? .real(number))
+            } else {
+                conditions.append("1 = 0")  // text that is no number matches no number, as on SQLite
+            }
         }
         if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty, !kind.searchFields.isEmpty {
             let pattern =
@@ -67,5 +63,21 @@ extension RecordQuery {
             conditions.joined(separator: " AND "), arguments,
             "\(column) \(direction)\(nulls), \(dialect.bytewise("r.id")) \(direction)"
         )
+    }
+
+    /// SQL (over `r`, a record, and `o`, its org unit) for the records of `root`'s subtree
+    /// (`own`) and those upper levels share down to `root` (`shared`, for a table with `share`).
+    public static func scope(_ table: SyncedTable, root: OrgUnit, own: Bool, shared: Bool, dialect: SQLDialect)
+        -> (String, [FieldValue])
+    {
+        let shared = shared && table.field(named: "share") != nil
+        let below = (OrgUnit.subtreeFilter("o"), OrgUnit.subtreeValues(root.path))
+        let above = (OrgUnit.sharedFilter("r", dialect: dialect), OrgUnit.sharedValues(root.path))
+        switch (own, shared) {
+        case (true, false): return below
+        case (false, true): return above
+        case (true, true): return ("(\(below.0) OR \(above.0))", below.1 + above.1)
+        case (false, false): return ("1 = 0", [])
+        }
     }
 }

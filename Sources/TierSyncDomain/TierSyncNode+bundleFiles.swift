@@ -25,13 +25,13 @@ extension TierSyncNode {
     /// How many files a bundle's header asks for again, at most.
     public static let wantedFilesLimit = 1_000
 
-    /// Records the files `peer` said it lacks (replacing what it said before).
-    func recordWantedFiles(_ shas: [String], of peer: Peer, db: Database) throws {
-        try db.execute(sql: "DELETE FROM peer_wanted_file WHERE org = ?", arguments: [peer.unit.code])
-        for sha in shas.prefix(Self.wantedFilesLimit) where BlobHasher.isDigest(sha) {
+    /// Records the files `peer` said it lacks (replacing what it said before), on either store.
+    public static func recordWantedFiles(_ shas: [String], of peer: Peer, in db: any SQLWriter) throws {
+        try db.execute("DELETE FROM peer_wanted_file WHERE org = ?", [.text(peer.unit.code)])
+        for sha in shas.prefix(wantedFilesLimit) where BlobHasher.isDigest(sha) {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO peer_wanted_file (org, sha256) VALUES (?, ?)",
-                arguments: [peer.unit.code, sha])
+                "INSERT INTO peer_wanted_file (org, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [.text(peer.unit.code), .text(sha)])
         }
     }
 
@@ -87,7 +87,7 @@ extension TierSyncNode {
         var result = BundleFiles()
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return result }
         for name in names.sorted() where BlobHasher.isDigest(name) {
-            guard try isWantedFromBundle(name, from: peer) else {
+            guard try store.read({ db in try Self.isWantedFromBundle(name, from: peer, in: db) }) else {
                 result.skipped += 1
                 continue
             }
@@ -109,18 +109,19 @@ extension TierSyncNode {
     }
 
     /// True when the blob `sha256` is not whole here and a live attachment here refers to it
-    /// (from a child, one of the child's subtree: a child sends only its own files).
-    private func isWantedFromBundle(_ sha256: String, from peer: Peer) throws -> Bool {
-        try store.read { db in
-            if let blob = try BlobStore.info(sha256, db: db), blob.complete { return false }
-            var sql =
-                "SELECT count(*) FROM attachment a JOIN org_unit o ON o.code = a.org WHERE a.sha256 = ? AND a.deleted = 0"
-            var arguments: StatementArguments = [sha256]
-            if case .child(let child) = peer {
-                sql += " AND " + OrgUnit.subtreeFilter("o")
-                arguments += OrgUnit.subtreeArguments(child.path)
-            }
-            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 > 0
+    /// (from a child, one of the child's subtree: a child sends only its own files), on either store.
+    public static func isWantedFromBundle(_ sha256: String, from peer: Peer, in reader: any SQLReader) throws -> Bool {
+        guard try reader.rows("SELECT 1 FROM blob WHERE sha256 = ? AND complete = 1", [.text(sha256)]).isEmpty else {
+            return false
         }
+        var sql =
+            "SELECT count(*) FROM attachment a JOIN org_unit o ON o.code = a.org WHERE a.sha256 = ? AND a.deleted = 0"
+        var arguments: [FieldValue] = [.text(sha256)]
+        if case .child(let child) = peer {
+            sql += " AND " + OrgUnit.subtreeFilter("o")
+            arguments += OrgUnit.subtreeValues(child.path)
+        }
+        let count: Int = try reader.rows(sql, arguments).first?[0] ?? 0
+        return count > 0
     }
 }

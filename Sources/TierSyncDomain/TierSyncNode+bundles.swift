@@ -113,7 +113,7 @@ extension TierSyncNode {
             }
             report.add(try apply(batch, from: peer, writer: &writer, skewBound: skewBound, directory: directory))
             let acknowledged = try reconcile(with: header, from: peer, db: writer.db)
-            try recordWantedFiles(header.wantedFiles ?? [], of: peer, db: writer.db)
+            try Self.recordWantedFiles(header.wantedFiles ?? [], of: peer, in: writer.db)
             try recordContact(
                 with: peer, node: header.fromNode, received: header.upTo, acknowledged: acknowledged, db: writer.db)
             return report

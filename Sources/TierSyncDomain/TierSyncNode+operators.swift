@@ -25,7 +25,7 @@ extension TierSyncNode {
         let (account, credential) = try Self.newOperator(name: name, at: store.wallClock.nowMilliseconds())
         let scope = try store.write { writer in
             var account = account
-            account.org = try writableOrg(orgCode ?? org.code, db: writer.db).code
+            account.org = try writableOrg(orgCode ?? writeScope.code, db: writer.db).code
             try account.insert(writer.db)
             return account.org
         }

@@ -165,7 +165,8 @@ public final class TierSyncNode: Sendable {
         let table = try store.table(named: kind.table)
         return try store.read { db in
             let root = try orgUnit(org ?? self.org.code, db: db)
-            let (scope, arguments) = Self.scopeFilter(table, root: root, own: true, shared: shared)
+            let (scope, values) = RecordQuery.scope(table, root: root, own: true, shared: shared, dialect: .sqlite)
+            let arguments = StatementArguments(values)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -184,24 +185,6 @@ public final class TierSyncNode: Sendable {
             guard let code else { return try OrgUnit.order(Column("path")).fetchAll(db) }
             _ = try orgUnit(code, db: db)
             return try OrgUnit.subtree(of: code, in: db)
-        }
-    }
-
-    /// SQL (over `r`, a record, and `o`, its org unit) for the records of `root`'s subtree
-    /// (`own`) and those upper levels share down to `root` (`shared`, for a table with `share`).
-    static func scopeFilter(_ table: SyncedTable, root: OrgUnit, own: Bool, shared: Bool) -> (
-        String, StatementArguments
-    ) {
-        let shared = shared && table.field(named: "share") != nil
-        switch (own, shared) {
-        case (true, false): return (OrgUnit.subtreeFilter("o"), OrgUnit.subtreeArguments(root.path))
-        case (false, true): return (OrgUnit.sharedFilter("r"), OrgUnit.sharedArguments(root.path))
-        case (true, true):
-            return (
-                "(\(OrgUnit.subtreeFilter("o")) OR \(OrgUnit.sharedFilter("r")))",
-                OrgUnit.subtreeArguments(root.path) + OrgUnit.sharedArguments(root.path)
-            )
-        case (false, false): return ("0", [])
         }
     }
 

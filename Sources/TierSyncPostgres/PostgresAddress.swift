@@ -57,7 +57,9 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
             endpoint = .tcp(host: host, port: port)
         }
         user = query["user"] ?? url.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
-        password = query["password"] ?? url.password
+        // Without one in the URL, where libpq's tools look: a password on the command line is
+        // in the process list for every user of the machine to read.
+        password = query["password"] ?? url.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
         self.database = database
     }
 

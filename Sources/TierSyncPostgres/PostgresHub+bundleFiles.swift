@@ -8,18 +8,6 @@ import TierSyncStore
 /// from the database and read back a chunk at a time into it, as a SQLite node does
 /// (`TierSyncNode+bundleFiles.swift`).
 extension PostgresHub {
-    /// Records the files `peer` said it lacks (replacing what it said before).
-    func recordWantedFiles(_ shas: [String], of peer: TierSyncNode.Peer, _ session: PostgresSession) throws {
-        try session.query("DELETE FROM peer_wanted_file WHERE org = $1", [.text(peer.unit.code)])
-        let wanted = shas.prefix(TierSyncNode.wantedFilesLimit).filter(BlobHasher.isDigest)
-        guard !wanted.isEmpty else { return }
-        try session.query(
-            """
-            INSERT INTO peer_wanted_file (org, sha256)
-            SELECT $1, sha FROM jsonb_array_elements_text(CAST($2 AS jsonb)) AS sha ON CONFLICT DO NOTHING
-            """, [.text(peer.unit.code), SQLDialect.jsonList(wanted)])
-    }
-
     /// The files `peer` said it lacks that it may have: toward a child, those it may download;
     /// toward the parent, those of this hub's subtree.
     func filesWanted(by peer: TierSyncNode.Peer) throws -> Set<String> {
@@ -41,21 +29,24 @@ extension PostgresHub {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written = (files: 0, bytes: 0)
         for sha in shas.sorted() {
-            guard let blob = try blob(sha), blob.complete else { continue }
-            let file = folder + "/" + sha
-            FileManager.default.createFile(atPath: file, contents: nil)
-            guard let out = FileHandle(forWritingAtPath: file) else {
-                throw DomainError.invalidValue(field: "out", value: folder, allowed: "a folder that can be written")
-            }
-            defer { try? out.close() }
-            for index in 0..<blob.chunkCount {
-                guard let chunk = try blobChunk(sha, index: index) else {
-                    throw PostgresStoreError.corrupt("file \(sha) lacks its chunk \(index)")
+            // Each file from one snapshot: a compaction meanwhile cannot take its chunks away.
+            try store.read { session in
+                guard let blob = try Self.blob(sha, session), blob.complete else { return }
+                let file = folder + "/" + sha
+                FileManager.default.createFile(atPath: file, contents: nil)
+                guard let out = FileHandle(forWritingAtPath: file) else {
+                    throw DomainError.invalidValue(field: "out", value: folder, allowed: "a folder that can be written")
                 }
-                try out.write(contentsOf: chunk)
+                defer { try? out.close() }
+                for index in 0..<blob.chunkCount {
+                    guard let chunk = try Self.chunk(sha, index: index, session) else {
+                        throw PostgresStoreError.corrupt("file \(sha) lacks its chunk \(index)")
+                    }
+                    try out.write(contentsOf: chunk)
+                }
+                written.files += 1
+                written.bytes += blob.size
             }
-            written.files += 1
-            written.bytes += blob.size
         }
         return written
     }
@@ -68,7 +59,7 @@ extension PostgresHub {
         var result = TierSyncNode.BundleFiles()
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return result }
         for name in names.sorted() where BlobHasher.isDigest(name) {
-            guard try isWantedFromBundle(name, from: peer) else {
+            guard try store.read({ try TierSyncNode.isWantedFromBundle(name, from: peer, in: $0) }) else {
                 result.skipped += 1
                 continue
             }
@@ -95,22 +86,5 @@ extension PostgresHub {
             }
         }
         return result
-    }
-
-    /// True when the blob `sha256` is not whole here and a live attachment here refers to it
-    /// (from a child, one of the child's subtree: a child sends only its own files).
-    private func isWantedFromBundle(_ sha256: String, from peer: TierSyncNode.Peer) throws -> Bool {
-        try store.read { session in
-            if let blob = try Self.blob(sha256, session), blob.complete { return false }
-            var sql =
-                "SELECT count(*) FROM attachment a JOIN org_unit o ON o.code = a.org WHERE a.sha256 = $1 AND a.deleted = 0"
-            var values: [FieldValue] = [.text(sha256)]
-            if case .child(let child) = peer {
-                let (below, scope) = PostgresStore.subtree(of: child.path, alias: "o", from: 2)
-                sql += " AND " + below
-                values += scope
-            }
-            return try session.query(sql, values).first?.decode(Int64.self) ?? 0 > 0
-        }
     }
 }

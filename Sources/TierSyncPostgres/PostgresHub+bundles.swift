@@ -114,7 +114,7 @@ extension PostgresHub {
             var cursor = try Self.cursor(for: peer.unit.code, session)
             let acknowledged = TierSyncNode.reconcile(&cursor, with: header, from: peer)
             try Self.save(cursor, session)
-            try recordWantedFiles(header.wantedFiles ?? [], of: peer, session)
+            try TierSyncNode.recordWantedFiles(header.wantedFiles ?? [], of: peer, in: session)
             try recordContacts(
                 [
                     peer.unit.code: Contact(

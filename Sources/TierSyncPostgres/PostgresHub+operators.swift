@@ -11,10 +11,9 @@ extension PostgresHub {
     public func addOperator(name: String, org orgCode: String? = nil) throws -> TierSyncNode.IssuedOperator {
         var (account, credential) = try TierSyncNode.newOperator(name: name, at: wallClock.nowMilliseconds())
         try store.write { session in
-            let code = orgCode ?? hubOrg.code
-            guard let unit = try Self.orgUnit(code, session) else { throw DomainError.unknownOrg(code) }
-            guard hubOrg.contains(unit) else { throw DomainError.outsideSubtree(org: code, nodeOrg: hubOrg.code) }
-            account.org = unit.code
+            account.org = try RecordEdit.writableOrg(orgCode ?? writeScope.code, scope: writeScope) {
+                try Self.orgUnit($0, session)
+            }.code
             try session.query(
                 """
                 INSERT INTO "operator" (id, name, org, credential_hash, created_at) VALUES ($1, $2, $3, $4, $5)

@@ -28,12 +28,7 @@ extension PostgresHub {
             guard let root = try Self.orgUnit(org ?? hubOrg.code, session) else {
                 throw DomainError.unknownOrg(org ?? hubOrg.code)
             }
-            var scope = OrgUnit.subtreeFilter("o")
-            var arguments = OrgUnit.subtreeValues(root.path)
-            if shared && table.field(named: "share") != nil {
-                scope = "(\(scope) OR \(OrgUnit.sharedFilter("r", dialect: .postgres)))"
-                arguments += OrgUnit.sharedValues(root.path)
-            }
+            let (scope, arguments) = RecordQuery.scope(table, root: root, own: true, shared: shared, dialect: .postgres)
             let columns = PostgresMergeStorage.columns(table).split(separator: ", ").map { "r.\($0)" }
             let (sql, _) = PostgresSession.numbered(
                 """

@@ -33,19 +33,9 @@ extension PostgresHub: SyncChild {
             guard let link = try Self.parentLink(session) else { return TierSyncNode.Reconciliation() }
             var cursor = try Self.cursor(for: link.org, session)
             var outcome = TierSyncNode.Reconciliation()
-            let last = try store.lastSequence(session)
             // A database put back from a dump without `tiersync restore` would reuse versions
             // the parent has; after it, the parent being ahead is what the restore is for.
-            let restored =
-                try session.query("SELECT reason FROM log_epoch ORDER BY n DESC LIMIT 1").first?.decode(String.self)
-                == "restore"
-            guard status.receivedFromYou <= last || restored else {
-                throw DomainError.procedure(
-                    "the parent has received this hub's log up to \(status.receivedFromYou), but the database at \(store.address) ends at \(last): it was restored from an older dump. Stop every `tiersync serve` of it and run `tiersync restore --db \(store.address)` before syncing, so that new changes get a new node id",
-                    chinese:
-                        "上级已收到本节点第 \(status.receivedFromYou) 条变更，而本节点数据库只到第 \(last) 条：数据库是从较早的备份恢复的。请先停止本节点的服务，运行 tiersync restore 后再同步。",
-                    forbidden: false)
-            }
+            try requireNotCopiedBack(peerHas: status.receivedFromYou, session)
             var pullFrom = cursor.receivedSeq
             if let epoch = status.epoch, let seen = cursor.epoch, seen != epoch {
                 if status.receivedFromYou < cursor.ackedSeq {

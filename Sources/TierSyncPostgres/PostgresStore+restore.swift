@@ -49,6 +49,9 @@ extension PostgresStore {
                 WHERE org = (SELECT org FROM parent_link)
                 """)
             try session.query("UPDATE parent_link SET last_sync = NULL")
+            // Browser sessions in the dump may since have been signed out or their accounts
+            // disabled: everyone signs in again.
+            try session.query("DELETE FROM web_session")
             return (old, newNodeID)
         }
     }

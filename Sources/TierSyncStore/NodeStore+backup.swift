@@ -76,6 +76,9 @@ extension NodeStore {
                         WHERE org = (SELECT org FROM parent_link)
                         """)
                 try db.execute(sql: "UPDATE parent_link SET last_sync = NULL")
+                // Browser sessions in the backup may since have been signed out or their
+                // accounts disabled: everyone signs in again.
+                try db.execute(sql: "DELETE FROM web_session")
                 return (identity.id, epoch)
             }
             try queue.close()

@@ -44,10 +44,14 @@ extension Pages {
         let form = try await page.form()
         return try await signedIn(page, .enter, form: form) { visitor in
             do {
-                // Of several processes serving one hub on PostgreSQL, one syncs at a time: this
-                // sync follows one running now, from the parent link as that one left it.
-                guard let summary = try await node.syncingAlone(wait: true, { try await SyncSession(node: node).run() })
-                else { return try await syncView(visitor, error: "同步未能开始，请稍后重试。", status: .conflict) }
+                // Of several processes serving one hub on PostgreSQL, one syncs at a time; while
+                // another syncs, the page says so rather than holding a thread until it ends.
+                guard
+                    let summary = try await node.syncingAlone(wait: false, { try await SyncSession(node: node).run() })
+                else {
+                    return try await syncView(
+                        visitor, error: "另一个同步正在进行（本节点的其他服务进程或自动同步），请稍后刷新本页查看结果。", status: .conflict)
+                }
                 return try await syncView(
                     visitor,
                     notice: "同步完成：上传 \(summary.pushed) 项，下载 \(summary.pulled) 项"

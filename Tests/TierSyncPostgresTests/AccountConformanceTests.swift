@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TierSyncCore
 import TierSyncDomain
@@ -132,6 +133,37 @@ import TierSyncStore
         #expect(outcomes[0][5].contains("retry after 1 s"), "\(outcomes[0][5])")
         #expect(outcomes[0][6].contains("retry after"), "a right password waits too: \(outcomes[0][6])")
         #expect(outcomes[0][8].hasPrefix("li in"), "\(outcomes[0])")
+    }
+
+    @Test(
+        "wrong passwords sent at once are counted one after another: three are checked, the rest wait, on both stores")
+    func parallelGuesses() throws {
+        var outcomes: [[String]] = []
+        for store in both {
+            try store.addUser(login: "zhou", name: "示例·周三", role: .clerk, password: "the-right-password")
+            let results = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { index in
+                let outcome = Self.refusal {
+                    _ = try store.checkPassword(login: "zhou", password: "guess-\(index)", address: "10.0.1.\(index)")
+                }
+                results.withLock { $0.append(outcome.hasPrefix("refused throttled") ? "waits" : "checked") }
+            }
+            outcomes.append(results.withLock { $0.sorted() })
+        }
+        #expect(outcomes[0] == ["checked", "checked", "checked"] + Array(repeating: "waits", count: 5), "\(outcomes)")
+        #expect(outcomes[1] == outcomes[0], "SQLite \(outcomes[0])\nPostgreSQL \(outcomes[1])")
+    }
+
+    @Test("a person acting for their unit makes operators of their subtree only, on both stores")
+    func operatorsWithinTheActingScope() throws {
+        for store in [sqlite as any WorkbenchNode, postgres] {
+            let county = try #require(try store.orgUnit("520203"))
+            let officer = store.acting(as: Author(login: "qian", name: "示例·钱三"), within: county)
+            #expect(try officer.addOperator(name: "示例·值班", org: nil).org == "520203", "\(storeName(store))")
+            #expect(throws: DomainError.self, "\(storeName(store))") {
+                try officer.addOperator(name: "示例·值班", org: "520200")
+            }
+        }
     }
 
     /// What refused `attempt`: its kind and its Chinese wording.
