@@ -118,7 +118,10 @@ struct ListPageBenchmark {
             let elapsed = Self.milliseconds(ContinuousClock.now - started)
             guard (response as? HTTPURLResponse)?.statusCode == 200, data.count > 1000,
                 text.map({ String(decoding: data, as: UTF8.self).contains($0) }) ?? true
-            else { throw ValidationErrorText("\(path) answered \(response)") }
+            else {
+                throw ValidationErrorText(
+                    "\(store): \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            }
             return elapsed
         }
         var rows: [Row] = []
@@ -140,7 +143,8 @@ struct ListPageBenchmark {
         }
         // A record's page: its edit form and its history, read from the log.
         let id = try node.records(.contact, RecordQuery(sort: "name", descending: false, limit: 1)).records[0].id
-        _ = try node.set(.contact, id: id.rawValue, values: ["post": "镇应急办"])
+        // A value of this store's own: the copy into PostgreSQL already holds SQLite's edit.
+        _ = try node.set(.contact, id: id.rawValue, values: ["post": "镇应急办（\(store)）"])
         var (pages, reads): ([Double], [Double]) = ([], [])
         for _ in 0..<requests {
             pages.append(try await page("/records/contact/" + id.rawValue, mustContain: "修改历史"))
