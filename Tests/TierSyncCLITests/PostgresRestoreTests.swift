@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TierSyncDomain
 import TierSyncPostgres
 
 /// A county hub on PostgreSQL backed up with `tiersync backup` (a `pg_dump` archive) and put
@@ -37,6 +38,9 @@ import TierSyncPostgres
         // The dump; then two more contacts that it lacks, which reach the city, and two that
         // reach only the county (the city is down): those only the township can send again.
         let dump = scratch.path("county.dump")
+        // A person signed in when the dump is made: a restore ends the session it holds.
+        try WorkbenchBrowserTests.addUser(county, "li", role: "clerk")
+        let signedIn = try Self.withHub(county) { try $0.startSession(subject: "user:li") }
         let backup = try JSONValue.decode(try expectSuccess("backup", "--db", county, "--out", dump, "--json").stdout)
         #expect(backup["logPosition"]?.int ?? 0 > 0 && backup["backup"]?.string == dump, "\(backup)")
         #expect(backup["epoch"]?.string?.isEmpty == false, "\(backup)")
@@ -62,6 +66,9 @@ import TierSyncPostgres
             try expectSuccess("restore", "--db", county, "--from", dump, "--json").stdout)
         #expect(try PostgresHubsTests.live(county, "contact").count == 3)
         #expect(restored["node"]?.string != restored["oldNode"]?.string)
+        #expect(throws: DomainError.self, "the session in the dump ended with the restore") {
+            try Self.withHub(county) { _ = try $0.session(signedIn) }
+        }
 
         // Served again at the same address: the township sees the new epoch and resends.
         hub = try HubProcess(db: county, scratch: scratch, syncInterval: 0.2, port: port)
@@ -76,6 +83,15 @@ import TierSyncPostgres
         #expect(try eventually(30) { try PostgresHubsTests.live(db("city"), "contact").count == 8 }, "\(hub.log)")
         hub.stop()
         city.stop()
+    }
+
+    /// Runs `body` with the hub at `db` open in this process, closed after (a restore refuses
+    /// while a connection is open).
+    static func withHub<T>(_ db: String, _ body: (PostgresHub) throws -> T) throws -> T {
+        let hub = try PostgresHub.open(
+            address: try PostgresAddress(parsing: db), logger: PostgresScratchDatabase.silent)
+        defer { hub.store.close() }
+        return try body(hub)
     }
 
     /// Runs a PostgreSQL client program; it must succeed.

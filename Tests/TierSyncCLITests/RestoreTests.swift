@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TierSyncDomain
 
 /// Backups and restores with real processes, in both directions: a hub put back from an
 /// older backup loses nothing its children sent after it, and a child put back from one
@@ -48,7 +49,9 @@ import Testing
         try joinNode(county, hub: hub, parentDB: city, org: "520201")
         _ = try contact(county, "示例·甲")
         try expectSuccess("sync", "--db", county)
-        // Taken while the hub serves.
+        // Taken while the hub serves, with a person signed in, whose session the restore ends.
+        try WorkbenchBrowserTests.addUser(city, "li", role: "clerk")
+        let signedIn = try TierSyncNode.open(path: city).startSession(subject: "user:li")
         try expectSuccess("backup", "--db", city, "--out", scratch.path("city-backup.db"))
         _ = try contact(county, "示例·乙")
         try expectSuccess("sync", "--db", county)
@@ -57,6 +60,9 @@ import Testing
         hub.stop()
         try expectSuccess("restore", "--db", city, "--from", scratch.path("city-backup.db"))
         #expect(try names(city) == ["示例·甲"], "the backup is older than the last push")
+        #expect(throws: DomainError.self, "the session in the backup ended with the restore") {
+            _ = try TierSyncNode.open(path: city).session(signedIn)
+        }
         // The restored hub writes on, into positions the county had pulled before.
         _ = try contact(city, "示例·丙")
         hub = try HubProcess(db: city, scratch: scratch, port: Int(port)!)
