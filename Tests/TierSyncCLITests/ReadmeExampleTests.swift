@@ -67,6 +67,10 @@ import Testing
         #expect(
             lines.contains { $0.contains("防汛通知.txt") && $0.hasSuffix("yes") }, "the county holds the city's document")
         #expect(run.stdout.contains("created 1, updated 0"), "the city imported a row")
+        // The city's dump, taken while it serves.
+        #expect(
+            lines.contains { $0.hasPrefix("backed up postgresql://") && $0.contains("to city.dump") }, "\(run.stdout)")
+        #expect(FileManager.default.fileExists(atPath: scratch.directory.appendingPathComponent("city.dump").path))
         // The county's bundle into the city on PostgreSQL, and the city's back.
         #expect(lines.contains { $0.hasPrefix("from 520281: applied ") && !$0.hasPrefix("from 520281: applied 0") })
         #expect(lines.contains { $0.hasPrefix("from 520200: applied ") }, "\(run.stdout)")
