@@ -56,7 +56,23 @@ public struct URLSessionTransport: SyncTransport {
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
-        let (data, response) = try await session.data(for: urlRequest)
+        // Not `data(for:)`: cancelling it races with the request's own completion in
+        // FoundationNetworking on Linux ("a task that is not in the registry") and kills the
+        // process, which a hub's upward loop did when graceful shutdown cancelled it mid-request.
+        // A request here ends by itself, within `timeout`; the caller's loop then sees that it
+        // was cancelled.
+        let (data, response) = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+            session.dataTask(with: urlRequest) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: error)
+                } else if let response {
+                    continuation.resume(returning: (data ?? Data(), response))
+                } else {
+                    continuation.resume(throwing: URLError(.badServerResponse))
+                }
+            }.resume()
+        }
         guard let http = response as? HTTPURLResponse else {
             throw ClientError.unreachable(request.url.absoluteString, "no HTTP response")
         }
