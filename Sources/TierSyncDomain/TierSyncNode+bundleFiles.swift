@@ -57,24 +57,47 @@ extension TierSyncNode {
     ///
     /// - Returns: how many files and bytes were written.
     func writeBundleFiles(_ shas: Set<String>, bundle path: String) throws -> (files: Int, bytes: Int) {
-        let folder = Self.filesFolder(ofBundle: path)
+        try Self.writeBundleFiles(shas, bundle: path) { sha, write in
+            try store.read { db in
+                guard let blob = try BlobStore.info(sha, db: db), blob.complete else { return nil }
+                try BlobStore.forEachChunk(sha, db: db, write)
+                return blob.size
+            }
+        }
+    }
+
+    /// Writes the files `shas` into the folder of the bundle at `path`, on either store:
+    /// `copy(sha, write)` reads a file whole (from one snapshot) and gives it to `write` a
+    /// chunk at a time, returning its size, or returns nil, writing nothing, when the file is
+    /// not whole here.
+    ///
+    /// - Returns: how many files and bytes were written.
+    public static func writeBundleFiles(
+        _ shas: Set<String>, bundle path: String,
+        copy: (_ sha: String, _ write: ([UInt8]) throws -> Void) throws -> Int?
+    ) throws -> (files: Int, bytes: Int) {
+        let folder = filesFolder(ofBundle: path)
         try? FileManager.default.removeItem(atPath: folder)
         guard !shas.isEmpty else { return (0, 0) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written = (files: 0, bytes: 0)
         for sha in shas.sorted() {
-            try store.read { db in
-                guard let blob = try BlobStore.info(sha, db: db), blob.complete else { return }
-                let file = folder + "/" + sha
-                FileManager.default.createFile(atPath: file, contents: nil)
-                guard let out = FileHandle(forWritingAtPath: file) else {
+            var out: FileHandle?
+            // The file is made with its first chunk (or once known whole and empty).
+            func open() throws -> FileHandle {
+                if let out { return out }
+                FileManager.default.createFile(atPath: folder + "/" + sha, contents: nil)
+                guard let opened = FileHandle(forWritingAtPath: folder + "/" + sha) else {
                     throw DomainError.invalidValue(field: "out", value: folder, allowed: "a folder that can be written")
                 }
-                defer { try? out.close() }
-                try BlobStore.forEachChunk(sha, db: db) { try out.write(contentsOf: $0) }
-                written.files += 1
-                written.bytes += blob.size
+                out = opened
+                return opened
             }
+            defer { try? out?.close() }
+            guard let size = try copy(sha, { try open().write(contentsOf: $0) }) else { continue }
+            _ = try open()
+            written.files += 1
+            written.bytes += size
         }
         return written
     }

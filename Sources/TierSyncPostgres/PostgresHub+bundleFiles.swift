@@ -23,32 +23,19 @@ extension PostgresHub {
     ///
     /// - Returns: how many files and bytes were written.
     func writeBundleFiles(_ shas: Set<String>, bundle path: String) throws -> (files: Int, bytes: Int) {
-        let folder = TierSyncNode.filesFolder(ofBundle: path)
-        try? FileManager.default.removeItem(atPath: folder)
-        guard !shas.isEmpty else { return (0, 0) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var written = (files: 0, bytes: 0)
-        for sha in shas.sorted() {
+        try TierSyncNode.writeBundleFiles(shas, bundle: path) { sha, write in
             // Each file from one snapshot: a compaction meanwhile cannot take its chunks away.
             try store.read { session in
-                guard let blob = try Self.blob(sha, session), blob.complete else { return }
-                let file = folder + "/" + sha
-                FileManager.default.createFile(atPath: file, contents: nil)
-                guard let out = FileHandle(forWritingAtPath: file) else {
-                    throw DomainError.invalidValue(field: "out", value: folder, allowed: "a folder that can be written")
-                }
-                defer { try? out.close() }
+                guard let blob = try Self.blob(sha, session), blob.complete else { return nil }
                 for index in 0..<blob.chunkCount {
                     guard let chunk = try Self.chunk(sha, index: index, session) else {
                         throw PostgresStoreError.corrupt("file \(sha) lacks its chunk \(index)")
                     }
-                    try out.write(contentsOf: chunk)
+                    try write(chunk)
                 }
-                written.files += 1
-                written.bytes += blob.size
+                return blob.size
             }
         }
-        return written
     }
 
     /// Stores the files of the folder of the bundle at `path` that a live attachment here

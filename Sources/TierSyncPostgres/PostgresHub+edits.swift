@@ -159,7 +159,8 @@ extension PostgresHub {
 
     /// What an edit's values are checked against, read in the session's transaction.
     func context(_ session: PostgresSession) throws -> ValidationContext {
-        ValidationContext(vocabulary: try Vocabulary.read(session), reader: session, now: wallClock.nowMilliseconds())
+        // The vocabulary read as the hub opened: only an upgrade (at an open) changes it.
+        ValidationContext(vocabulary: vocabulary, reader: session, now: wallClock.nowMilliseconds())
     }
 
     /// The rules of an edit of `kind` by this hub, in the session's transaction; `unit` finds
