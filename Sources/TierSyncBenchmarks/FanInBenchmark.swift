@@ -163,7 +163,8 @@ struct FanInBenchmark {
             let value: FieldValue = field == "role" ? .text("information-officer") : .text("\(field)-\(i)")
             return FieldChange(
                 table: "contact", record: record, org: org, field: field, value: value,
-                hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i), counter: 0), node: node,
+                // A new contact is one local write: its fields share one stamp, as a township's log sends them.
+                hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i / 4), counter: 0), node: node,
                 versionVector: VersionVector([node: 1]))
         }
     }

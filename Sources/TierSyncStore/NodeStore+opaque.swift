@@ -11,8 +11,8 @@ extension NodeStore {
         }
     }
 
-    /// `opaque_change o` joined with the log rows `l` it names. A change kept opaque came
-    /// from a peer, so its row holds it alone (`SQLiteMergeStorage.log`).
+    /// `opaque_change o` joined with the log rows `l` it names. A change kept opaque is logged
+    /// in a row of its own, even when it came with other fields of its write (`RemoteMerge`).
     static let opaqueJoin = """
         opaque_change o JOIN change_log_row l
           ON l.tbl = o.tbl AND l.record = o.record AND l.field = o.field AND l.node = o.node AND l.hlc = o.hlc

@@ -71,7 +71,10 @@ public struct RemoteMerge<Storage: MergeStorage> {
                 // A later release's table or field: kept as it came, and forwarded.
                 if try storage.keepOpaque(change) {
                     report.opaque += 1
-                    pendingLog.append(change)
+                    // Logged alone, in a row of its own: it is found, and once known removed, by that row.
+                    try storage.log(pendingLog)
+                    try storage.log([change])
+                    pendingLog.removeAll(keepingCapacity: true)
                     newest = max(newest, change.hlc)
                 } else {
                     report.alreadyKnown += 1
@@ -110,13 +113,14 @@ public struct RemoteMerge<Storage: MergeStorage> {
                 if policies.locks[change.table]?.lockField == change.field {
                     relocked.insert(RecordKey(table: change.table, id: change.record))
                 }
+                // Written 64 or so at a time, between two writes, so that a write's fields share a row.
+                if pendingLog.count >= 64, !change.isSameWrite(as: pendingLog[pendingLog.count - 1]) {
+                    try storage.log(pendingLog)
+                    pendingLog.removeAll(keepingCapacity: true)
+                }
                 pendingLog.append(change)
                 newest = max(newest, change.hlc)
             case .refused(let reason): report.refused.append(.init(change, reason: reason))
-            }
-            if pendingLog.count >= 64 {
-                try storage.log(pendingLog)
-                pendingLog.removeAll(keepingCapacity: true)
             }
         }
         try storage.log(pendingLog)

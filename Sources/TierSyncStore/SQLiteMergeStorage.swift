@@ -48,27 +48,50 @@ public struct SQLiteMergeStorage: MergeStorage {
         }
     }
 
-    /// Logs changes received from peers, one row each, in one multi-row `INSERT`, each value
-    /// bound as it is read (an array of them all cost as much as the binding).
+    /// Logs changes received from peers in one multi-row `INSERT`, each value bound as it is
+    /// read (an array of them all cost as much as the binding).
     ///
-    /// They stay one per row because a change kept opaque (`NodeStore+opaque`) is found, and
-    /// later removed, by its row.
+    /// Consecutive changes of one write (a peer's local write, sent field by field) go in one
+    /// packed row, as they were logged where they were made (`logWrite`): a push of new
+    /// records then costs a row a record instead of a row a field. A change kept opaque is
+    /// passed alone (`RemoteMerge`), so its row holds it alone and is found by it.
     public func log(_ changes: [FieldChange]) throws {
-        guard !changes.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: Self.logInsertSQL(rows: changes.count))
+        guard let first = changes.first else { return }
+        var rows = 1
+        var start = first
+        for change in changes.dropFirst() where !change.isSameWrite(as: start) {
+            rows += 1
+            start = change
+        }
+        // Each row's `seq` is its last entry's number: counted on from the log's end.
+        var seq = try Int64.fetchOne(db.cachedStatement(sql: NodeStore.lastSequenceSQL)) ?? 0
+        let statement = try db.cachedStatement(sql: Self.logInsertSQL(rows: rows))
         statement.clearBindings()
         var vectors = VectorText()
         var index: Int32 = 0
-        for change in changes {
-            try statement.bind(.text(change.table), at: index + 1)
-            try statement.bind(.text(change.record.rawValue), at: index + 2)
-            try statement.bind(.text(change.org), at: index + 3)
-            try statement.bind(.text(change.field), at: index + 4)
-            try statement.bind(change.value, at: index + 5)
-            try statement.bind(.integer(change.hlc.rawValue), at: index + 6)
-            try statement.bind(.text(change.node.rawValue), at: index + 7)
-            try statement.bind(.text(vectors.text(of: change.versionVector)), at: index + 8)
-            index += 8
+        var next = changes.startIndex
+        while next < changes.endIndex {
+            let write = changes[next]
+            var end = next + 1
+            while end < changes.endIndex && changes[end].isSameWrite(as: write) { end += 1 }
+            let count = end - next
+            seq += Int64(count)
+            try statement.bind(.integer(seq), at: index + 1)
+            try statement.bind(.integer(Int64(count)), at: index + 2)
+            try statement.bind(.text(write.table), at: index + 3)
+            try statement.bind(.text(write.record.rawValue), at: index + 4)
+            try statement.bind(.text(write.org), at: index + 5)
+            try statement.bind(.text(write.field), at: index + 6)
+            try statement.bind(write.value, at: index + 7)
+            try statement.bind(.integer(write.hlc.rawValue), at: index + 8)
+            try statement.bind(.text(write.node.rawValue), at: index + 9)
+            try statement.bind(.text(vectors.text(of: write.versionVector)), at: index + 10)
+            if count > 1 {
+                try statement.bind(
+                    .text(PackedFields.encode(changes[(next + 1)..<end].map { ($0.field, $0.value) })), at: index + 11)
+            }
+            index += 11
+            next = end
         }
         try statement.execute()
     }
@@ -104,8 +127,8 @@ public struct SQLiteMergeStorage: MergeStorage {
     private static let logInsertSQLs = (0...sqlCacheSize).map(makeLogInsertSQL)
 
     private static func makeLogInsertSQL(rows: Int) -> String {
-        "INSERT INTO change_log_row (tbl, record, org, field, value, hlc, node, vv) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+        "INSERT INTO change_log_row (seq, n, tbl, record, org, field, value, hlc, node, vv, more) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     public func keepOpaque(_ change: FieldChange) throws -> Bool {
@@ -130,7 +153,7 @@ public struct SQLiteMergeStorage: MergeStorage {
 
 extension FieldChange {
     /// Whether both changes are fields of one write: the same record, stamp and vector.
-    fileprivate func isSameWrite(as other: FieldChange) -> Bool {
+    func isSameWrite(as other: FieldChange) -> Bool {
         hlc == other.hlc && node == other.node && record == other.record && table == other.table
             && org == other.org && versionVector == other.versionVector
     }

@@ -148,6 +148,42 @@ import TierSyncCore
         #expect(try store.lastSequence() == 10)
     }
 
+    @Test("a peer's writes, received field by field, are logged a row per write and read back as they came")
+    func receivedWrites() throws {
+        let peer = try TestStore.create(dir.path("peer.db"), clock: clock)
+        let first = TestStore.newID(5)
+        let second = TestStore.newID(6)
+        try peer.write { writer in
+            try writer.insert(
+                table: "contact", id: first, org: TestStore.org,
+                fields: ["name": .text("王\"五"), "phone": .text("13900002222"), "role": .text("liaison")])
+            try writer.insert(table: "contact", id: second, org: TestStore.org, fields: ["name": .text("赵六")])
+        }
+        clock.set(1_764_000_001_000)
+        try peer.write {
+            try $0.update(table: "contact", id: first, fields: ["phone": .null, "role": .text("leader")])
+        }
+        let sent = try TestStore.changeLog(peer)
+        #expect(sent.count == 6)
+        let report = try TestStore.ship(sent, to: store)
+        #expect(report.applied == 6, "\(report)")
+        let rows = try store.read { db in try Int64.fetchAll(db, sql: "SELECT n FROM change_log_row ORDER BY seq") }
+        #expect(rows == [3, 1, 2], "one row per write of the peer")
+        let entries = try store.read { try ChangeLogEntry.fetch($0) }
+        #expect(entries.map(\.change) == sent)
+        #expect(entries.map(\.seq) == Array(1...6))
+        let viewed = try store.read { db in try String.fetchAll(db, sql: "SELECT field FROM change_log ORDER BY seq") }
+        #expect(viewed == sent.map(\.field))
+        // Received again, nothing is logged twice; compaction drops the superseded entries and
+        // keeps every other number.
+        #expect(try TestStore.ship(sent, to: store).alreadyKnown == 6)
+        #expect(try store.compactLog() == 2)
+        let superseded = entries.prefix(3).filter { $0.change.field != "name" }.map(\.seq)
+        #expect(
+            try store.read { try ChangeLogEntry.fetch($0) }.map(\.seq)
+                == Array(1...6).filter { !superseded.contains($0) })
+    }
+
     /// Inserts a contact with three fields: one write, one row of the log.
     func insertContact(_ id: RecordID, name: String) throws {
         try store.write { writer in
