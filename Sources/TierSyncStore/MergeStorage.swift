@@ -26,7 +26,8 @@ public protocol MergeStorage {
     func setNeedsReview(id: Int64, _ needsReview: Bool) throws
     /// Writes a record's state: an insert when it was not stored yet, else an update.
     func write(_ state: RecordState) throws
-    /// Appends changes to the log, in order.
+    /// Appends changes to the log, in order, each with a number of its own. Consecutive
+    /// changes of one write may share a row; a change passed alone keeps a row of its own.
     func log(_ changes: [FieldChange]) throws
     /// Keeps a change of a table or field this release does not know; false when kept already.
     func keepOpaque(_ change: FieldChange) throws -> Bool

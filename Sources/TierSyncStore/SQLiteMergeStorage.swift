@@ -86,10 +86,8 @@ public struct SQLiteMergeStorage: MergeStorage {
             try statement.bind(.integer(write.hlc.rawValue), at: index + 8)
             try statement.bind(.text(write.node.rawValue), at: index + 9)
             try statement.bind(.text(vectors.text(of: write.versionVector)), at: index + 10)
-            if count > 1 {
-                try statement.bind(
-                    .text(PackedFields.encode(changes[(next + 1)..<end].map { ($0.field, $0.value) })), at: index + 11)
-            }
+            let more = count == 1 ? nil : PackedFields.encode(changes[(next + 1)..<end].map { ($0.field, $0.value) })
+            try statement.bind(more.map(FieldValue.text) ?? .null, at: index + 11)
             index += 11
             next = end
         }

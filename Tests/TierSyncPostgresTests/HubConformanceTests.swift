@@ -166,8 +166,10 @@ import TierSyncStore
                 .joined(separator: " ")
             }.sorted()
         }
+        // Open conflicts whose versions hold the shown value, or that are pending amendments,
+        // are not listed (nothing to choose); a history may hold only those
+        // (seed 1304907720167954060), so the lists may both be empty.
         let listed = try hubs.sqlite.conflicts()
-        #expect(!listed.isEmpty, "\(context): no conflict to review")
         #expect(try reviewed(hubs.postgres.conflicts()) == reviewed(listed), "\(context)")
         // What an operator sees of the city (`tiersync nodes`).
         #expect(try hubs.postgres.childHealth() == hubs.sqlite.childHealth(), "\(context)")
