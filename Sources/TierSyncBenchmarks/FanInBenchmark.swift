@@ -155,16 +155,17 @@ struct FanInBenchmark {
     /// What a township's push holds in the fan-in: `count` fields of new contacts of `org`,
     /// four to a contact, made by `node`.
     static func changes(of node: NodeID, org: String, count: Int) -> [FieldChange] {
+        let fields = ["role", "name", "phone", "post"]
         var random = SplitMix64(seed: UInt64(bitPattern: Int64(node.rawValue.hashValue)))
         var record = RecordID.random(using: &random)
         return (0..<count).map { i in
-            if i % 4 == 0 { record = RecordID.random(using: &random) }
-            let field = ["role", "name", "phone", "post"][i % 4]
+            if i % fields.count == 0 { record = RecordID.random(using: &random) }
+            let field = fields[i % fields.count]
             let value: FieldValue = field == "role" ? .text("information-officer") : .text("\(field)-\(i)")
             return FieldChange(
                 table: "contact", record: record, org: org, field: field, value: value,
                 // A new contact is one local write: its fields share one stamp, as a township's log sends them.
-                hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i / 4), counter: 0), node: node,
+                hlc: HLCTimestamp(physical: 1_764_000_000_000 + Int64(i / fields.count), counter: 0), node: node,
                 versionVector: VersionVector([node: 1]))
         }
     }

@@ -38,6 +38,13 @@ public struct FieldChange: Hashable, Sendable {
         self.versionVector = versionVector
     }
 
+    /// Whether both changes are fields of one write: the same record, stamp, node and vector.
+    /// The log keeps a write's fields in one row.
+    public func isSameWrite(as other: FieldChange) -> Bool {
+        hlc == other.hlc && node == other.node && record == other.record && table == other.table
+            && org == other.org && versionVector == other.versionVector
+    }
+
     /// The change that gives `field` of a record the value and version of `versioned`.
     public init(_ table: String, _ record: RecordID, _ org: String, _ field: String, _ versioned: VersionedValue) {
         self.init(

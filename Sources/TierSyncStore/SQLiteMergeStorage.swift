@@ -56,28 +56,24 @@ public struct SQLiteMergeStorage: MergeStorage {
     /// records then costs a row a record instead of a row a field. A change kept opaque is
     /// passed alone (`RemoteMerge`), so its row holds it alone and is found by it.
     public func log(_ changes: [FieldChange]) throws {
-        guard let first = changes.first else { return }
-        var rows = 1
-        var start = first
-        for change in changes.dropFirst() where !change.isSameWrite(as: start) {
-            rows += 1
-            start = change
+        guard !changes.isEmpty else { return }
+        // Where each write's run of changes ends: the statement needs their count first.
+        var ends: [Int] = []
+        for index in changes.indices.dropFirst() where !changes[index].isSameWrite(as: changes[index - 1]) {
+            ends.append(index)
         }
+        ends.append(changes.endIndex)
         // Each row's `seq` is its last entry's number: counted on from the log's end.
-        var seq = try Int64.fetchOne(db.cachedStatement(sql: NodeStore.lastSequenceSQL)) ?? 0
-        let statement = try db.cachedStatement(sql: Self.logInsertSQL(rows: rows))
+        let last = try Int64.fetchOne(db.cachedStatement(sql: NodeStore.lastSequenceSQL)) ?? 0
+        let statement = try db.cachedStatement(sql: Self.logInsertSQL(rows: ends.count))
         statement.clearBindings()
         var vectors = VectorText()
         var index: Int32 = 0
-        var next = changes.startIndex
-        while next < changes.endIndex {
-            let write = changes[next]
-            var end = next + 1
-            while end < changes.endIndex && changes[end].isSameWrite(as: write) { end += 1 }
-            let count = end - next
-            seq += Int64(count)
-            try statement.bind(.integer(seq), at: index + 1)
-            try statement.bind(.integer(Int64(count)), at: index + 2)
+        var start = changes.startIndex
+        for end in ends {
+            let write = changes[start]
+            try statement.bind(.integer(last + Int64(end)), at: index + 1)
+            try statement.bind(.integer(Int64(end - start)), at: index + 2)
             try statement.bind(.text(write.table), at: index + 3)
             try statement.bind(.text(write.record.rawValue), at: index + 4)
             try statement.bind(.text(write.org), at: index + 5)
@@ -86,10 +82,9 @@ public struct SQLiteMergeStorage: MergeStorage {
             try statement.bind(.integer(write.hlc.rawValue), at: index + 8)
             try statement.bind(.text(write.node.rawValue), at: index + 9)
             try statement.bind(.text(vectors.text(of: write.versionVector)), at: index + 10)
-            let more = count == 1 ? nil : PackedFields.encode(changes[(next + 1)..<end].map { ($0.field, $0.value) })
-            try statement.bind(more.map(FieldValue.text) ?? .null, at: index + 11)
+            try statement.bind(Self.more(changes[start..<end]), at: index + 11)
             index += 11
-            next = end
+            start = end
         }
         try statement.execute()
     }
@@ -101,13 +96,19 @@ public struct SQLiteMergeStorage: MergeStorage {
     func logWrite(_ changes: [FieldChange]) throws {
         guard let first = changes.first else { return }
         guard changes.allSatisfy({ $0.isSameWrite(as: first) }) else { return try log(changes) }
-        let more = changes.count == 1 ? nil : PackedFields.encode(changes.dropFirst().map { ($0.field, $0.value) })
         try db.cachedStatement(sql: Self.logWriteSQL).execute(
             binding: [
                 .integer(Int64(changes.count)), .text(first.table), .text(first.record.rawValue), .text(first.org),
                 .text(first.field), first.value, .integer(first.hlc.rawValue), .text(first.node.rawValue),
-                .text(first.versionVector.description), more.map(FieldValue.text) ?? .null,
+                .text(first.versionVector.description), Self.more(changes[...]),
             ])
+    }
+
+    /// A packed row's `more`: the fields and values of a write's changes after the first, or
+    /// NULL for a write of one field.
+    static func more(_ write: ArraySlice<FieldChange>) -> FieldValue {
+        guard write.count > 1 else { return .null }
+        return .text(PackedFields.encode(write.dropFirst().map { ($0.field, $0.value) }))
     }
 
     static let logWriteSQL = """
@@ -146,13 +147,5 @@ public struct SQLiteMergeStorage: MergeStorage {
 
     public func registerNode(_ node: NodeID, org: String) throws {
         try PeerDirectory.store(node, org: org, in: db)
-    }
-}
-
-extension FieldChange {
-    /// Whether both changes are fields of one write: the same record, stamp and vector.
-    func isSameWrite(as other: FieldChange) -> Bool {
-        hlc == other.hlc && node == other.node && record == other.record && table == other.table
-            && org == other.org && versionVector == other.versionVector
     }
 }
